@@ -1,0 +1,1 @@
+"""The answer engine and its faces: the command line and Discord."""

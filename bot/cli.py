@@ -1,0 +1,126 @@
+"""`python -m bot`: the maintainers' harness. Thin handlers over the engine; no logic here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.evaluate import evaluate, format_report, load_eval, report_json
+from bot.loader import load_engine
+from bot.render_text import render_answer
+from index.errors import DataFileError
+
+EXIT_OK, EXIT_USAGE = 0, 2
+Command = Callable[[argparse.Namespace], int]
+
+
+def _engine(args: argparse.Namespace, progress: bool = False) -> Engine:
+    engine, notes = load_engine(args.sources, args.cache, progress=progress)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    return engine
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.jsonl:
+        for line in sys.stdin:
+            if line.strip():
+                print(engine.ask(line.rstrip("\n")).model_dump_json(), flush=True)
+        return EXIT_OK
+    if args.question is None:
+        print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
+        return EXIT_USAGE
+    answer = engine.ask(args.question)
+    print(answer.model_dump_json(indent=2) if args.json else render_answer(answer))
+    return EXIT_OK
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    for document in engine.retriever.corpus.documents:
+        meta = document.meta
+        print(f"{meta.file}\n  title:     {meta.title}\n  publisher: {meta.publisher}")
+        print(f"  date:      {meta.date}\n  passages:  {len(document.passages)}")
+        if meta.url:
+            print(f"  url:       {meta.url}")
+    return EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from index.store import load_index
+
+    retriever, notes = load_index(args.sources, args.cache, progress=True, force=args.force)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    print(
+        f"indexed {len(retriever.corpus.documents)} sources, "
+        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms"
+    )
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    print("Ask a question about the sources; an empty line or Ctrl-D quits.")
+    while True:
+        try:
+            question = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return EXIT_OK
+        if not question.strip():
+            return EXIT_OK
+        print(render_answer(engine.ask(question)), end="\n\n")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = evaluate(load_eval(args.file), lambda q: engine.ask(q))
+    print(report_json(report) if args.json else format_report(report))
+    if not args.json:
+        for failure in report.failures:
+            print(f"  miss: {failure}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Answer questions from sources/ with cited quotes."
+    )
+    parser.add_argument("--sources", type=Path, default=Path("sources"), help="sources folder")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="index cache folder (default: derived)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer one question (or many with --jsonl)")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
+    ask.set_defaults(func=cmd_ask)
+
+    sub.add_parser("sources", help="list sources and their metadata").set_defaults(
+        func=cmd_sources
+    )
+    index = sub.add_parser("index", help="build or rebuild the index")
+    index.add_argument("--force", action="store_true", help="rebuild even if current")
+    index.set_defaults(func=cmd_index)
+    sub.add_parser("chat", help="interactive questions").set_defaults(func=cmd_chat)
+    ev = sub.add_parser("eval", help="score questions with expected answers (JSONL)")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE

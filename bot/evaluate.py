@@ -1,0 +1,118 @@
+"""Score the engine on questions with known answers: accuracy@1/@3, abstention, quote length."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.models import Answer
+from index.errors import DataFileError
+
+
+class EvalItem(BaseModel):
+    """One line of an eval file. `expect` defaults to "answered" when answers are given."""
+
+    question: str
+    answers: list[str] = Field(default_factory=list)
+    expect: Literal["answered", "conflict", "no_answer"] | None = None
+    source: str | None = Field(default=None, description="Stem of the expected source file.")
+
+    @property
+    def expected(self) -> str:
+        return self.expect or ("answered" if self.answers else "no_answer")
+
+
+class EvalReport(BaseModel):
+    questions: int
+    answerable: int
+    accuracy_at_1: float
+    accuracy_at_3: float
+    answered_rate: float = Field(description="Share of answerable questions not declined.")
+    unanswerable: int
+    declined_rate: float = Field(description="Share of unanswerable questions declined.")
+    conflicts: int
+    conflicts_found: float
+    median_quote_chars: float
+    failures: list[str]
+
+
+def load_eval(path: Path) -> list[EvalItem]:
+    """Parse a JSONL eval file; a bad line names the file and line."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(EvalItem.model_validate_json(line))
+        except ValidationError as exc:
+            raise DataFileError(path, number, exc.errors()[0]["msg"]) from exc
+    return items
+
+
+def _contains(quote: str, answers: Iterable[str]) -> bool:
+    folded = quote.casefold()
+    return any(a.casefold() in folded for a in answers)
+
+
+def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
+    """Run every question through `ask` (which should return up to three quotes)."""
+    at1 = at3 = answered = declined = conflicts_found = 0
+    lengths: list[int] = []
+    failures: list[str] = []
+    answerable = [i for i in items if i.expected != "no_answer"]
+    unanswerable = [i for i in items if i.expected == "no_answer"]
+    conflicts = [i for i in items if i.expected == "conflict"]
+    for item in items:
+        answer = ask(item.question)
+        if item.expected == "no_answer":
+            declined += answer.status == "no_answer"
+            if answer.status != "no_answer":
+                failures.append(f"should decline: {item.question}")
+            continue
+        if answer.status != "no_answer":
+            answered += 1
+            lengths.append(len(answer.snippets[0].quote))
+        quotes = [s.quote for s in answer.snippets]
+        hit1 = bool(quotes) and _contains(quotes[0], item.answers)
+        at1 += hit1
+        at3 += any(_contains(q, item.answers) for q in quotes[:3])
+        if item.expected == "conflict":
+            conflicts_found += answer.status == "conflict"
+        if not hit1 or (item.expected == "conflict" and answer.status != "conflict"):
+            failures.append(f"{answer.status}: {item.question}")
+    n = max(len(answerable), 1)
+    return EvalReport(
+        questions=len(items),
+        answerable=len(answerable),
+        accuracy_at_1=at1 / n,
+        accuracy_at_3=at3 / n,
+        answered_rate=answered / n,
+        unanswerable=len(unanswerable),
+        declined_rate=declined / max(len(unanswerable), 1),
+        conflicts=len(conflicts),
+        conflicts_found=conflicts_found / max(len(conflicts), 1),
+        median_quote_chars=statistics.median(lengths) if lengths else 0.0,
+        failures=failures,
+    )
+
+
+def format_report(report: EvalReport) -> str:
+    lines = [
+        f"questions            {report.questions}",
+        f"accuracy@1           {report.accuracy_at_1:.3f}  ({report.answerable} answerable)",
+        f"accuracy@3           {report.accuracy_at_3:.3f}",
+        f"answered (not declined) {report.answered_rate:.3f}",
+        f"declined when no answer {report.declined_rate:.3f}  ({report.unanswerable} such)",
+        f"conflicts found      {report.conflicts_found:.3f}  ({report.conflicts} expected)",
+        f"median quote chars   {report.median_quote_chars:.0f}",
+    ]
+    return "\n".join(lines)
+
+
+def report_json(report: EvalReport) -> str:
+    return json.dumps(report.model_dump(), indent=2)

@@ -1,0 +1,40 @@
+"""The answer contract: what every face (CLI, JSON, Discord) renders. Keep it stable."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["answered", "conflict", "no_answer"]
+
+
+class Snippet(BaseModel):
+    """One verbatim quote: `source_text[start:end] == quote`, always."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str
+    source: str = Field(description="File name relative to the sources directory.")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    title: str
+    publisher: str
+    date: str
+    score: float
+    line: int = Field(ge=1, description="1-based line of the source where the quote starts.")
+    claimed_by: str | None = Field(
+        default=None, description="Who makes the claim, where the text says (conflicts)."
+    )
+    url: str | None = None
+
+
+class Answer(BaseModel):
+    """The engine's reply to one question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    status: Status
+    snippets: list[Snippet] = Field(default_factory=list)
+    note: str = ""

@@ -1,0 +1,34 @@
+"""Plain-text rendering of answers for the terminal."""
+
+from __future__ import annotations
+
+from bot.models import Answer, Snippet
+
+_HEADINGS = {
+    "answered": "From the sources:",
+    "conflict": "The sources disagree:",
+    "no_answer": "The sources don't say.",
+}
+
+
+def citation(snippet: Snippet) -> str:
+    """"Title", publisher, date, file line N."""
+    return (
+        f"“{snippet.title}”, {snippet.publisher}, {snippet.date} "
+        f"({snippet.source}, line {snippet.line})"
+    )
+
+
+def render_answer(answer: Answer) -> str:
+    """Quotes exactly as in the source, line breaks included; the terminal wraps them."""
+    lines = [_HEADINGS[answer.status]]
+    for snippet in answer.snippets:
+        quote = "\n".join(f"  > {line}" for line in snippet.quote.split("\n"))
+        lines.append("")
+        if snippet.claimed_by:
+            lines.append(f"  Claimed by {snippet.claimed_by}:")
+        lines.append(quote)
+        lines.append(f"    — {citation(snippet)}")
+    if answer.note:
+        lines.extend(["", f"Note: {answer.note}"])
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Sources → passages → BM25 index. Knows nothing of Discord or of answers."""

@@ -1,0 +1,127 @@
+"""Text → index terms: lowercase, English stopwords, Snowball stemming, and acronym aliases.
+
+The analyzer is versioned by a fingerprint of everything that changes its output, so a saved
+index made with another analyzer is rebuilt rather than silently mismatched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+# NLTK's English stopword list (BSD-licensed, the common choice for BM25 baselines), plus
+# words as empty in questions as in answers: "also", "many", "much", "someone"...
+STOPWORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will
+    just don should now d ll m o re ve y also many much someone somebody something anyone
+    anybody anything everyone everything""".split()
+)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+# "Immigration and Customs Enforcement (ICE)": capitalised words, then their initials in brackets.
+_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+(?:(?:and|of|for|the|&)\s+)*){2,8})\(([A-Z]{2,8})\)")
+ANALYZER_NAME = "snowball-english+nltk-stopwords+acronyms"
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens, possessives folded ("Boston’s" → "boston")."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        word = match.group(0).lower().replace("’", "'")
+        out.append(word[:-2] if word.endswith("'s") else word)
+    return out
+
+
+def stem(tokens: Iterable[str]) -> list[str]:
+    return _stemmer().stemWords([t for t in tokens if t not in STOPWORDS])
+
+
+def mine_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Acronym → stems of its long form, for pairs the sources spell out once."""
+    found: dict[str, tuple[str, ...]] = {}
+    for text in texts:
+        for match in _ACRONYM.finditer(text):
+            long_form, acronym = match.group(1).split(), match.group(2)
+            initials = "".join(w[0] for w in long_form if w[0].isupper())
+            # Keep only the trailing words whose initials spell the acronym.
+            if initials.endswith(acronym):
+                stems = tuple(stem(words(" ".join(_tail(long_form, acronym)))))
+                if stems:
+                    found.setdefault(acronym.lower(), stems)
+    return found
+
+
+_CAPS = re.compile(r"\b[A-Z]{3,6}\b")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*){1,5}")
+
+
+def mine_initialisms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Acronyms never spelled out in brackets ("BPD") matched to a capitalised run elsewhere
+    ("Boston Police Department") whose initials spell them."""
+    texts = list(texts)
+    caps = {m.group(0) for t in texts for m in _CAPS.finditer(t)}
+    found: dict[str, tuple[str, ...]] = {}
+    for text in texts:
+        for match in _CAPITALISED_RUN.finditer(text):
+            run = match.group(0).split()
+            for i in range(len(run) - 1):
+                for j in range(i + 2, len(run) + 1):
+                    initials = "".join(w[0] for w in run[i:j])
+                    if initials in caps and initials.lower() not in found:
+                        stems = tuple(stem(words(" ".join(run[i:j]))))
+                        if len(stems) >= 2:
+                            found[initials.lower()] = stems
+    return found
+
+
+def _tail(long_form: list[str], acronym: str) -> list[str]:
+    count = 0
+    for i in range(len(long_form) - 1, -1, -1):
+        if long_form[i][0].isupper():
+            count += 1
+        if count == len(acronym):
+            return long_form[i:]
+    return long_form
+
+
+def analyzer_version() -> str:
+    """Changes whenever the code would turn the same text into different terms."""
+    h = hashlib.sha256(ANALYZER_NAME.encode())
+    h.update(" ".join(sorted(STOPWORDS)).encode())
+    h.update(_TOKEN.pattern.encode())
+    h.update(" ".join(_stemmer().stemWords(["generously", "immigration", "requests"])).encode())
+    return f"{ANALYZER_NAME}:{h.hexdigest()[:16]}"
+
+
+class Analyzer:
+    """Turns text into index terms, knowing the acronyms the sources use."""
+
+    def __init__(self, acronyms: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.acronyms = dict(sorted((acronyms or {}).items()))
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and
+        "Immigration and Customs Enforcement" meet on one term without counting twice."""
+        terms = stem(words(text))
+        for acronym, long_stems in self.acronyms.items():
+            terms.extend(acronym for _ in range(_count_runs(terms, long_stems)))
+        return terms
+
+
+def _count_runs(terms: list[str], run: tuple[str, ...]) -> int:
+    n, first = len(run), run[0]
+    return sum(1 for i, t in enumerate(terms) if t == first and tuple(terms[i : i + n]) == run)

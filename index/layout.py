@@ -1,0 +1,169 @@
+"""Classify each line of a source: content, a heading, a table row, or page chrome.
+
+Cleaning happens here, at ingestion, as spans over the untouched text: the chrome spans are
+never indexed nor quoted, and every other offset still points into the original file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+LineKind = Literal[
+    "blank",
+    "prose",
+    "heading",
+    "dateline",
+    "table",
+    "table-head",
+    "navigation",
+    "repeated-headline",
+    "link-list",
+    "author-bio",
+]
+CHROME_KINDS: frozenset[str] = frozenset(
+    {"navigation", "repeated-headline", "link-list", "author-bio", "photo-credit"}
+)
+
+# Lines that are site navigation when they stand alone.
+_NAV_WORDS = frozenset(
+    """close menu share print email search subscribe advertisement home back next previous
+    tweet facebook twitter reddit linkedin whatsapp copy link""".split()
+) | {"skip to content", "skip to main content", "sign in", "log in", "read more", "copy link"}
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+)
+DATELINE = re.compile(rf"^[A-Z][\w .'-]{{0,40}},\s+(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}$")
+_AUTHOR = re.compile(r"^(?:author|about the author|written by|posted by)\s*:", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(
+    r"(?:\(\s*)?\b(?:photo|photograph|image|picture)s?\s*(?:credit)?\s*(?::|by\b)[^\n]*$"
+    r"|(?:\(\s*)?\bcredit\s*:[^\n]*$",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]]$")
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+_LINK_LIST_MIN = 3
+_TITLE_MAX_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a source: `text[start:end]` without its line break."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+    kind: LineKind = "prose"
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines with offsets; only `\\n` ends a line, and a trailing `\\r` is not part of it."""
+    lines: list[Line] = []
+    pos = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        body = raw[:-1] if raw.endswith("\r") else raw
+        lines.append(Line(number, pos, pos + len(body), body))
+        pos += len(raw) + 1
+    return lines
+
+
+def _is_title_like(line: str) -> bool:
+    """A short line without sentence punctuation: a heading, a headline or a link."""
+    return bool(line) and len(line) <= _TITLE_MAX_CHARS and not _TERMINAL.search(line)
+
+
+def _base_kind(line: Line, seen: set[str]) -> LineKind:
+    s = line.stripped
+    if not s:
+        return "blank"
+    if s.lower() in _NAV_WORDS:
+        return "navigation"
+    if s.startswith("|"):
+        return "table"
+    if _MD_HEADING.match(s):
+        return "heading"
+    if DATELINE.match(s):
+        return "dateline"
+    if _is_title_like(s) and s in seen:
+        return "repeated-headline"
+    if _is_title_like(s) and s[:1].isupper() and not s.startswith(("- ", "* ")):
+        return "heading"
+    return "prose"
+
+
+def classify(lines: list[Line]) -> list[Line]:
+    """Give every line a kind; chrome kinds are those in `CHROME_KINDS`."""
+    seen: set[str] = set()
+    kinds: list[LineKind] = []
+    for line in lines:
+        kinds.append(_base_kind(line, seen))
+        if line.stripped:
+            seen.add(line.stripped)
+    _mark_wrapped_prose(lines, kinds)
+    _mark_tables(lines, kinds)
+    _mark_link_lists(kinds)
+    _mark_author_bio(lines, kinds)
+    return [
+        Line(ln.number, ln.start, ln.end, ln.text, kind)
+        for ln, kind in zip(lines, kinds, strict=True)
+    ]
+
+
+def _mark_wrapped_prose(lines: list[Line], kinds: list[LineKind]) -> None:
+    """A 'heading' followed directly by a lowercase line is a hard-wrapped sentence."""
+    for i in range(len(lines) - 1):
+        nxt = lines[i + 1].stripped
+        if kinds[i] == "heading" and nxt[:1].islower() and not _MD_HEADING.match(lines[i].stripped):
+            kinds[i] = "prose"
+
+
+def _mark_tables(lines: list[Line], kinds: list[LineKind]) -> None:
+    """The row above a `|---|` separator, and the separator itself, are table furniture."""
+    for i, line in enumerate(lines):
+        if kinds[i] == "table" and _TABLE_SEP.match(line.stripped):
+            kinds[i] = "table-head"
+            if i > 0 and kinds[i - 1] == "table":
+                kinds[i - 1] = "table-head"
+
+
+def _mark_link_lists(kinds: list[LineKind]) -> None:
+    """Three or more heading-like lines in a row (blank lines allowed) are a list of links."""
+    i = 0
+    while i < len(kinds):
+        if kinds[i] != "heading":
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(kinds) and kinds[j] in ("heading", "blank"):
+            if kinds[j] == "heading":
+                run.append(j)
+            j += 1
+        if len(run) >= _LINK_LIST_MIN:
+            for k in run:
+                kinds[k] = "link-list"
+        i = j
+
+
+def _mark_author_bio(lines: list[Line], kinds: list[LineKind]) -> None:
+    """An 'Author:' line starts the bio, which runs to the end of the page."""
+    for i, line in enumerate(lines):
+        if _AUTHOR.match(line.stripped):
+            for k in range(i, len(lines)):
+                if kinds[k] != "blank":
+                    kinds[k] = "author-bio"
+            return
+
+
+def photo_credit_start(line: Line) -> int | None:
+    """Offset where a photo credit begins inside a caption line, if there is one."""
+    match = _PHOTO_CREDIT.search(line.text)
+    return line.start + match.start() if match else None

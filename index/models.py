@@ -1,0 +1,57 @@
+"""Pydantic models for everything the index hands to the answer engine or writes to disk."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourceMeta(BaseModel):
+    """Citation metadata of one source file, from the manifest or inferred from the text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str = Field(description="File name relative to the sources directory.")
+    title: str
+    publisher: str = "not stated"
+    date: str = "not stated"
+    url: str | None = None
+    note: str | None = None
+
+
+class Span(BaseModel):
+    """A half-open character range `[start, end)` into a source file's decoded text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Chrome(Span):
+    """Page furniture found at ingestion; it is never indexed nor quoted."""
+
+    kind: str
+
+
+class Sentence(Span):
+    """A quotable unit: a sentence, an FAQ line or a table row."""
+
+    line: int = Field(ge=1, description="1-based line of the file where the sentence starts.")
+    kind: str = "prose"
+
+
+class Passage(Span):
+    """A few consecutive sentences of one section: the unit BM25 retrieves."""
+
+    source: str
+    sentences: list[Sentence]
+    heading: str | None = None
+
+
+class Document(BaseModel):
+    """One ingested source: its metadata, checksum, and where its content and chrome lie."""
+
+    meta: SourceMeta
+    sha256: str
+    chrome: list[Chrome]
+    passages: list[Passage]

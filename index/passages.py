@@ -1,0 +1,125 @@
+"""Turn classified lines into quotable sentences and the passages BM25 retrieves."""
+
+from __future__ import annotations
+
+from index.layout import CHROME_KINDS, Line, photo_credit_start
+from index.models import Chrome, Passage, Sentence
+from index.sentences import split_sentences
+
+# A passage gathers sentences of one section until it has this many words or sentences;
+# short paragraphs (one-line news paragraphs) are merged so a passage keeps its context.
+PASSAGE_MIN_WORDS = 60
+PASSAGE_MAX_SENTENCES = 4
+
+
+def find_chrome(lines: list[Line]) -> list[Chrome]:
+    """Chrome spans: whole chrome lines, plus photo credits at the end of caption lines."""
+    spans: list[Chrome] = []
+    for line in lines:
+        if line.kind in CHROME_KINDS and line.end > line.start:
+            spans.append(Chrome(start=line.start, end=line.end, kind=line.kind))
+        elif line.kind == "prose":
+            credit = photo_credit_start(line)
+            if credit is not None:
+                spans.append(Chrome(start=credit, end=line.end, kind="photo-credit"))
+    return spans
+
+
+def _paragraphs(
+    text: str, lines: list[Line], chrome: list[Chrome]
+) -> list[tuple[str | None, list[Sentence]]]:
+    """Sentences grouped by paragraph, each with its section heading.
+
+    A table row is its own paragraph, and so is a line that ends a sentence: news sites put
+    one paragraph on a line, while a hard-wrapped paragraph runs on until its last line ends
+    with sentence punctuation.
+    """
+    credit_at = [c.start for c in chrome if c.kind == "photo-credit"]
+    paragraphs: list[tuple[str | None, list[Sentence]]] = []
+    block: list[Line] = []
+    heading: str | None = None
+
+    def flush() -> None:
+        if not block:
+            return
+        start, end = block[0].start, block[-1].end
+        end = min([end, *(cut for cut in credit_at if start <= cut < end)])
+        sentences = [
+            Sentence(
+                start=s,
+                end=e,
+                line=block[0].number + text.count("\n", start, s),
+                kind=_kind(text[s:e]),
+            )
+            for s, e in split_sentences(text, start, end)
+        ]
+        if sentences:
+            paragraphs.append((heading, sentences))
+        block.clear()
+
+    for line in lines:
+        if line.kind == "prose":
+            block.append(line)
+            if line.stripped[-1:] in '.!?"”':
+                flush()
+            continue
+        flush()
+        if line.kind == "heading":
+            heading = line.stripped.lstrip("#").strip()
+        elif line.kind == "table":
+            s = line.start + (len(line.text) - len(line.text.lstrip()))
+            e = line.start + len(line.text.rstrip())
+            paragraphs.append((heading, [Sentence(start=s, end=e, line=line.number, kind="table")]))
+    flush()
+    return paragraphs
+
+
+def _kind(sentence: str) -> str:
+    return "question" if sentence.endswith("?") else "prose"
+
+
+def build_passages(
+    source: str, text: str, lines: list[Line], chrome: list[Chrome]
+) -> list[Passage]:
+    """Group the sentences of each section into passages of a few sentences each.
+
+    A passage never spans two sections, nor mixes table rows with prose, and an FAQ question
+    starts a passage so that it stays with its answer.
+    """
+    passages: list[Passage] = []
+    pending: list[Sentence] = []
+    heading: str | None = None
+
+    def emit() -> None:
+        if pending:
+            passages.append(
+                Passage(
+                    source=source,
+                    start=pending[0].start,
+                    end=pending[-1].end,
+                    sentences=list(pending),
+                    heading=heading,
+                )
+            )
+            pending.clear()
+
+    for section, paragraph in _paragraphs(text, lines, chrome):
+        first = paragraph[0]
+        if pending and (
+            section != heading
+            or first.kind == "question"
+            or (first.kind == "table") != (pending[-1].kind == "table")
+            or _words(text, pending) >= PASSAGE_MIN_WORDS
+        ):
+            emit()
+        heading = section
+        for sentence in paragraph:
+            if len(pending) >= PASSAGE_MAX_SENTENCES and sentence.kind != "table":
+                emit()
+            pending.append(sentence)
+    emit()
+    return passages
+
+
+def _words(text: str, sentences: list[Sentence]) -> int:
+    return sum(len(text[s.start : s.end].split()) for s in sentences)

@@ -1,0 +1,46 @@
+"""Split a run of prose into sentences, keeping exact character offsets."""
+
+from __future__ import annotations
+
+import re
+
+# A candidate boundary: terminal punctuation, closing quotes or brackets, then white space and
+# something that can open a sentence.
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st jr sr inc ltd co corp vs etc no nos gen gov sen rep lt col capt sgt
+    mt ft fig al approx dept est jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k
+    e.g i.e a.m p.m d.c""".split()
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at `dot` ends an abbreviation or an initial, not a sentence."""
+    match = _WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside `text[start:end]`, stripped of surrounding white space."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        first_dot = match.start()
+        if match.group(0) == "." and _is_abbreviation(text, first_dot):
+            continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
