@@ -1,38 +1,64 @@
-"""The saved index: built once per state of the sources, reloaded without re-parsing.
+"""The saved index: built once per state of the sources, reloaded without re-tokenizing anything.
 
-It lives in a cache folder derived from the sources path (never inside `sources/`), records
-what it was built from, and is written atomically: a build killed halfway leaves the previous
-file in place, and a corrupt or stale file is rebuilt with a note saying why.
+Layout, in a cache folder derived from the sources path (never inside `sources/`):
+
+    manifest.json       what the index was built from, and which generation folder is current
+    gen-XXXXXXXX/       .npy arrays (mapped with mmap, so loading reads no posting) and
+                        strings.json (terms, headings, kinds)
+
+A build writes a new generation folder, then replaces manifest.json in one rename: a build
+killed halfway leaves the previous manifest pointing at the previous, intact folder. Every file
+of a generation is checksummed in the manifest; a stale, corrupt or missing index is rebuilt
+with a note saying why.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
-from index.ingest import Corpus, SourceSet, ingest, read_sources
-from index.models import Document
+from index.ingest import SourceSet, ingest, read_sources
+from index.models import SourceMeta
+from index.passage_table import PassageTable
+from index.scorer import BM25Index
 from index.search import BM25Params, Retriever, build_analyzer
 
-FORMAT_VERSION = 1
-INDEX_FILE = "index.json"
+FORMAT_VERSION = 2
+MANIFEST = "manifest.json"
+STRINGS = "strings.json"
+ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome")
 
 
-class IndexFile(BaseModel):
-    """Everything needed to serve queries without re-reading the sources' structure."""
+class SavedSource(BaseModel):
+    meta: SourceMeta
+    sha256: str
+
+
+class Manifest(BaseModel):
+    """Everything needed to decide whether the saved index serves the sources as they are."""
 
     format_version: int
     analyzer: str
     params: BM25Params
     sources_fingerprint: str
     acronyms: dict[str, tuple[str, ...]]
-    documents: list[Document]
-    passage_terms: list[list[str]]
+    sources: list[SavedSource]
+    generation: str
+    checksums: dict[str, str]  # file name in the generation folder → sha256
+
+
+class CorruptIndex(Exception):
+    """A saved index that cannot be used as it is; the message says what is wrong."""
 
 
 def cache_dir_for(sources_dir: Path) -> Path:
@@ -51,22 +77,19 @@ def load_index(
 ) -> tuple[Retriever, list[str]]:
     """The retriever for `sources_dir`, from the cache when it is current; plus notes to show."""
     params = params or BM25Params()
-    path = (cache_dir or cache_dir_for(sources_dir)) / INDEX_FILE
+    folder = cache_dir or cache_dir_for(sources_dir)
     sources = read_sources(sources_dir)
     notes = list(sources.warnings)
-    saved, why = (None, None) if force else _read(path)
-    if saved and _current(saved, sources, params):
-        corpus = Corpus(
-            documents=saved.documents,
-            texts={d.meta.file: sources.texts[d.meta.file] for d in saved.documents},
-        )
-        analyzer = Analyzer(dict(saved.acronyms))
-        return Retriever(corpus, saved.passage_terms, analyzer, params), notes
-    if why:
-        notes.append(f"{path}: {why}; rebuilt.")
+    if not force:
+        try:
+            return open_index(folder, sources, params), notes
+        except FileNotFoundError:
+            pass
+        except CorruptIndex as exc:
+            notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
     retriever = build_index(sources, params, progress)
     notes.extend(w for w in retriever.corpus.warnings if w not in notes)
-    save_index(retriever, sources.fingerprint, path)
+    save_index(retriever, sources.fingerprint, folder)
     return retriever, notes
 
 
@@ -74,47 +97,151 @@ def build_index(
     sources: SourceSet, params: BM25Params | None = None, progress: bool = False
 ) -> Retriever:
     corpus = ingest(sources, progress)
-    return Retriever(corpus, analyzer=build_analyzer(corpus), params=params)
+    return Retriever(corpus, analyzer=build_analyzer(corpus), params=params, progress=progress)
 
 
-def save_index(retriever: Retriever, fingerprint: str, path: Path) -> None:
-    """Write to a temporary file beside the target, then rename it over: all or nothing."""
-    data = IndexFile(
+def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
+    """Write a new generation folder, then switch the manifest to it in one rename."""
+    folder.mkdir(parents=True, exist_ok=True)
+    generation = Path(tempfile.mkdtemp(prefix="gen-", dir=folder))
+    scorer, table = retriever.scorer, retriever.table
+    arrays = {
+        "idf": scorer.idf,
+        "offsets": scorer.offsets,
+        "docs": scorer.docs,
+        "weights": scorer.weights,
+        "passages": table.passages,
+        "sentences": table.sentences,
+        "chrome": table.chrome,
+    }
+    checksums = {}
+    for name, values in arrays.items():
+        checksums[f"{name}.npy"] = _write(
+            generation / f"{name}.npy",
+            lambda out, a=values: np.save(out, np.ascontiguousarray(a), allow_pickle=False),
+        )
+    strings = {"terms": list(scorer.terms), "headings": table.headings, "kinds": table.kinds}
+    checksums[STRINGS] = _write(
+        generation / STRINGS, lambda out: out.write(json.dumps(strings).encode())
+    )
+    manifest = Manifest(
         format_version=FORMAT_VERSION,
         analyzer=analyzer_version(),
         params=retriever.params,
         sources_fingerprint=fingerprint,
         acronyms=retriever.analyzer.acronyms,
-        documents=retriever.corpus.documents,
-        passage_terms=retriever.passage_terms,
+        sources=[SavedSource(meta=e.meta, sha256=e.sha256) for e in retriever.documents.values()],
+        generation=generation.name,
+        checksums=checksums,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".index-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=folder)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(data.model_dump_json())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
+        _write(Path(tmp), lambda out: out.write(manifest.model_dump_json().encode()))
+        os.replace(tmp, folder / MANIFEST)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    for old in folder.glob("gen-*"):
+        if old.name != generation.name:
+            shutil.rmtree(old, ignore_errors=True)
 
 
-def _read(path: Path) -> tuple[IndexFile | None, str | None]:
-    """The saved index, or why there is none usable."""
-    if not path.exists():
-        return None, None
+def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retriever:
+    """The saved retriever if it was built from these sources with these settings.
+
+    Raises FileNotFoundError when there is no index, CorruptIndex when it is unusable.
+    """
+    manifest = _read_manifest(folder / MANIFEST)
+    stale = _stale(manifest, sources, params)
+    if stale:
+        raise CorruptIndex(f"saved index is stale ({stale})")
+    generation = folder / manifest.generation
+    for name, digest in manifest.checksums.items():
+        if _sha256_file(generation / name) != digest:
+            raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
     try:
-        return IndexFile.model_validate_json(path.read_bytes()), None
-    except (ValidationError, ValueError, OSError) as exc:
-        return None, f"saved index unreadable ({type(exc).__name__})"
-
-
-def _current(saved: IndexFile, sources: SourceSet, params: BM25Params) -> bool:
-    return (
-        saved.format_version == FORMAT_VERSION
-        and saved.analyzer == analyzer_version()
-        and saved.params == params
-        and saved.sources_fingerprint == sources.fingerprint
+        strings = json.loads((generation / STRINGS).read_bytes())
+        arrays = {name: np.load(generation / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        scorer = BM25Index(
+            terms={t: i for i, t in enumerate(strings["terms"])},
+            idf=arrays["idf"],
+            offsets=arrays["offsets"],
+            docs=arrays["docs"],
+            weights=arrays["weights"],
+            n_docs=len(arrays["passages"]),
+        )
+        table = PassageTable(
+            sources=[s.meta.file for s in manifest.sources],
+            headings=strings["headings"],
+            kinds=strings["kinds"],
+            passages=arrays["passages"],
+            sentences=arrays["sentences"],
+            chrome=arrays["chrome"],
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CorruptIndex(f"saved index unreadable ({type(exc).__name__})") from exc
+    _check_shapes(scorer, table)
+    return Retriever.from_index(
+        texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
+        metas=[s.meta for s in manifest.sources],
+        checksums=[s.sha256 for s in manifest.sources],
+        table=table,
+        scorer=scorer,
+        analyzer=Analyzer(dict(manifest.acronyms)),
+        params=params,
     )
+
+
+def _read_manifest(path: Path) -> Manifest:
+    raw = path.read_bytes()  # FileNotFoundError: no index yet
+    try:
+        return Manifest.model_validate_json(raw)
+    except (ValidationError, ValueError) as exc:
+        raise CorruptIndex(f"saved index unreadable ({type(exc).__name__})") from exc
+
+
+def _stale(manifest: Manifest, sources: SourceSet, params: BM25Params) -> str | None:
+    """Why the saved index no longer matches, or None when it does."""
+    if manifest.format_version != FORMAT_VERSION:
+        return "older format"
+    if manifest.analyzer != analyzer_version():
+        return "analyzer changed"
+    if manifest.params != params:
+        return "BM25 parameters changed"
+    if manifest.sources_fingerprint != sources.fingerprint:
+        return "sources changed"
+    return None
+
+
+def _check_shapes(scorer: BM25Index, table: PassageTable) -> None:
+    """Arrays that agree with each other, so that no query can index out of bounds."""
+    n_terms, n_postings = len(scorer.terms), len(scorer.docs)
+    problems = [
+        scorer.idf.shape != (n_terms,),
+        scorer.offsets.shape != (n_terms + 1,),
+        scorer.weights.shape != (n_postings,),
+        n_terms > 0 and int(scorer.offsets[-1]) != n_postings,
+        table.passages.ndim != 2 or table.passages.shape[1] != 6,
+        table.sentences.ndim != 2 or table.sentences.shape[1] != 4,
+        table.chrome.ndim != 2 or table.chrome.shape[1] != 4,
+    ]
+    if any(problems):
+        raise CorruptIndex("saved index arrays disagree")
+
+
+def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:
+    """Write a file through to the disk; its checksum, for the manifest."""
+    with open(path, "wb") as out:
+        writer(out)
+        out.flush()
+        os.fsync(out.fileno())
+    return _sha256_file(path) or ""
+
+
+def _sha256_file(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None

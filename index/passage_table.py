@@ -1,0 +1,103 @@
+"""Passages, sentences and chrome as integer arrays, turned into pydantic objects only on demand.
+
+Parsing 100k passages back into `Passage` objects takes seconds; the engine looks at eight of
+them per question. The saved index keeps these tables as memory-mapped arrays, and a `Passage`
+is built when it is asked for.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+import numpy as np
+
+from index.models import Chrome, Document, Passage, Sentence
+
+# Columns of the tables, all int64 (offsets into a source's text can exceed 2**31).
+P_SOURCE, P_START, P_END, P_FIRST, P_STOP, P_HEADING = range(6)
+S_START, S_END, S_LINE, S_KIND = range(4)
+C_SOURCE, C_START, C_END, C_KIND = range(4)
+NO_HEADING = -1
+
+
+@dataclass(frozen=True)
+class PassageTable(Sequence[Passage]):
+    """Every passage of a corpus in one order; `table[i]` builds passage i."""
+
+    sources: list[str]  # file names, indexed by P_SOURCE and C_SOURCE
+    headings: list[str]  # distinct headings, indexed by P_HEADING
+    kinds: list[str]  # sentence and chrome kinds, indexed by S_KIND and C_KIND
+    passages: np.ndarray  # int64 [passages, 6]
+    sentences: np.ndarray  # int64 [sentences, 4]
+    chrome: np.ndarray  # int64 [chrome spans, 4]
+
+    @classmethod
+    def from_documents(cls, documents: Sequence[Document]) -> PassageTable:
+        headings: dict[str, int] = {}
+        kinds: dict[str, int] = {}
+        passages: list[tuple[int, ...]] = []
+        sentences: list[tuple[int, int, int, int]] = []
+        chrome: list[tuple[int, int, int, int]] = []
+        for source, document in enumerate(documents):
+            for span in document.chrome:
+                kind = kinds.setdefault(span.kind, len(kinds))
+                chrome.append((source, span.start, span.end, kind))
+            for p in document.passages:
+                first = len(sentences)
+                for s in p.sentences:
+                    sentences.append((s.start, s.end, s.line, kinds.setdefault(s.kind, len(kinds))))
+                heading = (
+                    NO_HEADING
+                    if p.heading is None
+                    else headings.setdefault(p.heading, len(headings))
+                )
+                passages.append((source, p.start, p.end, first, len(sentences), heading))
+        return cls(
+            sources=[d.meta.file for d in documents],
+            headings=list(headings),
+            kinds=list(kinds),
+            passages=_table(passages, 6),
+            sentences=_table(sentences, 4),
+            chrome=_table(chrome, 4),
+        )
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Passage]: ...
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        source, start, end, first, stop, heading = self.passages[index].tolist()
+        return Passage(
+            source=self.sources[source],
+            start=start,
+            end=end,
+            sentences=[
+                Sentence(start=s, end=e, line=line, kind=self.kinds[kind])
+                for s, e, line, kind in self.sentences[first:stop].tolist()
+            ],
+            heading=None if heading == NO_HEADING else self.headings[heading],
+        )
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self[i] for i in range(len(self)))
+
+    def ranges(self) -> list[range]:
+        """Passage ids of each source, in `sources` order (passages are stored source by source)."""
+        cuts = np.searchsorted(self.passages[:, P_SOURCE], np.arange(len(self.sources) + 1))
+        return [range(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
+
+    def chrome_of(self, source: int) -> list[Chrome]:
+        rows = self.chrome[self.chrome[:, C_SOURCE] == source].tolist()
+        return [Chrome(start=s, end=e, kind=self.kinds[k]) for _, s, e, k in rows]
+
+
+def _table(rows: list[tuple[int, ...]], width: int) -> np.ndarray:
+    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
