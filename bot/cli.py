@@ -103,9 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
     ask.set_defaults(func=cmd_ask)
 
-    sub.add_parser("sources", help="list sources and their metadata").set_defaults(
-        func=cmd_sources
-    )
+    sub.add_parser("sources", help="list sources and their metadata").set_defaults(func=cmd_sources)
     index = sub.add_parser("index", help="build or rebuild the index")
     index.add_argument("--force", action="store_true", help="rebuild even if current")
     index.set_defaults(func=cmd_index)
