@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    for document in engine.retriever.corpus.documents:
+    for document in engine.retriever.documents.values():
         meta = document.meta
         print(f"{meta.file}\n  title:     {meta.title}\n  publisher: {meta.publisher}")
         print(f"  date:      {meta.date}\n  passages:  {len(document.passages)}")
@@ -51,14 +52,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from index.store import load_index
+    from index.store import load_index, peak_rss_mb
 
+    started = time.perf_counter()
     retriever, notes = load_index(args.sources, args.cache, progress=True, force=args.force)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     print(
-        f"indexed {len(retriever.corpus.documents)} sources, "
-        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms"
+        f"indexed {len(retriever.documents)} sources, "
+        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms "
+        f"in {time.perf_counter() - started:.1f} s, peak memory {peak_rss_mb():.0f} MB"
     )
     return EXIT_OK
 

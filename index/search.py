@@ -19,7 +19,7 @@ from index.models import Document, SourceMeta
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
 
-__all__ = ["BM25Params", "Hit", "Retriever", "SourceEntry", "build_analyzer"]
+__all__ = ["BM25Params", "Hit", "Retriever", "SourceEntry", "analyze_passages", "build_analyzer"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Retriever:
         params = params or BM25Params()
         analyzer = analyzer or build_analyzer(corpus)
         table = PassageTable.from_documents(corpus.documents)
-        terms = passage_terms or _analyze(corpus, analyzer)
+        terms = passage_terms or analyze_passages(corpus, analyzer)
         self._attach(
             corpus.texts,
             [d.sha256 for d in corpus.documents],
@@ -128,7 +128,7 @@ class Retriever:
         return self.scorer.top(terms, k)
 
 
-def _analyze(corpus: Corpus, analyzer: Analyzer) -> Iterator[list[str]]:
+def analyze_passages(corpus: Corpus, analyzer: Analyzer) -> Iterator[list[str]]:
     """Index terms of each passage: its heading and its sentences (chrome between is left out)."""
     for document in corpus.documents:
         text = corpus.texts[document.meta.file]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -191,6 +192,11 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
         analyzer=Analyzer(dict(manifest.acronyms)),
         params=params,
     )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _read_manifest(path: Path) -> Manifest:
