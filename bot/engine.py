@@ -26,9 +26,9 @@ class EngineConfig(BaseModel):
     """Knobs of sentence choice and abstention, tuned on benchmarks/xquad.py (see README)."""
 
     passages: int = 8
-    max_window: int = 2
+    max_window: int = 3
     window_penalty: float = 0.0
-    max_quote_chars: int = 400
+    max_quote_chars: int = 500
     sentence_k1: float = 1.2
     sentence_b: float = 0.5
     passage_weight: float = 0.35
@@ -37,7 +37,7 @@ class EngineConfig(BaseModel):
     max_quotes: int = 3
     second_quote_ratio: float = 0.8
     min_coverage: float = 0.35
-    min_coverage_with_unknown_name: float = 0.5
+    min_coverage_with_unknown_name: float = 0.6
     conflict_ratio: float = 0.55
 
 
@@ -189,7 +189,8 @@ class Engine:
         return candidates
 
     def _windows(self, passage: Passage) -> list[Candidate]:
-        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`."""
+        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
+        hold no table row after the first sentence, and never step over chrome."""
         text = self.retriever.text(passage.source)
         analyzer = self.retriever.analyzer
         single = [Counter(analyzer.terms(text[s.start : s.end])) for s in passage.sentences]
@@ -203,6 +204,7 @@ class Engine:
                 if count > 1 and (
                     end - start > self.config.max_quote_chars
                     or passage.sentences[first + count - 1].kind == "table"
+                    or self._crosses_chrome(passage.source, start, end)
                 ):
                     break
                 terms = sum(single[first : first + count], Counter())
@@ -251,16 +253,24 @@ class Engine:
         """Share of the question's IDF mass that the passage holds; unseen words weigh most."""
         unique = set(terms)
         total = sum(self._weight(t) for t in unique)
-        return sum(self._weight(t) for t in unique if t in present) / total if total else 0.0
+        prefixes = {p[:5] for p in present if len(p) >= 5}
+        held = sum(
+            self._weight(t) for t in unique if t in present or (len(t) >= 6 and t[:5] in prefixes)
+        )
+        return held / total if total else 0.0
 
     # --- quoting ---------------------------------------------------------------------------
 
+    def _crosses_chrome(self, source: str, start: int, end: int) -> bool:
+        return any(start < c.end and c.start < end for c in self.retriever.documents[source].chrome)
+
     def _span(self, c: Candidate) -> tuple[int, int]:
         """The window, with the sentence before it when it opens with a pronoun that needs it."""
-        start = c.start
         if c.first > 0 and _ANAPHORA.match(c.body):
             start = c.passage.sentences[c.first - 1].start
-        return start, c.end
+            if not self._crosses_chrome(c.passage.source, start, c.end):
+                return start, c.end
+        return c.start, c.end
 
     def _snippet(self, c: Candidate, claimed_by: str | None = None) -> Snippet:
         source = c.passage.source
@@ -300,11 +310,12 @@ class Engine:
         parties. The year is the question's, or else that of the strongest claim: figures for
         different or unknown years are not in conflict."""
         period = set(_YEAR.findall(question))
-        best = candidates[0].score
+        singles = [c for c in candidates if c.count == 1]
+        best = singles[0].score
         claims: dict[str, tuple[Candidate, str | None]] = {}
-        for c in candidates:
-            if c.count > 1 or c.score < self.config.conflict_ratio * best:
-                continue
+        for c in singles:
+            if c.score < self.config.conflict_ratio * best:
+                break
             figures = self._figures(c.body, terms)
             if not figures or c.sentences[0].kind == "question":
                 continue
