@@ -94,9 +94,12 @@ class PassageTable(Sequence[Passage]):
         cuts = np.searchsorted(self.passages[:, P_SOURCE], np.arange(len(self.sources) + 1))
         return [range(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
 
-    def chrome_of(self, source: int) -> list[Chrome]:
-        rows = self.chrome[self.chrome[:, C_SOURCE] == source].tolist()
-        return [Chrome(start=s, end=e, kind=self.kinds[k]) for _, s, e, k in rows]
+    def chrome_by_source(self) -> list[list[Chrome]]:
+        """Chrome spans of each source, in `sources` order."""
+        spans: list[list[Chrome]] = [[] for _ in self.sources]
+        for source, start, end, kind in self.chrome.tolist():
+            spans[source].append(Chrome(start=start, end=end, kind=self.kinds[kind]))
+        return spans
 
 
 def _table(rows: list[tuple[int, ...]], width: int) -> np.ndarray:

@@ -1,18 +1,19 @@
-"""BM25Okapi over an inverted index in CSR form: rank_bm25's exact scores, touching only postings.
+"""rank_bm25's BM25Plus and BM25Okapi, to the bit, over an inverted index in CSR form.
 
 rank_bm25 scores every passage for every query term in Python (154 ms a query at 100k
 passages). Here each term owns a slice of two arrays, the passages that hold it and their
-finished BM25 contribution, so a query adds up a few slices and picks its top k among the
-passages it touched (benchmarks/retrieval.py has the figures).
+finished BM25 contribution, so a query reads a few slices and ranks only the passages it
+touched (benchmarks/retrieval.py has the figures).
 
 Exactness: every contribution is computed with rank_bm25's operations in rank_bm25's order
-(`idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))`, idf from `math.log`, the
-mean IDF summed term by term in first-appearance order), and a passage's score adds the
-contributions of the query's terms in query order, as `get_scores` does; the zeros it adds for
-passages without a term change no float. The scores are therefore bit-identical, which the
-property tests check against rank_bm25 itself.
+(Okapi: `idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))`, Plus:
+`idf * (delta + tf * (k1 + 1) / (k1 * (1 - b + b * dl / avgdl) + tf))`), IDFs come from
+`math.log`, Okapi's mean IDF is summed term by term in first-appearance order, and a passage's
+score adds one contribution per query term in query order, as `get_scores` does. A passage
+that lacks a query term gets what rank_bm25 gives it: 0 from Okapi, `idf * delta` from Plus.
+The scores are therefore bit-identical, which the property tests check against rank_bm25.
 
-Precomputing the contributions costs 8 bytes a posting (about 40 MB at 100k passages, mapped
+Precomputing the contributions costs 8 bytes a posting (about 36 MB at 100k passages, mapped
 from disk, so only the postings queried become resident) and saves four array operations per
 term at query time; the parameters are recorded with the index, which is rebuilt if they change.
 """
@@ -23,6 +24,7 @@ import math
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -30,11 +32,13 @@ from tqdm import tqdm
 
 
 class BM25Params(BaseModel):
-    """BM25Okapi's parameters, recorded in the saved index."""
+    """The BM25 variant and its parameters, recorded in the saved index."""
 
+    variant: Literal["plus", "okapi"] = "plus"
     k1: float = 1.2
     b: float = 0.75
-    epsilon: float = 0.25
+    delta: float = 1.0  # BM25Plus: every query term adds idf × delta to every passage
+    epsilon: float = 0.25  # BM25Okapi: negative IDFs become epsilon × the mean IDF
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class BM25Index:
     term are sorted by passage id; `offsets[t]:offsets[t + 1]` is term t's slice.
     """
 
+    params: BM25Params
     terms: dict[str, int]
     idf: np.ndarray  # float64 [terms]
     offsets: np.ndarray  # int64 [terms + 1]
@@ -77,24 +82,27 @@ class BM25Index:
             ids.extend([intern(t, len(terms)) for t in doc])
             lengths.append(len(doc))
         n_docs = len(lengths)
-        term_ids = np.frombuffer(ids, dtype=np.int64)
         doc_len = np.frombuffer(lengths, dtype=np.int64)
-        doc_ids = np.repeat(np.arange(n_docs, dtype=np.int64), doc_len)
         # One key per (term, passage) pair: sorting groups postings by term, then by passage.
-        keys, tf = np.unique(term_ids * max(n_docs, 1) + doc_ids, return_counts=True)
+        keys = np.frombuffer(ids, dtype=np.int64) * max(n_docs, 1)
+        keys += np.repeat(np.arange(n_docs, dtype=np.int64), doc_len)
+        keys, tf = np.unique(keys, return_counts=True)
         post_terms, post_docs = np.divmod(keys, max(n_docs, 1))
+        del keys
         df = np.bincount(post_terms, minlength=len(terms))
         offsets = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(df, out=offsets[1:])
-        idf = okapi_idf(df.tolist(), n_docs, params.epsilon)
+        idf = _idf(df.tolist(), n_docs, params)
         weights = np.empty(0)
-        if n_docs and len(terms):
+        if len(post_docs):
             avgdl = int(doc_len.sum()) / n_docs
-            dl = doc_len[post_docs]
-            # rank_bm25's expression, operation for operation (see the module docstring).
-            norm = tf * (params.k1 + 1) / (tf + params.k1 * (1 - params.b + params.b * dl / avgdl))
-            weights = idf[post_terms] * norm
-        return cls(terms, idf, offsets, post_docs.astype(np.int32), weights, n_docs)
+            # rank_bm25's expressions, operation for operation (see the module docstring).
+            norm = params.k1 * (1 - params.b + params.b * doc_len[post_docs] / avgdl)
+            if params.variant == "okapi":
+                weights = idf[post_terms] * (tf * (params.k1 + 1) / (tf + norm))
+            else:
+                weights = idf[post_terms] * (params.delta + (tf * (params.k1 + 1)) / (norm + tf))
+        return cls(params, terms, idf, offsets, post_docs.astype(np.int32), weights, n_docs)
 
     def term_idf(self, term: str) -> float:
         tid = self.terms.get(term)
@@ -102,53 +110,66 @@ class BM25Index:
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """Every passage's score, as rank_bm25's `get_scores` returns it."""
-        docs, weights = self._postings(query)
-        return np.bincount(docs, weights=weights, minlength=self.n_docs)
+        acc = np.zeros(self.n_docs)
+        for tid in self._known(query):
+            held = self._slice(tid)
+            scores = acc[self.docs[held]] + self.weights[held]
+            acc += self._absent(tid)
+            acc[self.docs[held]] = scores
+        return acc
 
     def top(self, query: Sequence[str], k: int) -> list[Hit]:
-        """The `k` best passages scoring above 0, best first, ties broken by passage order."""
-        docs, weights = self._postings(query)
-        if not len(docs) or k <= 0:
+        """The `k` best passages holding a query term and scoring above 0, best first, ties
+        broken by passage order. Only the passages the query touched are scored."""
+        tids = self._known(query)
+        if not tids or k <= 0:
             return []
-        # Adding in query order is `get_scores`'s order: bincount sums in input order.
-        acc = np.bincount(docs, weights=weights)
-        scores = acc[docs]
-        keep = scores > 0
-        docs, scores = docs[keep], scores[keep]
-        # A passage appears once per query term it holds, so the top k * len(query) entries
-        # hold at least k distinct passages; every entry tied with the last one comes too.
-        room = k * len(query)
-        if len(docs) > room:
-            threshold = np.partition(scores, len(scores) - room)[len(scores) - room]
-            docs = docs[scores >= threshold]
-        docs = np.unique(docs)
-        scores = acc[docs]
-        order = np.lexsort((docs, -scores))[:k]
-        return [Hit(int(docs[i]), float(scores[i])) for i in order]
+        held = [self._slice(t) for t in tids]
+        if len(tids) == 1:
+            docs, acc = self.docs[held[0]], self.weights[held[0]]
+        else:
+            docs = np.unique(np.concatenate([self.docs[h] for h in held]))
+            acc = np.zeros(len(docs))
+            for tid, h in zip(tids, held, strict=True):
+                at = np.searchsorted(docs, self.docs[h])
+                scores = acc[at] + self.weights[h]
+                acc += self._absent(tid)
+                acc[at] = scores
+        positive = acc > 0
+        if not positive.all():
+            docs, acc = docs[positive], acc[positive]
+        if len(acc) > k:
+            # The k-th best score; every passage tied with it stays in, for the tie-break.
+            threshold = -np.partition(-acc, k - 1)[k - 1]
+            best = acc >= threshold
+            docs, acc = docs[best], acc[best]
+        order = np.lexsort((docs, -acc))[:k]
+        return [Hit(int(docs[i]), float(acc[i])) for i in order]
 
-    def _postings(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Postings of each known query term, in query order (repeats included)."""
-        ids = [t for t in map(self.terms.get, query) if t is not None]
-        if not ids:
-            return np.empty(0, dtype=np.int32), np.empty(0)
-        slices = [slice(self.offsets[t], self.offsets[t + 1]) for t in ids]
-        if len(slices) == 1:
-            return self.docs[slices[0]], self.weights[slices[0]]
-        return (
-            np.concatenate([self.docs[s] for s in slices]),
-            np.concatenate([self.weights[s] for s in slices]),
-        )
+    def _known(self, query: Sequence[str]) -> list[int]:
+        """Ids of the query's known terms in query order, repeats kept: each one counts."""
+        return [t for t in map(self.terms.get, query) if t is not None]
+
+    def _slice(self, tid: int) -> slice:
+        return slice(int(self.offsets[tid]), int(self.offsets[tid + 1]))
+
+    def _absent(self, tid: int) -> float:
+        """What a query term adds to a passage without it: rank_bm25's idf × (delta + 0)."""
+        return float(self.idf[tid]) * self.params.delta if self.params.variant == "plus" else 0.0
 
 
-def okapi_idf(df: list[int], n_docs: int, epsilon: float) -> np.ndarray:
-    """rank_bm25's IDF: log(N - df + 0.5) - log(df + 0.5), negatives raised to epsilon × mean.
+def _idf(df: list[int], n_docs: int, params: BM25Params) -> np.ndarray:
+    """rank_bm25's IDFs. Plus: log((N + 1) / df). Okapi: log(N - df + 0.5) - log(df + 0.5),
+    negatives raised to epsilon × the mean.
 
     A Python loop on purpose: `math.log` and left-to-right summation are what rank_bm25 uses,
     and numpy's log and pairwise sum can differ in the last bit.
     """
+    if params.variant == "plus":
+        return np.array([math.log((n_docs + 1) / f) for f in df], dtype=np.float64)
     idf = [math.log(n_docs - f + 0.5) - math.log(f + 0.5) for f in df]
     total = 0.0
     for value in idf:
         total += value
-    floor = epsilon * (total / len(idf)) if idf else 0.0
+    floor = params.epsilon * (total / len(idf)) if idf else 0.0
     return np.array([floor if value < 0 else value for value in idf], dtype=np.float64)

@@ -1,10 +1,15 @@
 """The BM25 retriever over passages, built from an ingested corpus or loaded from a saved index.
 
-Variant and parameters were chosen on the XQuAD benchmark (benchmarks/xquad.py): BM25Okapi
-with k1=1.2, b=0.75. Okapi's IDF goes to zero for a term in half the passages and to a floor of
-0.25 × mean IDF above that; with the few dozen passages of a small corpus this mostly hits
-glue words like "police" in a police story, which is what a floor should do. Scores are
-rank_bm25's to the bit, computed from an inverted index (index/scorer.py).
+Variant: BM25Plus (k1=1.2, b=0.75, delta=1), measured against BM25Okapi and BM25L on XQuAD
+(benchmarks/xquad.py, 1,190 questions): Plus and Okapi tie (first quote holds the answer for
+0.808 vs 0.807; best passage holds it for 0.891 each), BM25L trails (0.794, passage 0.703). The
+tie goes to Plus because Okapi's IDF, log((N - df + 0.5) / (df + 0.5)), is zero for a term in
+half the passages and negative above that, floored at 0.25 × the mean IDF: in a corpus of one
+or two short documents the mean itself is zero or negative, and nothing scores at all. Plus's
+IDF, log((N + 1) / df), is positive for every term. Its delta adds idf × delta for every query
+term to every passage alike, so only passages holding a query term are returned.
+
+Scores are rank_bm25's to the bit, computed from an inverted index (index/scorer.py).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from functools import cached_property
 
 from index.analyzer import Analyzer, mine_acronyms, mine_initialisms
 from index.ingest import Corpus
-from index.models import Document, SourceMeta
+from index.models import Chrome, Document, SourceMeta
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
 
@@ -28,6 +33,7 @@ class SourceEntry:
 
     meta: SourceMeta
     sha256: str
+    chrome: list[Chrome]
     passages: range
 
 
@@ -43,18 +49,13 @@ class Retriever:
         progress: bool = False,
     ) -> None:
         """Build from a corpus; `passage_terms` skips the analyzer when terms are known."""
-        params = params or BM25Params()
         analyzer = analyzer or build_analyzer(corpus)
         table = PassageTable.from_documents(corpus.documents)
         terms = passage_terms or analyze_passages(corpus, analyzer)
+        scorer = BM25Index.build(terms, params or BM25Params(), progress, total=len(table))
+        metas = [d.meta for d in corpus.documents]
         self._attach(
-            corpus.texts,
-            [d.sha256 for d in corpus.documents],
-            [d.meta for d in corpus.documents],
-            table,
-            BM25Index.build(terms, params, progress, total=len(table)),
-            analyzer,
-            params,
+            corpus.texts, metas, [d.sha256 for d in corpus.documents], table, scorer, analyzer
         )
         self.__dict__["corpus"] = corpus
 
@@ -67,32 +68,35 @@ class Retriever:
         table: PassageTable,
         scorer: BM25Index,
         analyzer: Analyzer,
-        params: BM25Params,
     ) -> Retriever:
         """Assemble from saved parts without re-reading any passage (see index/store.py)."""
         retriever = cls.__new__(cls)
-        retriever._attach(texts, checksums, metas, table, scorer, analyzer, params)
+        retriever._attach(texts, metas, checksums, table, scorer, analyzer)
         return retriever
 
     def _attach(
         self,
         texts: dict[str, str],
-        checksums: list[str],
         metas: list[SourceMeta],
+        checksums: list[str],
         table: PassageTable,
         scorer: BM25Index,
         analyzer: Analyzer,
-        params: BM25Params,
     ) -> None:
         self.texts = texts
         self.table = table
         self.scorer = scorer
         self.analyzer = analyzer
-        self.params = params
         self.documents: dict[str, SourceEntry] = {
-            meta.file: SourceEntry(meta, sha, ids)
-            for meta, sha, ids in zip(metas, checksums, table.ranges(), strict=True)
+            meta.file: SourceEntry(meta, sha, chrome, ids)
+            for meta, sha, chrome, ids in zip(
+                metas, checksums, table.chrome_by_source(), table.ranges(), strict=True
+            )
         }
+
+    @property
+    def params(self) -> BM25Params:
+        return self.scorer.params
 
     @property
     def passages(self) -> PassageTable:
@@ -110,10 +114,10 @@ class Retriever:
             Document(
                 meta=entry.meta,
                 sha256=entry.sha256,
-                chrome=self.table.chrome_of(i),
+                chrome=entry.chrome,
                 passages=self.table[entry.passages.start : entry.passages.stop],
             )
-            for i, entry in enumerate(self.documents.values())
+            for entry in self.documents.values()
         ]
         return Corpus(documents=documents, texts=self.texts)
 

@@ -165,6 +165,7 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
         strings = json.loads((generation / STRINGS).read_bytes())
         arrays = {name: np.load(generation / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
         scorer = BM25Index(
+            params=manifest.params,
             terms={t: i for i, t in enumerate(strings["terms"])},
             idf=arrays["idf"],
             offsets=arrays["offsets"],
@@ -190,7 +191,6 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
         table=table,
         scorer=scorer,
         analyzer=Analyzer(dict(manifest.acronyms)),
-        params=params,
     )
 
 

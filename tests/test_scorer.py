@@ -1,11 +1,12 @@
-"""The scorer against its oracle, rank_bm25's BM25Okapi: same scores, same top k."""
+"""The scorer against its oracle, rank_bm25's BM25Plus and BM25Okapi: same scores, same top k."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rank_bm25 import BM25Okapi
+from rank_bm25 import BM25Okapi, BM25Plus
 
 from index.scorer import BM25Index, BM25Params
 
@@ -19,27 +20,43 @@ QUERY = st.lists(st.one_of(WORDS, st.just("unknown")), max_size=6)
 # term (NaN scores); the scorer gives those passages no score, so such parameters are left out.
 PARAMS = st.builds(
     BM25Params,
+    variant=st.sampled_from(["plus", "okapi"]),
     k1=st.floats(0.01, 3.0),
     b=st.floats(0.0, 0.99),
+    delta=st.floats(0.0, 2.0),
     epsilon=st.floats(0.0, 1.0),
 )
+OKAPI = BM25Params(variant="okapi")
+BOTH = pytest.mark.parametrize("params", [BM25Params(), OKAPI], ids=["plus", "okapi"])
 
 
-def oracle_top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:k]
-    return [(i, float(scores[i])) for i in order if scores[i] > 0]
+def oracle(docs: list[list[str]], params: BM25Params) -> BM25Okapi | BM25Plus:
+    if params.variant == "okapi":
+        return BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    return BM25Plus(docs, k1=params.k1, b=params.b, delta=params.delta)
+
+
+def oracle_top(
+    docs: list[list[str]], query: list[str], scores: np.ndarray, k: int
+) -> list[tuple[int, float]]:
+    """Passages holding a query term and scoring above 0, best first, ties by passage order."""
+    touched = [i for i, doc in enumerate(docs) if set(doc) & set(query)]
+    order = sorted(touched, key=lambda i: (-scores[i], i))
+    return [(i, float(scores[i])) for i in order if scores[i] > 0][:k]
 
 
 def check(docs: list[list[str]], query: list[str], params: BM25Params, k: int) -> None:
-    oracle = BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    bm25 = oracle(docs, params)
     index = BM25Index.build(docs, params)
-    expected = oracle.get_scores(query)
+    expected = bm25.get_scores(query)
     got = index.scores(query)
     # Same operations in the same order: equal to the bit, which is stricter than 1e-9.
     np.testing.assert_array_equal(got, expected)
-    assert [(h.passage, h.score) for h in index.top(query, k)] == oracle_top(expected, k)
-    for term in oracle.idf:
-        assert index.term_idf(term) == oracle.idf[term]
+    assert [(h.passage, h.score) for h in index.top(query, k)] == oracle_top(
+        docs, query, expected, k
+    )
+    for term in bm25.idf:
+        assert index.term_idf(term) == bm25.idf[term]
 
 
 @settings(max_examples=300, deadline=None)
@@ -52,58 +69,70 @@ def test_random_corpora_match_rank_bm25(docs, query, params, k):
 @given(DOCS, QUERY, st.integers(1, 12))
 def test_engine_parameters_match_rank_bm25(docs, query, k):
     check(docs, query, BM25Params(), k)
+    check(docs, query, OKAPI, k)
 
 
 def test_idf_floor_and_negative_idf():
     # "common" is in 3 of 4 passages: negative raw IDF, raised to epsilon × mean IDF.
     docs = [["common", "rare"], ["common"], ["common", "other"], ["fourth"]]
-    index = BM25Index.build(docs, BM25Params())
-    oracle = BM25Okapi(docs, k1=1.2, b=0.75, epsilon=0.25)
-    assert index.term_idf("common") == oracle.idf["common"] == 0.25 * oracle.average_idf
-    check(docs, ["common"], BM25Params(), 4)
+    index = BM25Index.build(docs, OKAPI)
+    bm25 = BM25Okapi(docs, k1=1.2, b=0.75, epsilon=0.25)
+    assert index.term_idf("common") == bm25.idf["common"] == 0.25 * bm25.average_idf
+    check(docs, ["common"], OKAPI, 4)
 
 
 def test_negative_mean_idf_gives_negative_scores_that_are_dropped():
     docs = [["x", "y"], ["x", "y"], ["x", "y"], ["z"]]
-    oracle = BM25Okapi(docs, k1=1.2, b=0.75, epsilon=0.25)
-    assert oracle.average_idf < 0
-    index = BM25Index.build(docs, BM25Params())
+    assert BM25Okapi(docs, k1=1.2, b=0.75, epsilon=0.25).average_idf < 0
+    index = BM25Index.build(docs, OKAPI)
     assert (index.scores(["x"]) < 0).sum() == 3
     assert index.top(["x"], 3) == []
-    check(docs, ["x", "z"], BM25Params(), 3)
+    check(docs, ["x", "z"], OKAPI, 3)
 
 
 def test_idf_exactly_zero_stays_zero():
     docs = [["x"], ["x"], ["y"], ["z"]]  # df = N/2: log(2.5) - log(2.5) = 0
-    index = BM25Index.build(docs, BM25Params())
+    index = BM25Index.build(docs, OKAPI)
     assert index.term_idf("x") == 0.0
-    check(docs, ["x", "y"], BM25Params(), 4)
+    check(docs, ["x", "y"], OKAPI, 4)
 
 
-def test_repeated_query_terms_count_each_time():
+@BOTH
+def test_repeated_query_terms_count_each_time(params):
     docs = [["x", "y"], ["y"], ["z"], ["w"], ["v"]]
-    index = BM25Index.build(docs, BM25Params())
+    index = BM25Index.build(docs, params)
     once, twice = index.scores(["x"]), index.scores(["x", "x"])
     assert twice[0] == once[0] + once[0]
-    check(docs, ["x", "x", "y"], BM25Params(), 5)
+    check(docs, ["x", "x", "y"], params, 5)
 
 
-def test_ties_are_broken_by_passage_order():
+@BOTH
+def test_ties_are_broken_by_passage_order(params):
     docs = [["a", "b"], ["c", "q"], ["a", "b"], ["q", "c"], ["d"], ["e"], ["f"]]
-    index = BM25Index.build(docs, BM25Params())
+    index = BM25Index.build(docs, params)
     assert [h.passage for h in index.top(["q"], 2)] == [1, 3]
     assert [h.passage for h in index.top(["q"], 1)] == [1]
 
 
-def test_unknown_terms_only_return_nothing():
-    index = BM25Index.build([["a"], ["b"], ["c"]], BM25Params())
+@BOTH
+def test_unknown_terms_only_return_nothing(params):
+    index = BM25Index.build([["a"], ["b"], ["c"]], params)
     assert index.top(["nowhere", "never"], 5) == []
     assert not index.scores(["nowhere"]).any()
 
 
-def test_large_tie_groups_past_the_partition_threshold():
+@BOTH
+def test_large_tie_groups_past_the_partition_threshold(params):
     # 40 identical passages hold "t": the top 3 must still be the first three of them.
     docs = [["t", "u"]] * 40 + [["v"]] * 100
-    index = BM25Index.build(docs, BM25Params())
+    index = BM25Index.build(docs, params)
     assert [h.passage for h in index.top(["t", "u"], 3)] == [0, 1, 2]
-    check(docs, ["t", "u", "v"], BM25Params(), 7)
+    check(docs, ["t", "u", "v"], params, 7)
+
+
+def test_plus_gives_passages_without_the_term_idf_times_delta():
+    docs = [["x", "y"], ["y"], ["z"]]
+    index = BM25Index.build(docs, BM25Params())
+    scores = index.scores(["x"])
+    assert scores[1] == scores[2] == index.term_idf("x") * 1.0 > 0
+    assert [h.passage for h in index.top(["x"], 3)] == [0]
