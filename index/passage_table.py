@@ -14,7 +14,7 @@ from typing import overload
 
 import numpy as np
 
-from index.models import Chrome, Document, Passage, Sentence
+from index.models import Chrome, Document, Passage, Sentence, SourceMeta
 
 # Columns of the tables, all int64 (offsets into a source's text can exceed 2**31).
 P_SOURCE, P_START, P_END, P_FIRST, P_STOP, P_HEADING = range(6)
@@ -25,9 +25,11 @@ NO_HEADING = -1
 
 @dataclass(frozen=True)
 class PassageTable(Sequence[Passage]):
-    """Every passage of a corpus in one order; `table[i]` builds passage i."""
+    """The structure of a corpus: its sources, and every passage in one order, with their
+    sentences and chrome; `table[i]` builds passage i."""
 
-    sources: list[str]  # file names, indexed by P_SOURCE and C_SOURCE
+    metas: list[SourceMeta]  # per source, indexed by P_SOURCE and C_SOURCE
+    checksums: list[str]  # sha256 of each source's text
     headings: list[str]  # distinct headings, indexed by P_HEADING
     kinds: list[str]  # sentence and chrome kinds, indexed by S_KIND and C_KIND
     passages: np.ndarray  # int64 [passages, 6]
@@ -56,7 +58,8 @@ class PassageTable(Sequence[Passage]):
                 )
                 passages.append((source, p.start, p.end, first, len(sentences), heading))
         return cls(
-            sources=[d.meta.file for d in documents],
+            metas=[d.meta for d in documents],
+            checksums=[d.sha256 for d in documents],
             headings=list(headings),
             kinds=list(kinds),
             passages=_table(passages, 6),
@@ -76,7 +79,7 @@ class PassageTable(Sequence[Passage]):
             return [self[i] for i in range(*index.indices(len(self)))]
         source, start, end, first, stop, heading = self.passages[index].tolist()
         return Passage(
-            source=self.sources[source],
+            source=self.metas[source].file,
             start=start,
             end=end,
             sentences=[
@@ -90,13 +93,13 @@ class PassageTable(Sequence[Passage]):
         return (self[i] for i in range(len(self)))
 
     def ranges(self) -> list[range]:
-        """Passage ids of each source, in `sources` order (passages are stored source by source)."""
-        cuts = np.searchsorted(self.passages[:, P_SOURCE], np.arange(len(self.sources) + 1))
+        """Passage ids of each source, in `metas` order (passages are stored source by source)."""
+        cuts = np.searchsorted(self.passages[:, P_SOURCE], np.arange(len(self.metas) + 1))
         return [range(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
 
     def chrome_by_source(self) -> list[list[Chrome]]:
-        """Chrome spans of each source, in `sources` order."""
-        spans: list[list[Chrome]] = [[] for _ in self.sources]
+        """Chrome spans of each source, in `metas` order."""
+        spans: list[list[Chrome]] = [[] for _ in self.metas]
         for source, start, end, kind in self.chrome.tolist():
             spans[source].append(Chrome(start=start, end=end, kind=self.kinds[kind]))
         return spans

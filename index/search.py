@@ -53,35 +53,20 @@ class Retriever:
         table = PassageTable.from_documents(corpus.documents)
         terms = passage_terms or analyze_passages(corpus, analyzer)
         scorer = BM25Index.build(terms, params or BM25Params(), progress, total=len(table))
-        metas = [d.meta for d in corpus.documents]
-        self._attach(
-            corpus.texts, metas, [d.sha256 for d in corpus.documents], table, scorer, analyzer
-        )
+        self._attach(corpus.texts, table, scorer, analyzer)
         self.__dict__["corpus"] = corpus
 
     @classmethod
     def from_index(
-        cls,
-        texts: dict[str, str],
-        metas: list[SourceMeta],
-        checksums: list[str],
-        table: PassageTable,
-        scorer: BM25Index,
-        analyzer: Analyzer,
+        cls, texts: dict[str, str], table: PassageTable, scorer: BM25Index, analyzer: Analyzer
     ) -> Retriever:
         """Assemble from saved parts without re-reading any passage (see index/store.py)."""
         retriever = cls.__new__(cls)
-        retriever._attach(texts, metas, checksums, table, scorer, analyzer)
+        retriever._attach(texts, table, scorer, analyzer)
         return retriever
 
     def _attach(
-        self,
-        texts: dict[str, str],
-        metas: list[SourceMeta],
-        checksums: list[str],
-        table: PassageTable,
-        scorer: BM25Index,
-        analyzer: Analyzer,
+        self, texts: dict[str, str], table: PassageTable, scorer: BM25Index, analyzer: Analyzer
     ) -> None:
         self.texts = texts
         self.table = table
@@ -90,7 +75,7 @@ class Retriever:
         self.documents: dict[str, SourceEntry] = {
             meta.file: SourceEntry(meta, sha, chrome, ids)
             for meta, sha, chrome, ids in zip(
-                metas, checksums, table.chrome_by_source(), table.ranges(), strict=True
+                table.metas, table.checksums, table.chrome_by_source(), table.ranges(), strict=True
             )
         }
 

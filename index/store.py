@@ -163,7 +163,10 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
             raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
     try:
         strings = json.loads((generation / STRINGS).read_bytes())
-        arrays = {name: np.load(generation / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        # Plain arrays over the mapped files: slicing a np.memmap costs a Python hook each time.
+        arrays = {
+            name: np.asarray(np.load(generation / f"{name}.npy", mmap_mode="r")) for name in ARRAYS
+        }
         scorer = BM25Index(
             params=manifest.params,
             terms={t: i for i, t in enumerate(strings["terms"])},
@@ -174,7 +177,8 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
             n_docs=len(arrays["passages"]),
         )
         table = PassageTable(
-            sources=[s.meta.file for s in manifest.sources],
+            metas=[s.meta for s in manifest.sources],
+            checksums=[s.sha256 for s in manifest.sources],
             headings=strings["headings"],
             kinds=strings["kinds"],
             passages=arrays["passages"],
@@ -186,8 +190,6 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
     _check_shapes(scorer, table)
     return Retriever.from_index(
         texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
-        metas=[s.meta for s in manifest.sources],
-        checksums=[s.sha256 for s in manifest.sources],
         table=table,
         scorer=scorer,
         analyzer=Analyzer(dict(manifest.acronyms)),

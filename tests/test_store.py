@@ -63,8 +63,9 @@ def test_loaded_index_equals_a_fresh_build(sources, monkeypatch):
 def test_loaded_arrays_are_memory_mapped(sources):
     load_index(sources)
     loaded, _ = load_index(sources)
-    assert isinstance(loaded.scorer.weights, np.memmap)
-    assert isinstance(loaded.table.passages, np.memmap)
+    for array in (loaded.scorer.weights, loaded.scorer.docs, loaded.table.passages):
+        assert isinstance(array.base, np.memmap)
+        assert not array.flags.writeable
 
 
 def test_source_ranges_cover_each_document(sources):
