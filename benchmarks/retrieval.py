@@ -45,6 +45,7 @@ from index.store import load_index  # noqa: E402
 
 K = 10
 PARAMS = BM25Params()  # the engine's variant and parameters
+MODEL = f"BM25{PARAMS.variant.capitalize()}"
 PARITY_SAMPLE = 100
 PASSAGES_PER_FILE = 200
 
@@ -249,7 +250,9 @@ def benchmark(args: argparse.Namespace) -> None:
     t50, t99 = percentiles(theirs["latencies"])
     a50, a99 = percentiles(ours["asks"])
     print(
-        f"corpus: {built['passages']} passages, {built['terms']} terms, "
+        f"{MODEL}, k1={PARAMS.k1}, b={PARAMS.b}, "
+        + (f"delta={PARAMS.delta}\n" if PARAMS.variant == "plus" else f"epsilon={PARAMS.epsilon}\n")
+        + f"corpus: {built['passages']} passages, {built['terms']} terms, "
         f"{built['postings']} postings; {len(questions)} queries, top {K}, one at a time"
     )
     print(f"{'':12}{'build':>12}{'load':>12}{'p50':>12}{'p99':>12}{'q/s':>10}{'peak RSS':>11}")
@@ -264,7 +267,7 @@ def benchmark(args: argparse.Namespace) -> None:
     )
     print(
         f"quotebot build = ingest, analyze, index, save (peak RSS {built['peak_rss_mb']:.0f} MB); "
-        f"rank_bm25 build = BM25Okapi() after {theirs['tokenize_s']:.1f} s of ingest and analysis"
+        f"rank_bm25 build = {MODEL}() after {theirs['tokenize_s']:.1f} s of ingest and analysis"
     )
     print(
         f"index only, same term lists: quotebot {theirs['scorer_build_s']:.2f} s, "
