@@ -3,24 +3,28 @@
 Layout, in a cache folder derived from the sources path (never inside `sources/`):
 
     manifest.json       what the index was built from, and which generation folder is current
-    gen-XXXXXXXX/       .npy arrays (mapped with mmap, so loading reads no posting) and
-                        strings.json (terms, headings, kinds)
+    gen-XXXXXXXX/       .npy arrays, mapped with mmap (only what queries read becomes
+                        resident), and strings.json (terms, headings, kinds)
+    build.lock          held while a build runs
 
 A build writes a new generation folder, then replaces manifest.json in one rename: a build
-killed halfway leaves the previous manifest pointing at the previous, intact folder. Every file
+killed halfway leaves the previous manifest pointing at the previous, intact folder. Builds
+take a lock on the folder, so two processes never build at once; readers take none. Every file
 of a generation is checksummed in the manifest; a stale, corrupt or missing index is rebuilt
 with a note saying why.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import resource
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,6 +40,7 @@ from index.search import BM25Params, Retriever, build_analyzer
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
+LOCK = "build.lock"
 STRINGS = "strings.json"
 ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome")
 
@@ -82,16 +87,33 @@ def load_index(
     sources = read_sources(sources_dir)
     notes = list(sources.warnings)
     if not force:
-        try:
+        with contextlib.suppress(FileNotFoundError, CorruptIndex):
             return open_index(folder, sources, params), notes
-        except FileNotFoundError:
-            pass
-        except CorruptIndex as exc:
-            notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
-    retriever = build_index(sources, params, progress)
-    notes.extend(w for w in retriever.corpus.warnings if w not in notes)
-    save_index(retriever, sources.fingerprint, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _build_lock(folder):
+        if not force:
+            # Another process may have built it while this one waited for the lock.
+            try:
+                return open_index(folder, sources, params), notes
+            except FileNotFoundError:
+                pass
+            except CorruptIndex as exc:
+                notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
+        retriever = build_index(sources, params, progress)
+        notes.extend(w for w in retriever.corpus.warnings if w not in notes)
+        save_index(retriever, sources.fingerprint, folder)
     return retriever, notes
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """One build at a time per cache folder: the bot and `python -m bot index` may race."""
+    with open(folder / LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def build_index(

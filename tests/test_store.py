@@ -4,6 +4,7 @@ corrupt, and a build killed halfway leaves the previous index in service."""
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -168,3 +169,20 @@ def test_build_index_matches_retriever_over_ingested_corpus(sources):
     built = build_index(read_sources(sources))
     for terms in queries(direct):
         assert built.search(terms, 8) == direct.search(terms, 8)
+
+
+def test_concurrent_loads_build_once(sources, monkeypatch):
+    builds = []
+    real_build = store.build_index
+
+    def counted_build(*args, **kwargs):
+        builds.append(1)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(store, "build_index", counted_build)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: load_index(sources), range(4)))
+    assert len(builds) == 1
+    terms = queries(results[0][0])[0]
+    assert all(r.search(terms, 5) == results[0][0].search(terms, 5) for r, _ in results)
+    assert all(notes == [] for _, notes in results)
