@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +35,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question is None:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return EXIT_USAGE
+    if args.format == "discord":
+        from bot.discord.render import discord_payload
+
+        print(json.dumps(discord_payload(engine, args.question), indent=2, ensure_ascii=False))
+        return EXIT_OK
     answer = engine.ask(args.question)
     print(answer.model_dump_json(indent=2) if args.json else render_answer(answer))
     return EXIT_OK
@@ -87,6 +93,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.discord.launch import run
+
+    return run(args.sources, args.cache)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from bot.discord.launch import sync
+
+    return sync(args.sources, args.cache)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions from sources/ with cited quotes."
@@ -101,11 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
+    ask.add_argument(
+        "--format",
+        choices=["text", "discord"],
+        default="text",
+        help="discord: print the message payload /ask would send",
+    )
     ask.set_defaults(func=cmd_ask)
 
-    sub.add_parser("sources", help="list sources and their metadata").set_defaults(
-        func=cmd_sources
-    )
+    sub.add_parser("sources", help="list sources and their metadata").set_defaults(func=cmd_sources)
     index = sub.add_parser("index", help="build or rebuild the index")
     index.add_argument("--force", action="store_true", help="rebuild even if current")
     index.set_defaults(func=cmd_index)
@@ -114,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+    sub.add_parser("run", help="run the Discord bot (settings from .env)").set_defaults(
+        func=cmd_run
+    )
+    sub.add_parser("sync", help="register the bot's commands with Discord").set_defaults(
+        func=cmd_sync
+    )
     return parser
 
 

@@ -12,7 +12,7 @@ _HEADINGS = {
 
 
 def citation(snippet: Snippet) -> str:
-    """"Title", publisher, date, file line N."""
+    """ "Title", publisher, date, file line N."""
     return (
         f"“{snippet.title}”, {snippet.publisher}, {snippet.date} "
         f"({snippet.source}, line {snippet.line})"
