@@ -183,23 +183,27 @@ def discord_payload(engine: Engine, question: str) -> dict[str, Any]:
 
 
 def sources_message(sources: list[SourceInfo]) -> OutgoingMessage:
-    """One field per source (Discord allows 25; the rest are counted in the description)."""
+    """One field per source (Discord allows 25; the rest are named in a last field), each
+    field trimmed to its share of the 6,000-character total."""
     embed = discord.Embed(
         title="Sources",
         description=f"Answers quote only these {len(sources)} documents.",
         colour=discord.Colour.blurple(),
     )
     shown = sources if len(sources) <= limits.FIELDS else sources[: limits.FIELDS - 1]
+    fields = []
     for s in shown:
         value = f"{escape(s.publisher)} · {s.date} · {s.passages} passages\n`{s.file}`"
-        if s.url:
-            value += f"\n{s.url}"
-        embed.add_field(name=escape(s.title), value=value, inline=False)
+        fields.append((escape(s.title), f"{value}\n{s.url}" if s.url else value))
     if len(shown) < len(sources):
         rest = sources[len(shown) :]
+        fields.append((f"…and {len(rest)} more", ", ".join(escape(s.title) for s in rest)))
+    room = (limits.EMBED_TOTAL - 200) // max(len(fields), 1)
+    for name, value in fields:
+        name = limits.trim(name, min(limits.FIELD_NAME, room // 3))
         embed.add_field(
-            name=f"…and {len(rest)} more",
-            value=", ".join(escape(s.title) for s in rest),
+            name=name,
+            value=limits.trim(value, min(limits.FIELD_VALUE, room - len(name))),
             inline=False,
         )
     return OutgoingMessage(embed=limits.fit_embed(embed))

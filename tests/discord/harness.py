@@ -11,13 +11,13 @@ from typing import Any
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from fake_discord import TOKEN, FakeDiscord
 
 from bot.discord.client import QuoteBot
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings
 from bot.discord.store import Store
 from bot.engine import Engine
+from tests.discord.fake_discord import TOKEN, FakeDiscord
 
 MANAGE_MESSAGES = 1 << 13
 

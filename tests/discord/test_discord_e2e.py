@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from fake_discord import MESSAGE_CONTENT_INTENT
-from harness import running_bot
-
 from bot.engine import Engine
+from tests.discord.fake_discord import MESSAGE_CONTENT_INTENT
+from tests.discord.harness import running_bot
 
 QUESTION = "How many detainer requests did Boston police ignore in 2025?"
 
