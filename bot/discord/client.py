@@ -46,6 +46,12 @@ class QuoteTree(app_commands.CommandTree):
         if not isinstance(error, app_commands.CheckFailure):
             log.error("command %r failed", interaction.command, exc_info=error)
         try:
+            if (
+                interaction.response.type
+                == discord.InteractionResponseType.deferred_channel_message
+            ):
+                # The "thinking…" message is public; remove it so the note can be ephemeral.
+                await interaction.delete_original_response()
             await actions.tell(interaction, friendly_error(error))
         except discord.HTTPException:
             log.exception("could not tell the user about an error")

@@ -27,6 +27,13 @@ def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> Quote
     return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
 
 
+def setup_logging(settings: BotSettings) -> None:
+    """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
 def _settings() -> BotSettings | None:
     try:
         return load_settings()
@@ -40,7 +47,7 @@ def run(sources: Path, cache: Path | None) -> int:
     settings = _settings()
     if settings is None:
         return EXIT_SETUP
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
+    setup_logging(settings)
     try:
         bot = build_bot(settings, sources, cache)
     except StoreError as exc:
@@ -67,7 +74,7 @@ def sync(sources: Path, cache: Path | None) -> int:
     settings = _settings()
     if settings is None:
         return EXIT_SETUP
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
+    setup_logging(settings)
     try:
         bot = build_bot(settings, sources, cache)
         names = asyncio.run(_sync(bot))

@@ -579,6 +579,8 @@ class FakeDiscord:
             return self._callback(int(parts[1]), parts[2], call.body)
         if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
             return self._followup(parts[2], call.body)
+        if parts[0] == "webhooks" and parts[3:] == ["messages", "@original"] and method == "DELETE":
+            return web.Response(status=204)
         if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
             return self._create_message(int(parts[1]), call.body)
         if parts[0] == "channels" and len(parts) == 5 and parts[4] == "threads":
@@ -588,7 +590,13 @@ class FakeDiscord:
         if parts[0] == "applications" and method == "PUT" and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 else "global"
             self.commands[scope] = [
-                {**c, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
+                {
+                    "description": "",
+                    **c,
+                    "id": str(next(self._ids)),
+                    "application_id": str(APP_ID),
+                    "version": "1",
+                }
                 for c in call.body
             ]
             return _json(self.commands[scope])
