@@ -152,6 +152,7 @@ class Dispatched:
     user_id: int
     dispatched_at: float
     acked_at: float | None = None
+    answered_at: float | None = None
     callback_type: int | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -411,6 +412,11 @@ class FakeDiscord:
     ) -> Dispatched:
         """Dispatch a chat-input command, e.g. `slash("ask", question="…")`; for a subcommand
         pass `name="answers unanswered"`."""
+        data = self._command_data(name, options)
+        return await self._on_loop(self._interaction(name, 2, data, user_id, permissions))
+
+    @staticmethod
+    def _command_data(name: str, options: dict[str, Any]) -> dict[str, Any]:
         opts = [
             {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
             for k, v in options.items()
@@ -419,7 +425,20 @@ class FakeDiscord:
         data: dict[str, Any] = {"id": "1", "name": parts[0], "type": 1, "options": opts}
         if len(parts) == 2:
             data["options"] = [{"name": parts[1], "type": 1, "options": opts}]
-        return await self._on_loop(self._interaction(name, 2, data, user_id, permissions))
+        return data
+
+    async def slash_burst(
+        self, name: str, calls: list[tuple[int, dict[str, Any]]]
+    ) -> list[Dispatched]:
+        """Dispatch many commands at once: `calls` is a list of (user id, options)."""
+
+        async def burst() -> list[Dispatched]:
+            return [
+                await self._interaction(name, 2, self._command_data(name, options), user, 0)
+                for user, options in calls
+            ]
+
+        return await self._on_loop(burst())
 
     async def menu(
         self, name: str, message_id: int, user_id: int = 7001, permissions: int = 0
@@ -635,6 +654,7 @@ class FakeDiscord:
                 return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
             message = self._bot_message(CHANNEL_ID, data, type=20)
             record.messages.append(message)
+            record.answered_at = time.perf_counter()
         record.acked_at = time.perf_counter()
         record.callback_type = rtype
         response: dict[str, Any] = {
@@ -660,6 +680,7 @@ class FakeDiscord:
             return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
         message = self._bot_message(CHANNEL_ID, body, type=20, webhook_id=str(APP_ID))
         record.messages.append(message)
+        record.answered_at = record.answered_at or time.perf_counter()
         return _json(message)
 
     def _create_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
