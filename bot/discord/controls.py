@@ -4,6 +4,8 @@ memory. Their callbacks are thin: the work is in `bot.discord.actions`."""
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.discord import actions
@@ -31,9 +33,9 @@ class VoteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item, match: object, /
+        cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str], /
     ) -> VoteButton:
-        return cls(match["way"])  # type: ignore[index]
+        return cls(match["way"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await actions.vote(interaction, 1 if self.way == "up" else -1)
@@ -52,7 +54,7 @@ class PinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quotebot:p
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item, match: object, /
+        cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str], /
     ) -> PinButton:
         return cls()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from bot.discord.client import QuoteBot, sync_commands
@@ -16,7 +18,7 @@ from bot.discord.store import Store, StoreError
 from bot.loader import load_engine
 
 log = logging.getLogger(__name__)
-EXIT_OK, EXIT_SETUP = 0, 2
+EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
 
 
 def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> QuoteBot:
@@ -34,56 +36,51 @@ def setup_logging(settings: BotSettings) -> None:
     )
 
 
-def _settings() -> BotSettings | None:
+def with_bot(sources: Path, cache: Path | None, use: Callable[[QuoteBot], int]) -> int:
+    """Load settings, build the bot and hand it to `use`; setup problems are one line, exit 2."""
     try:
-        return load_settings()
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
-
-
-def run(sources: Path, cache: Path | None) -> int:
-    """`python -m bot run`: connect and answer until stopped."""
-    settings = _settings()
-    if settings is None:
-        return EXIT_SETUP
-    setup_logging(settings)
-    try:
+        settings = load_settings()
+        setup_logging(settings)
         bot = build_bot(settings, sources, cache)
-    except StoreError as exc:
+    except (SettingsError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SETUP
     try:
-        bot.run(settings.discord_token, log_handler=None)
+        return use(bot)
     except discord.LoginFailure:
         print("error: Discord rejected DISCORD_TOKEN; check it in .env.", file=sys.stderr)
         return EXIT_SETUP
+    except (aiohttp.ClientError, OSError) as exc:
+        print(f"error: cannot reach Discord ({exc}).", file=sys.stderr)
+        return EXIT_UNREACHABLE
     finally:
         bot.store.close()
+
+
+def _run(bot: QuoteBot) -> int:
+    bot.run(bot.settings.discord_token, log_handler=None)
     return EXIT_OK
 
 
-async def _sync(bot: QuoteBot) -> list[str]:
+async def _register(bot: QuoteBot) -> list[str]:
     async with bot:
         await bot.login(bot.settings.discord_token)
         return [command.name for command in await sync_commands(bot)]
 
 
-def sync(sources: Path, cache: Path | None) -> int:
-    """`python -m bot sync`: register the slash commands and menus with Discord, then exit."""
-    settings = _settings()
-    if settings is None:
-        return EXIT_SETUP
-    setup_logging(settings)
-    try:
-        bot = build_bot(settings, sources, cache)
-        names = asyncio.run(_sync(bot))
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_SETUP
-    except discord.LoginFailure:
-        print("error: Discord rejected DISCORD_TOKEN; check it in .env.", file=sys.stderr)
-        return EXIT_SETUP
-    where = f"server {settings.dev_guild_id}" if settings.dev_guild_id else "all servers"
+def _sync(bot: QuoteBot) -> int:
+    names = asyncio.run(_register(bot))
+    guild = bot.settings.dev_guild_id
+    where = f"server {guild}" if guild else "all servers"
     print(f"synced {len(names)} commands to {where}: {', '.join(names)}")
     return EXIT_OK
+
+
+def run(sources: Path, cache: Path | None) -> int:
+    """`python -m bot run`: connect and answer until stopped."""
+    return with_bot(sources, cache, _run)
+
+
+def sync(sources: Path, cache: Path | None) -> int:
+    """`python -m bot sync`: register the slash commands and menus with Discord, then exit."""
+    return with_bot(sources, cache, _sync)

@@ -41,11 +41,6 @@ def trim(text: str, limit: int) -> str:
     return text[:cut].rstrip() + ELLIPSIS
 
 
-def embed_length(embed: discord.Embed) -> int:
-    """The characters Discord counts against the 6,000 total (as `len(embed)` does)."""
-    return len(embed)
-
-
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """Trim every part to its own limit, then the description and fields to the total."""
     if embed.title:
@@ -64,6 +59,7 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
             value=trim(field.value or "\u200b", FIELD_VALUE),
             inline=bool(field.inline),
         )
+    # len(embed) counts what Discord counts against the 6,000 total.
     while len(embed) > EMBED_TOTAL and len(embed.fields) > 0:
         embed.remove_field(len(embed.fields) - 1)
     if len(embed) > EMBED_TOTAL and embed.description:

@@ -226,21 +226,41 @@ def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> No
     run(engine, tmp_path, scenario)
 
 
+def cli_against_fake(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, **env: str
+) -> int:
+    """Run `python -m bot COMMAND` in-process, talking to the fake, with settings from `env`."""
+    fake.start()
+    try:
+        monkeypatch.setattr(Route, "BASE", fake.api_base)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return main(["--sources", str(SOURCES), "--cache", str(tmp_path), command])
+    finally:
+        fake.stop()
+
+
+def test_rejected_token_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    fake = FakeDiscord()
+    code = cli_against_fake(fake, tmp_path, monkeypatch, "run", DISCORD_TOKEN="wrong")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "rejected DISCORD_TOKEN" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("guild", [None, GUILD_ID])
 def test_sync_registers_commands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, guild: int
 ) -> None:
     fake = FakeDiscord()
-    fake.start()
-    try:
-        monkeypatch.setattr(Route, "BASE", fake.api_base)
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
-        monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
-        monkeypatch.setenv("DEV_GUILD_ID", str(guild or ""))
-        assert main(["--sources", str(SOURCES), "--cache", str(tmp_path), "sync"]) == 0
-    finally:
-        fake.stop()
+    code = cli_against_fake(
+        fake, tmp_path, monkeypatch, "sync", DISCORD_TOKEN=TOKEN, DEV_GUILD_ID=str(guild or "")
+    )
+    assert code == 0
     scope = str(guild) if guild else "global"
     path = f"/applications/{APP_ID}/guilds/{guild}/commands" if guild else None
     path = path or f"/applications/{APP_ID}/commands"
