@@ -4,7 +4,9 @@ shared by slash commands, context menus, buttons and mention mode. The work itse
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
 
 log = logging.getLogger(__name__)
+UNEXPECTED = "Sorry, something went wrong while answering. The details are in the bot's log."
 
 
 def bot_of(interaction: discord.Interaction) -> QuoteBot:
@@ -50,6 +53,27 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
     await respond(interaction, render.notice(text), ephemeral=True)
 
 
+def friendly_error(error: app_commands.AppCommandError) -> str:
+    """What the user is told; anything unexpected is logged in full by the caller."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You're asking quickly: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.MissingPermissions):
+        return "This is for moderators (Manage Messages permission)."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return UNEXPECTED
+
+
+async def guarded(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Run a button's action: a failure is logged in full and told to the user in one line."""
+    try:
+        await work
+    except Exception:
+        log.exception("component %s failed", interaction.data)
+        with contextlib.suppress(discord.HTTPException):
+            await tell(interaction, UNEXPECTED)
+
+
 async def answer_interaction(interaction: discord.Interaction, question: str) -> None:
     """/ask: defer at once (the 3-second window), answer off the loop, then follow up."""
     bot = bot_of(interaction)
@@ -65,7 +89,7 @@ async def answer_mention(bot: QuoteBot, message: discord.Message, question: str)
     reply = await bot.reply(question)
     destination: discord.abc.Messageable = message.channel
     if isinstance(message.channel, discord.TextChannel):
-        name = render.limits.trim(question, render.limits.THREAD_NAME)
+        name = render.limits.trim(" ".join(question.split()), render.limits.THREAD_NAME)
         destination = await message.create_thread(name=name)
     sent = await destination.send(**render.answer_message(reply).send_kwargs())
     await bot.remember(sent, reply)

@@ -28,17 +28,6 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 
-def friendly_error(error: app_commands.AppCommandError) -> str:
-    """What the user is told; anything unexpected is logged in full by the caller."""
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"You're asking quickly: try again in {error.retry_after:.0f} s."
-    if isinstance(error, app_commands.MissingPermissions):
-        return "This is for moderators (Manage Messages permission)."
-    if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
-    return "Sorry, something went wrong while answering. The details are in the bot's log."
-
-
 class QuoteTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -52,7 +41,7 @@ class QuoteTree(app_commands.CommandTree):
             ):
                 # The "thinking…" message is public; remove it so the note can be ephemeral.
                 await interaction.delete_original_response()
-            await actions.tell(interaction, friendly_error(error))
+            await actions.tell(interaction, actions.friendly_error(error))
         except discord.HTTPException:
             log.exception("could not tell the user about an error")
 

@@ -38,7 +38,7 @@ class VoteButton(
         return cls(match["way"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await actions.vote(interaction, 1 if self.way == "up" else -1)
+        await actions.guarded(interaction, actions.vote(interaction, 1 if self.way == "up" else -1))
 
 
 class PinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quotebot:pin"):
@@ -60,4 +60,4 @@ class PinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quotebot:p
 
     async def callback(self, interaction: discord.Interaction) -> None:
         if interaction.message is not None:
-            await actions.pin_answer(interaction, interaction.message)
+            await actions.guarded(interaction, actions.pin_answer(interaction, interaction.message))

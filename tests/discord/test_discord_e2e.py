@@ -133,6 +133,20 @@ def test_mention_mode_answers_in_a_thread(engine: Engine, tmp_path: Path) -> Non
     run(engine, tmp_path, scenario, answer_channel_ids=[CHANNEL_ID])
 
 
+def test_mention_mode_has_the_cooldown_too(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        await fake.post(f"<@{BOT_ID}> {QUESTION}")
+        await fake.wait_until(lambda: len(fake.threads) == 1, what="a thread")
+        await fake.post(f"<@{BOT_ID}> {REWORDED}")
+        path = f"/channels/{CHANNEL_ID}/messages"
+        await fake.wait_until(lambda: any(c.path == path for c in fake.calls), what="a note")
+        note = next(c.body for c in fake.calls if c.path == path)
+        assert "try again in" in note["content"]
+        assert len(fake.threads) == 1
+
+    run(engine, tmp_path, scenario, ask_cooldown_rate=1, ask_cooldown_seconds=60)
+
+
 def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         message_id = int((await ask(fake, QUESTION))["id"])
@@ -250,6 +264,20 @@ def test_rejected_token_is_one_line(
     assert code == 2
     err = capsys.readouterr().err
     assert "rejected DISCORD_TOKEN" in err and "Traceback" not in err
+
+
+def test_button_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        message_id = int((await ask(fake, QUESTION))["id"])
+
+        def broken(*args: Any) -> bool:
+            raise RuntimeError("disk full")
+
+        bot.store.vote = broken  # type: ignore[method-assign]
+        reply = await fake.answered(await fake.click("quotebot:vote:up", message_id))
+        assert ephemeral(reply) and "something went wrong" in reply["content"]
+
+    run(engine, tmp_path, scenario)
 
 
 @pytest.mark.parametrize("guild", [None, GUILD_ID])

@@ -30,6 +30,10 @@ def in_answer_channel(channel: object, channel_ids: list[int]) -> bool:
 class Mention(commands.Cog):
     def __init__(self, bot: QuoteBot) -> None:
         self.bot = bot
+        settings = bot.settings
+        self.cooldown = commands.CooldownMapping.from_cooldown(
+            settings.ask_cooldown_rate, settings.ask_cooldown_seconds, commands.BucketType.user
+        )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -39,15 +43,16 @@ class Mention(commands.Cog):
         if not in_answer_channel(message.channel, self.bot.settings.answer_channel_ids):
             return
         question = mention_question(message.content, me.id)
+        retry_after = self.cooldown.update_rate_limit(message) if question else None
         try:
             if not question:
-                await message.reply(
-                    **render.notice(
-                        f"Ask me after the mention: @{me.name} your question"
-                    ).send_kwargs()
-                )
-                return
-            await actions.answer_mention(self.bot, message, question)
+                hint = render.notice(f"Ask me after the mention: @{me.name} your question")
+                await message.reply(**hint.send_kwargs())
+            elif retry_after:
+                wait = render.notice(f"You're asking quickly: try again in {retry_after:.0f} s.")
+                await message.reply(**wait.send_kwargs())
+            else:
+                await actions.answer_mention(self.bot, message, question)
         except discord.HTTPException:
             log.exception("could not answer message %s", message.id)
 
