@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from bot.attribution import claimant
 from bot.expect import NUMBER_WORDS, Expect, carries, expected
+from bot.facts.answer import with_facts
+from bot.facts.book import FactBook
 from bot.models import Answer, Snippet
 from bot.question import QuestionError, clean_question
 from index.models import Passage, Sentence
@@ -63,9 +65,15 @@ _DATE_NUMBER = re.compile(
 class Engine:
     """Answers questions over one retriever; holds no per-question state, so it is thread-safe."""
 
-    def __init__(self, retriever: Retriever, config: EngineConfig | None = None) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        config: EngineConfig | None = None,
+        facts: FactBook | None = None,
+    ) -> None:
         self.retriever = retriever
         self.config = config or EngineConfig()
+        self.facts = facts
         n = max(len(retriever.passages), 1)
         self._unseen_idf = math.log((n + 0.5) / 0.5)
 
@@ -76,6 +84,8 @@ class Engine:
             return Answer(question=raw_question[:200], status="no_answer", note=str(exc))
         question, notes = cleaned.text, list(cleaned.notes)
         answer = self._answer(question, max_quotes or self.config.max_quotes)
+        if self.facts is not None:
+            answer = with_facts(self.facts, answer)
         if notes:
             answer.note = " ".join([*notes, answer.note]).strip()
         return answer

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.facts.models import FactLookup
+
 Status = Literal["answered", "conflict", "no_answer"]
 
 
@@ -38,3 +40,6 @@ class Answer(BaseModel):
     status: Status
     snippets: list[Snippet] = Field(default_factory=list)
     note: str = ""
+    facts: FactLookup | None = Field(
+        default=None, description="The fact card, shown before the quotes, when one matches."
+    )

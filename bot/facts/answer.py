@@ -1,0 +1,78 @@
+"""Fact cards in answers: a how-many / when / who question that matches a fact group gets the
+card first, then its supporting quotes; a question close to a source's FAQ question gets that
+FAQ's answer quoted first."""
+
+from __future__ import annotations
+
+from bot.expect import Expect, expected
+from bot.facts.book import FactBook
+from bot.facts.faq import faq_match
+from bot.facts.lookup import lookup
+from bot.facts.models import FactLookup
+from bot.models import Answer, Snippet
+from index.errors import line_of_offset
+
+CARD_MIN_SCORE = 90.0
+_CARD_KINDS = frozenset({Expect.NUMBER, Expect.DATE, Expect.PERSON})
+FAQ_SCORE = 100.0
+
+
+def with_facts(book: FactBook, answer: Answer) -> Answer:
+    """`answer` with the FAQ answer and the fact card's quotes before the engine's own quotes."""
+    question = answer.question
+    first: list[Snippet] = []
+    card = _card(book, question)
+    faq = faq_match(book, question)
+    if faq is not None:
+        first.append(snippet(book, faq.source, faq.answer.start, faq.answer.end, FAQ_SCORE))
+    if card is not None:
+        first += [
+            snippet(book, f.source, f.start, f.end, card.score, f.claimed_by) for f in card.facts
+        ]
+    if not first:
+        return answer
+    shown: list[Snippet] = []
+    for s in [*first, *answer.snippets]:
+        if not any(s.source == t.source and s.start < t.end and t.start < s.end for t in shown):
+            shown.append(s)
+    conflict = card is not None and card.conflict
+    notes = [answer.note] if answer.status != "no_answer" and answer.note else []
+    if conflict:
+        notes.insert(0, "The sources disagree; each claim is quoted with who made it.")
+    return answer.model_copy(
+        update={
+            "status": "conflict" if conflict or answer.status == "conflict" else "answered",
+            "snippets": shown,
+            "facts": card,
+            "note": " ".join(notes),
+        }
+    )
+
+
+def _card(book: FactBook, question: str) -> FactLookup | None:
+    """The best-matching fact groups, for questions that ask for a figure, a date or a name."""
+    if expected(question) not in _CARD_KINDS:
+        return None
+    found = lookup(book, question, margin=0.0)
+    return found if found.facts and found.score >= CARD_MIN_SCORE else None
+
+
+def snippet(
+    book: FactBook, source: str, start: int, end: int, score: float, claimed_by: str | None = None
+) -> Snippet:
+    """A cited quote of `source_text[start:end]`."""
+    text = book.texts[source]
+    meta = book.metas[source]
+    return Snippet(
+        quote=text[start:end],
+        source=source,
+        start=start,
+        end=end,
+        title=meta.title,
+        publisher=meta.publisher,
+        date=meta.date,
+        url=meta.url,
+        score=score,
+        line=line_of_offset(text, start),
+        claimed_by=claimed_by,
+    )
