@@ -19,34 +19,51 @@ from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
 from bot.models import Answer, Snippet
 from bot.question import QuestionError, clean_question
+from index.analyzer import stem, words
 from index.models import Passage, Sentence
-from index.search import Retriever
+from index.search import Hit, Retriever
 
 
 class EngineConfig(BaseModel):
     """Knobs of sentence choice and abstention, tuned on benchmarks/xquad.py (see README)."""
 
     passages: int = 8
+    max_window: int = 2
+    window_penalty: float = 0.0
+    max_quote_chars: int = 400
+    sentence_k1: float = 1.2
+    sentence_b: float = 0.5
     passage_weight: float = 0.35
-    type_bonus: float = 0.3
+    type_bonus: float = 0.35
     question_line_penalty: float = 0.5
     max_quotes: int = 3
     second_quote_ratio: float = 0.8
-    min_coverage: float = 0.5
+    min_coverage: float = 0.4
     conflict_ratio: float = 0.55
 
 
 @dataclass
 class Candidate:
+    """A quotable window of one to `max_window` consecutive sentences of one passage."""
+
     passage: Passage
-    position: int
-    sentence: Sentence
+    first: int
+    count: int
     terms: Counter[str]
+    body: str
     score: float = 0.0
 
     @property
-    def key(self) -> tuple[str, int]:
-        return (self.passage.source, self.sentence.start)
+    def sentences(self) -> list[Sentence]:
+        return self.passage.sentences[self.first : self.first + self.count]
+
+    @property
+    def start(self) -> int:
+        return self.passage.sentences[self.first].start
+
+    @property
+    def end(self) -> int:
+        return self.passage.sentences[self.first + self.count - 1].end
 
 
 _ANAPHORA = re.compile(r"^[\"“]?(?:It|This|These|That|Those|They|He|She|His|Her|Its|Their|Such)\b")
@@ -100,19 +117,22 @@ class Engine:
         kind = expected(question)
         candidates = self._rank(question, terms, kind, hits)
         best = candidates[0]
-        coverage = self._coverage(terms, best)
-        if coverage < self.config.min_coverage:
-            missing = sorted(
-                {
-                    t
-                    for t in terms
-                    if t not in best.terms and t not in self._passage_terms(best.passage)
-                }
-            )
+        present = self._passage_terms(best.passage)
+        if self._coverage(terms, present) < self.config.min_coverage:
+            missing = [
+                w
+                for w in dict.fromkeys(words(question))
+                if stem([w]) and stem([w])[0] not in present
+            ]
             return self._decline(
                 question,
-                f"The sources do not answer this: the best passage lacks "
-                f"{', '.join(missing[:5]) or 'the key terms'}.",
+                "The sources do not answer this; the closest passage does not mention "
+                f"{', '.join(missing[:5])}.",
+            )
+        years = set(_YEAR.findall(question))
+        if years and not any(years & set(_YEAR.findall(self._passage_text(h))) for h in hits):
+            return self._decline(
+                question, f"The sources say nothing about {', '.join(sorted(years))}."
             )
         if kind is Expect.NUMBER:
             conflict = self._conflict(question, set(terms), candidates)
@@ -143,31 +163,51 @@ class Engine:
     # --- ranking ---------------------------------------------------------------------------
 
     def _rank(self, question: str, terms: list[str], kind: Expect, hits: list) -> list[Candidate]:
-        """Score every sentence of the top passages; best first, ties by document order."""
-        analyzer = self.retriever.analyzer
+        """Score every window of the top passages; best first, ties by retrieval order."""
+        cfg = self.config
         top = hits[0].score
         candidates: list[Candidate] = []
         for hit in hits:
             passage = self.retriever.passages[hit.passage]
-            text = self.retriever.text(passage.source)
-            for position, sentence in enumerate(passage.sentences):
-                body = text[sentence.start : sentence.end]
-                c = Candidate(passage, position, sentence, Counter(analyzer.terms(body)))
-                c.score = self.config.passage_weight * hit.score / top
-                if kind is not Expect.ANY and carries(kind, body, question):
-                    c.score += self.config.type_bonus
-                if sentence.kind == "question":
-                    c.score -= self.config.question_line_penalty
+            for c in self._windows(passage):
+                c.score = cfg.passage_weight * hit.score / top - cfg.window_penalty * (c.count - 1)
+                if kind is not Expect.ANY and carries(kind, c.body, question):
+                    c.score += cfg.type_bonus
+                if any(s.kind == "question" for s in c.sentences):
+                    c.score -= cfg.question_line_penalty
                 candidates.append(c)
         self._add_sentence_scores(set(terms), candidates)
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
+    def _windows(self, passage: Passage) -> list[Candidate]:
+        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`."""
+        text = self.retriever.text(passage.source)
+        analyzer = self.retriever.analyzer
+        single = [Counter(analyzer.terms(text[s.start : s.end])) for s in passage.sentences]
+        out = []
+        for first in range(len(passage.sentences)):
+            for count in range(1, self.config.max_window + 1):
+                if first + count > len(passage.sentences):
+                    break
+                start = passage.sentences[first].start
+                end = passage.sentences[first + count - 1].end
+                if count > 1 and (
+                    end - start > self.config.max_quote_chars
+                    or passage.sentences[first + count - 1].kind == "table"
+                ):
+                    break
+                terms = sum(single[first : first + count], Counter())
+                out.append(Candidate(passage, first, count, terms, text[start:end]))
+        return out
+
     def _add_sentence_scores(self, terms: set[str], candidates: list[Candidate]) -> None:
-        """BM25 of each sentence against the question, normalised to the best sentence."""
-        k1, b = self.retriever.params.k1, self.retriever.params.b
+        """BM25 of each window against the question (lengths against the average sentence),
+        normalised to the best window."""
+        k1, b = self.config.sentence_k1, self.config.sentence_b
         lengths = [sum(c.terms.values()) for c in candidates]
-        avg = max(sum(lengths) / max(len(lengths), 1), 1.0)
+        singles = [n for n, c in zip(lengths, candidates, strict=True) if c.count == 1]
+        avg = max(sum(singles) / max(len(singles), 1), 1.0)
         raw = []
         for c, length in zip(candidates, lengths, strict=True):
             s = 0.0
@@ -186,15 +226,21 @@ class Engine:
             return self._unseen_idf
         return max(self.retriever.idf(term), 0.1)
 
-    def _passage_terms(self, passage: Passage) -> set[str]:
-        text = self.retriever.text(passage.source)
-        return set(self.retriever.analyzer.terms(text[passage.start : passage.end]))
+    def _passage_text(self, hit: Hit) -> str:
+        passage = self.retriever.passages[hit.passage]
+        return self.retriever.text(passage.source)[passage.start : passage.end]
 
-    def _coverage(self, terms: list[str], best: Candidate) -> float:
-        """Share of the question's IDF mass found in the best sentence's passage."""
-        present = self._passage_terms(best.passage)
-        if best.passage.heading:
-            present |= set(self.retriever.analyzer.terms(best.passage.heading))
+    def _passage_terms(self, passage: Passage) -> set[str]:
+        """Terms of the passage and its heading: what the passage can be said to be about."""
+        text = self.retriever.text(passage.source)
+        return set(
+            self.retriever.analyzer.terms(
+                f"{passage.heading or ''} {text[passage.start : passage.end]}"
+            )
+        )
+
+    def _coverage(self, terms: list[str], present: set[str]) -> float:
+        """Share of the question's IDF mass that the passage holds; unseen words weigh most."""
         unique = set(terms)
         total = sum(self._weight(t) for t in unique)
         return sum(self._weight(t) for t in unique if t in present) / total if total else 0.0
@@ -202,12 +248,11 @@ class Engine:
     # --- quoting ---------------------------------------------------------------------------
 
     def _span(self, c: Candidate) -> tuple[int, int]:
-        """The sentence, with the one before it when it opens with a pronoun that needs it."""
-        text = self.retriever.text(c.passage.source)
-        start, end = c.sentence.start, c.sentence.end
-        if c.position > 0 and _ANAPHORA.match(text[start:end]):
-            start = c.passage.sentences[c.position - 1].start
-        return start, end
+        """The window, with the sentence before it when it opens with a pronoun that needs it."""
+        start = c.start
+        if c.first > 0 and _ANAPHORA.match(c.body):
+            start = c.passage.sentences[c.first - 1].start
+        return start, c.end
 
     def _snippet(self, c: Candidate, claimed_by: str | None = None) -> Snippet:
         source = c.passage.source
@@ -248,10 +293,11 @@ class Engine:
         best = candidates[0].score
         claims: dict[str, tuple[Candidate, str | None]] = {}
         for c in candidates:
-            if c.score < self.config.conflict_ratio * best or c.sentence.kind == "question":
+            if c.count > 1 or c.score < self.config.conflict_ratio * best:
                 continue
-            text = self.retriever.text(c.passage.source)
-            body = text[c.sentence.start : c.sentence.end]
+            if c.sentences[0].kind == "question":
+                continue
+            body = c.body
             if years and not years & set(_YEAR.findall(self._context(c))):
                 continue
             figures = self._figures(body, terms)
@@ -270,5 +316,5 @@ class Engine:
     def _context(self, c: Candidate) -> str:
         """The sentence and the two before it, for the year and the speaker it relies on."""
         text = self.retriever.text(c.passage.source)
-        first = c.passage.sentences[max(0, c.position - 2)]
-        return text[first.start : c.sentence.end]
+        first = c.passage.sentences[max(0, c.first - 2)]
+        return text[first.start : c.end]
