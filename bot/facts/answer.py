@@ -4,17 +4,26 @@ FAQ's answer quoted first."""
 
 from __future__ import annotations
 
-from bot.expect import Expect, expected
+from collections.abc import Callable
+
+from bot.expect import DATE, Expect, expected
 from bot.facts.book import FactBook
 from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
-from bot.facts.models import FactLookup
+from bot.facts.models import Fact, FactLookup
 from bot.models import Answer, Snippet
 from index.errors import line_of_offset
 
 CARD_MIN_SCORE = 90.0
-_CARD_KINDS = frozenset({Expect.NUMBER, Expect.DATE, Expect.PERSON})
+MAX_CARD_GROUPS = 3
 FAQ_SCORE = 100.0
+# What each kind of question can be answered with: a count, a date, a name.
+_ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
+    Expect.NUMBER: lambda f: f.number is not None and not DATE.search(f.value),
+    Expect.DATE: lambda f: bool(DATE.search(f.value)),
+    Expect.PERSON: lambda f: f.number is None and not DATE.search(f.value),
+}
+_CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
 
 
 def with_facts(book: FactBook, answer: Answer) -> Answer:
@@ -37,8 +46,8 @@ def with_facts(book: FactBook, answer: Answer) -> Answer:
             shown.append(s)
     conflict = card is not None and card.conflict
     notes = [answer.note] if answer.status != "no_answer" and answer.note else []
-    if conflict:
-        notes.insert(0, "The sources disagree; each claim is quoted with who made it.")
+    if conflict and _CONFLICT_NOTE not in notes:
+        notes.insert(0, _CONFLICT_NOTE)
     return answer.model_copy(
         update={
             "status": "conflict" if conflict or answer.status == "conflict" else "answered",
@@ -51,9 +60,10 @@ def with_facts(book: FactBook, answer: Answer) -> Answer:
 
 def _card(book: FactBook, question: str) -> FactLookup | None:
     """The best-matching fact groups, for questions that ask for a figure, a date or a name."""
-    if expected(question) not in _CARD_KINDS:
+    kind = expected(question)
+    if kind not in _ANSWERS_KIND:
         return None
-    found = lookup(book, question, margin=0.0)
+    found = lookup(book, question, MAX_CARD_GROUPS, margin=0.0, keep=_ANSWERS_KIND[kind])
     return found if found.facts and found.score >= CARD_MIN_SCORE else None
 
 

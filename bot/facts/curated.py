@@ -75,7 +75,7 @@ def load_curated(
                 path,
                 check.start,
                 f"fact {i + 1} duplicates the fact at line {seen[key]} "
-                "(same subject, measure, period, value and claimant)",
+                "(same claim, by the same claimant, from the same quote)",
             )
         seen[key] = check.start
         facts.append(fact)
@@ -149,8 +149,9 @@ def _closest(quote: str, text: str) -> str:
 
 
 def _identity(fact: Fact) -> tuple[str, ...]:
+    """Two entries are one fact when they make the same claim from the same quote."""
     parts = (fact.subject, fact.measure, fact.period or "", fact.value, fact.claimed_by)
-    return tuple(" ".join(p.casefold().split()) for p in parts)
+    return (*(" ".join(p.casefold().split()) for p in parts), fact.source, str(fact.start))
 
 
 def _key_line(text: str, from_line: int, key: str) -> int:

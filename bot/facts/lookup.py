@@ -7,6 +7,8 @@ token-set ratio then tolerates extra words and typos.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rapidfuzz import fuzz, process
 
 from bot.facts.book import FactBook
@@ -21,13 +23,18 @@ _SUGGESTIONS = 3
 
 
 def lookup(
-    book: FactBook, query: str, max_groups: int = MAX_GROUPS, margin: float = GROUP_MARGIN
+    book: FactBook,
+    query: str,
+    max_groups: int = MAX_GROUPS,
+    margin: float = GROUP_MARGIN,
+    keep: Callable[[Fact], bool] | None = None,
 ) -> FactLookup:
     """Claims matching `query`, best group first (groups within `margin` of the best); or,
-    when none match, the closest measures."""
+    when none match, the closest measures. `keep` narrows the facts considered."""
     wanted = parse_period(query)
     words = _normal(book, wanted.rest)
-    scored = [(score(book, words, f), f) for f in book.facts] if words else []
+    facts = [f for f in book.facts if keep is None or keep(f)]
+    scored = [(score(book, words, f), f) for f in facts] if words else []
     hits = [(s, f) for s, f in scored if s >= MIN_SCORE]
     in_period = [(s, f) for s, f in hits if matches(f.period, wanted, book.metas.get(f.source))]
     if not in_period:
@@ -59,7 +66,8 @@ def _normal(book: FactBook, text: str) -> str:
 
 
 def _rank_groups(scored: list[tuple[float, Fact]]) -> list[tuple[float, list[Fact]]]:
-    """Claims grouped by measure and period, best-matching group first, then by period."""
+    """Claims grouped by measure and period: best match first; among equals, conflicts and then
+    the groups with more claims, as they carry more of the story."""
     groups: dict[tuple[str, str | None], tuple[float, list[Fact]]] = {}
     for s, fact in scored:
         best, facts = groups.get(group_key(fact), (0.0, []))

@@ -39,12 +39,13 @@ class Fact(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     origin: Literal["curated", "table"] = "curated"
 
-    @property
-    def comparable(self) -> str:
-        """What two claims must share to agree: the number when there is one, else the words."""
-        if self.number is not None:
-            return f"{self.number:g} {self.unit or ''}".strip()
-        return " ".join(self.value.casefold().split())
+    def agrees(self, other: Fact) -> bool:
+        """Same number and unit; or, for names, one's words all within the other's
+        ("Trust Act" agrees with "Boston Trust Act")."""
+        if self.number is not None or other.number is not None:
+            return (self.number, self.unit) == (other.number, other.unit)
+        mine, theirs = set(self.value.casefold().split()), set(other.value.casefold().split())
+        return mine <= theirs or theirs <= mine
 
 
 class FactGroup(BaseModel):
@@ -56,7 +57,7 @@ class FactGroup(BaseModel):
 
     @property
     def conflict(self) -> bool:
-        return len({f.comparable for f in self.facts}) > 1
+        return any(not a.agrees(b) for i, a in enumerate(self.facts) for b in self.facts[i + 1 :])
 
 
 def group_key(fact: Fact) -> tuple[str, str | None]:
