@@ -21,8 +21,8 @@ from index.errors import DataFileError, line_containing, line_of_offset
 from index.models import Chrome
 
 FACTS_NAME = "facts.toml"
-_ENTRY = re.compile(r"^\s*\[\[\s*fact\s*\]\]", re.MULTILINE)
-_TABLE = re.compile(r"^\s*\[", re.MULTILINE)
+_ENTRY = re.compile(r"^[ \t]*\[\[[ \t]*fact[ \t]*\]\]", re.MULTILINE)
+_TABLE = re.compile(r"^\s*\[")
 _CLOSEST_CHARS = 160
 
 Text = Annotated[str, StringConstraints(pattern=r"\S")]
@@ -142,6 +142,10 @@ def _closest(quote: str, text: str) -> str:
     if found is None or found.score == 0:
         return "(none alike)"
     start, end = (found.dest_start, found.dest_end) if len(quote) <= len(text) else (0, len(text))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
     passage = " ".join(text[start:end].split())
     if len(passage) > _CLOSEST_CHARS:
         passage = passage[: _CLOSEST_CHARS - 1] + "…"
