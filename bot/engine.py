@@ -17,7 +17,7 @@ from bot.attribution import claimant
 from bot.expect import NUMBER_WORDS, Expect, carries, expected
 from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
-from bot.models import Answer, Snippet
+from bot.models import Answer, Snippet, quote_snippet
 from bot.question import QuestionError, clean_question
 from index.analyzer import stem, words
 from index.models import Passage, Sentence
@@ -256,21 +256,10 @@ class Engine:
 
     def _snippet(self, c: Candidate, claimed_by: str | None = None) -> Snippet:
         source = c.passage.source
-        text = self.retriever.text(source)
         start, end = self._span(c)
         meta = self.retriever.documents[source].meta
-        return Snippet(
-            quote=text[start:end],
-            source=source,
-            start=start,
-            end=end,
-            title=meta.title,
-            publisher=meta.publisher,
-            date=meta.date,
-            url=meta.url,
-            score=round(c.score, 4),
-            line=text.count("\n", 0, start) + 1,
-            claimed_by=claimed_by,
+        return quote_snippet(
+            self.retriever.text(source), meta, start, end, round(c.score, 4), claimed_by
         )
 
     # --- conflicts -------------------------------------------------------------------------

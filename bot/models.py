@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.facts.models import FactLookup
+from index.models import SourceMeta
 
 Status = Literal["answered", "conflict", "no_answer"]
 
@@ -29,6 +30,30 @@ class Snippet(BaseModel):
         default=None, description="Who makes the claim, where the text says (conflicts)."
     )
     url: str | None = None
+
+
+def quote_snippet(
+    text: str,
+    meta: SourceMeta,
+    start: int,
+    end: int,
+    score: float,
+    claimed_by: str | None = None,
+) -> Snippet:
+    """The cited quote `text[start:end]` of the source `meta` describes."""
+    return Snippet(
+        quote=text[start:end],
+        source=meta.file,
+        start=start,
+        end=end,
+        title=meta.title,
+        publisher=meta.publisher,
+        date=meta.date,
+        url=meta.url,
+        score=score,
+        line=text.count("\n", 0, start) + 1,
+        claimed_by=claimed_by,
+    )
 
 
 class Answer(BaseModel):

@@ -11,8 +11,7 @@ from bot.facts.book import FactBook
 from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
-from bot.models import Answer, Snippet
-from index.errors import line_of_offset
+from bot.models import Answer, Snippet, quote_snippet
 
 CARD_MIN_SCORE = 90.0
 MAX_CARD_GROUPS = 3
@@ -71,18 +70,4 @@ def snippet(
     book: FactBook, source: str, start: int, end: int, score: float, claimed_by: str | None = None
 ) -> Snippet:
     """A cited quote of `source_text[start:end]`."""
-    text = book.texts[source]
-    meta = book.metas[source]
-    return Snippet(
-        quote=text[start:end],
-        source=source,
-        start=start,
-        end=end,
-        title=meta.title,
-        publisher=meta.publisher,
-        date=meta.date,
-        url=meta.url,
-        score=score,
-        line=line_of_offset(text, start),
-        claimed_by=claimed_by,
-    )
+    return quote_snippet(book.texts[source], book.metas[source], start, end, score, claimed_by)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from rapidfuzz import fuzz
 
 from bot.facts.models import Fact
-from bot.facts.numbers import read_figure
+from bot.facts.numbers import figure_fields
 from index.errors import DataFileError, line_containing, line_of_offset
 from index.models import Chrome
 
@@ -123,12 +123,9 @@ class _EntryCheck:
                 raise self.error("quote", f"quote lies in page chrome ({span.kind}), never quoted")
         if entry.value not in entry.quote:
             raise self.error("value", f"value {entry.value!r} does not appear in the quote")
-        figure = read_figure(entry.value)
         return Fact(
             **entry.model_dump(),
-            number=figure.number if figure else None,
-            unit=figure.unit if figure else None,
-            qualifier=figure.qualifier if figure else None,
+            **figure_fields(entry.value),
             start=start,
             end=end,
             line=line_of_offset(source_text, start),

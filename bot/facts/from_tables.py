@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.facts.models import Fact
-from bot.facts.numbers import FIGURE, read_figure
+from bot.facts.numbers import FIGURE, figure_fields, read_figure
 from bot.facts.periods import YEAR
 from index.errors import line_of_offset
 from index.models import SourceMeta
@@ -44,15 +44,12 @@ def _fact(
         years = YEAR.findall(label) or YEAR.findall(cell.text)
         period = years[0] if years else None
     value = _figure_text(cell)
-    figure = read_figure(value)
     return Fact(
         subject=table.caption or meta.title,
         measure=measure,
         period=period,
         value=value,
-        number=figure.number if figure else None,
-        unit=figure.unit if figure else None,
-        qualifier=figure.qualifier if figure else None,
+        **figure_fields(value),
         claimed_by=meta.publisher if meta.publisher != "not stated" else meta.title,
         source=table.source,
         quote=text[row.start : row.end],

@@ -77,3 +77,9 @@ def read_figure(value: str) -> Figure | None:
             qualifier=qualifier.lower() if qualifier else None,
         )
     return None
+
+
+def figure_fields(value: str) -> dict[str, int | float | str | None]:
+    """`number`, `unit` and `qualifier` of a Fact whose value is `value`."""
+    figure = read_figure(value)
+    return figure.model_dump() if figure else {"number": None, "unit": None, "qualifier": None}

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from bot.attribution import claimant
 from bot.facts.book import FactBook
 from bot.facts.models import Fact
-from bot.facts.numbers import FIGURE, read_figure
+from bot.facts.numbers import FIGURE, figure_fields, read_figure
 from bot.facts.periods import RELATIVE_YEAR, YEAR, parse_period, source_year
 from index.faq import FaqEntry
 from index.models import SourceMeta
@@ -129,15 +129,12 @@ def _fact(
     value: str,
     who: str,
 ) -> Fact:
-    figure = read_figure(value)
     return Fact(
         subject=subject,
         measure=measure,
         period=period,
         value=value,
-        number=figure.number if figure else None,
-        unit=figure.unit if figure else None,
-        qualifier=figure.qualifier if figure else None,
+        **figure_fields(value),
         claimed_by=who,
         source=source,
         quote=body,

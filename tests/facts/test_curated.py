@@ -15,15 +15,7 @@ from index.models import Chrome
 from .corpus import FACTS, REPORT
 
 TEXTS = {"report.txt": REPORT}
-ENTRY = """[[fact]]
-subject = "Police department"
-measure = "detainer requests received"
-period = "2024"
-value = "15"
-claimed_by = "Police"
-source = "report.txt"
-quote = "The police department received 15 detainer requests in 2024, Chief Ann Smith said."
-"""
+ENTRY = FACTS.split("\n\n")[0] + "\n"  # one valid entry, eight lines long
 
 
 def load(tmp_path: Path, body: str, chrome: dict[str, list[Chrome]] | None = None) -> list:
@@ -72,7 +64,7 @@ def test_unknown_table_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_field_names_the_entry(tmp_path: Path) -> None:
-    body = ENTRY + "\n" + ENTRY.replace('claimed_by = "Police"\n', "")
+    body = ENTRY + "\n" + ENTRY.replace('claimed_by = "Police (Chief Ann Smith)"\n', "")
     err = error(tmp_path, body)
     assert err.line == 10
     assert err.problem == "fact 2: missing field 'claimed_by'"
