@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.engine import Engine, EngineConfig  # noqa: E402
-from bot.evaluate import EvalItem, evaluate, format_report  # noqa: E402
-from index.ingest import read_sources  # noqa: E402
-from index.store import build_index  # noqa: E402
+from bot.engine import Engine, EngineConfig
+from bot.evaluate import EvalItem, evaluate, format_report
+from index.ingest import read_sources
+from index.store import build_index
 
 
 def main() -> None:
