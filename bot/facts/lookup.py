@@ -12,7 +12,7 @@ from collections.abc import Callable
 from rapidfuzz import fuzz, process
 
 from bot.facts.book import FactBook
-from bot.facts.models import Fact, FactLookup, group_key
+from bot.facts.models import Fact, FactGroup, FactLookup, group_key
 from bot.facts.periods import PeriodQuery, matches, parse_period
 
 MIN_SCORE = 75.0
@@ -72,7 +72,16 @@ def _rank_groups(scored: list[tuple[float, Fact]]) -> list[tuple[float, list[Fac
     for s, fact in scored:
         best, facts = groups.get(group_key(fact), (0.0, []))
         groups[group_key(fact)] = (max(best, s), [*facts, fact])
-    return sorted(groups.values(), key=lambda g: (-g[0], g[1][0].period or "", g[1][0].measure))
+    return sorted(
+        groups.values(),
+        key=lambda g: (
+            -g[0],
+            not FactGroup(measure="", period=None, facts=g[1]).conflict,
+            -len(g[1]),
+            g[1][0].period or "",
+            g[1][0].measure,
+        ),
+    )
 
 
 def _no_match(

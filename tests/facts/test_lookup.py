@@ -7,9 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine import Engine
+from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactGroup
 from bot.loader import load_engine
+from index.analyzer import Analyzer
 
 from .corpus import FACTS, MANIFEST, REPORT
 
@@ -96,3 +98,26 @@ def test_json_has_the_documented_shape(engine: Engine) -> None:
     for fact in data["facts"]:
         assert keys | {"start", "end"} <= set(fact)
         assert REPORT[fact["start"] : fact["end"]] == fact["quote"]
+
+
+def test_among_equal_matches_conflicts_then_bigger_groups_come_first() -> None:
+    def fact(measure: str, value: str, who: str) -> Fact:
+        return Fact(
+            subject="City", measure=measure, period="2024", value=value, number=int(value),
+            claimed_by=who, source="x.txt", quote=value, start=0, end=len(value), line=1,
+        )  # fmt: skip
+
+    facts = [
+        fact("requests sent", "1", "a"),
+        fact("requests kept", "2", "a"),
+        fact("requests kept", "2", "b"),
+        fact("requests lost", "3", "a"),
+        fact("requests lost", "4", "b"),
+    ]
+    book = FactBook(facts=facts, faqs=[], metas={}, texts={}, analyzer=Analyzer({}))
+    groups = lookup(book, "requests").groups
+    assert [(g.measure, g.conflict) for g in groups] == [
+        ("requests lost", True),
+        ("requests kept", False),
+        ("requests sent", False),
+    ]
