@@ -68,6 +68,8 @@ def load_curated(
     seen: dict[tuple[str, ...], int] = {}
     for i, raw in enumerate(entries):
         check = _EntryCheck(path, text, starts[i] if i < len(starts) else 1, i + 1)
+        if not isinstance(raw, dict):
+            raise check.error(None, "not a table: write each fact as a [[fact]] table")
         fact = check.fact(raw, texts, (chrome or {}).get(str(raw.get("source")), []))
         key = _identity(fact)
         if key in seen:
@@ -92,7 +94,7 @@ class _EntryCheck:
         line = _key_line(self.text, self.start, field) if field else self.start
         return DataFileError(self.path, line, f"fact {self.number}: {problem}")
 
-    def fact(self, raw: object, texts: dict[str, str], chrome: list[Chrome]) -> Fact:
+    def fact(self, raw: dict[str, object], texts: dict[str, str], chrome: list[Chrome]) -> Fact:
         try:
             entry = CuratedEntry.model_validate(raw)
         except ValidationError as exc:

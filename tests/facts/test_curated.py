@@ -133,3 +133,8 @@ def test_same_claim_from_another_quote_is_not_a_duplicate(tmp_path: Path) -> Non
         "Police said the 15 requests it received last year were all declined.",
     )
     assert len(load(tmp_path, ENTRY + "\n" + other)) == 2
+
+
+def test_facts_that_are_not_tables_are_refused(tmp_path: Path) -> None:
+    err = error(tmp_path, 'fact = ["15 requests"]\n')
+    assert err.problem == "fact 1: not a table: write each fact as a [[fact]] table"
