@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.engine import Engine, EngineConfig
 from bot.evaluate import EvalItem, evaluate, format_report

@@ -180,3 +180,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return EXIT_OK

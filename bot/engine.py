@@ -28,9 +28,9 @@ class EngineConfig(BaseModel):
     """Knobs of sentence choice and abstention, tuned on benchmarks/xquad.py (see README)."""
 
     passages: int = 8
-    max_window: int = 2
+    max_window: int = 3
     window_penalty: float = 0.0
-    max_quote_chars: int = 400
+    max_quote_chars: int = 500
     sentence_k1: float = 1.2
     sentence_b: float = 0.5
     passage_weight: float = 0.35
@@ -38,7 +38,8 @@ class EngineConfig(BaseModel):
     question_line_penalty: float = 0.5
     max_quotes: int = 3
     second_quote_ratio: float = 0.8
-    min_coverage: float = 0.4
+    min_coverage: float = 0.35
+    min_coverage_with_unknown_name: float = 0.6
     conflict_ratio: float = 0.55
 
 
@@ -67,6 +68,7 @@ class Candidate:
 
 
 _ANAPHORA = re.compile(r"^[\"“]?(?:It|This|These|That|Those|They|He|She|His|Her|Its|Their|Such)\b")
+_NAME_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]*[A-Za-z]")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # The wording of a question's frame, which no answer repeats: "how long" asks for a duration.
 _QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|fast)\b", re.I)
@@ -92,7 +94,7 @@ class Engine:
         self.config = config or EngineConfig()
         self.facts = facts
         n = max(len(retriever.passages), 1)
-        self._unseen_idf = math.log((n + 0.5) / 0.5)
+        self._unseen_idf = 2 * math.log(n + 1)
 
     def ask(self, raw_question: str, max_quotes: int | None = None) -> Answer:
         try:
@@ -118,7 +120,13 @@ class Engine:
         candidates = self._rank(question, terms, kind, hits)
         best = candidates[0]
         present = self._passage_terms(best.passage)
-        if self._coverage(terms, present) < self.config.min_coverage:
+        coverage = self._coverage(terms, present)
+        unknown = self._unknown_names(question)
+        if unknown and coverage < self.config.min_coverage_with_unknown_name:
+            return self._decline(
+                question, f"The sources never mention {', '.join(unknown)}, so they cannot say."
+            )
+        if coverage < self.config.min_coverage:
             missing = [
                 w
                 for w in dict.fromkeys(words(question))
@@ -134,7 +142,7 @@ class Engine:
             return self._decline(
                 question, f"The sources say nothing about {', '.join(sorted(years))}."
             )
-        if kind is Expect.NUMBER:
+        if kind in (Expect.NUMBER, Expect.PERCENT):
             conflict = self._conflict(question, set(terms), candidates)
             if conflict:
                 return Answer(
@@ -156,6 +164,16 @@ class Engine:
             status="answered",
             snippets=[self._snippet(c) for c in chosen],
         )
+
+    def _unknown_names(self, question: str) -> list[str]:
+        """Capitalised words after the first (names, places) that no source ever uses."""
+        names = _NAME_WORD.findall(question)
+        return [
+            n
+            for n in dict.fromkeys(names)
+            if (stems := self.retriever.analyzer.terms(n))
+            and not any(s in self.retriever.vocabulary for s in stems)
+        ]
 
     def _decline(self, question: str, note: str) -> Answer:
         return Answer(question=question, status="no_answer", note=note)
@@ -181,7 +199,8 @@ class Engine:
         return candidates
 
     def _windows(self, passage: Passage) -> list[Candidate]:
-        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`."""
+        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
+        hold no table row after the first sentence, and never step over chrome."""
         text = self.retriever.text(passage.source)
         analyzer = self.retriever.analyzer
         single = [Counter(analyzer.terms(text[s.start : s.end])) for s in passage.sentences]
@@ -195,6 +214,7 @@ class Engine:
                 if count > 1 and (
                     end - start > self.config.max_quote_chars
                     or passage.sentences[first + count - 1].kind == "table"
+                    or self._crosses_chrome(passage.source, start, end)
                 ):
                     break
                 terms = sum(single[first : first + count], Counter())
@@ -221,10 +241,10 @@ class Engine:
             c.score += s / top
 
     def _weight(self, term: str) -> float:
-        """A term's IDF, never below a small positive floor so common words still count a little."""
+        """A term's IDF; a word the sources never use weighs more than any they do."""
         if term not in self.retriever.vocabulary:
             return self._unseen_idf
-        return max(self.retriever.idf(term), 0.1)
+        return self.retriever.idf(term)
 
     def _passage_text(self, hit: Hit) -> str:
         passage = self.retriever.passages[hit.passage]
@@ -243,16 +263,24 @@ class Engine:
         """Share of the question's IDF mass that the passage holds; unseen words weigh most."""
         unique = set(terms)
         total = sum(self._weight(t) for t in unique)
-        return sum(self._weight(t) for t in unique if t in present) / total if total else 0.0
+        prefixes = {p[:5] for p in present if len(p) >= 5}
+        held = sum(
+            self._weight(t) for t in unique if t in present or (len(t) >= 6 and t[:5] in prefixes)
+        )
+        return held / total if total else 0.0
 
     # --- quoting ---------------------------------------------------------------------------
 
+    def _crosses_chrome(self, source: str, start: int, end: int) -> bool:
+        return any(start < c.end and c.start < end for c in self.retriever.documents[source].chrome)
+
     def _span(self, c: Candidate) -> tuple[int, int]:
         """The window, with the sentence before it when it opens with a pronoun that needs it."""
-        start = c.start
         if c.first > 0 and _ANAPHORA.match(c.body):
             start = c.passage.sentences[c.first - 1].start
-        return start, c.end
+            if not self._crosses_chrome(c.passage.source, start, c.end):
+                return start, c.end
+        return c.start, c.end
 
     def _snippet(self, c: Candidate, claimed_by: str | None = None) -> Snippet:
         source = c.passage.source
@@ -277,24 +305,28 @@ class Engine:
     def _conflict(
         self, question: str, terms: set[str], candidates: list[Candidate]
     ) -> list[Snippet]:
-        """Strong sentences that give different figures, claimed by different parties."""
-        years = set(_YEAR.findall(question))
-        best = candidates[0].score
+        """Strong sentences that give different figures for the same year, claimed by different
+        parties. The year is the question's, or else that of the strongest claim: figures for
+        different or unknown years are not in conflict."""
+        period = set(_YEAR.findall(question))
+        singles = [c for c in candidates if c.count == 1]
+        best = singles[0].score
         claims: dict[str, tuple[Candidate, str | None]] = {}
-        for c in candidates:
-            if c.count > 1 or c.score < self.config.conflict_ratio * best:
+        for c in singles:
+            if c.score < self.config.conflict_ratio * best:
+                break
+            figures = self._figures(c.body, terms)
+            if not figures or c.sentences[0].kind == "question":
                 continue
-            if c.sentences[0].kind == "question":
+            context = self._context(c)
+            years = set(_YEAR.findall(context))
+            if not period:
+                if not years:
+                    return []
+                period = years
+            if not period & years:
                 continue
-            body = c.body
-            if years and not years & set(_YEAR.findall(self._context(c))):
-                continue
-            figures = self._figures(body, terms)
-            if not figures:
-                continue
-            value = figures[0]
-            if value not in claims:
-                claims[value] = (c, claimant(body, self._context(c)))
+            claims.setdefault(figures[0], (c, claimant(c.body, context)))
         if len(claims) < 2:
             return []
         parties = {(c.passage.source, who) for c, who in claims.values()}

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 
 class Expect(StrEnum):
+    PERCENT = "percent"
     NUMBER = "number"
     DATE = "date"
     PERSON = "person"
@@ -21,6 +22,10 @@ class Expect(StrEnum):
 
 
 _RULES: list[tuple[re.Pattern[str], Expect]] = [
+    (
+        re.compile(r"\b(?:what|which) (?:percentage|percent|share|proportion)\b", re.I),
+        Expect.PERCENT,
+    ),
     (
         re.compile(
             r"\b(?:how (?:many|much|long|old|far|large|big|tall|high|often|fast)|"
@@ -52,6 +57,7 @@ NUMBER_WORDS = (
     "ninety|hundred|thousand|million|billion|trillion|dozen|dozens|half|twice|several"
 )
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
+_PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(
     rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
@@ -79,6 +85,8 @@ def expected(question: str) -> Expect:
 def carries(kind: Expect, sentence: str, question: str) -> bool:
     """True when `sentence` holds something of `kind` that the question does not already say."""
     q = question.lower()
+    if kind is Expect.PERCENT:
+        return bool(_PERCENT.search(sentence))
     if kind is Expect.NUMBER:
         return any(m.group(0).lower() not in q for m in NUMBER.finditer(sentence))
     if kind is Expect.DATE:

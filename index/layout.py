@@ -118,11 +118,21 @@ def classify(lines: list[Line]) -> list[Line]:
 
 
 def _mark_wrapped_prose(lines: list[Line], kinds: list[LineKind]) -> None:
-    """A 'heading' followed directly by a lowercase line is a hard-wrapped sentence."""
+    """A 'heading' run straight into more text is a hard-wrapped sentence, unless it is in
+    Title Case ("The Boston Trust Act and Its Implications")."""
     for i in range(len(lines) - 1):
-        nxt = lines[i + 1].stripped
-        if kinds[i] == "heading" and nxt[:1].islower() and not _MD_HEADING.match(lines[i].stripped):
+        line, nxt = lines[i].stripped, lines[i + 1].stripped
+        if kinds[i] != "heading" or not nxt or _MD_HEADING.match(line):
+            continue
+        if nxt[:1].islower() or not _title_case(line):
             kinds[i] = "prose"
+
+
+def _title_case(line: str) -> bool:
+    """Most words of four letters or more start with a capital (or a digit)."""
+    long_words = [w for w in line.split() if len(w) >= 4]
+    capitalised = sum(not w[:1].islower() for w in long_words)
+    return not long_words or capitalised >= 0.6 * len(long_words)
 
 
 def _mark_tables(lines: list[Line], kinds: list[LineKind]) -> None:

@@ -1,0 +1,57 @@
+"""Shared fixtures: a private index cache per test session, and corpora to answer from."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.loader import load_engine
+from tests.paths import SOURCES
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """No test writes to the user's ~/.cache."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("QUOTEBOT_CACHE", str(cache))
+    return cache
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The engine over the project's own sources (read-only, shared by the session)."""
+    built, notes = load_engine(SOURCES, tmp_path_factory.mktemp("engine-cache"))
+    assert notes == []
+    return built
+
+
+@pytest.fixture
+def sources_copy(tmp_path: Path) -> Path:
+    """A writable copy of the project's sources."""
+    target = tmp_path / "sources"
+    shutil.copytree(SOURCES, target)
+    return target
+
+
+@pytest.fixture
+def make_sources(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Write a sources folder from {file name: text or bytes}."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / "src"
+        folder.mkdir(exist_ok=True)
+        for name, body in files.items():
+            path = folder / name
+            if isinstance(body, bytes):
+                path.write_bytes(body)
+            else:
+                path.write_text(body, encoding="utf-8")
+        return folder
+
+    return make

@@ -1,0 +1,122 @@
+"""Answer behaviour on small corpora written for each case, and on the project's eval file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.evaluate import evaluate, load_eval
+from bot.loader import load_engine
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+CLERK = (
+    "Town Hall Report\n\n"
+    "The Springfield clerk processed many towing complaints this spring. "
+    "Clerk Ann Lee said the office received 12 towing complaints in 2023. "
+    "The office also handled parking permits and dog licences.\n\n"
+    "Residents can file complaints online or at the front desk.\n"
+)
+AUDIT = (
+    "Audit Findings\n\n"
+    "The state auditor reviewed the clerk's records in detail. "
+    "Auditor Bob Ray wrote that there were 40 towing complaints in 2023. "
+    "The audit covered permits as well.\n"
+)
+AGREE = (
+    "Audit Findings\n\n"
+    "The state auditor reviewed the clerk's records in detail. "
+    "Auditor Bob Ray wrote that there were 12 towing complaints in 2023. "
+    "The audit covered permits as well.\n"
+)
+
+
+def _engine(make_sources: MakeSources, files: dict[str, str | bytes]) -> Engine:
+    engine, _ = load_engine(make_sources(files))
+    return engine
+
+
+def test_conflicting_figures_are_both_quoted_with_their_claimants(
+    make_sources: MakeSources,
+) -> None:
+    engine = _engine(make_sources, {"clerk.txt": CLERK, "audit.txt": AUDIT})
+    answer = engine.ask("How many towing complaints were there in 2023?")
+    assert answer.status == "conflict"
+    figures = {("12" in s.quote, "40" in s.quote) for s in answer.snippets}
+    assert figures == {(True, False), (False, True)}
+    claimants = {s.claimed_by for s in answer.snippets}
+    assert {"Clerk Ann Lee", "Auditor Bob Ray"} == claimants
+    assert {s.source for s in answer.snippets} == {"clerk.txt", "audit.txt"}
+
+
+def test_agreeing_figures_are_not_a_conflict(make_sources: MakeSources) -> None:
+    engine = _engine(make_sources, {"clerk.txt": CLERK, "audit.txt": AGREE})
+    answer = engine.ask("How many towing complaints were there in 2023?")
+    assert answer.status == "answered"
+    assert "12" in answer.snippets[0].quote
+
+
+def test_figures_for_unknown_years_are_not_a_conflict(make_sources: MakeSources) -> None:
+    other = AUDIT.replace(" in 2023", "")
+    engine = _engine(make_sources, {"clerk.txt": CLERK, "audit.txt": other})
+    assert engine.ask("How many towing complaints were filed?").status == "answered"
+
+
+def test_how_many_prefers_the_sentence_with_a_figure(make_sources: MakeSources) -> None:
+    engine = _engine(make_sources, {"clerk.txt": CLERK})
+    answer = engine.ask("How many towing complaints did the clerk receive?")
+    assert answer.status == "answered"
+    assert "12" in answer.snippets[0].quote
+
+
+def test_who_prefers_the_sentence_with_a_name(make_sources: MakeSources) -> None:
+    engine = _engine(make_sources, {"audit.txt": AUDIT})
+    answer = engine.ask("Who reviewed the towing complaints?")
+    assert "Bob Ray" in answer.snippets[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many towing complaints were there in Shelbyville?",
+        "What is the population of Springfield?",
+        "How many towing complaints were there in 1999?",
+        "When does the marathon start?",
+    ],
+)
+def test_declines_when_key_terms_or_years_are_missing(
+    make_sources: MakeSources, question: str
+) -> None:
+    engine = _engine(make_sources, {"clerk.txt": CLERK, "audit.txt": AUDIT})
+    answer = engine.ask(question)
+    assert answer.status == "no_answer"
+    assert answer.snippets == []
+    assert "sources" in answer.note
+
+
+def test_another_city_is_declined(engine: Engine) -> None:
+    """Every eval question about Boston is refused once it asks about a city the sources
+    never mention instead."""
+    items = load_eval(Path(__file__).parent / "questions.jsonl")
+    about_boston = [i for i in items if i.expected != "no_answer" and "Boston" in i.question]
+    assert len(about_boston) >= 5
+    for item in about_boston:
+        question = item.question.replace("Boston", "Tulsa")
+        assert engine.ask(question).status == "no_answer", question
+
+
+def test_quotes_stay_short(engine: Engine) -> None:
+    for item in load_eval(Path(__file__).parent / "questions.jsonl"):
+        for snippet in engine.ask(item.question).snippets:
+            assert len(snippet.quote) <= 600
+
+
+def test_eval_file_meets_its_thresholds(engine: Engine) -> None:
+    report = evaluate(load_eval(Path(__file__).parent / "questions.jsonl"), engine.ask)
+    assert report.accuracy_at_1 >= 0.85, report.failures
+    assert report.declined_rate == 1.0, report.failures
+    assert report.conflicts_found == 1.0, report.failures
+    assert report.median_quote_chars < 400

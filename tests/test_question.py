@@ -1,0 +1,52 @@
+"""Bad questions get a clear note and never an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.question import MAX_QUESTION_CHARS, QuestionError, clean_question
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x01"])
+def test_empty_questions_are_refused(raw: str) -> None:
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question(raw)
+
+
+def test_long_question_is_cut_at_a_word_and_says_so() -> None:
+    raw = "detainer " * 700
+    cleaned = clean_question(raw)
+    assert len(cleaned.text) <= MAX_QUESTION_CHARS
+    assert cleaned.text.endswith("detainer")
+    assert any("characters" in note for note in cleaned.notes)
+
+
+def test_control_characters_are_removed_with_a_note() -> None:
+    cleaned = clean_question("how many\x07 requests\u200b?")
+    assert "\x07" not in cleaned.text and "\u200b" not in cleaned.text
+    assert cleaned.notes
+
+
+@pytest.mark.parametrize(
+    ("raw", "note_part"),
+    [
+        ("", "empty"),
+        ("what is the of and to", "no searchable words"),
+        ("Wie viele Anfragen hat die Polizei ignoriert?", "appear in the sources"),
+        ("\x1b[31m", "Control characters were removed"),
+    ],
+)
+def test_engine_declines_bad_questions_with_a_note(
+    engine: Engine, raw: str, note_part: str
+) -> None:
+    answer = engine.ask(raw)
+    assert answer.status == "no_answer"
+    assert not answer.snippets
+    assert note_part in answer.note
+
+
+def test_huge_question_still_gets_an_answer_object(engine: Engine) -> None:
+    answer = engine.ask("How many detainer requests were ignored? " * 150)
+    assert "characters" in answer.note
+    assert len(answer.question) <= MAX_QUESTION_CHARS
