@@ -103,7 +103,7 @@ class Engine:
             return Answer(question=raw_question[:200], status="no_answer", note=str(exc))
         question, notes = cleaned.text, list(cleaned.notes)
         answer = self._answer(question, max_quotes or self.config.max_quotes)
-        if self.facts is not None:
+        if self.facts is not None and not self._unknown_names(question):
             answer = with_facts(self.facts, answer)
         if notes:
             answer.note = " ".join([*notes, answer.note]).strip()

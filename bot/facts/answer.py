@@ -19,6 +19,7 @@ FAQ_SCORE = 100.0
 # What each kind of question can be answered with: a count, a date, a name.
 _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
     Expect.NUMBER: lambda f: f.number is not None and not DATE.search(f.value),
+    Expect.PERCENT: lambda f: f.unit == "percent",
     Expect.DATE: lambda f: bool(DATE.search(f.value)),
     Expect.PERSON: lambda f: f.number is None and not DATE.search(f.value),
 }

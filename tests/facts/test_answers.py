@@ -83,3 +83,15 @@ def test_every_fact_is_verbatim(fixture: str, request: pytest.FixtureRequest) ->
         assert fact.line == text.count("\n", 0, fact.start) + 1
         chrome = engine.retriever.documents[fact.source].chrome
         assert all(fact.end <= c.start or fact.start >= c.end for c in chrome)
+
+
+def test_a_name_the_sources_never_mention_gets_no_card(engine: Engine) -> None:
+    answer = engine.ask("How many detainer requests did the Chicago police receive in 2024?")
+    assert answer.facts is None
+    assert answer.status == "no_answer"
+
+
+def test_percent_question_gets_a_percent_fact(engine: Engine) -> None:
+    answer = engine.ask("What share was declined?")
+    assert answer.facts is not None
+    assert [f.value for f in answer.facts.facts] == ["100%"]
