@@ -18,7 +18,9 @@ MAX_CARD_GROUPS = 3
 FAQ_SCORE = 100.0
 # What each kind of question can be answered with: a count, a date, a name.
 _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
-    Expect.NUMBER: lambda f: f.number is not None and not DATE.search(f.value),
+    Expect.NUMBER: lambda f: (
+        f.number is not None and f.unit != "percent" and not DATE.search(f.value)
+    ),
     Expect.PERCENT: lambda f: f.unit == "percent",
     Expect.DATE: lambda f: bool(DATE.search(f.value)),
     Expect.PERSON: lambda f: f.number is None and not DATE.search(f.value),
@@ -27,7 +29,10 @@ _CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
 
 
 def with_facts(book: FactBook, answer: Answer) -> Answer:
-    """`answer` with the FAQ answer and the fact card's quotes before the engine's own quotes."""
+    """`answer` led by the FAQ answer and the fact card's quotes.
+
+    With a card, its quotes are the answer's quotes: the engine's own may be about another
+    period or measure. Without one, an FAQ answer goes before the engine's quotes."""
     question = answer.question
     first: list[Snippet] = []
     card = _card(book, question)
@@ -40,21 +45,20 @@ def with_facts(book: FactBook, answer: Answer) -> Answer:
         ]
     if not first:
         return answer
+    if card is not None:
+        status = "conflict" if card.conflict else "answered"
+        note = _CONFLICT_NOTE if card.conflict else ""
+        quotes = first
+    else:
+        status = "answered" if answer.status == "no_answer" else answer.status
+        note = "" if answer.status == "no_answer" else answer.note
+        quotes = [*first, *answer.snippets]
     shown: list[Snippet] = []
-    for s in [*first, *answer.snippets]:
+    for s in quotes:
         if not any(s.source == t.source and s.start < t.end and t.start < s.end for t in shown):
             shown.append(s)
-    conflict = card is not None and card.conflict
-    notes = [answer.note] if answer.status != "no_answer" and answer.note else []
-    if conflict and _CONFLICT_NOTE not in notes:
-        notes.insert(0, _CONFLICT_NOTE)
     return answer.model_copy(
-        update={
-            "status": "conflict" if conflict or answer.status == "conflict" else "answered",
-            "snippets": shown,
-            "facts": card,
-            "note": " ".join(notes),
-        }
+        update={"status": status, "snippets": shown, "facts": card, "note": note}
     )
 
 
