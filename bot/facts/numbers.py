@@ -9,6 +9,7 @@ import re
 
 from bot.expect import NUMBER_WORDS
 from bot.facts.models import Figure
+from bot.facts.periods import MONTH
 
 _UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -30,10 +31,6 @@ FIGURE = re.compile(
     rf"(?P<amount>(?<![\w.]){_DIGITS}(?![\d])|\b{_WORD_NUMBER}\b)"
     rf"(?:\s*(?P<percent>%|percent\b|per cent\b)|[\s-]+(?P<unit>{_TIME_UNITS})\b)?",
     re.IGNORECASE,
-)
-_MONTH = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b"
 )
 
 
@@ -61,7 +58,7 @@ def _amount(text: str) -> int | float | None:
 
 def read_figure(value: str) -> Figure | None:
     """The first figure of `value`, with its unit and qualifier; None for none, or a date."""
-    if _MONTH.search(value):
+    if MONTH.search(value):
         return None
     for match in FIGURE.finditer(value):
         number = _amount(match.group("amount"))

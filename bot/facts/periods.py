@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from index.models import SourceMeta
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH = re.compile(rf"\b(?:{MONTHS})\b")
+# A date as articles write one: "January 2023", "December 27, 2024".
+DATE_PHRASE = re.compile(rf"\b(?:{MONTHS})(?:\s+\d{{1,2}},)?\s+(?:19|20)\d{{2}}\b")
 _RELATIVE = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1}
 RELATIVE_YEAR = re.compile(r"\b(last|past|previous|this|current|next)\s+year\b", re.IGNORECASE)
 _IN_YEAR = re.compile(r"\b(?:in|during|for|of|throughout)\s+(?=(?:19|20)\d{2}\b)", re.IGNORECASE)

@@ -16,13 +16,17 @@ from bot.attribution import claimant
 from bot.facts.book import FactBook
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
-from bot.facts.periods import RELATIVE_YEAR, YEAR, parse_period, source_year
-from index.faq import FaqEntry
+from bot.facts.periods import (
+    DATE_PHRASE,
+    MONTH,
+    RELATIVE_YEAR,
+    YEAR,
+    parse_period,
+    source_year,
+)
 from index.models import SourceMeta
 from index.search import Retriever
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:{_MONTHS})(?:\s+\d{{1,2}},)?\s+(?:19|20)\d{{2}}\b")
 _NAMED_YEAR = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){1,4})of\s+((?:19|20)\d{2})\b")
 _MEASURE_WORD = re.compile(r"\s*([A-Za-z][\w’'-]*)")
 _MEASURE_STOP = frozenset(
@@ -77,7 +81,7 @@ def _candidates(
     """Facts one sentence offers, each with the measure a later bare figure ("19") reuses."""
     who = claimant(body, context) or _narrator(meta)
     subject = _subject(body, who, meta)
-    dates = [m.span() for m in _DATE.finditer(body)]
+    dates = [m.span() for m in DATE_PHRASE.finditer(body)]
     figures = [
         m
         for m in FIGURE.finditer(body)
@@ -93,7 +97,7 @@ def _candidates(
         measure = _measure_after(body, match.end()) or (figure and figure.unit) or measure
         if measure:
             yield _fact(source, text, start, body, subject, measure, period, value, who), measure
-    for match in _DATE.finditer(body):
+    for match in DATE_PHRASE.finditer(body):
         after = _measure_after(body, match.end(), words=6)
         measure_text = f"date: {after}" if after else "date"
         fact = _fact(source, text, start, body, subject, measure_text, None, match.group(0), who)
@@ -181,7 +185,7 @@ def _subject(body: str, who: str, meta: SourceMeta) -> str:
         if m.start() > 0
         and m.group(0) not in who
         and who not in m.group(0)
-        and not re.fullmatch(_MONTHS, m.group(0))
+        and not MONTH.fullmatch(m.group(0))
         and not YEAR.search(m.group(0))
     ]
     if not phrases:
@@ -196,7 +200,7 @@ def _narrator(meta: SourceMeta) -> str:
     return f"“{meta.title}” (publisher not stated)"
 
 
-def to_toml(facts: list[Fact], faqs: list[FaqEntry] | None = None) -> str:
+def to_toml(facts: list[Fact]) -> str:
     """Candidates as `[[fact]]` tables, each headed by where it was found; ready to paste."""
     blocks = []
     for fact in facts:

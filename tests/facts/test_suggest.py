@@ -36,6 +36,8 @@ def test_suggestions_find_figures_years_and_claimants(
     assert ("198", "2024", "Jo Lee") in found
     assert ("more than 12", "2023", "city data") in found
     assert ("two", "2022", "city data") in found
+    roles = {(f.measure, f.value) for f in facts if f.number is None}
+    assert {("Chief", "Ann Smith"), ("spokeswoman", "Jo Lee")} <= roles
     last_year = next(f for f in facts if f.quote.startswith("Police said the 15"))
     assert last_year.period == "2024"  # "last year" against the source's year, 2025
 
