@@ -26,7 +26,7 @@ def test_ask_json_matches_the_schema_and_the_source(capsys: pytest.CaptureFixtur
     assert code == 0
     data = json.loads(out)
     answer = Answer.model_validate(data)
-    assert set(data) == {"question", "status", "snippets", "note"}
+    assert set(data) == {"question", "status", "snippets", "note", "facts"}
     for snippet in data["snippets"]:
         assert {"quote", "source", "start", "end", "title", "publisher", "date", "score"} <= set(
             snippet

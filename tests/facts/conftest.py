@@ -12,18 +12,6 @@ from bot.loader import load_engine
 
 from .corpus import FACTS, MANIFEST, REPORT
 
-PROJECT_SOURCES = Path(__file__).resolve().parents[2] / "sources"
-
-
-@pytest.fixture(autouse=True)
-def private_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """No test writes to the user's ~/.cache."""
-    cache = tmp_path_factory.mktemp("cache")
-    monkeypatch.setenv("QUOTEBOT_CACHE", str(cache))
-    return cache
-
 
 @pytest.fixture
 def make_corpus(tmp_path: Path) -> Callable[..., Path]:
@@ -42,14 +30,7 @@ def make_corpus(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def engine(make_corpus: Callable[..., Path]) -> Engine:
+def report_engine(make_corpus: Callable[..., Path]) -> Engine:
     """The engine over the report and its curated facts."""
     built, _ = load_engine(make_corpus())
-    return built
-
-
-@pytest.fixture(scope="session")
-def project_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The engine over the project's own sources and curated facts (read-only)."""
-    built, _ = load_engine(PROJECT_SOURCES, tmp_path_factory.mktemp("project-cache"))
     return built

@@ -21,9 +21,9 @@ def values(engine: Engine, query: str) -> list[tuple[str, str | None, str]]:
     return [(f.measure, f.period, f.value) for f in lookup(engine.facts, query).facts]
 
 
-def test_competing_claims_are_grouped_as_a_conflict(engine: Engine) -> None:
-    assert engine.facts is not None
-    result = lookup(engine.facts, "detainer requests received 2024")
+def test_competing_claims_are_grouped_as_a_conflict(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    result = lookup(report_engine.facts, "detainer requests received 2024")
     group = result.groups[0]
     assert (group.measure, group.period) == ("detainer requests received", "2024")
     assert {(f.value, f.claimed_by) for f in group.facts} == {
@@ -49,8 +49,8 @@ def test_agreeing_claims_are_not_a_conflict() -> None:
     assert FactGroup(measure="m", period=None, facts=[names[0], other]).conflict
 
 
-def test_a_year_in_the_query_filters_the_facts(engine: Engine) -> None:
-    found = values(engine, "detainer requests received in 2023")
+def test_a_year_in_the_query_filters_the_facts(report_engine: Engine) -> None:
+    found = values(report_engine, "detainer requests received in 2023")
     assert found == [("detainer requests received", "2023", "more than 12")]
 
 
@@ -67,31 +67,33 @@ def test_last_year_is_read_against_each_source_date(make_corpus: Callable[..., P
     assert {(f.source, f.period) for f in found} == {("report.txt", "2024"), ("later.txt", "2025")}
 
 
-def test_fuzzy_match_tolerates_typos_and_aliases(engine: Engine) -> None:
-    assert values(engine, "detainr requsts recieved 2024")[0][1] == "2024"
-    assert ("police chief", None, "Ann Smith") in values(engine, "who leads the police")
+def test_fuzzy_match_tolerates_typos_and_aliases(report_engine: Engine) -> None:
+    assert values(report_engine, "detainr requsts recieved 2024")[0][1] == "2024"
+    assert ("police chief", None, "Ann Smith") in values(report_engine, "who leads the police")
 
 
-def test_no_match_says_so_and_suggests_measures(engine: Engine) -> None:
-    assert engine.facts is not None
-    result = lookup(engine.facts, "marathon winners")
+def test_no_match_says_so_and_suggests_measures(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    result = lookup(report_engine.facts, "marathon winners")
     assert result.facts == []
     assert result.note == "No fact matches “marathon winners”."
     assert len(result.suggestions) == 3
-    assert set(result.suggestions) <= {f.measure for f in engine.facts.facts}
+    assert set(result.suggestions) <= {f.measure for f in report_engine.facts.facts}
 
 
-def test_no_fact_for_the_period_lists_the_periods_there_are(engine: Engine) -> None:
-    assert engine.facts is not None
-    result = lookup(engine.facts, "detainer requests received 1999")
+def test_no_fact_for_the_period_lists_the_periods_there_are(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    result = lookup(report_engine.facts, "detainer requests received 1999")
     assert result.facts == []
     assert "cover: 2023, 2024" in result.note
     assert "detainer requests received" in result.suggestions
 
 
-def test_json_has_the_documented_shape(engine: Engine) -> None:
-    assert engine.facts is not None
-    data = json.loads(lookup(engine.facts, "detainer requests received 2024").model_dump_json())
+def test_json_has_the_documented_shape(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    data = json.loads(
+        lookup(report_engine.facts, "detainer requests received 2024").model_dump_json()
+    )
     assert {"query", "conflict", "facts"} <= set(data)
     assert data["conflict"] is True
     keys = {"subject", "measure", "period", "value", "number", "claimed_by", "source", "quote"}

@@ -10,8 +10,7 @@ from bot.engine import Engine
 from bot.facts.curated import load_curated
 from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine
-
-from .conftest import PROJECT_SOURCES
+from tests.paths import SOURCES as PROJECT_SOURCES
 
 
 def candidates(engine: Engine, include_known: bool = False) -> str:
@@ -42,17 +41,19 @@ def test_suggestions_find_figures_years_and_claimants(
     assert last_year.period == "2024"  # "last year" against the source's year, 2025
 
 
-def test_curated_facts_are_not_suggested_again(engine: Engine, tmp_path: Path) -> None:
-    fresh = {(f.value, f.start) for f in parse_back(engine, candidates(engine), tmp_path)}
-    assert ("198", engine.retriever.text("report.txt").index("The agency sent")) not in fresh
-    everything = parse_back(engine, candidates(engine, include_known=True), tmp_path)
+def test_curated_facts_are_not_suggested_again(report_engine: Engine, tmp_path: Path) -> None:
+    fresh = {
+        (f.value, f.start) for f in parse_back(report_engine, candidates(report_engine), tmp_path)
+    }
+    assert ("198", report_engine.retriever.text("report.txt").index("The agency sent")) not in fresh
+    everything = parse_back(report_engine, candidates(report_engine, include_known=True), tmp_path)
     assert len(everything) > len(fresh)
 
 
-def test_project_suggestions_parse_back(project_engine: Engine, tmp_path: Path) -> None:
-    facts = parse_back(project_engine, candidates(project_engine, include_known=True), tmp_path)
+def test_project_suggestions_parse_back(engine: Engine, tmp_path: Path) -> None:
+    facts = parse_back(engine, candidates(engine, include_known=True), tmp_path)
     assert len(facts) >= 20
-    texts = project_engine.retriever.corpus.texts
+    texts = engine.retriever.corpus.texts
     assert all(texts[f.source][f.start : f.end] == f.quote for f in facts)
 
 
