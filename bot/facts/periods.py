@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.expect import MONTHS
 from index.models import SourceMeta
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 MONTH = re.compile(rf"\b(?:{MONTHS})\b")
 # A date as articles write one: "January 2023", "December 27, 2024".
 DATE_PHRASE = re.compile(rf"\b(?:{MONTHS})(?:\s+\d{{1,2}},)?\s+(?:19|20)\d{{2}}\b")
