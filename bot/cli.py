@@ -10,7 +10,13 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.evaluate import evaluate, format_report, load_eval, report_json
+from bot.facts.book import FactBook
+from bot.facts.curated import FACTS_NAME
+from bot.facts.lookup import lookup
+from bot.facts.render_text import render_card
+from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine
+from bot.question import QuestionError, clean_question
 from bot.render_text import render_answer
 from index.errors import DataFileError
 
@@ -105,6 +111,45 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return sync(args.sources, args.cache)
 
 
+def cmd_fact(args: argparse.Namespace) -> int:
+    try:
+        query = clean_question(args.query).text
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = lookup(_facts(args), query)
+    print(result.model_dump_json(indent=2) if args.json else render_card(result))
+    return EXIT_OK
+
+
+def cmd_facts_suggest(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    candidates = suggest(_facts(args, engine), engine.retriever, include_known=args.all)
+    print(to_toml(candidates), end="")
+    print(
+        f"{len(candidates)} candidate facts: review each, then paste the good ones into "
+        f"{args.sources / FACTS_NAME}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_facts_check(args: argparse.Namespace) -> int:
+    book = _facts(args)
+    curated = sum(f.origin == "curated" for f in book.facts)
+    print(
+        f"{args.sources / FACTS_NAME}: {curated} curated facts OK; "
+        f"{len(book.facts) - curated} from tables, {len(book.faqs)} FAQ entries"
+    )
+    return EXIT_OK
+
+
+def _facts(args: argparse.Namespace, engine: Engine | None = None) -> FactBook:
+    facts = (engine or _engine(args)).facts
+    assert facts is not None, "load_engine always builds the facts"
+    return facts
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions from sources/ with cited quotes."
@@ -132,6 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--force", action="store_true", help="rebuild even if current")
     index.set_defaults(func=cmd_index)
     sub.add_parser("chat", help="interactive questions").set_defaults(func=cmd_chat)
+    fact = sub.add_parser("fact", help="look up a fact: every claim, who makes it, its quote")
+    fact.add_argument("query")
+    fact.add_argument("--json", action="store_true", help="print the result as JSON")
+    fact.set_defaults(func=cmd_fact)
+    facts = sub.add_parser("facts", help="curate sources/facts.toml").add_subparsers(
+        dest="facts_command", required=True
+    )
+    sug = facts.add_parser("suggest", help="candidate facts from prose, in facts.toml format")
+    sug.add_argument("--all", action="store_true", help="include facts already curated")
+    sug.set_defaults(func=cmd_facts_suggest)
+    facts.add_parser("check", help="validate facts.toml against the sources").set_defaults(
+        func=cmd_facts_check
+    )
     ev = sub.add_parser("eval", help="score questions with expected answers (JSONL)")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true")
@@ -152,3 +210,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return EXIT_OK

@@ -16,6 +16,9 @@ class SourceMeta(BaseModel):
     date: str = "not stated"
     url: str | None = None
     note: str | None = None
+    year: int | None = Field(
+        default=None, description="Approximate year written, when no date is stated."
+    )
 
 
 class Span(BaseModel):

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 from discord.http import handle_message_parameters
 
+from bot.citation import cite
 from bot.discord import limits
 from bot.discord.controls import PinButton, VoteButton
 from bot.discord.service import AnswerService, Reply, SourceInfo
@@ -82,11 +83,10 @@ def block_quote(quote: str, limit: int) -> str:
 
 
 def citation(snippet: Snippet) -> str:
-    """— *Title*, publisher, date (file, line N)."""
-    title = escape(limits.trim(snippet.title, 200))
-    publisher = escape(limits.trim(snippet.publisher, 120))
-    where = escape(f"{snippet.date} ({snippet.source}, line {snippet.line})")
-    return f"— *{title}*, {publisher}, {where}"
+    """— "Title", publisher, date (file, line N), as every face cites, escaped."""
+    title = limits.trim(snippet.title, 200)
+    publisher = limits.trim(snippet.publisher, 120)
+    return "— " + escape(cite(title, publisher, snippet.date, snippet.source, snippet.line))
 
 
 def _claim_heading(snippet: Snippet) -> str:

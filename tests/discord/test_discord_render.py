@@ -171,7 +171,7 @@ def test_conflict_names_each_claimant_and_source() -> None:
     assert "disagree" in description
     for who in ("Police", "ICE"):
         assert f"**Claimed by {who}:**" in description
-        assert f"*Report {who}*" in description
+        assert f"“Report {who}”" in description
 
 
 def test_no_answer_says_so_and_names_topics(engine: Engine) -> None:
