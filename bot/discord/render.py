@@ -107,10 +107,10 @@ def _quotes_block(reply: Reply, room: int) -> str:
     share = max((room - fixed) // max(len(parts), 1), 40)
     blocks = [heading] if heading else []
     spare = 0
-    for head, cite, quote in parts:
+    for head, cited, quote in parts:
         quoted = block_quote(quote, share + spare)
         spare = share + spare - len(quoted)
-        blocks.append(f"{head}{quoted}\n{cite}")
+        blocks.append(f"{head}{quoted}\n{cited}")
     return "\n\n".join(blocks)
 
 
