@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import app_commands
 
-from bot.discord import render
+from bot.discord import limits, render
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
@@ -89,7 +89,7 @@ async def answer_mention(bot: QuoteBot, message: discord.Message, question: str)
     reply = await bot.reply(question)
     destination: discord.abc.Messageable = message.channel
     if isinstance(message.channel, discord.TextChannel):
-        name = render.limits.trim(" ".join(question.split()), render.limits.THREAD_NAME)
+        name = limits.trim(" ".join(question.split()), limits.THREAD_NAME)
         destination = await message.create_thread(name=name)
     sent = await destination.send(**render.answer_message(reply).send_kwargs())
     await bot.remember(sent, reply)

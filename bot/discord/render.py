@@ -5,7 +5,7 @@ the cogs send always goes through."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -41,15 +41,15 @@ _LINE_MARKUP = re.compile(r"^(?=#{1,3} |-# |>|[-*+] |\d+[.)] )", re.M)
 
 @dataclass
 class OutgoingMessage:
-    """One message as the cogs send it; `payload()` is what discord.py puts on the wire."""
+    """One message as the cogs send it; `payload()` is what discord.py puts on the wire.
+    Mentions are always off: quotes and echoed questions may hold @everyone or role pings."""
 
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
     content: str | None = None
-    allowed_mentions: discord.AllowedMentions = field(default=NO_MENTIONS)
 
     def send_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"allowed_mentions": self.allowed_mentions}
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
         if self.embed is not None:
             kwargs["embed"] = self.embed
         if self.content:
