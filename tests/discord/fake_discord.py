@@ -200,8 +200,11 @@ class FakeDiscord:
     for the test's own loop; they run their work on the fake's loop.
     """
 
-    def __init__(self, heartbeat_interval: float = 45.0) -> None:
+    def __init__(
+        self, heartbeat_interval: float = 45.0, interaction_deadline: float = INTERACTION_DEADLINE
+    ) -> None:
         self.heartbeat_interval = heartbeat_interval
+        self.interaction_deadline = interaction_deadline
         self.calls: list[Call] = []
         self.dispatched: dict[int, Dispatched] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -638,7 +641,7 @@ class FakeDiscord:
         record = self.dispatched.get(iid)
         if record is None or record.token != token:
             return _error(404, 10062, "Unknown interaction")
-        if time.perf_counter() - record.dispatched_at > INTERACTION_DEADLINE:
+        if time.perf_counter() - record.dispatched_at > self.interaction_deadline:
             record.refused.append("response after the 3-second deadline")
             return _error(404, 10062, "Unknown interaction")
         if record.acked_at is not None:

@@ -45,10 +45,10 @@ async def pointed_at(fake: FakeDiscord) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    engine: Engine, tmp_path: Path, heartbeat_interval: float = 45.0, **overrides: Any
+    engine: Engine, tmp_path: Path, fake: FakeDiscord | None = None, **overrides: Any
 ) -> AsyncIterator[tuple[QuoteBot, FakeDiscord]]:
-    """The bot connected to a fresh fake Discord, with its own database under `tmp_path`."""
-    fake = FakeDiscord(heartbeat_interval=heartbeat_interval)
+    """The bot connected to a fake Discord, with its own database under `tmp_path`."""
+    fake = fake or FakeDiscord()
     fake.start()
     config = settings(tmp_path, **overrides)
     bot = QuoteBot(config, AnswerService(engine, Store(config.database_path)))

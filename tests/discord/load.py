@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from bot.discord.service import Reply
 from bot.engine import Engine
 from bot.evaluate import load_eval
-from tests.discord.fake_discord import INTERACTION_DEADLINE
+from tests.discord.fake_discord import INTERACTION_DEADLINE, FakeDiscord
 from tests.discord.harness import running_bot
 from tests.paths import ROOT
 
@@ -57,7 +57,7 @@ def _p95(values: list[float]) -> float:
 async def _run(engine: Engine, tmp_path: Path, count: int, delay: float) -> LoadFigures:
     questions = [item.question for item in load_eval(ROOT / "tests" / "questions.jsonl")]
     calls = [(10_000 + i, {"question": questions[i % len(questions)]}) for i in range(count)]
-    async with running_bot(engine, tmp_path, heartbeat_interval=HEARTBEAT_INTERVAL) as (bot, fake):
+    async with running_bot(engine, tmp_path, FakeDiscord(HEARTBEAT_INTERVAL)) as (bot, fake):
         if delay:
             answer = bot.service.reply
 
