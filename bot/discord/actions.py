@@ -85,13 +85,20 @@ async def answer_interaction(interaction: discord.Interaction, question: str) ->
 
 
 async def answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:
-    """Mention mode: answer in a thread on the asking message (or in the thread it is in)."""
+    """Mention mode: answer in a thread on the asking message (or in the thread it is in);
+    where the bot may not start a thread, reply in the channel instead."""
     reply = await bot.reply(question)
-    destination: discord.abc.Messageable = message.channel
+    outgoing = render.answer_message(reply).send_kwargs()
+    sent: discord.Message | None = None
     if isinstance(message.channel, discord.TextChannel):
         name = limits.trim(" ".join(question.split()), limits.THREAD_NAME)
-        destination = await message.create_thread(name=name)
-    sent = await destination.send(**render.answer_message(reply).send_kwargs())
+        try:
+            thread = await message.create_thread(name=name)
+            sent = await thread.send(**outgoing)
+        except discord.Forbidden:
+            log.warning("no permission to start a thread in %s; replying there", message.channel)
+    if sent is None:
+        sent = await message.reply(**outgoing)
     await bot.remember(sent, reply)
 
 

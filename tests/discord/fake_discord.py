@@ -210,6 +210,7 @@ class FakeDiscord:
         self.messages: dict[int, dict[str, Any]] = {}
         self.pinned: set[int] = set()
         self.threads: dict[int, dict[str, Any]] = {}
+        self.thread_permission = True
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.heartbeats: list[float] = []
         self.identify: dict[str, Any] | None = None
@@ -698,6 +699,8 @@ class FakeDiscord:
         self, channel_id: int, message_id: int, body: dict[str, Any]
     ) -> web.Response:
         name = body.get("name") or ""
+        if not self.thread_permission:
+            return _error(403, 50013, "Missing Permissions")
         if not 1 <= len(name) <= MAX_THREAD_NAME:
             return _error(400, 50035, f"thread name is {len(name)} characters")
         if message_id not in self.messages:

@@ -133,6 +133,26 @@ def test_mention_mode_answers_in_a_thread(engine: Engine, tmp_path: Path) -> Non
     run(engine, tmp_path, scenario, answer_channel_ids=[CHANNEL_ID])
 
 
+def test_mention_mode_without_thread_permission_replies_in_channel(
+    engine: Engine, tmp_path: Path
+) -> None:
+    async def go() -> None:
+        async with running_bot(engine, tmp_path) as (bot, fake):
+            fake.thread_permission = False
+            asked = await fake.post(f"<@{BOT_ID}> {QUESTION}")
+            path = f"/channels/{CHANNEL_ID}/messages"
+            await fake.wait_until(lambda: any(c.path == path for c in fake.calls), what="answer")
+            body = next(c.body for c in fake.calls if c.path == path)
+            assert int(body["message_reference"]["message_id"]) == asked
+            assert body["embeds"][0]["title"] == QUESTION
+            assert body["allowed_mentions"] == {"parse": []}
+            assert fake.threads == {}
+            answer = next(m for m in fake.messages.values() if m["author"]["id"] == str(BOT_ID))
+            await fake.wait_until(lambda: bot.store.sent_answer(int(answer["id"])) is not None)
+
+    asyncio.run(go())
+
+
 def test_mention_mode_has_the_cooldown_too(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         await fake.post(f"<@{BOT_ID}> {QUESTION}")
