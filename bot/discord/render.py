@@ -36,7 +36,10 @@ PINNED_LABEL = "📌 Pinned by moderators"
 MAX_LINK_BUTTONS = 20  # four rows of five under the row of feedback buttons
 
 # Line openings that Discord reads as block structure even after `escape_markdown`.
-_LINE_MARKUP = re.compile(r"^(?=#{1,3} |-# |>|[-*+] |\d+[.)] )", re.M)
+_LINE_MARKUP = re.compile(r"^(?=#{1,3} |-# |>|[-*+] )", re.M)
+_ORDERED_ITEM = re.compile(r"^(\d+)(?=[.)] )", re.M)
+# `escape_markdown` escapes " - item" as "\ - item", which Discord shows with the backslash.
+_MISPLACED_ESCAPE = re.compile(r"^\\(\s+)-", re.M)
 
 
 @dataclass
@@ -66,6 +69,8 @@ class OutgoingMessage:
 def escape(text: str) -> str:
     """Text from a source or a user, shown literally: no Markdown, no mentions, no headings."""
     escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    escaped = _MISPLACED_ESCAPE.sub(r"\1\\-", escaped)
+    escaped = _ORDERED_ITEM.sub(r"\1\\", escaped)  # "1. x" → "1\. x"
     return _LINE_MARKUP.sub("\\\\", escaped)
 
 

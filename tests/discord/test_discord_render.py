@@ -78,7 +78,9 @@ def test_hostile_question_is_escaped_in_title(engine: Engine) -> None:
 
 
 quote_text = st.lists(
-    st.sampled_from([*"abc XYZ.!?*_`~|>#@-\n", "everyone", "@here", "<@&1>", "word. "]),
+    st.sampled_from(
+        [*"abc XYZ.!?*_`~|>#@-\n", "everyone", "@here", "<@&1>", "word. ", "12. ", "1) "]
+    ),
     min_size=1,
     max_size=2500,
 ).map("".join)
