@@ -42,7 +42,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "discord":
-        from bot.discord.render import discord_payload
+        from bot.discord.preview import discord_payload
 
         print(json.dumps(discord_payload(engine, args.question), indent=2, ensure_ascii=False))
         return EXIT_OK

@@ -51,6 +51,8 @@ class QuoteBot(commands.Bot):
     message-content intent."""
 
     def __init__(self, settings: BotSettings, service: AnswerService, workers: int = 4) -> None:
+        # The bot never joins voice: no warnings about voice libraries it does not need.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),

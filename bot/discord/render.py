@@ -14,9 +14,8 @@ from discord.http import handle_message_parameters
 from bot.citation import cite
 from bot.discord import limits
 from bot.discord.controls import PinButton, VoteButton
-from bot.discord.service import AnswerService, Reply, SourceInfo
-from bot.discord.store import Store, Unanswered
-from bot.engine import Engine
+from bot.discord.service import Reply, SourceInfo
+from bot.discord.store import Unanswered
 from bot.models import Snippet
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -179,12 +178,6 @@ def answer_embed(reply: Reply) -> discord.Embed:
 
 def answer_message(reply: Reply) -> OutgoingMessage:
     return OutgoingMessage(embed=answer_embed(reply), view=answer_view(reply))
-
-
-def discord_payload(engine: Engine, question: str) -> dict[str, Any]:
-    """What /ask would send for `question` with no curated answers: `ask --format discord`."""
-    service = AnswerService(engine, Store(":memory:"))
-    return answer_message(service.reply(question)).payload()
 
 
 def sources_message(sources: list[SourceInfo]) -> OutgoingMessage:

@@ -12,7 +12,8 @@ from discord.http import Route
 
 from bot.cli import main
 from bot.discord.client import QuoteBot
-from bot.discord.render import PINNED_LABEL, discord_payload
+from bot.discord.preview import discord_payload
+from bot.discord.render import PINNED_LABEL
 from bot.engine import Engine
 from tests.discord.fake_discord import (
     APP_ID,
