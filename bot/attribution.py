@@ -15,12 +15,13 @@ _ROLE = (
 _NAME_WORD = r"[A-Z][\w.’'-]*|the|an?|of|for|and|ICE|U\.S\."
 _WHO = rf"((?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}|{_ROLE}))*)"
 _PATTERNS = [
-    re.compile(r"\baccording to\s+([^,.;]{2,60})"),
-    re.compile(rf"{_WHO}\s+{_VERBS}\b"),
+    re.compile(r"\b[Aa]ccording to\s+([^,.;]{2,60})"),
+    re.compile(rf"{_WHO}\s+(?:\w+ly\s+)?{_VERBS}\b"),
     re.compile(rf"\b{_VERBS}\s+{_WHO}"),
     re.compile(rf"\b(?:the|an?)\s+(agency|department|police|city)\b[^.]*?\b{_VERBS}\b"),
 ]
 _SKIP = {"the", "a", "an", "it", "they", "he", "she", "this", "that", "in", "on", "but"}
+_SKIP |= {"who", "whom", "what", "which", "when", "where", "why", "how"}
 
 
 def claimant(sentence: str, context: str = "") -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -10,7 +11,13 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.evaluate import evaluate, format_report, load_eval, report_json
+from bot.facts.book import FactBook
+from bot.facts.curated import FACTS_NAME
+from bot.facts.lookup import lookup
+from bot.facts.render_text import render_card
+from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine
+from bot.question import QuestionError, clean_question
 from bot.render_text import render_answer
 from index.errors import DataFileError
 
@@ -35,6 +42,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question is None:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return EXIT_USAGE
+    if args.format == "discord":
+        from bot.discord.preview import discord_payload
+
+        print(json.dumps(discord_payload(engine, args.question), indent=2, ensure_ascii=False))
+        return EXIT_OK
     answer = engine.ask(args.question)
     print(answer.model_dump_json(indent=2) if args.json else render_answer(answer))
     return EXIT_OK
@@ -90,6 +102,57 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.discord.launch import run
+
+    return run(args.sources, args.cache)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from bot.discord.launch import sync
+
+    return sync(args.sources, args.cache)
+
+
+def cmd_fact(args: argparse.Namespace) -> int:
+    try:
+        query = clean_question(args.query).text
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = lookup(_facts(args), query)
+    print(result.model_dump_json(indent=2) if args.json else render_card(result))
+    return EXIT_OK
+
+
+def cmd_facts_suggest(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    candidates = suggest(_facts(args, engine), engine.retriever, include_known=args.all)
+    print(to_toml(candidates), end="")
+    print(
+        f"{len(candidates)} candidate facts: review each, then paste the good ones into "
+        f"{args.sources / FACTS_NAME}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_facts_check(args: argparse.Namespace) -> int:
+    book = _facts(args)
+    curated = sum(f.origin == "curated" for f in book.facts)
+    print(
+        f"{args.sources / FACTS_NAME}: {curated} curated facts OK; "
+        f"{len(book.facts) - curated} from tables, {len(book.faqs)} FAQ entries"
+    )
+    return EXIT_OK
+
+
+def _facts(args: argparse.Namespace, engine: Engine | None = None) -> FactBook:
+    facts = (engine or _engine(args)).facts
+    assert facts is not None, "load_engine always builds the facts"
+    return facts
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Answer questions from sources/ with cited quotes."
@@ -104,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
+    ask.add_argument(
+        "--format",
+        choices=["text", "discord"],
+        default="text",
+        help="discord: print the message payload /ask would send",
+    )
     ask.set_defaults(func=cmd_ask)
 
     sub.add_parser("sources", help="list sources and their metadata").set_defaults(func=cmd_sources)
@@ -111,10 +180,29 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--force", action="store_true", help="rebuild even if current")
     index.set_defaults(func=cmd_index)
     sub.add_parser("chat", help="interactive questions").set_defaults(func=cmd_chat)
+    fact = sub.add_parser("fact", help="look up a fact: every claim, who makes it, its quote")
+    fact.add_argument("query")
+    fact.add_argument("--json", action="store_true", help="print the result as JSON")
+    fact.set_defaults(func=cmd_fact)
+    facts = sub.add_parser("facts", help="curate sources/facts.toml").add_subparsers(
+        dest="facts_command", required=True
+    )
+    sug = facts.add_parser("suggest", help="candidate facts from prose, in facts.toml format")
+    sug.add_argument("--all", action="store_true", help="include facts already curated")
+    sug.set_defaults(func=cmd_facts_suggest)
+    facts.add_parser("check", help="validate facts.toml against the sources").set_defaults(
+        func=cmd_facts_check
+    )
     ev = sub.add_parser("eval", help="score questions with expected answers (JSONL)")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+    sub.add_parser("run", help="run the Discord bot (settings from .env)").set_defaults(
+        func=cmd_run
+    )
+    sub.add_parser("sync", help="register the bot's commands with Discord").set_defaults(
+        func=cmd_sync
+    )
     return parser
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from bot.attribution import claimant
-from bot.expect import NUMBER_WORDS, Expect, carries, expected
-from bot.models import Answer, Snippet
+from bot.expect import MONTHS, NUMBER_WORDS, Expect, carries, expected
+from bot.facts.answer import with_facts
+from bot.facts.book import FactBook
+from bot.models import Answer, Snippet, quote_snippet
 from bot.question import QuestionError, clean_question
-from index.analyzer import stem, words
 from index.models import Passage, Sentence
 from index.search import Hit, Retriever
 
@@ -57,6 +58,11 @@ class Candidate:
         return self.passage.sentences[self.first : self.first + self.count]
 
     @property
+    def key(self) -> tuple[str, int]:
+        """Identifies the passage, whichever object stands for it."""
+        return (self.passage.source, self.passage.start)
+
+    @property
     def start(self) -> int:
         return self.passage.sentences[self.first].start
 
@@ -72,19 +78,22 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|fast)\b", re.I)
 # A figure followed closely by what it counts: "15 immigration detention requests".
 _FIGURE = re.compile(r"\b(\d[\d,.]*|" + NUMBER_WORDS + r")\b((?:\s+[\w-]+){1,4})", re.I)
-_DATE_NUMBER = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December)\b"
-)
+_DATE_NUMBER = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 class Engine:
     """Answers questions over one retriever; holds no per-question state, so it is thread-safe."""
 
-    def __init__(self, retriever: Retriever, config: EngineConfig | None = None) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        config: EngineConfig | None = None,
+        facts: FactBook | None = None,
+    ) -> None:
         self.retriever = retriever
         self.config = config or EngineConfig()
+        self.facts = facts
         n = max(len(retriever.passages), 1)
         self._unseen_idf = 2 * math.log(n + 1)
 
@@ -95,6 +104,8 @@ class Engine:
             return Answer(question=raw_question[:200], status="no_answer", note=str(exc))
         question, notes = cleaned.text, list(cleaned.notes)
         answer = self._answer(question, max_quotes or self.config.max_quotes)
+        if self.facts is not None and not self._unknown_names(question):
+            answer = with_facts(self.facts, answer)
         if notes:
             answer.note = " ".join([*notes, answer.note]).strip()
         return answer
@@ -109,29 +120,9 @@ class Engine:
         kind = expected(question)
         candidates = self._rank(question, terms, kind, hits)
         best = candidates[0]
-        present = self._passage_terms(best.passage)
-        coverage = self._coverage(terms, present)
-        unknown = self._unknown_names(question)
-        if unknown and coverage < self.config.min_coverage_with_unknown_name:
-            return self._decline(
-                question, f"The sources never mention {', '.join(unknown)}, so they cannot say."
-            )
-        if coverage < self.config.min_coverage:
-            missing = [
-                w
-                for w in dict.fromkeys(words(question))
-                if stem([w]) and stem([w])[0] not in present
-            ]
-            return self._decline(
-                question,
-                "The sources do not answer this; the closest passage does not mention "
-                f"{', '.join(missing[:5])}.",
-            )
-        years = set(_YEAR.findall(question))
-        if years and not any(years & set(_YEAR.findall(self._passage_text(h))) for h in hits):
-            return self._decline(
-                question, f"The sources say nothing about {', '.join(sorted(years))}."
-            )
+        reason = self._weak_evidence(question, terms, hits, best)
+        if reason:
+            return self._decline(question, reason)
         if kind in (Expect.NUMBER, Expect.PERCENT):
             conflict = self._conflict(question, set(terms), candidates)
             if conflict:
@@ -146,7 +137,7 @@ class Engine:
             if len(chosen) >= max_quotes:
                 break
             if other.score >= self.config.second_quote_ratio * best.score and all(
-                other.passage is not c.passage for c in chosen
+                other.key != c.key for c in chosen
             ):
                 chosen.append(other)
         return Answer(
@@ -154,6 +145,30 @@ class Engine:
             status="answered",
             snippets=[self._snippet(c) for c in chosen],
         )
+
+    def _weak_evidence(
+        self, question: str, terms: list[str], hits: list[Hit], best: Candidate
+    ) -> str | None:
+        """Why the best quote would not answer the question, or None when it may."""
+        present = self._passage_terms(best.passage)
+        coverage = self._coverage(terms, present)
+        unknown = self._unknown_names(question)
+        if unknown and coverage < self.config.min_coverage_with_unknown_name:
+            return f"The sources never mention {', '.join(unknown)}, so they cannot say."
+        if coverage < self.config.min_coverage:
+            missing = [
+                m.group(0)
+                for m in _WORD.finditer(question)
+                if not set(self.retriever.analyzer.terms(m.group(0))) <= present
+            ]
+            return (
+                "The sources do not answer this; the closest passage does not mention "
+                f"{', '.join(dict.fromkeys(missing[:5]))}."
+            )
+        years = set(_YEAR.findall(question))
+        if years and not any(years & set(_YEAR.findall(self._passage_text(h))) for h in hits):
+            return f"The sources say nothing about {', '.join(sorted(years))}."
+        return None
 
     def _unknown_names(self, question: str) -> list[str]:
         """Capitalised words after the first (names, places) that no source ever uses."""
@@ -170,7 +185,9 @@ class Engine:
 
     # --- ranking ---------------------------------------------------------------------------
 
-    def _rank(self, question: str, terms: list[str], kind: Expect, hits: list) -> list[Candidate]:
+    def _rank(
+        self, question: str, terms: list[str], kind: Expect, hits: list[Hit]
+    ) -> list[Candidate]:
         """Score every window of the top passages; best first, ties by retrieval order."""
         cfg = self.config
         top = hits[0].score
@@ -274,21 +291,10 @@ class Engine:
 
     def _snippet(self, c: Candidate, claimed_by: str | None = None) -> Snippet:
         source = c.passage.source
-        text = self.retriever.text(source)
         start, end = self._span(c)
         meta = self.retriever.documents[source].meta
-        return Snippet(
-            quote=text[start:end],
-            source=source,
-            start=start,
-            end=end,
-            title=meta.title,
-            publisher=meta.publisher,
-            date=meta.date,
-            url=meta.url,
-            score=round(c.score, 4),
-            line=text.count("\n", 0, start) + 1,
-            claimed_by=claimed_by,
+        return quote_snippet(
+            self.retriever.text(source), meta, start, end, round(c.score, 4), claimed_by
         )
 
     # --- conflicts -------------------------------------------------------------------------

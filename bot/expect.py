@@ -58,9 +58,9 @@ NUMBER_WORDS = (
 )
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(
-    rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{_MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
+    rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
     r"last (?:year|month|week)|this (?:year|month|week))\b",
     re.I,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine, EngineConfig
+from bot.facts.book import build_factbook
 from index.store import load_index
 
 
@@ -14,6 +15,9 @@ def load_engine(
     config: EngineConfig | None = None,
     progress: bool = False,
 ) -> tuple[Engine, list[str]]:
-    """The engine over `sources_dir` (index from cache when current) and notes for the user."""
+    """The engine over `sources_dir` (index from cache when current) and notes for the user.
+
+    Its facts come from the sources and `facts.toml`; a wrong curated fact raises DataFileError.
+    """
     retriever, notes = load_index(sources_dir, cache_dir, progress=progress)
-    return Engine(retriever, config), notes
+    return Engine(retriever, config, build_factbook(sources_dir, retriever)), notes

@@ -6,6 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.facts.models import FactLookup
+from index.models import SourceMeta
+
 Status = Literal["answered", "conflict", "no_answer"]
 
 
@@ -29,6 +32,30 @@ class Snippet(BaseModel):
     url: str | None = None
 
 
+def quote_snippet(
+    text: str,
+    meta: SourceMeta,
+    start: int,
+    end: int,
+    score: float,
+    claimed_by: str | None = None,
+) -> Snippet:
+    """The cited quote `text[start:end]` of the source `meta` describes."""
+    return Snippet(
+        quote=text[start:end],
+        source=meta.file,
+        start=start,
+        end=end,
+        title=meta.title,
+        publisher=meta.publisher,
+        date=meta.date,
+        url=meta.url,
+        score=score,
+        line=text.count("\n", 0, start) + 1,
+        claimed_by=claimed_by,
+    )
+
+
 class Answer(BaseModel):
     """The engine's reply to one question."""
 
@@ -38,3 +65,6 @@ class Answer(BaseModel):
     status: Status
     snippets: list[Snippet] = Field(default_factory=list)
     note: str = ""
+    facts: FactLookup | None = Field(
+        default=None, description="The fact card, shown before the quotes, when one matches."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.citation import cite
+from bot.facts.render_text import render_card
 from bot.models import Answer, Snippet
 
 _HEADINGS = {
@@ -13,15 +15,13 @@ _HEADINGS = {
 
 def citation(snippet: Snippet) -> str:
     """ "Title", publisher, date, file line N."""
-    return (
-        f"“{snippet.title}”, {snippet.publisher}, {snippet.date} "
-        f"({snippet.source}, line {snippet.line})"
-    )
+    return cite(snippet.title, snippet.publisher, snippet.date, snippet.source, snippet.line)
 
 
 def render_answer(answer: Answer) -> str:
     """Quotes exactly as in the source, line breaks included; the terminal wraps them."""
-    lines = [_HEADINGS[answer.status]]
+    lines = [render_card(answer.facts, quotes=False), ""] if answer.facts else []
+    lines.append(_HEADINGS[answer.status])
     for snippet in answer.snippets:
         quote = "\n".join(f"  > {line}" for line in snippet.quote.split("\n"))
         lines.append("")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -19,6 +20,26 @@ class DataFileError(Exception):
 def line_of_offset(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
     return text.count("\n", 0, offset) + 1
+
+
+def toml_error_line(exc: Exception) -> int | None:
+    """The line tomllib names in its message ("... (at line 3, column 7)")."""
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def toml_entry_line(text: str, table: str, index: int, key: str | None = None) -> int | None:
+    """Line of the `index`-th `[[table]]` entry, or of its `key = ...` line when there is one."""
+    headers = [m.start() for m in re.finditer(rf"(?m)^\s*\[\[\s*{re.escape(table)}\s*\]\]", text)]
+    if index >= len(headers):
+        return None
+    start = headers[index]
+    end = headers[index + 1] if index + 1 < len(headers) else len(text)
+    if key:
+        field = re.compile(rf"(?m)^\s*{re.escape(key)}\s*=").search(text, start, end)
+        if field:
+            return line_of_offset(text, field.start())
+    return line_of_offset(text, start)
 
 
 def line_containing(text: str, needle: str, default: int | None = None) -> int | None:

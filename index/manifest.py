@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from index.errors import DataFileError, line_containing
+from index.errors import DataFileError, line_containing, toml_entry_line, toml_error_line
 from index.models import SourceMeta
 
 MANIFEST_NAME = "sources.toml"
@@ -25,23 +25,24 @@ def load_manifest(sources_dir: Path) -> dict[str, SourceMeta]:
     except UnicodeDecodeError as exc:
         raise DataFileError(path, None, f"not UTF-8 (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(path, getattr(exc, "lineno", None), f"invalid TOML: {exc}") from exc
+        raise DataFileError(path, toml_error_line(exc), f"invalid TOML: {exc}") from exc
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise DataFileError(path, line_containing(text, "source"), "expected [[source]] tables")
     metas: dict[str, SourceMeta] = {}
     for i, entry in enumerate(entries):
-        name = entry.get("file") if isinstance(entry, dict) else None
-        line = line_containing(text, f'"{name}"') if name else None
         try:
             meta = SourceMeta.model_validate(entry)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}"
-                for err in exc.errors()
-            )
-            raise DataFileError(path, line, f"source entry {i + 1}: {problems}") from exc
+            error = exc.errors()[0]
+            key = str(error["loc"][0]) if error["loc"] else None
+            named = isinstance(entry, dict) and key in entry
+            where = toml_entry_line(text, "source", i, key if named else None)
+            raise DataFileError(
+                path, where, f"source entry {i + 1}: {key}: {error['msg']}"
+            ) from exc
         if meta.file in metas:
-            raise DataFileError(path, line, f"duplicate entry for {meta.file!r}")
+            where = toml_entry_line(text, "source", i, "file")
+            raise DataFileError(path, where, f"duplicate entry for {meta.file!r}")
         metas[meta.file] = meta
     return metas

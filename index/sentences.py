@@ -35,10 +35,11 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((cursor, match.end()))
         cursor = match.end()
     spans.append((cursor, end))
-    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """`[start, end)` narrowed to exclude white space at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

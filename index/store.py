@@ -127,6 +127,34 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
     """Write a new generation folder, then switch the manifest to it in one rename."""
     folder.mkdir(parents=True, exist_ok=True)
     generation = Path(tempfile.mkdtemp(prefix="gen-", dir=folder))
+    manifest_tmp = folder / f".{generation.name}-{MANIFEST}"
+    try:
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            analyzer=analyzer_version(),
+            params=retriever.params,
+            sources_fingerprint=fingerprint,
+            acronyms=retriever.analyzer.acronyms,
+            sources=[
+                SavedSource(meta=e.meta, sha256=e.sha256) for e in retriever.documents.values()
+            ],
+            generation=generation.name,
+            checksums=_write_generation(retriever, generation),
+        )
+        _write(manifest_tmp, lambda out: out.write(manifest.model_dump_json().encode()))
+        os.replace(manifest_tmp, folder / MANIFEST)
+    except BaseException:
+        # Killed or failed: leave no trace; the old manifest still names the old generation.
+        manifest_tmp.unlink(missing_ok=True)
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    for old in folder.glob("gen-*"):
+        if old.name != generation.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
+    """The index's arrays and strings as files in `generation`; their checksums by file name."""
     scorer, table = retriever.scorer, retriever.table
     arrays = {
         "idf": scorer.idf,
@@ -147,27 +175,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
     checksums[STRINGS] = _write(
         generation / STRINGS, lambda out: out.write(json.dumps(strings).encode())
     )
-    manifest = Manifest(
-        format_version=FORMAT_VERSION,
-        analyzer=analyzer_version(),
-        params=retriever.params,
-        sources_fingerprint=fingerprint,
-        acronyms=retriever.analyzer.acronyms,
-        sources=[SavedSource(meta=e.meta, sha256=e.sha256) for e in retriever.documents.values()],
-        generation=generation.name,
-        checksums=checksums,
-    )
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=folder)
-    os.close(fd)
-    try:
-        _write(Path(tmp), lambda out: out.write(manifest.model_dump_json().encode()))
-        os.replace(tmp, folder / MANIFEST)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    for old in folder.glob("gen-*"):
-        if old.name != generation.name:
-            shutil.rmtree(old, ignore_errors=True)
+    return checksums
 
 
 def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retriever:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.attribution import claimant
 from bot.engine import Engine
 from bot.evaluate import evaluate, load_eval
 from bot.loader import load_engine
@@ -120,3 +121,9 @@ def test_eval_file_meets_its_thresholds(engine: Engine) -> None:
     assert report.declined_rate == 1.0, report.failures
     assert report.conflicts_found == 1.0, report.failures
     assert report.median_quote_chars < 400
+
+
+def test_claimants_are_named_not_question_words() -> None:
+    faq = "Who confirmed this policy? Commissioner Ann Lee recently confirmed it."
+    assert claimant("Commissioner Ann Lee recently confirmed it.", faq) == "Commissioner Ann Lee"
+    assert claimant("The figure was 12.", "Who confirmed this policy?") is None

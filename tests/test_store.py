@@ -1,9 +1,10 @@
-"""The saved index: same answers as a fresh build, no re-parsing on load, rebuilt when stale or
-corrupt, and a build killed halfway leaves the previous index in service."""
+"""The saved index: outside sources/, reused when current without re-parsing anything, equal to
+a fresh build, rebuilt when stale or corrupt, and a build killed halfway leaves the old one."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,22 +13,19 @@ import pytest
 
 import index.store as store
 from bot.engine import Engine
+from index.errors import DataFileError
 from index.ingest import ingest, read_sources
 from index.search import BM25Params, Retriever
-from index.store import MANIFEST, build_index, load_index
+from index.store import LOCK, MANIFEST, build_index, cache_dir_for, load_index
+from tests.paths import SOURCES
 
-SOURCES = Path(__file__).resolve().parents[1] / "sources"
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+DOC = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
 QUESTIONS = [
     "How many detainer requests did Boston police ignore in 2025?",
     "What did ICE say about Boston police?",
     "Who runs the police department?",
 ]
-
-
-@pytest.fixture
-def sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("QUOTEBOT_CACHE", str(tmp_path / "cache"))
-    return Path(shutil.copytree(SOURCES, tmp_path / "sources"))
 
 
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,11 +42,43 @@ def queries(retriever: Retriever) -> list[list[str]]:
     return [retriever.analyzer.terms(q) for q in QUESTIONS]
 
 
-def test_loaded_index_equals_a_fresh_build(sources, monkeypatch):
-    built, notes = load_index(sources)
+def generation(sources: Path) -> Path:
+    (current,) = cache_dir_for(sources).glob("gen-*")
+    return current
+
+
+def test_cache_lives_outside_the_sources_folder(sources_copy: Path) -> None:
+    load_index(sources_copy)
+    cache = cache_dir_for(sources_copy)
+    assert (cache / MANIFEST).exists()
+    assert not cache.resolve().is_relative_to(sources_copy.resolve())
+    assert sorted(p.name for p in sources_copy.iterdir()) == sorted(
+        p.name for p in SOURCES.iterdir()
+    )
+
+
+def test_current_index_is_reused_and_a_change_is_picked_up(make_sources: MakeSources) -> None:
+    folder = make_sources({"a.txt": DOC})
+    first, _ = load_index(folder)
+    saved = cache_dir_for(folder) / MANIFEST
+    stamp = saved.stat().st_mtime_ns
+    load_index(folder)
+    assert saved.stat().st_mtime_ns == stamp, "an unchanged corpus is not rebuilt"
+    (folder / "b.md").write_text("# Dock\n\nThe dock opened in 1911 after long delays.\n")
+    second, notes = load_index(folder)
+    assert any("sources changed" in n and "rebuilt" in n for n in notes)
+    assert len(second.corpus.documents) == len(first.corpus.documents) + 1
+    (folder / "a.txt").write_text(DOC.replace("31", "44"), encoding="utf-8")
+    third, _ = load_index(folder)
+    assert "44 sailboats" in third.text("a.txt")
+    assert third.search(third.analyzer.terms("dock"), 3)
+
+
+def test_loaded_index_equals_a_fresh_build(sources_copy, monkeypatch):
+    built, notes = load_index(sources_copy)
     assert notes == []
     no_parsing(monkeypatch)
-    loaded, notes = load_index(sources)
+    loaded, notes = load_index(sources_copy)
     assert notes == []
     assert len(loaded.passages) == len(built.passages) > 0
     assert list(loaded.passages) == list(built.passages)
@@ -61,117 +91,151 @@ def test_loaded_index_equals_a_fresh_build(sources, monkeypatch):
         assert Engine(loaded).ask(question) == Engine(built).ask(question)
 
 
-def test_loaded_arrays_are_memory_mapped(sources):
-    load_index(sources)
-    loaded, _ = load_index(sources)
+def test_loaded_arrays_are_memory_mapped(sources_copy):
+    load_index(sources_copy)
+    loaded, _ = load_index(sources_copy)
     for array in (loaded.scorer.weights, loaded.scorer.docs, loaded.table.passages):
         assert isinstance(array.base, np.memmap)
         assert not array.flags.writeable
 
 
-def test_source_ranges_cover_each_document(sources):
-    retriever, _ = load_index(sources)
+def test_source_ranges_cover_each_document(sources_copy):
+    retriever, _ = load_index(sources_copy)
     for name, entry in retriever.documents.items():
         assert entry.passages
         assert {retriever.passages[i].source for i in entry.passages} == {name}
     assert sum(len(e.passages) for e in retriever.documents.values()) == len(retriever.passages)
 
 
-def test_changed_source_is_rebuilt_with_a_note(sources):
-    load_index(sources)
-    target = sources / "ice-clashes-with-boston-police-over-detainers.txt"
-    target.write_text(target.read_text() + "\nThe zeppelin landed on the common.\n")
-    retriever, notes = load_index(sources)
-    assert any("sources changed" in n and "rebuilt" in n for n in notes)
-    assert retriever.search(retriever.analyzer.terms("zeppelin"), 3)
-
-
-def test_changed_parameters_are_rebuilt(sources):
-    load_index(sources)
-    retriever, notes = load_index(sources, params=BM25Params(k1=2.0))
+def test_changed_parameters_are_rebuilt(sources_copy):
+    load_index(sources_copy)
+    retriever, notes = load_index(sources_copy, params=BM25Params(k1=2.0))
     assert any("parameters changed" in n for n in notes)
     assert retriever.params.k1 == 2.0
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format_version": 1}'])
+def test_corrupt_or_truncated_manifest_is_rebuilt_with_a_note(
+    make_sources: MakeSources, damage: bytes
+) -> None:
+    folder = make_sources({"a.txt": DOC})
+    good, _ = load_index(folder)
+    saved = cache_dir_for(folder) / MANIFEST
+    saved.write_bytes(damage if damage else saved.read_bytes()[:50])
+    rebuilt, notes = load_index(folder)
+    assert any("rebuilt" in n and str(saved) in n for n in notes)
+    assert len(rebuilt.passages) == len(good.passages)
+    _, notes = load_index(folder)
+    assert notes == [], "the rebuilt index is good again"
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda gen, folder: (gen / "weights.npy").write_bytes(b"\x93NUMPY garbage"),
-        lambda gen, folder: (gen / "docs.npy").unlink(),
-        lambda gen, folder: (gen / "strings.json").write_text("{}"),
-        lambda gen, folder: shutil.rmtree(gen),
-        lambda gen, folder: (folder / MANIFEST).write_text('{"format_version": 2'),
+        lambda gen: (gen / "weights.npy").write_bytes(b"\x93NUMPY garbage"),
+        lambda gen: (gen / "docs.npy").unlink(),
+        lambda gen: (gen / "strings.json").write_text("{}"),
+        lambda gen: shutil.rmtree(gen),
     ],
-    ids=["bad-array", "missing-array", "bad-strings", "missing-generation", "bad-manifest"],
+    ids=["bad-array", "missing-array", "bad-strings", "missing-generation"],
 )
-def test_corrupt_index_is_rebuilt_with_a_note(sources, damage):
-    first, _ = load_index(sources)
-    folder = store.cache_dir_for(sources)
-    (generation,) = folder.glob("gen-*")
-    damage(generation, folder)
-    retriever, notes = load_index(sources)
+def test_corrupt_arrays_are_rebuilt_with_a_note(sources_copy, damage):
+    first, _ = load_index(sources_copy)
+    damage(generation(sources_copy))
+    retriever, notes = load_index(sources_copy)
     assert any("rebuilt" in n for n in notes)
     for terms in queries(first):
         assert retriever.search(terms, 5) == first.search(terms, 5)
-    _, notes = load_index(sources)
+    _, notes = load_index(sources_copy)
     assert notes == []
 
 
-def test_checksums_catch_a_flipped_byte(sources):
-    load_index(sources)
-    (generation,) = store.cache_dir_for(sources).glob("gen-*")
-    path = generation / "weights.npy"
+def test_checksums_catch_a_flipped_byte(sources_copy):
+    load_index(sources_copy)
+    path = generation(sources_copy) / "weights.npy"
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
-    _, notes = load_index(sources)
+    _, notes = load_index(sources_copy)
     assert any("corrupt" in n for n in notes)
 
 
-def test_build_killed_halfway_leaves_the_old_index(sources, monkeypatch):
-    first, _ = load_index(sources)
-    target = sources / "ice-clashes-with-boston-police-over-detainers.txt"
+def test_broken_sources_are_skipped_by_name_and_line_the_rest_served(
+    make_sources: MakeSources,
+) -> None:
+    folder = make_sources(
+        {
+            "good.txt": DOC,
+            "latin1.txt": "Line one is fine.\nCaf\xe9 ol\xe9.\n".encode("latin-1"),
+            "empty.md": "   \n",
+        }
+    )
+    retriever, notes = load_index(folder)
+    assert [d.meta.file for d in retriever.corpus.documents] == ["good.txt"]
+    assert any("latin1.txt:2" in n and "UTF-8" in n for n in notes)
+    assert any("empty.md" in n and "empty" in n for n in notes)
+
+
+def test_missing_sources_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="sources directory not found"):
+        load_index(tmp_path / "nope")
+
+
+def test_killed_write_leaves_the_old_index(
+    make_sources: MakeSources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_sources({"a.txt": DOC})
+    load_index(folder)
+    saved = cache_dir_for(folder) / MANIFEST
+    before = saved.read_bytes()
+    kept = {MANIFEST, LOCK, generation(folder).name}
+    (folder / "b.txt").write_text("Another note about the 12 tugboats in port.\n")
+
+    def killed(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("index.store.os.replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        load_index(folder)
+    assert saved.read_bytes() == before
+    assert {p.name for p in saved.parent.iterdir()} == kept, "no temp file left"
+
+
+def test_build_killed_while_writing_arrays_leaves_the_old_index(sources_copy, monkeypatch):
+    first, _ = load_index(sources_copy)
+    target = sources_copy / "ice-clashes-with-boston-police-over-detainers.txt"
     original = target.read_text()
     target.write_text(original + "\nA new line about zeppelins.\n")
-    saved = []
+    written = []
 
     def dying_save(out, values, **kwargs):
-        if len(saved) == 3:
+        if len(written) == 3:
             raise KeyboardInterrupt  # the build is killed while writing its arrays
-        saved.append(values)
+        written.append(values)
         np.lib.format.write_array(out, values, allow_pickle=False)
 
-    monkeypatch.setattr(store.np, "save", dying_save)
-    with pytest.raises(KeyboardInterrupt):
-        load_index(sources)
-    monkeypatch.undo()
-    monkeypatch.setenv("QUOTEBOT_CACHE", str(sources.parent / "cache"))
+    with monkeypatch.context() as patch:
+        patch.setattr(store.np, "save", dying_save)
+        with pytest.raises(KeyboardInterrupt):
+            load_index(sources_copy)
     target.write_text(original)
     no_parsing(monkeypatch)
-    retriever, notes = load_index(sources)
+    retriever, notes = load_index(sources_copy)
     assert notes == []
     for terms in queries(first):
         assert retriever.search(terms, 5) == first.search(terms, 5)
 
 
-def test_next_build_clears_leftover_generations(sources):
-    load_index(sources)
-    folder = store.cache_dir_for(sources)
+def test_next_build_clears_leftover_generations(sources_copy):
+    load_index(sources_copy)
+    folder = cache_dir_for(sources_copy)
     (folder / "gen-leftover").mkdir()
-    load_index(sources, force=True)
+    load_index(sources_copy, force=True)
     assert len(list(folder.glob("gen-*"))) == 1
     assert not (folder / "gen-leftover").exists()
 
 
-def test_build_index_matches_retriever_over_ingested_corpus(sources):
-    corpus = ingest(read_sources(sources))
-    direct = Retriever(corpus)
-    built = build_index(read_sources(sources))
-    for terms in queries(direct):
-        assert built.search(terms, 8) == direct.search(terms, 8)
-
-
-def test_concurrent_loads_build_once(sources, monkeypatch):
+def test_concurrent_loads_build_once(sources_copy, monkeypatch):
     builds = []
     real_build = store.build_index
 
@@ -181,8 +245,16 @@ def test_concurrent_loads_build_once(sources, monkeypatch):
 
     monkeypatch.setattr(store, "build_index", counted_build)
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: load_index(sources), range(4)))
+        results = list(pool.map(lambda _: load_index(sources_copy), range(4)))
     assert len(builds) == 1
     terms = queries(results[0][0])[0]
     assert all(r.search(terms, 5) == results[0][0].search(terms, 5) for r, _ in results)
     assert all(notes == [] for _, notes in results)
+
+
+def test_build_index_matches_retriever_over_ingested_corpus(sources_copy):
+    corpus = ingest(read_sources(sources_copy))
+    direct = Retriever(corpus)
+    built = build_index(read_sources(sources_copy))
+    for terms in queries(direct):
+        assert built.search(terms, 8) == direct.search(terms, 8)

@@ -1,0 +1,1 @@
+"""The Discord face of the answer engine: settings, storage, rendering, cogs and the client."""

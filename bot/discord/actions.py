@@ -1,0 +1,154 @@
+"""What happens when someone asks, pins, unpins or votes: the Discord side of each action,
+shared by slash commands, context menus, buttons and mention mode. The work itself is in
+`bot.discord.service`; these functions answer the interaction and log what went wrong."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+
+from bot.discord import limits, render
+
+if TYPE_CHECKING:
+    from bot.discord.client import QuoteBot
+
+log = logging.getLogger(__name__)
+UNEXPECTED = "Sorry, something went wrong while answering. The details are in the bot's log."
+
+
+def bot_of(interaction: discord.Interaction) -> QuoteBot:
+    return cast("QuoteBot", interaction.client)
+
+
+def is_moderator(interaction: discord.Interaction) -> bool:
+    """Moderators are members allowed to manage messages in the channel."""
+    return interaction.guild is not None and interaction.permissions.manage_messages
+
+
+def require_moderator(interaction: discord.Interaction) -> bool:
+    """An app command check: enforced on every call, whatever the server's command settings."""
+    if not is_moderator(interaction):
+        raise app_commands.MissingPermissions(["manage_messages"])
+    return True
+
+
+async def respond(
+    interaction: discord.Interaction, message: render.OutgoingMessage, ephemeral: bool = False
+) -> discord.Message | None:
+    """Answer the interaction, or follow up when it was already answered (deferred)."""
+    kwargs: dict[str, Any] = message.send_kwargs()
+    if interaction.response.is_done():
+        return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    return None
+
+
+async def tell(interaction: discord.Interaction, text: str) -> None:
+    """A short ephemeral note to the user who acted."""
+    await respond(interaction, render.notice(text), ephemeral=True)
+
+
+def friendly_error(error: app_commands.AppCommandError) -> str:
+    """What the user is told; anything unexpected is logged in full by the caller."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You're asking quickly: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.MissingPermissions):
+        return "This is for moderators (Manage Messages permission)."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return UNEXPECTED
+
+
+async def guarded(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Run a button's action: a failure is logged in full and told to the user in one line."""
+    try:
+        await work
+    except Exception:
+        log.exception("component %s failed", interaction.data)
+        with contextlib.suppress(discord.HTTPException):
+            await tell(interaction, UNEXPECTED)
+
+
+async def answer_interaction(interaction: discord.Interaction, question: str) -> None:
+    """/ask: defer at once (the 3-second window), answer off the loop, then follow up."""
+    bot = bot_of(interaction)
+    await interaction.response.defer(thinking=True)
+    reply = await bot.reply(question)
+    sent = await respond(interaction, render.answer_message(reply))
+    if sent is not None:
+        await bot.remember(sent, reply)
+
+
+async def answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:
+    """Mention mode: answer in a thread on the asking message (or in the thread it is in);
+    where the bot may not start a thread, reply in the channel instead."""
+    reply = await bot.reply(question)
+    outgoing = render.answer_message(reply).send_kwargs()
+    sent: discord.Message | None = None
+    if isinstance(message.channel, discord.TextChannel):
+        name = limits.trim(" ".join(question.split()), limits.THREAD_NAME)
+        try:
+            thread = await message.create_thread(name=name)
+            sent = await thread.send(**outgoing)
+        except discord.Forbidden:
+            log.warning("no permission to start a thread in %s; replying there", message.channel)
+    if sent is None:
+        sent = await message.reply(**outgoing)
+    await bot.remember(sent, reply)
+
+
+async def pin_answer(interaction: discord.Interaction, message: discord.Message) -> None:
+    """Save one of the bot's answers as curated, then pin it in the channel."""
+    bot = bot_of(interaction)
+    if not is_moderator(interaction):
+        await tell(interaction, "Only moderators (Manage Messages) can pin answers.")
+        return
+    sent = bot.store.sent_answer(message.id)
+    if sent is None:
+        await tell(interaction, "Only the bot's answers can be pinned.")
+        return
+    if sent.answer.status == "no_answer":
+        await tell(interaction, "This answer has no quotes, so there is nothing to pin.")
+        return
+    pin = bot.service.pin(sent, interaction.user.id, interaction.user.display_name)
+    text = f"Pinned. Later questions like “{render.escape(pin.question)}” get this answer first."
+    try:
+        await message.pin(reason=f"quotebot: pinned by {interaction.user}")
+    except discord.HTTPException:
+        log.exception("saved pin %s but Discord refused to pin the message", message.id)
+        text += " Discord refused to pin the message itself (the channel may be at its limit)."
+    await tell(interaction, text)
+
+
+async def unpin_answer(interaction: discord.Interaction, message: discord.Message) -> None:
+    bot = bot_of(interaction)
+    if not is_moderator(interaction):
+        await tell(interaction, "Only moderators (Manage Messages) can unpin answers.")
+        return
+    if not bot.store.unpin(message.id):
+        await tell(interaction, "This answer is not pinned.")
+        return
+    try:
+        await message.unpin(reason=f"quotebot: unpinned by {interaction.user}")
+    except discord.HTTPException:
+        log.exception("removed pin %s but Discord refused to unpin the message", message.id)
+    await tell(interaction, "Unpinned: later questions get the engine's answer again.")
+
+
+async def vote(interaction: discord.Interaction, value: int) -> None:
+    bot = bot_of(interaction)
+    message = interaction.message
+    if message is None or bot.store.sent_answer(message.id) is None:
+        await tell(interaction, "This answer is no longer on record, so it can't be rated.")
+        return
+    changed = bot.store.vote(message.id, interaction.user.id, value)
+    thumb = "👍" if value > 0 else "👎"
+    await tell(
+        interaction,
+        f"Your vote is now {thumb}." if changed else f"Thanks: your {thumb} is recorded.",
+    )

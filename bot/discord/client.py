@@ -1,0 +1,100 @@
+"""The discord.py client: loads one extension per feature, answers off the event loop, and
+turns command errors into friendly ephemeral notes (details go to the log)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import actions, render
+from bot.discord.service import AnswerService, Reply
+from bot.discord.settings import BotSettings
+
+log = logging.getLogger(__name__)
+
+# One extension per feature. The facts issue adds "bot.discord.cogs.facts" (/fact) here.
+EXTENSIONS: tuple[str, ...] = (
+    "bot.discord.cogs.ask",
+    "bot.discord.cogs.mention",
+    "bot.discord.cogs.sources",
+    "bot.discord.cogs.feedback",
+    "bot.discord.cogs.pins",
+    "bot.discord.cogs.answers",
+)
+
+
+class QuoteTree(app_commands.CommandTree):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        if not isinstance(error, app_commands.CheckFailure):
+            log.error("command %r failed", interaction.command, exc_info=error)
+        try:
+            if (
+                interaction.response.type
+                == discord.InteractionResponseType.deferred_channel_message
+            ):
+                # The "thinking…" message is public; remove it so the note can be ephemeral.
+                await interaction.delete_original_response()
+            await actions.tell(interaction, actions.friendly_error(error))
+        except discord.HTTPException:
+            log.exception("could not tell the user about an error")
+
+
+class QuoteBot(commands.Bot):
+    """The bot. Intents stay default: mentions carry their content without the privileged
+    message-content intent."""
+
+    def __init__(self, settings: BotSettings, service: AnswerService, workers: int = 4) -> None:
+        # The bot never joins voice: no warnings about voice libraries it does not need.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            allowed_mentions=render.NO_MENTIONS,
+            help_command=None,
+            tree_cls=QuoteTree,
+        )
+        self.settings = settings
+        self.service = service
+        self.store = service.store
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="answer")
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: mention mode is the mention cog's listener."""
+
+    async def reply(self, question: str) -> Reply:
+        """Answer in an executor thread so the gateway heartbeat never waits on retrieval."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.service.reply, question)
+
+    async def remember(self, message: discord.Message, reply: Reply) -> None:
+        """Record what an answer message said (for pins and votes), off the loop: it syncs."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(
+            self.executor, self.store.record_answer, message.id, message.channel.id, reply.answer
+        )
+
+    async def close(self) -> None:
+        await super().close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def sync_commands(bot: QuoteBot) -> list[app_commands.AppCommand]:
+    """Register the commands with Discord: instantly in the dev server when one is set, else
+    globally. Run on demand (`python -m bot sync`), never on every start."""
+    guild_id = bot.settings.dev_guild_id
+    if guild_id is None:
+        return await bot.tree.sync()
+    guild = discord.Object(id=guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    return await bot.tree.sync(guild=guild)

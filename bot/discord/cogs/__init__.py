@@ -1,0 +1,1 @@
+"""One extension per feature; each cog is a thin handler over `bot.discord.actions`."""

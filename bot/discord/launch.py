@@ -1,0 +1,86 @@
+"""Start the bot or sync its commands: settings, engine and store wired into a `QuoteBot`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+import discord
+
+from bot.discord.client import QuoteBot, sync_commands
+from bot.discord.service import AnswerService
+from bot.discord.settings import BotSettings, SettingsError, load_settings
+from bot.discord.store import Store, StoreError
+from bot.loader import load_engine
+
+log = logging.getLogger(__name__)
+EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
+
+
+def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> QuoteBot:
+    engine, notes = load_engine(sources, cache)
+    for note in notes:
+        log.warning("%s", note)
+    store = Store(settings.database_path)
+    return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
+
+
+def setup_logging(settings: BotSettings) -> None:
+    """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def with_bot(sources: Path, cache: Path | None, use: Callable[[QuoteBot], int]) -> int:
+    """Load settings, build the bot and hand it to `use`; setup problems are one line, exit 2."""
+    try:
+        settings = load_settings()
+        setup_logging(settings)
+        bot = build_bot(settings, sources, cache)
+    except (SettingsError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SETUP
+    try:
+        return use(bot)
+    except discord.LoginFailure:
+        print("error: Discord rejected DISCORD_TOKEN; check it in .env.", file=sys.stderr)
+        return EXIT_SETUP
+    except (aiohttp.ClientError, OSError) as exc:
+        print(f"error: cannot reach Discord ({exc}).", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    finally:
+        bot.store.close()
+
+
+def _run(bot: QuoteBot) -> int:
+    bot.run(bot.settings.discord_token, log_handler=None)
+    return EXIT_OK
+
+
+async def _register(bot: QuoteBot) -> list[str]:
+    async with bot:
+        await bot.login(bot.settings.discord_token)
+        return [command.name for command in await sync_commands(bot)]
+
+
+def _sync(bot: QuoteBot) -> int:
+    names = asyncio.run(_register(bot))
+    guild = bot.settings.dev_guild_id
+    where = f"server {guild}" if guild else "all servers"
+    print(f"synced {len(names)} commands to {where}: {', '.join(names)}")
+    return EXIT_OK
+
+
+def run(sources: Path, cache: Path | None) -> int:
+    """`python -m bot run`: connect and answer until stopped."""
+    return with_bot(sources, cache, _run)
+
+
+def sync(sources: Path, cache: Path | None) -> int:
+    """`python -m bot sync`: register the slash commands and menus with Discord, then exit."""
+    return with_bot(sources, cache, _sync)

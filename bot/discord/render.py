@@ -1,0 +1,225 @@
+"""Answers, source lists and reports as Discord messages: a `discord.Embed`, the buttons, and
+`allowed_mentions` none. Every part is escaped and trimmed to Discord's limits here, so what
+the cogs send always goes through."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord.http import handle_message_parameters
+
+from bot.citation import cite
+from bot.discord import limits
+from bot.discord.controls import PinButton, VoteButton
+from bot.discord.service import Reply, SourceInfo
+from bot.discord.store import Unanswered
+from bot.models import Snippet
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+COLOURS = {
+    "answered": discord.Colour.green(),
+    "conflict": discord.Colour.orange(),
+    "no_answer": discord.Colour.light_grey(),
+    "pinned": discord.Colour.gold(),
+}
+HEADINGS = {
+    "answered": "",
+    "conflict": "**The sources disagree.** Each claim is quoted with its source and who made it.",
+    "no_answer": "**The sources don't say.**",
+}
+PINNED_LABEL = "📌 Pinned by moderators"
+MAX_LINK_BUTTONS = 20  # four rows of five under the row of feedback buttons
+
+# Line openings that Discord reads as block structure even after `escape_markdown`.
+_LINE_MARKUP = re.compile(r"^(?=#{1,3} |-# |>|[-*+] )", re.M)
+_ORDERED_ITEM = re.compile(r"^(\d+)(?=[.)] )", re.M)
+# `escape_markdown` escapes " - item" as "\ - item", which Discord shows with the backslash.
+_MISPLACED_ESCAPE = re.compile(r"^\\(\s+)-", re.M)
+
+
+@dataclass
+class OutgoingMessage:
+    """One message as the cogs send it; `payload()` is what discord.py puts on the wire.
+    Mentions are always off: quotes and echoed questions may hold @everyone or role pings."""
+
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+    content: str | None = None
+
+    def send_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if self.embed is not None:
+            kwargs["embed"] = self.embed
+        if self.content:
+            kwargs["content"] = self.content
+        if self.view is not None:
+            kwargs["view"] = self.view
+        return kwargs
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body discord.py serializes for this message."""
+        return handle_message_parameters(**self.send_kwargs()).payload or {}
+
+
+def escape(text: str) -> str:
+    """Text from a source or a user, shown literally: no Markdown, no mentions, no headings."""
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    escaped = _MISPLACED_ESCAPE.sub(r"\1\\-", escaped)
+    escaped = _ORDERED_ITEM.sub(r"\1\\", escaped)  # "1. x" → "1\. x"
+    return _LINE_MARKUP.sub("\\\\", escaped)
+
+
+def block_quote(quote: str, limit: int) -> str:
+    """The quote as an escaped Markdown block quote of at most `limit` characters, trimmed at a
+    sentence boundary when it is too long (escaping makes the text longer, hence the loop)."""
+    budget = limit
+    while True:
+        shown = limits.trim(quote, max(budget, 1))
+        lines = escape(shown).split("\n")
+        rendered = "\n".join(f"> {line}" if line else ">" for line in lines)
+        if len(rendered) <= limit or budget <= 1:
+            return rendered[:limit]
+        budget -= len(rendered) - limit
+
+
+def citation(snippet: Snippet) -> str:
+    """— "Title", publisher, date (file, line N), as every face cites, escaped."""
+    title = limits.trim(snippet.title, 200)
+    publisher = limits.trim(snippet.publisher, 120)
+    return "— " + escape(cite(title, publisher, snippet.date, snippet.source, snippet.line))
+
+
+def _claim_heading(snippet: Snippet) -> str:
+    who = escape(snippet.claimed_by) if snippet.claimed_by else "an unnamed party"
+    return f"**Claimed by {who}:**"
+
+
+def _quotes_block(reply: Reply, room: int) -> str:
+    """Heading, then each quote with its citation, sharing `room` characters fairly."""
+    status = reply.answer.status
+    heading = HEADINGS[status]
+    conflict = status == "conflict"
+    parts = []
+    for s in reply.answer.snippets:
+        head = f"{_claim_heading(s)}\n" if conflict else ""
+        parts.append((head, citation(s), s.quote))
+    fixed = len(heading) + 2 + sum(len(h) + len(c) + 3 for h, c, _ in parts)
+    share = max((room - fixed) // max(len(parts), 1), 40)
+    blocks = [heading] if heading else []
+    spare = 0
+    for head, cited, quote in parts:
+        quoted = block_quote(quote, share + spare)
+        spare = share + spare - len(quoted)
+        blocks.append(f"{head}{quoted}\n{cited}")
+    return "\n\n".join(blocks)
+
+
+def _no_answer_block(reply: Reply) -> str:
+    lines = [HEADINGS["no_answer"]]
+    if reply.answer.note:
+        lines.append(escape(reply.answer.note))
+    if reply.topics:
+        lines.append("\n**The sources cover:**")
+        lines.extend(f"• {escape(topic)}" for topic in reply.topics)
+    return "\n".join(lines)
+
+
+def _link_buttons(snippets: list[Snippet]) -> list[discord.ui.Button]:
+    """One link per distinct source URL, labelled with the source's title."""
+    seen: dict[str, str] = {}
+    for s in snippets:
+        if s.url and s.url.startswith(("https://", "http://")) and s.url not in seen:
+            seen[s.url] = s.title
+    return [
+        discord.ui.Button(
+            style=discord.ButtonStyle.link, url=url, label=limits.trim(title, limits.BUTTON_LABEL)
+        )
+        for url, title in list(seen.items())[:MAX_LINK_BUTTONS]
+    ]
+
+
+def answer_view(reply: Reply) -> discord.ui.View:
+    """👍 👎 📌 on the first row, then a link button per source with a URL."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton("up"))
+    view.add_item(VoteButton("down"))
+    view.add_item(PinButton())
+    for button in _link_buttons(reply.answer.snippets):
+        view.add_item(button)
+    return view
+
+
+def answer_embed(reply: Reply) -> discord.Embed:
+    answer = reply.answer
+    colour = COLOURS["pinned" if reply.pinned else answer.status]
+    embed = discord.Embed(title=escape(answer.question) or "Your question", colour=colour)
+    if reply.pinned:
+        embed.set_author(name=PINNED_LABEL)
+    if answer.status == "no_answer":
+        embed.description = _no_answer_block(reply)
+    else:
+        embed.description = _quotes_block(reply, limits.DESCRIPTION)
+    footer = []
+    if answer.note and answer.status != "no_answer":
+        footer.append(answer.note)
+    if reply.pinned:
+        footer.append(
+            f"Pinned answer to “{limits.trim(reply.pinned.question, 300)}”, pinned by "
+            f"{reply.pinned.pinned_by_name} on {reply.pinned.pinned_at[:10]}."
+        )
+    if footer:
+        embed.set_footer(text=" ".join(footer))
+    return limits.fit_embed(embed)
+
+
+def answer_message(reply: Reply) -> OutgoingMessage:
+    return OutgoingMessage(embed=answer_embed(reply), view=answer_view(reply))
+
+
+def sources_message(sources: list[SourceInfo]) -> OutgoingMessage:
+    """One field per source (Discord allows 25; the rest are named in a last field), each
+    field trimmed to its share of the 6,000-character total."""
+    embed = discord.Embed(
+        title="Sources",
+        description=f"Answers quote only these {len(sources)} documents.",
+        colour=discord.Colour.blurple(),
+    )
+    shown = sources if len(sources) <= limits.FIELDS else sources[: limits.FIELDS - 1]
+    fields = []
+    for s in shown:
+        value = f"{escape(s.publisher)} · {s.date} · {s.passages} passages\n`{s.file}`"
+        fields.append((escape(s.title), f"{value}\n{s.url}" if s.url else value))
+    if len(shown) < len(sources):
+        rest = sources[len(shown) :]
+        fields.append((f"…and {len(rest)} more", ", ".join(escape(s.title) for s in rest)))
+    room = (limits.EMBED_TOTAL - 200) // max(len(fields), 1)
+    for name, value in fields:
+        name = limits.trim(name, min(limits.FIELD_NAME, room // 3))
+        embed.add_field(
+            name=name,
+            value=limits.trim(value, min(limits.FIELD_VALUE, room - len(name))),
+            inline=False,
+        )
+    return OutgoingMessage(embed=limits.fit_embed(embed))
+
+
+def unanswered_message(rows: list[Unanswered], days: int) -> OutgoingMessage:
+    """Declined questions, most frequent first: which sources are worth adding."""
+    embed = discord.Embed(title=f"Unanswered questions, last {days} days")
+    if not rows:
+        embed.description = "No question was declined in that time."
+    else:
+        embed.description = "\n".join(
+            f"**{r.count}×** {escape(limits.trim(r.question, 300))} (last {r.last_asked[:10]})"
+            for r in rows
+        )
+    return OutgoingMessage(embed=limits.fit_embed(embed))
+
+
+def notice(text: str) -> OutgoingMessage:
+    """A short plain message (refusals, confirmations); echoed text in it must be escaped."""
+    return OutgoingMessage(content=limits.trim(text, limits.CONTENT))

@@ -1,0 +1,127 @@
+"""What the Discord face does, as plain functions over the engine and the store: answer a
+question (curated answers first), pin and unpin, vote, list sources and declined questions.
+
+Nothing here touches Discord, so it is tested directly; `reply` is blocking and runs in an
+executor thread, off the event loop.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from bot.discord.store import Pin, SentAnswer, Store
+from bot.engine import Engine
+from bot.models import Answer
+from bot.question import QuestionError, clean_question
+
+
+class PinMark(BaseModel):
+    """Shown on an answer that comes from the moderators' curated answers."""
+
+    question: str
+    pinned_by_name: str
+    pinned_at: str
+    message_id: int
+
+
+class Reply(BaseModel):
+    """Everything a face needs to render one answer."""
+
+    answer: Answer
+    pinned: PinMark | None = None
+    topics: list[str] = []
+
+
+class SourceInfo(BaseModel):
+    file: str
+    title: str
+    publisher: str
+    date: str
+    url: str | None
+    passages: int
+
+
+class AnswerService:
+    """The engine plus the moderators' curation; thread-safe like the engine and the store."""
+
+    def __init__(self, engine: Engine, store: Store, pin_match_threshold: float = 85.0) -> None:
+        self.engine = engine
+        self.store = store
+        self.pin_match_threshold = pin_match_threshold
+
+    def match_key(self, question: str) -> str:
+        """The question's distinct search terms in order: wording, case, plurals and stop words
+        do not matter when matching a later question to a pinned one."""
+        try:
+            text = clean_question(question).text
+        except QuestionError:
+            return ""
+        return " ".join(sorted(set(self.engine.retriever.analyzer.terms(text))))
+
+    def topics(self) -> list[str]:
+        """What the sources cover, named for someone whose question they do not answer."""
+        return [d.meta.title for d in self.engine.retriever.documents.values()]
+
+    def sources(self) -> list[SourceInfo]:
+        return [
+            SourceInfo(
+                file=d.meta.file,
+                title=d.meta.title,
+                publisher=d.meta.publisher,
+                date=d.meta.date,
+                url=d.meta.url,
+                passages=len(d.passages),
+            )
+            for d in self.engine.retriever.documents.values()
+        ]
+
+    def pinned_for(self, question: str) -> Pin | None:
+        """The curated answer whose question is closest to this one, if close enough."""
+        key = self.match_key(question)
+        pins = self.store.pins()
+        if not key or not pins:
+            return None
+        best = process.extractOne(
+            key,
+            [p.match_key for p in pins],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=self.pin_match_threshold,
+        )
+        return pins[best[2]] if best else None
+
+    def reply(self, question: str) -> Reply:
+        """A curated answer when one matches, else the engine's; declined questions are logged."""
+        pin = self.pinned_for(question)
+        if pin is not None:
+            mark = PinMark(
+                question=pin.question,
+                pinned_by_name=pin.pinned_by_name,
+                pinned_at=pin.pinned_at,
+                message_id=pin.message_id,
+            )
+            return Reply(answer=pin.answer, pinned=mark)
+        answer = self.engine.ask(question)
+        if answer.status != "no_answer":
+            return Reply(answer=answer)
+        key = self.match_key(question)
+        if key:
+            self.store.log_declined(answer.question, key)
+        return Reply(answer=answer, topics=self.topics())
+
+    def pin(self, sent: SentAnswer, user_id: int, user_name: str) -> Pin:
+        """Save a sent answer as curated; committed before this returns."""
+        pin = Pin(
+            message_id=sent.message_id,
+            channel_id=sent.channel_id,
+            question=sent.answer.question,
+            match_key=self.match_key(sent.answer.question),
+            answer=sent.answer,
+            pinned_by=user_id,
+            pinned_by_name=user_name,
+            pinned_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.store.pin(pin)
+        return pin

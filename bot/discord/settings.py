@@ -1,0 +1,66 @@
+"""The bot's settings, read from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """The settings are missing or wrong; the message is one line a user can act on."""
+
+
+class BotSettings(BaseSettings):
+    """Everything `python -m bot run` and `sync` need; only the token is required."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: str = Field(min_length=1)
+    dev_guild_id: int | None = None
+    answer_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    database_path: Path = Path("quotebot.sqlite3")
+    log_level: str = "INFO"
+    ask_cooldown_rate: int = Field(default=3, ge=1)
+    ask_cooldown_seconds: float = Field(default=30.0, gt=0)
+    pin_match_threshold: float = Field(default=85.0, ge=0, le=100)
+
+    @field_validator("dev_guild_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("answer_channel_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`ANSWER_CHANNEL_IDS=1,2,3`: the form people type in a `.env` file."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> BotSettings:
+    """The settings, or a `SettingsError` whose message names the setting and `.env.example`."""
+    try:
+        return BotSettings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if name == "DISCORD_TOKEN":
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: put it in the environment or in .env "
+                "(copy .env.example to .env and fill it in)."
+            ) from None
+        raise SettingsError(
+            f"{name} is invalid ({first['msg']}); see .env.example for the expected form."
+        ) from None

@@ -1,0 +1,1 @@
+"""Structured facts: who claims which figure for which period, each backed by a verbatim quote."""

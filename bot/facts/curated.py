@@ -1,0 +1,184 @@
+"""The curated facts file (`sources/facts.toml`), which moderators edit, checked entry by entry.
+
+Every entry names a source and a verbatim quote. A wrong entry stops the build with the file,
+the line, what is wrong and, for a quote not found, the closest passage of its source, so a
+moderator can fix it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from rapidfuzz import fuzz
+
+from bot.facts.models import Fact
+from bot.facts.numbers import figure_fields
+from index.errors import DataFileError, line_containing, line_of_offset
+from index.models import Chrome
+
+FACTS_NAME = "facts.toml"
+_ENTRY = re.compile(r"^[ \t]*\[\[[ \t]*fact[ \t]*\]\]", re.MULTILINE)
+_TABLE = re.compile(r"^\s*\[")
+_CLOSEST_CHARS = 160
+
+Text = Annotated[str, StringConstraints(pattern=r"\S")]
+
+
+class CuratedEntry(BaseModel):
+    """One `[[fact]]` table as a moderator writes it; the rest of a Fact is derived."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject: Text
+    measure: Text
+    period: Text | None = None
+    value: Text
+    claimed_by: Text
+    source: Text
+    quote: Text
+    note: str | None = None
+    aliases: list[Text] = Field(default_factory=list)
+
+
+def load_curated(
+    path: Path, texts: dict[str, str], chrome: dict[str, list[Chrome]] | None = None
+) -> list[Fact]:
+    """The file's facts, checked against the sources; a missing file means no curated facts."""
+    if not path.exists():
+        return []
+    text = _decode(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(path, _toml_line(exc), f"invalid TOML: {exc}") from exc
+    unknown = sorted(set(data) - {"fact"})
+    if unknown:
+        raise DataFileError(
+            path, line_containing(text, unknown[0]), f"unknown table {unknown[0]!r}: use [[fact]]"
+        )
+    entries = data.get("fact", [])
+    if not isinstance(entries, list):
+        raise DataFileError(path, None, "expected [[fact]] tables")
+    starts = [line_of_offset(text, m.start()) for m in _ENTRY.finditer(text)]
+    facts: list[Fact] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for i, raw in enumerate(entries):
+        check = _EntryCheck(path, text, starts[i] if i < len(starts) else 1, i + 1)
+        if not isinstance(raw, dict):
+            raise check.error(None, "not a table: write each fact as a [[fact]] table")
+        fact = check.fact(raw, texts, (chrome or {}).get(str(raw.get("source")), []))
+        key = _identity(fact)
+        if key in seen:
+            raise DataFileError(
+                path,
+                check.start,
+                f"fact {i + 1} duplicates the fact at line {seen[key]} "
+                "(same claim, by the same claimant, from the same quote)",
+            )
+        seen[key] = check.start
+        facts.append(fact)
+    return facts
+
+
+class _EntryCheck:
+    """Validation of one entry, with the line of each of its fields for the messages."""
+
+    def __init__(self, path: Path, text: str, start: int, number: int) -> None:
+        self.path, self.text, self.start, self.number = path, text, start, number
+
+    def error(self, field: str | None, problem: str) -> DataFileError:
+        line = _key_line(self.text, self.start, field) if field else self.start
+        return DataFileError(self.path, line, f"fact {self.number}: {problem}")
+
+    def fact(self, raw: dict[str, object], texts: dict[str, str], chrome: list[Chrome]) -> Fact:
+        try:
+            entry = CuratedEntry.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = str(first["loc"][0]) if first["loc"] else None
+            if first["type"] == "missing":
+                raise self.error(None, f"missing field {field!r}") from exc
+            if first["type"] == "extra_forbidden":
+                allowed = ", ".join(CuratedEntry.model_fields)
+                raise self.error(field, f"unknown field {field!r} (fields: {allowed})") from exc
+            if first["type"] == "string_pattern_mismatch":
+                raise self.error(field, f"field {field!r} is empty") from exc
+            raise self.error(field, f"field {field!r}: {first['msg']}") from exc
+        if entry.source not in texts:
+            known = ", ".join(sorted(texts)) or "none"
+            raise self.error("source", f"no source named {entry.source!r} (sources: {known})")
+        source_text = texts[entry.source]
+        start = source_text.find(entry.quote)
+        if start < 0:
+            raise self.error(
+                "quote",
+                f"quote not found verbatim in {entry.source}; closest passage "
+                f"{_closest(entry.quote, source_text)}",
+            )
+        end = start + len(entry.quote)
+        for span in chrome:
+            if span.start < end and start < span.end:
+                raise self.error("quote", f"quote lies in page chrome ({span.kind}), never quoted")
+        if entry.value not in entry.quote:
+            raise self.error("value", f"value {entry.value!r} does not appear in the quote")
+        return Fact(
+            **entry.model_dump(),
+            **figure_fields(entry.value),
+            start=start,
+            end=end,
+            line=line_of_offset(source_text, start),
+            origin="curated",
+        )
+
+
+def _closest(quote: str, text: str) -> str:
+    """The source passage most like the quote, with its line and similarity."""
+    found = fuzz.partial_ratio_alignment(quote, text)
+    if found is None or found.score == 0:
+        return "(none alike)"
+    start, end = (found.dest_start, found.dest_end) if len(quote) <= len(text) else (0, len(text))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    passage = " ".join(text[start:end].split())
+    if len(passage) > _CLOSEST_CHARS:
+        passage = passage[: _CLOSEST_CHARS - 1] + "…"
+    return f"(line {line_of_offset(text, start)}, {found.score:.0f}% alike): “{passage}”"
+
+
+def _identity(fact: Fact) -> tuple[str, ...]:
+    """Two entries are one fact when they make the same claim from the same quote."""
+    parts = (fact.subject, fact.measure, fact.period or "", fact.value, fact.claimed_by)
+    return (*(" ".join(p.casefold().split()) for p in parts), fact.source, str(fact.start))
+
+
+def _key_line(text: str, from_line: int, key: str) -> int:
+    """Line of `key = …` in the entry that starts at `from_line`, or the entry's own line."""
+    lines = text.split("\n")
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number in range(from_line, len(lines) + 1):
+        line = lines[number - 1]
+        if number > from_line and _TABLE.match(line):
+            break
+        if pattern.match(line):
+            return number
+    return max(from_line, 1)
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    found = re.search(r"at line (\d+)", str(exc))
+    return int(found.group(1)) if found else None
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataFileError(path, line, f"not UTF-8 (byte {exc.start})") from exc

@@ -1,0 +1,30 @@
+"""Match a user's question to a source's FAQ question, whose answer then comes first."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from bot.facts.book import FactBook
+from bot.facts.periods import YEAR
+from index.faq import FaqEntry
+
+MIN_SIMILARITY = 85.0
+
+
+def faq_match(book: FactBook, question: str) -> FaqEntry | None:
+    """The FAQ entry whose question is closest to `question`, if close enough.
+
+    Words are compared as the index sees them, and the years must be the same: "in 2024" must
+    not get the answer to the FAQ's "in 2025".
+    """
+    words = " ".join(book.analyzer.terms(question))
+    years = set(YEAR.findall(question))
+    best: tuple[float, FaqEntry] | None = None
+    for entry in book.faqs:
+        asked = book.texts[entry.source][entry.question.start : entry.question.end]
+        if set(YEAR.findall(asked)) != years:
+            continue
+        similarity = fuzz.token_sort_ratio(words, " ".join(book.analyzer.terms(asked)))
+        if similarity >= MIN_SIMILARITY and (best is None or similarity > best[0]):
+            best = (similarity, entry)
+    return best[1] if best else None

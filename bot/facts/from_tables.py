@@ -1,0 +1,68 @@
+"""Facts read from a source's pipe tables: the publisher's own structured claims.
+
+A two-column table is a list of features ("| Number of Requests Ignored (2025) | 57 … |"):
+the first cell is the measure, the second its value. A wider table whose first column holds
+years is a series: each other column is a measure, each row a period.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.facts.models import Fact
+from bot.facts.numbers import FIGURE, figure_fields, read_figure
+from bot.facts.periods import YEAR
+from index.errors import line_of_offset
+from index.models import NOT_STATED, SourceMeta
+from index.tables import Cell, Table, TableRow, extract_tables
+
+_PERIOD_IN_LABEL = re.compile(r"\s*\((?:19|20)\d{2}\)\s*")
+
+
+def table_facts(source: str, text: str, meta: SourceMeta) -> list[Fact]:
+    """Every fact the tables of one source state, claimed by the source's publisher."""
+    facts: list[Fact] = []
+    for table in extract_tables(source, text):
+        series = all(YEAR.fullmatch(row.cells[0].text) for row in table.rows)
+        for row in table.rows:
+            for column in range(1, len(row.cells)):
+                facts.append(_fact(table, row, column, series, text, meta))
+    return facts
+
+
+def _fact(
+    table: Table, row: TableRow, column: int, series: bool, text: str, meta: SourceMeta
+) -> Fact:
+    label, cell = row.cells[0].text, row.cells[column]
+    heading = table.header[column] if column < len(table.header) else ""
+    if series:
+        measure, period = heading, label
+    else:
+        measure = _PERIOD_IN_LABEL.sub(" ", label).strip()
+        if len(row.cells) > 2 and heading:
+            measure = f"{measure}: {heading}"
+        years = YEAR.findall(label) or YEAR.findall(cell.text)
+        period = years[0] if years else None
+    value = _figure_text(cell)
+    return Fact(
+        subject=table.caption or meta.title,
+        measure=measure,
+        period=period,
+        value=value,
+        **figure_fields(value),
+        claimed_by=meta.publisher if meta.publisher != NOT_STATED else meta.title,
+        source=table.source,
+        quote=text[row.start : row.end],
+        start=row.start,
+        end=row.end,
+        line=line_of_offset(text, row.start),
+        origin="table",
+    )
+
+
+def _figure_text(cell: Cell) -> str:
+    """The figure itself when the cell opens with one ("57" of "57 civil … requests")."""
+    found = FIGURE.match(cell.text)
+    if found and read_figure(found.group(0)) is not None and not YEAR.fullmatch(found.group(0)):
+        return found.group(0)
+    return cell.text

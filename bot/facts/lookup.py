@@ -1,0 +1,107 @@
+"""Fuzzy fact look-up: match subject, measure and aliases, filter by period, group the claims.
+
+Words are compared as the index's analyzer sees them (stemmed, stop words dropped), so
+"requests" finds "request" and "who is the commissioner" reduces to "commission"; rapidfuzz's
+token-set ratio then tolerates extra words and typos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rapidfuzz import fuzz, process
+
+from bot.facts.book import FactBook
+from bot.facts.models import Fact, FactGroup, FactLookup, group_key
+from bot.facts.periods import PeriodQuery, matches, parse_period
+
+MIN_SCORE = 75.0
+GROUP_MARGIN = 10.0
+MAX_GROUPS = 5
+_VALUE_WEIGHT = 0.9
+_SUGGESTIONS = 3
+
+
+def lookup(
+    book: FactBook,
+    query: str,
+    max_groups: int = MAX_GROUPS,
+    margin: float = GROUP_MARGIN,
+    keep: Callable[[Fact], bool] | None = None,
+) -> FactLookup:
+    """Claims matching `query`, best group first (groups within `margin` of the best); or,
+    when none match, the closest measures. `keep` narrows the facts considered."""
+    wanted = parse_period(query)
+    words = _normal(book, wanted.rest)
+    facts = [f for f in book.facts if keep is None or keep(f)]
+    scored = [(score(book, words, f), f) for f in facts] if words else []
+    hits = [(s, f) for s, f in scored if s >= MIN_SCORE]
+    in_period = [(s, f) for s, f in hits if matches(f.period, wanted, book.metas.get(f.source))]
+    if not in_period:
+        return _no_match(book, query, wanted, hits)
+    ranked = _rank_groups(in_period)
+    best = ranked[0][0]
+    kept = [facts for s, facts in ranked if s >= best - margin][:max_groups]
+    facts = [f for group in kept for f in group]
+    cited = sorted({f.source for f in facts})
+    return FactLookup(
+        query=query,
+        facts=facts,
+        score=round(best, 1),
+        sources={name: book.metas[name] for name in cited if name in book.metas},
+    )
+
+
+def score(book: FactBook, words: str, fact: Fact) -> float:
+    """How well the query's words match the fact's subject and measure, an alias, or its value."""
+    targets = [f"{fact.subject} {fact.measure}", fact.measure, *fact.aliases]
+    best = max(fuzz.token_set_ratio(words, _normal(book, t)) for t in targets)
+    if fact.number is None:
+        best = max(best, _VALUE_WEIGHT * fuzz.token_set_ratio(words, _normal(book, fact.value)))
+    return best
+
+
+def _normal(book: FactBook, text: str) -> str:
+    return " ".join(book.analyzer.terms(text))
+
+
+def _rank_groups(scored: list[tuple[float, Fact]]) -> list[tuple[float, list[Fact]]]:
+    """Claims grouped by measure and period: best match first; among equals, conflicts and then
+    the groups with more claims, as they carry more of the story."""
+    groups: dict[tuple[str, str | None], tuple[float, list[Fact]]] = {}
+    for s, fact in scored:
+        best, facts = groups.get(group_key(fact), (0.0, []))
+        groups[group_key(fact)] = (max(best, s), [*facts, fact])
+    return sorted(
+        groups.values(),
+        key=lambda g: (
+            -g[0],
+            not FactGroup(measure="", period=None, facts=g[1]).conflict,
+            -len(g[1]),
+            g[1][0].period or "",
+            g[1][0].measure,
+        ),
+    )
+
+
+def _no_match(
+    book: FactBook, query: str, wanted: PeriodQuery, hits: list[tuple[float, Fact]]
+) -> FactLookup:
+    """Say that nothing matched, and what the user might have meant."""
+    if hits:
+        periods = sorted({f.period for _, f in hits if f.period})
+        return FactLookup(
+            query=query,
+            note=f"No fact for that period matches “{query}”; "
+            f"matching facts cover: {', '.join(periods) or 'no stated period'}.",
+            suggestions=sorted({f.measure for _, f in hits})[:_SUGGESTIONS],
+        )
+    measures = sorted({f.measure for f in book.facts})
+    closest = process.extract(
+        wanted.rest or query, measures, scorer=fuzz.WRatio, limit=_SUGGESTIONS
+    )
+    return FactLookup(
+        query=query,
+        note=f"No fact matches “{query}”.",
+        suggestions=[measure for measure, _, _ in closest],
+    )

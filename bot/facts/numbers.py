@@ -1,0 +1,82 @@
+"""Read a value as written ("more than 12", "two", "100%", "48 hours") as a number.
+
+Conflicts are found by comparing numbers, so "two" and "2" agree and "15" and "198" do not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.expect import NUMBER_WORDS
+from bot.facts.models import Figure
+from bot.facts.periods import MONTH
+
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+QUALIFIERS = (
+    "more than|less than|fewer than|over|under|nearly|almost|about|around|roughly|"
+    "approximately|at least|at most|up to|some|all|just over|just under"
+)
+_WORD_NUMBER = rf"(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_TIME_UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?"
+FIGURE = re.compile(
+    rf"(?:\b(?P<qualifier>{QUALIFIERS})\s+)?"
+    rf"(?P<amount>(?<![\w.]){_DIGITS}(?![\d])|\b{_WORD_NUMBER}\b)"
+    rf"(?:\s*(?P<percent>%|percent\b|per cent\b)|[\s-]+(?P<unit>{_TIME_UNITS})\b)?",
+    re.IGNORECASE,
+)
+
+
+def words_to_number(words: str) -> int | None:
+    """ "two" → 2, "twenty-one" → 21, "three hundred" → 300; None for "several"."""
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", words.lower().strip()):
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] >= 1_000:
+                total, current = total + current, 0
+        elif word != "and":
+            return None
+    return total + current
+
+
+def _amount(text: str) -> int | float | None:
+    if text[:1].isdigit():
+        number = float(text.replace(",", ""))
+        return int(number) if number.is_integer() else number
+    return words_to_number(text)
+
+
+def read_figure(value: str) -> Figure | None:
+    """The first figure of `value`, with its unit and qualifier; None for none, or a date."""
+    if MONTH.search(value):
+        return None
+    for match in FIGURE.finditer(value):
+        number = _amount(match.group("amount"))
+        if number is None:
+            continue
+        unit = "percent" if match.group("percent") else match.group("unit")
+        if unit and unit.lower() != "percent" and not unit.lower().endswith("s"):
+            unit = f"{unit.lower()}s"
+        qualifier = match.group("qualifier")
+        return Figure(
+            number=number,
+            unit=unit.lower() if unit else None,
+            qualifier=qualifier.lower() if qualifier else None,
+        )
+    return None
+
+
+def figure_fields(value: str) -> dict[str, int | float | str | None]:
+    """`number`, `unit` and `qualifier` of a Fact whose value is `value`."""
+    figure = read_figure(value)
+    return figure.model_dump() if figure else {"number": None, "unit": None, "qualifier": None}

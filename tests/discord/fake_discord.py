@@ -1,0 +1,737 @@
+"""A loopback stand-in for Discord's HTTP API and gateway, for end-to-end tests of the real
+discord.py client without a network.
+
+It runs on its own thread and event loop, bound to 127.0.0.1 only, so its clocks are not held
+up by the bot's loop: interaction deadlines and heartbeat gaps are measured as Discord would.
+It performs the HELLO / IDENTIFY / READY handshake, acknowledges heartbeats, dispatches
+INTERACTION_CREATE and MESSAGE_CREATE, records every HTTP call, and rejects what Discord
+rejects: over-long content, embeds and fields, bad components, empty messages, a second
+response to an interaction, and a response after the 3-second interaction deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aiohttp import WSMsgType, web
+
+T = TypeVar("T")
+
+# Discord's documented limits, stated here independently of the bot's own constants.
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+MAX_TITLE = 256
+MAX_DESCRIPTION = 4096
+MAX_FIELDS = 25
+MAX_FIELD_NAME = 256
+MAX_FIELD_VALUE = 1024
+MAX_FOOTER = 2048
+MAX_AUTHOR = 256
+MAX_EMBED_TOTAL = 6000
+MAX_ROWS = 5
+MAX_ROW_ITEMS = 5
+MAX_LABEL = 80
+MAX_CUSTOM_ID = 100
+MAX_THREAD_NAME = 100
+INTERACTION_DEADLINE = 3.0
+EPHEMERAL = 1 << 6
+MESSAGE_CONTENT_INTENT = 1 << 15
+
+APP_ID = 100000000000000001
+BOT_ID = APP_ID
+GUILD_ID = 100000000000000002
+CHANNEL_ID = 100000000000000003
+OTHER_CHANNEL_ID = 100000000000000004
+TOKEN = "test-token"
+
+
+def embed_problems(embed: dict[str, Any]) -> list[str]:
+    """Why Discord would reject this embed (empty list: it would accept it)."""
+    problems = []
+    title = embed.get("title") or ""
+    description = embed.get("description") or ""
+    footer = (embed.get("footer") or {}).get("text") or ""
+    author = (embed.get("author") or {}).get("name") or ""
+    fields = embed.get("fields") or []
+    for name, text, limit in (
+        ("title", title, MAX_TITLE),
+        ("description", description, MAX_DESCRIPTION),
+        ("footer.text", footer, MAX_FOOTER),
+        ("author.name", author, MAX_AUTHOR),
+    ):
+        if len(text) > limit:
+            problems.append(f"embed {name} is {len(text)} characters (limit {limit})")
+    if len(fields) > MAX_FIELDS:
+        problems.append(f"embed has {len(fields)} fields (limit {MAX_FIELDS})")
+    total = len(title) + len(description) + len(footer) + len(author)
+    for i, f in enumerate(fields):
+        name, value = f.get("name") or "", f.get("value") or ""
+        if not name or not value:
+            problems.append(f"embed field {i} has an empty name or value")
+        if len(name) > MAX_FIELD_NAME:
+            problems.append(f"embed field {i} name is {len(name)} characters")
+        if len(value) > MAX_FIELD_VALUE:
+            problems.append(f"embed field {i} value is {len(value)} characters")
+        total += len(name) + len(value)
+    if total > MAX_EMBED_TOTAL:
+        problems.append(f"embed totals {total} characters (limit {MAX_EMBED_TOTAL})")
+    return problems
+
+
+def component_problems(rows: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    if len(rows) > MAX_ROWS:
+        problems.append(f"{len(rows)} component rows (limit {MAX_ROWS})")
+    ids: set[str] = set()
+    for r, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") != 1 or not 1 <= len(items) <= MAX_ROW_ITEMS:
+            problems.append(f"row {r} is not an action row of 1 to {MAX_ROW_ITEMS} items")
+        for item in items:
+            label = item.get("label") or ""
+            if len(label) > MAX_LABEL:
+                problems.append(f"button label is {len(label)} characters (limit {MAX_LABEL})")
+            if not label and not item.get("emoji"):
+                problems.append("button has neither label nor emoji")
+            if item.get("style") == 5:
+                url = item.get("url") or ""
+                if not url.startswith(("http://", "https://")) or "custom_id" in item:
+                    problems.append("link button needs an http(s) url and no custom_id")
+                continue
+            custom_id = item.get("custom_id") or ""
+            if not custom_id or len(custom_id) > MAX_CUSTOM_ID or custom_id in ids:
+                problems.append(f"bad or duplicate custom_id {custom_id!r}")
+            ids.add(custom_id)
+    return problems
+
+
+def message_problems(body: dict[str, Any]) -> list[str]:
+    """Why Discord would reject this message body (create, followup or interaction reply)."""
+    problems = []
+    content = body.get("content") or ""
+    embeds = body.get("embeds") or []
+    if len(content) > MAX_CONTENT:
+        problems.append(f"content is {len(content)} characters (limit {MAX_CONTENT})")
+    if len(embeds) > MAX_EMBEDS:
+        problems.append(f"{len(embeds)} embeds (limit {MAX_EMBEDS})")
+    if not content and not embeds and not body.get("components"):
+        problems.append("Cannot send an empty message")
+    for embed in embeds:
+        problems.extend(embed_problems(embed))
+    problems.extend(component_problems(body.get("components") or []))
+    return problems
+
+
+@dataclass
+class Call:
+    """One HTTP request the bot made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    at: float
+    status: int = 0
+
+
+@dataclass
+class Dispatched:
+    """One interaction sent to the bot, and what the bot did with it."""
+
+    id: int
+    token: str
+    kind: str
+    user_id: int
+    dispatched_at: float
+    acked_at: float | None = None
+    answered_at: float | None = None
+    callback_type: int | None = None
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def ack_latency(self) -> float | None:
+        return None if self.acked_at is None else self.acked_at - self.dispatched_at
+
+    @property
+    def reply(self) -> dict[str, Any] | None:
+        """The last message sent in answer (the reply itself or the last follow-up)."""
+        return self.messages[-1] if self.messages else None
+
+
+def _user(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    """JSON exactly as Discord labels it: discord.py parses only `application/json`."""
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, content_type="application/json"
+    )
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json({"code": code, "message": message}, status=status)
+
+
+class FakeDiscord:
+    """Start with `start()`, point discord.py at `api_base` and `gateway_url`, `stop()` after.
+
+    Methods meant for the test (`slash`, `menu`, `click`, `post`, `wait_until`) are coroutines
+    for the test's own loop; they run their work on the fake's loop.
+    """
+
+    def __init__(
+        self, heartbeat_interval: float = 45.0, interaction_deadline: float = INTERACTION_DEADLINE
+    ) -> None:
+        self.heartbeat_interval = heartbeat_interval
+        self.interaction_deadline = interaction_deadline
+        self.calls: list[Call] = []
+        self.dispatched: dict[int, Dispatched] = {}
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.pinned: set[int] = set()
+        self.threads: dict[int, dict[str, Any]] = {}
+        self.thread_permission = True
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.heartbeats: list[float] = []
+        self.identify: dict[str, Any] | None = None
+        self._ids = itertools.count(200000000000000000)
+        self._seq = itertools.count(1)
+        self._ws: web.WebSocketResponse | None = None
+        self._send_lock: asyncio.Lock | None = None
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._serve(), self.loop).result(10)
+
+    def stop(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            asyncio.run_coroutine_threadsafe(self._ws.close(), self.loop).result(10)
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+        self.loop.close()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def _serve(self) -> None:
+        self._send_lock = asyncio.Lock()
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._http)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def _on_loop(self, coro: Awaitable[T]) -> T:
+        """Run a coroutine on the fake's loop from the test's loop."""
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)  # type: ignore[arg-type]
+        return await asyncio.wrap_future(future)
+
+    # --- gateway -------------------------------------------------------------------------------
+
+    def _guild(self) -> dict[str, Any]:
+        everyone = {
+            "id": str(GUILD_ID),
+            "name": "@everyone",
+            "permissions": str((1 << 10) | (1 << 11) | (1 << 16)),
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        channels = [
+            {"id": str(cid), "type": 0, "name": name, "position": i, "permission_overwrites": []}
+            for i, (cid, name) in enumerate(
+                [(CHANNEL_ID, "questions"), (OTHER_CHANNEL_ID, "general")]
+            )
+        ]
+        return {
+            "id": str(GUILD_ID),
+            "name": "Test server",
+            "owner_id": "1",
+            "roles": [everyone],
+            "channels": channels,
+            "threads": [],
+            "members": [],
+            "member_count": 2,
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "stage_instances": [],
+            "voice_states": [],
+            "presences": [],
+            "unavailable": False,
+            "large": False,
+            "joined_at": _now_iso(),
+            "premium_tier": 0,
+        }
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        interval_ms = int(self.heartbeat_interval * 1000)
+        await self._send({"op": 10, "d": {"heartbeat_interval": interval_ms}})
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                break
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == 1:
+                self.heartbeats.append(time.perf_counter())
+                await self._send({"op": 11})
+            elif op == 2:
+                self.identify = payload["d"]
+                if payload["d"].get("token") != TOKEN:
+                    await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                await self._dispatch_event(
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": _user(BOT_ID, "quotebot", bot=True),
+                        "guilds": [self._guild()],
+                        "session_id": "session",
+                        "resume_gateway_url": self.gateway_url,
+                        "application": {"id": str(APP_ID), "flags": 0},
+                    },
+                )
+        return ws
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        assert self._ws is not None and self._send_lock is not None
+        async with self._send_lock:
+            await self._ws.send_str(json.dumps(payload))
+
+    async def _dispatch_event(self, event: str, data: dict[str, Any]) -> None:
+        await self._send({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    @property
+    def connected(self) -> bool:
+        return self.identify is not None
+
+    def heartbeat_lateness(self) -> list[float]:
+        """For each heartbeat after the first: how far past the interval it came."""
+        gaps = [b - a for a, b in itertools.pairwise(self.heartbeats)]
+        return [gap - self.heartbeat_interval for gap in gaps]
+
+    # --- driving the bot -----------------------------------------------------------------------
+
+    def _member(self, user_id: int, name: str, permissions: int) -> dict[str, Any]:
+        return {
+            "user": _user(user_id, name),
+            "roles": [],
+            "permissions": str(permissions),
+            "joined_at": _now_iso(),
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
+
+    async def _interaction(
+        self,
+        kind: str,
+        itype: int,
+        data: dict[str, Any],
+        user_id: int,
+        permissions: int,
+        message: dict[str, Any] | None = None,
+    ) -> Dispatched:
+        iid = next(self._ids)
+        token = f"itoken-{iid}"
+        payload = {
+            "id": str(iid),
+            "application_id": str(APP_ID),
+            "type": itype,
+            "token": token,
+            "version": 1,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "questions",
+                "position": 0,
+                "permission_overwrites": [],
+            },
+            "member": self._member(user_id, f"user{user_id}", permissions),
+            "app_permissions": str((1 << 53) - 1),
+            "locale": "en-US",
+            "attachment_size_limit": 10 * 1024 * 1024,
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+        record = Dispatched(iid, token, kind, user_id, time.perf_counter())
+        self.dispatched[iid] = record
+        await self._dispatch_event("INTERACTION_CREATE", payload)
+        return record
+
+    async def slash(
+        self, name: str, user_id: int = 7001, permissions: int = 0, **options: Any
+    ) -> Dispatched:
+        """Dispatch a chat-input command, e.g. `slash("ask", question="…")`; for a subcommand
+        pass `name="answers unanswered"`."""
+        data = self._command_data(name, options)
+        return await self._on_loop(self._interaction(name, 2, data, user_id, permissions))
+
+    @staticmethod
+    def _command_data(name: str, options: dict[str, Any]) -> dict[str, Any]:
+        opts = [
+            {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
+            for k, v in options.items()
+        ]
+        parts = name.split()
+        data: dict[str, Any] = {"id": "1", "name": parts[0], "type": 1, "options": opts}
+        if len(parts) == 2:
+            data["options"] = [{"name": parts[1], "type": 1, "options": opts}]
+        return data
+
+    async def slash_burst(
+        self, name: str, calls: list[tuple[int, dict[str, Any]]]
+    ) -> list[Dispatched]:
+        """Dispatch many commands at once: `calls` is a list of (user id, options)."""
+
+        async def burst() -> list[Dispatched]:
+            return [
+                await self._interaction(name, 2, self._command_data(name, options), user, 0)
+                for user, options in calls
+            ]
+
+        return await self._on_loop(burst())
+
+    async def menu(
+        self, name: str, message_id: int, user_id: int = 7001, permissions: int = 0
+    ) -> Dispatched:
+        """Dispatch a message context-menu command on a message the bot sent."""
+        message = self.messages[message_id]
+        data = {
+            "id": "2",
+            "name": name,
+            "type": 3,
+            "target_id": str(message_id),
+            "resolved": {"messages": {str(message_id): message}},
+        }
+        return await self._on_loop(self._interaction(name, 2, data, user_id, permissions))
+
+    async def click(
+        self, custom_id: str, message_id: int, user_id: int = 7001, permissions: int = 0
+    ) -> Dispatched:
+        """Dispatch a button press on a message the bot sent."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        message = self.messages[message_id]
+        return await self._on_loop(
+            self._interaction(custom_id, 3, data, user_id, permissions, message)
+        )
+
+    async def post(
+        self,
+        content: str,
+        author_id: int = 7001,
+        channel_id: int = CHANNEL_ID,
+        mention_bot: bool = True,
+    ) -> int:
+        """A member posts a message (MESSAGE_CREATE); returns its id."""
+
+        async def go() -> int:
+            mid = next(self._ids)
+            message = self._message_json(mid, channel_id, content, _user(author_id, "member"))
+            message["mentions"] = [_user(BOT_ID, "quotebot", bot=True)] if mention_bot else []
+            message["member"] = {
+                k: v for k, v in self._member(author_id, "m", 0).items() if k != "user"
+            }
+            self.messages[mid] = message
+            await self._dispatch_event("MESSAGE_CREATE", message)
+            return mid
+
+        return await self._on_loop(go())
+
+    async def wait_until(
+        self, condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+    ) -> None:
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.01)
+
+    async def answered(self, record: Dispatched, messages: int = 1, timeout: float = 10.0) -> dict:
+        """Wait for the bot's reply to an interaction and return it."""
+        await self.wait_until(
+            lambda: len(record.messages) >= messages, timeout, f"a reply to {record.kind}"
+        )
+        assert record.reply is not None
+        return record.reply
+
+    def message_bodies(self) -> list[dict[str, Any]]:
+        """Every message body the bot sent, by any route (replies, follow-ups, channel posts)."""
+        bodies = []
+        for c in self.calls:
+            if not isinstance(c.body, dict) or c.method != "POST":
+                continue
+            if c.path.startswith("/interactions/") and c.body.get("type") == 4:
+                bodies.append(c.body.get("data") or {})
+            elif c.path.startswith("/webhooks/") or c.path.endswith("/messages"):
+                bodies.append(c.body)
+        return bodies
+
+    # --- HTTP API ------------------------------------------------------------------------------
+
+    def _message_json(
+        self, mid: int, channel_id: int, content: str, author: dict[str, Any], **extra: Any
+    ) -> dict[str, Any]:
+        return {
+            "id": str(mid),
+            "channel_id": str(channel_id),
+            "guild_id": str(GUILD_ID),
+            "author": author,
+            "content": content,
+            "embeds": [],
+            "components": [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "type": 0,
+            "flags": 0,
+            "timestamp": _now_iso(),
+            "edited_timestamp": None,
+            **extra,
+        }
+
+    def _bot_message(self, channel_id: int, body: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        mid = next(self._ids)
+        message = self._message_json(
+            mid,
+            channel_id,
+            body.get("content") or "",
+            _user(BOT_ID, "quotebot", bot=True),
+            **extra,
+        )
+        message["embeds"] = body.get("embeds") or []
+        message["components"] = body.get("components") or []
+        message["flags"] = body.get("flags") or 0
+        self.messages[mid] = message
+        return message
+
+    async def _http(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            if request.content_type == "application/json":
+                body = json.loads(raw)
+            elif request.content_type.startswith("multipart"):
+                body = raw.decode("utf-8", "replace")
+        call = Call(request.method, path, dict(request.query), body, time.perf_counter())
+        self.calls.append(call)
+        response = self._route(request, call)
+        call.status = response.status
+        return response
+
+    def _route(self, request: web.Request, call: Call) -> web.Response:
+        parts = call.path.strip("/").split("/")
+        method = call.method
+        authorized = request.headers.get("Authorization") == f"Bot {TOKEN}"
+        if parts[0] not in {"interactions", "webhooks"} and not authorized:
+            return _error(401, 0, "401: Unauthorized")
+        if method == "GET" and parts == ["users", "@me"]:
+            return _json(_user(BOT_ID, "quotebot", bot=True))
+        if method == "GET" and parts == ["oauth2", "applications", "@me"]:
+            return _json(self._application())
+        if method == "GET" and parts[0] == "gateway":
+            return _json(
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
+        if parts[0] == "interactions" and len(parts) == 4 and method == "POST":
+            return self._callback(int(parts[1]), parts[2], call.body)
+        if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
+            return self._followup(parts[2], call.body)
+        if parts[0] == "webhooks" and parts[3:] == ["messages", "@original"] and method == "DELETE":
+            return web.Response(status=204)
+        if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
+            return self._create_message(int(parts[1]), call.body)
+        if parts[0] == "channels" and len(parts) == 5 and parts[4] == "threads":
+            return self._create_thread(int(parts[1]), int(parts[3]), call.body)
+        if parts[0] == "channels" and parts[2:4] == ["messages", "pins"] and len(parts) == 5:
+            return self._pin(int(parts[4]), method == "PUT")
+        if parts[0] == "applications" and method == "PUT" and parts[-1] == "commands":
+            scope = parts[3] if len(parts) == 5 else "global"
+            self.commands[scope] = [
+                {
+                    "description": "",
+                    **c,
+                    "id": str(next(self._ids)),
+                    "application_id": str(APP_ID),
+                    "version": "1",
+                }
+                for c in call.body
+            ]
+            return _json(self.commands[scope])
+        return _error(404, 0, f"404: Not Found ({method} {call.path})")
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": str(APP_ID),
+            "name": "quotebot",
+            "description": "",
+            "icon": None,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "owner": _user(1, "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }
+
+    def _callback(self, iid: int, token: str, body: dict[str, Any]) -> web.Response:
+        record = self.dispatched.get(iid)
+        if record is None or record.token != token:
+            return _error(404, 10062, "Unknown interaction")
+        if time.perf_counter() - record.dispatched_at > self.interaction_deadline:
+            record.refused.append("response after the 3-second deadline")
+            return _error(404, 10062, "Unknown interaction")
+        if record.acked_at is not None:
+            record.refused.append("second response")
+            return _error(400, 40060, "Interaction has already been acknowledged.")
+        rtype = body.get("type")
+        data = body.get("data") or {}
+        message = None
+        if rtype == 4:
+            problems = message_problems(data)
+            if problems:
+                record.refused.extend(problems)
+                return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+            message = self._bot_message(CHANNEL_ID, data, type=20)
+            record.messages.append(message)
+            record.answered_at = time.perf_counter()
+        record.acked_at = time.perf_counter()
+        record.callback_type = rtype
+        response: dict[str, Any] = {
+            "interaction": {
+                "id": str(iid),
+                "type": 2,
+                "response_message_loading": rtype == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & EPHEMERAL),
+            }
+        }
+        if message is not None:
+            response["interaction"]["response_message_id"] = message["id"]
+            response["resource"] = {"type": rtype, "message": message}
+        return _json(response)
+
+    def _followup(self, token: str, body: dict[str, Any]) -> web.Response:
+        record = next((r for r in self.dispatched.values() if r.token == token), None)
+        if record is None or record.acked_at is None:
+            return _error(404, 10015, "Unknown Webhook")
+        problems = message_problems(body)
+        if problems:
+            record.refused.extend(problems)
+            return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+        message = self._bot_message(CHANNEL_ID, body, type=20, webhook_id=str(APP_ID))
+        record.messages.append(message)
+        record.answered_at = record.answered_at or time.perf_counter()
+        return _json(message)
+
+    def _create_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
+        problems = message_problems(body)
+        if problems:
+            return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+        if channel_id not in {CHANNEL_ID, OTHER_CHANNEL_ID, *self.threads}:
+            return _error(404, 10003, "Unknown Channel")
+        return _json(self._bot_message(channel_id, body))
+
+    def _create_thread(
+        self, channel_id: int, message_id: int, body: dict[str, Any]
+    ) -> web.Response:
+        name = body.get("name") or ""
+        if not self.thread_permission:
+            return _error(403, 50013, "Missing Permissions")
+        if not 1 <= len(name) <= MAX_THREAD_NAME:
+            return _error(400, 50035, f"thread name is {len(name)} characters")
+        if message_id not in self.messages:
+            return _error(404, 10008, "Unknown Message")
+        tid = next(self._ids)
+        thread = {
+            "id": str(tid),
+            "type": 11,
+            "guild_id": str(GUILD_ID),
+            "parent_id": str(channel_id),
+            "owner_id": str(BOT_ID),
+            "name": name,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": _now_iso(),
+                "locked": False,
+            },
+        }
+        self.threads[tid] = thread
+        return _json(thread)
+
+    def _pin(self, message_id: int, pin: bool) -> web.Response:
+        if message_id not in self.messages:
+            return _error(404, 10008, "Unknown Message")
+        if pin:
+            self.pinned.add(message_id)
+        else:
+            self.pinned.discard(message_id)
+        return web.Response(status=204)

@@ -1,0 +1,295 @@
+"""Layer 1: answers, source lists and reports rendered as Discord messages, checked against
+Discord's limits (stated independently in the fake) and for verbatim, escaped quotes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.cli import main
+from bot.discord import limits, render
+from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
+from bot.discord.store import Store, Unanswered
+from bot.engine import Engine
+from bot.evaluate import load_eval
+from bot.models import Answer, Snippet
+from tests.discord.fake_discord import message_problems
+from tests.paths import SOURCES
+
+QUESTIONS = [item.question for item in load_eval(Path(__file__).parents[1] / "questions.jsonl")]
+HOSTILE_QUESTIONS = [
+    "@everyone how many detainers did <@&123456789012345678> ignore?",
+    "**How many** _detainer_ requests did `Boston` ignore? # heading\n> quote",
+    "x" * 5000,
+    "   ",
+    "\x00\x07",
+]
+
+
+def shown_quotes(description: str) -> list[str]:
+    """The quotes as a reader sees them: block-quote markers and escapes removed."""
+    quotes = []
+    for block in description.split("\n\n"):
+        lines = [line for line in block.split("\n") if line.startswith(">")]
+        if lines:
+            text = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
+            quotes.append(re.sub(r"\\([^A-Za-z0-9\s])", r"\1", text).replace("\u200b", ""))
+    return quotes
+
+
+def assert_verbatim(shown: str, quote: str) -> None:
+    """The whole quote, or a prefix of it marked as trimmed."""
+    if shown != quote:
+        assert shown.endswith(limits.ELLIPSIS), shown[-40:]
+        assert quote.startswith(shown[: -len(limits.ELLIPSIS)].rstrip())
+
+
+def assert_sendable(message: render.OutgoingMessage) -> dict:
+    payload = message.payload()
+    assert message_problems(payload) == []
+    assert payload["allowed_mentions"] == {"parse": []}
+    return payload
+
+
+def test_every_question_renders_within_limits(engine: Engine) -> None:
+    service = AnswerService(engine, Store(":memory:"))
+    for question in QUESTIONS + HOSTILE_QUESTIONS:
+        reply = service.reply(question)
+        payload = assert_sendable(render.answer_message(reply))
+        description = payload["embeds"][0]["description"]
+        shown = shown_quotes(description)
+        assert len(shown) == len(reply.answer.snippets), question
+        for text, snippet in zip(shown, reply.answer.snippets, strict=True):
+            assert_verbatim(text, snippet.quote)
+            assert snippet.title.split()[0] in description
+            assert f"line {snippet.line}" in description
+
+
+def test_hostile_question_is_escaped_in_title(engine: Engine) -> None:
+    service = AnswerService(engine, Store(":memory:"))
+    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[0])).title or ""
+    assert "@everyone" not in title and "@\u200beveryone" in title
+    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[1])).title or ""
+    assert "\\*\\*How many\\*\\*" in title
+
+
+quote_text = st.lists(
+    st.sampled_from(
+        [*"abc XYZ.!?*_`~|>#@-\n", "everyone", "@here", "<@&1>", "word. ", "12. ", "1) "]
+    ),
+    min_size=1,
+    max_size=2500,
+).map("".join)
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> Answer:
+    status = draw(st.sampled_from(["answered", "conflict"]))
+    snippets = []
+    for i in range(draw(st.integers(1, 5))):
+        quote = draw(quote_text)
+        snippets.append(
+            Snippet(
+                quote=quote,
+                source=f"file-{i}.txt",
+                start=0,
+                end=len(quote),
+                title=draw(st.text(min_size=1, max_size=400)),
+                publisher=draw(st.text(max_size=300)),
+                date="2026-01-29",
+                score=1.0,
+                line=draw(st.integers(1, 10**6)),
+                claimed_by=draw(st.none() | st.text(min_size=1, max_size=300)),
+                url=draw(st.none() | st.just(f"https://example.org/{i}")),
+            )
+        )
+    return Answer(
+        question=draw(st.text(min_size=1, max_size=600)),
+        status=status,
+        snippets=snippets,
+        note=draw(st.text(max_size=3000)),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer=answers(), pinned=st.booleans())
+def test_any_answer_fits_and_stays_verbatim(answer: Answer, pinned: bool) -> None:
+    mark = PinMark(question="q" * 900, pinned_by_name="mod", pinned_at="2026-01-01", message_id=1)
+    reply = Reply(answer=answer, pinned=mark if pinned else None)
+    payload = assert_sendable(render.answer_message(reply))
+    shown = shown_quotes(payload["embeds"][0]["description"])
+    quotes = [s.quote for s in answer.snippets if s.quote.strip()]
+    assert len(shown) >= len(quotes) - 1  # a quote of only blank lines shows as ">" lines
+    for text, snippet in zip(shown, answer.snippets, strict=False):
+        assert_verbatim(text, snippet.quote)
+
+
+def test_markdown_and_mentions_in_quotes_are_neutralised() -> None:
+    quote = "# Big\n**bold** @everyone [link](https://x.test) > not a quote\n- item"
+    snippet = Snippet(
+        quote=quote,
+        source="a.txt",
+        start=0,
+        end=len(quote),
+        title="T",
+        publisher="P",
+        date="D",
+        score=1.0,
+        line=3,
+    )
+    embed = render.answer_embed(
+        Reply(answer=Answer(question="q", status="answered", snippets=[snippet]))
+    )
+    description = embed.description or ""
+    assert "> \\# Big" in description
+    assert "\\*\\*bold\\*\\*" in description
+    assert "@\u200beveryone" in description
+    assert "> \\- item" in description
+    assert shown_quotes(description) == [quote]
+
+
+def test_conflict_names_each_claimant_and_source() -> None:
+    snippets = [
+        Snippet(
+            quote=f"We counted {n}.",
+            source=f"{who}.txt",
+            start=0,
+            end=12,
+            title=f"Report {who}",
+            publisher=who,
+            date="2025",
+            score=1.0,
+            line=1,
+            claimed_by=who,
+        )
+        for n, who in ((15, "Police"), (198, "ICE"))
+    ]
+    answer = Answer(question="How many?", status="conflict", snippets=snippets)
+    description = render.answer_embed(Reply(answer=answer)).description or ""
+    assert "disagree" in description
+    for who in ("Police", "ICE"):
+        assert f"**Claimed by {who}:**" in description
+        assert f"“Report {who}”" in description
+
+
+def test_no_answer_says_so_and_names_topics(engine: Engine) -> None:
+    service = AnswerService(engine, Store(":memory:"))
+    reply = service.reply("What is the boiling point of mercury?")
+    description = render.answer_embed(reply).description or ""
+    assert reply.answer.status == "no_answer"
+    assert "don't say" in description
+    for document in engine.retriever.corpus.documents:
+        assert render.escape(document.meta.title) in description
+
+
+def test_link_buttons_one_per_source_url() -> None:
+    def snippet(url: str | None) -> Snippet:
+        return Snippet(
+            quote="Q.",
+            source="a.txt",
+            start=0,
+            end=2,
+            title="A title " * 20,
+            publisher="P",
+            date="D",
+            score=1.0,
+            line=1,
+            url=url,
+        )
+
+    urls = ["https://a.test/1", "https://a.test/1", None, "ftp://nope", "https://b.test/2"]
+    reply = Reply(
+        answer=Answer(question="q", status="answered", snippets=[snippet(u) for u in urls])
+    )
+    payload = assert_sendable(render.answer_message(reply))
+    buttons = [c for row in payload["components"] for c in row["components"]]
+    links = [b["url"] for b in buttons if b["style"] == 5]
+    assert links == ["https://a.test/1", "https://b.test/2"]
+    assert {b.get("custom_id") for b in buttons if b["style"] != 5} == {
+        "quotebot:vote:up",
+        "quotebot:vote:down",
+        "quotebot:pin",
+    }
+
+
+def test_pinned_reply_is_marked() -> None:
+    mark = PinMark(
+        question="How many?", pinned_by_name="Mod", pinned_at="2026-02-01T10:00:00", message_id=5
+    )
+    answer = Answer(question="How many?", status="answered", snippets=[])
+    embed = render.answer_embed(Reply(answer=answer, pinned=mark))
+    assert embed.author.name == render.PINNED_LABEL
+    assert "pinned by Mod on 2026-02-01" in (embed.footer.text or "")
+
+
+def test_many_sources_fit_in_25_fields() -> None:
+    sources = [
+        SourceInfo(
+            file=f"f{i}.txt",
+            title="T" * 300,
+            publisher="P" * 2000,
+            date="D",
+            url=f"https://x.test/{i}",
+            passages=i,
+        )
+        for i in range(40)
+    ]
+    payload = assert_sendable(render.sources_message(sources))
+    fields = payload["embeds"][0]["fields"]
+    assert len(fields) <= 25
+    assert "more" in fields[-1]["name"]
+
+
+def test_long_unanswered_list_fits() -> None:
+    rows = [
+        Unanswered(question="why " * 200, count=100 - i, last_asked="2026-01-01")
+        for i in range(100)
+    ]
+    payload = assert_sendable(render.unanswered_message(rows, 30))
+    assert payload["embeds"][0]["description"].startswith("**100×**")
+
+
+@given(text=st.text(min_size=0, max_size=3000), limit=st.integers(1, 2500))
+def test_trim_fits_and_keeps_a_prefix(text: str, limit: int) -> None:
+    trimmed = limits.trim(text, limit)
+    assert len(trimmed) <= limit
+    if trimmed != text:
+        assert trimmed.endswith(limits.ELLIPSIS)
+        assert text.startswith(trimmed[: -len(limits.ELLIPSIS)])
+
+
+def test_trim_prefers_a_sentence_boundary() -> None:
+    text = "One short sentence. Another sentence that runs on for quite a while longer."
+    assert limits.trim(text, 40) == "One short sentence.…"
+
+
+def test_cli_prints_the_discord_payload(capsys, tmp_path: Path) -> None:
+    question = QUESTIONS[0]
+    assert (
+        main(
+            [
+                "--sources",
+                str(SOURCES),
+                "--cache",
+                str(tmp_path),
+                "ask",
+                "--format",
+                "discord",
+                question,
+            ]
+        )
+        == 0
+    )
+    printed = json.loads(capsys.readouterr().out)
+    assert message_problems(printed) == []
+    assert printed["allowed_mentions"] == {"parse": []}
+    assert printed["embeds"][0]["title"] == render.escape(question)
+    assert [c["custom_id"] for c in printed["components"][0]["components"]] == [
+        "quotebot:vote:up",
+        "quotebot:vote:down",
+        "quotebot:pin",
+    ]

@@ -1,0 +1,105 @@
+"""Fact cards in `ask`, the `fact` command, and the verbatim invariant for every fact."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.engine import Engine
+from bot.render_text import render_answer
+
+from .corpus import ENTRY_QUOTE, FAQ_ANSWER
+
+
+def test_how_many_question_gets_the_fact_card_first(report_engine: Engine) -> None:
+    answer = report_engine.ask(
+        "How many detainer requests did the police department receive, 2024?"
+    )
+    assert answer.facts is not None
+    assert answer.status == "conflict"
+    assert {f.value for f in answer.facts.facts} == {"15", "198"}
+    card = [(f.quote, f.claimed_by) for f in answer.facts.facts]
+    after_faq = [(s.quote, s.claimed_by) for s in answer.snippets if s.quote != FAQ_ANSWER]
+    assert after_faq == card  # the card's quotes are the answer's quotes
+    text = render_answer(answer)
+    assert text.index("the sources disagree") < text.index(ENTRY_QUOTE)
+
+
+def test_who_question_gets_a_name_not_a_figure(report_engine: Engine) -> None:
+    answer = report_engine.ask("Who is the police chief?")
+    assert answer.facts is not None
+    assert {f.value for f in answer.facts.facts} == {"Ann Smith"}
+
+
+def test_questions_of_other_kinds_get_no_card(report_engine: Engine) -> None:
+    assert report_engine.ask("Why were the detainer requests declined?").facts is None
+
+
+def test_faq_answer_is_quoted_first_for_a_close_question(report_engine: Engine) -> None:
+    answer = report_engine.ask("How many detainer requests did police receive in 2024?")
+    assert (
+        answer.snippets[0].quote == "The police department received 15 detainer requests in 2024."
+    )
+
+
+def test_faq_with_another_year_is_not_used(report_engine: Engine) -> None:
+    answer = report_engine.ask("How many detainer requests did the police receive in 2023?")
+    assert all(s.quote != FAQ_ANSWER for s in answer.snippets)
+
+
+def test_fact_cli_json(make_corpus: Callable[..., Path], capsys) -> None:
+    folder = make_corpus()
+    assert main(["--sources", str(folder), "fact", "detainer requests 2024", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == "detainer requests 2024"
+    assert data["conflict"] is True
+    assert {f["value"] for f in data["facts"]} >= {"15", "198"}
+
+
+def test_fact_cli_text_and_empty_query(make_corpus: Callable[..., Path], capsys) -> None:
+    folder = make_corpus()
+    assert main(["--sources", str(folder), "fact", "zebra crossings"]) == 0
+    assert capsys.readouterr().out.startswith("No fact matches “zebra crossings”.\nClosest")
+    assert main(["--sources", str(folder), "fact", "  "]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_bad_facts_file_stops_with_file_and_line(make_corpus: Callable[..., Path], capsys) -> None:
+    folder = make_corpus(facts='[[fact]]\nsubject = "x"\n')
+    assert main(["--sources", str(folder), "fact", "anything"]) == 2
+    assert f"{folder / 'facts.toml'}:1: fact 1: missing field" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fixture", ["report_engine", "engine"])
+def test_every_fact_is_verbatim(fixture: str, request: pytest.FixtureRequest) -> None:
+    engine: Engine = request.getfixturevalue(fixture)
+    assert engine.facts is not None and engine.facts.facts
+    for fact in engine.facts.facts:
+        text = engine.retriever.text(fact.source)
+        assert text[fact.start : fact.end] == fact.quote
+        assert fact.value in fact.quote
+        assert fact.line == text.count("\n", 0, fact.start) + 1
+        chrome = engine.retriever.documents[fact.source].chrome
+        assert all(fact.end <= c.start or fact.start >= c.end for c in chrome)
+
+
+def test_a_name_the_sources_never_mention_gets_no_card(report_engine: Engine) -> None:
+    answer = report_engine.ask("How many detainer requests did the Chicago police receive in 2024?")
+    assert answer.facts is None
+    assert answer.status == "no_answer"
+
+
+def test_percent_question_gets_a_percent_fact(report_engine: Engine) -> None:
+    answer = report_engine.ask("What share was declined?")
+    assert answer.facts is not None
+    assert [f.value for f in answer.facts.facts] == ["100%"]
+
+
+def test_count_question_gets_counts_not_percentages(report_engine: Engine) -> None:
+    answer = report_engine.ask("How many requests were declined in 2024?")
+    assert answer.facts is not None
+    assert {f.unit for f in answer.facts.facts} == {None}

@@ -1,0 +1,140 @@
+"""The curated facts file: valid entries become facts; each kind of mistake stops the build
+with the file, the line and what is wrong."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.facts.curated import load_curated
+from index.errors import DataFileError
+from index.models import Chrome
+
+from .corpus import FACTS, REPORT
+
+TEXTS = {"report.txt": REPORT}
+ENTRY = FACTS.split("\n\n")[0] + "\n"  # one valid entry, eight lines long
+
+
+def load(tmp_path: Path, body: str, chrome: dict[str, list[Chrome]] | None = None) -> list:
+    path = tmp_path / "facts.toml"
+    path.write_text(body, encoding="utf-8")
+    return load_curated(path, TEXTS, chrome)
+
+
+def error(tmp_path: Path, body: str, chrome: dict[str, list[Chrome]] | None = None):
+    with pytest.raises(DataFileError) as caught:
+        load(tmp_path, body, chrome)
+    assert caught.value.path == tmp_path / "facts.toml"
+    return caught.value
+
+
+def test_valid_entries_become_verbatim_facts_with_numbers(tmp_path: Path) -> None:
+    facts = load(tmp_path, FACTS)
+    assert len(facts) == tomllib.loads(FACTS)["fact"].__len__()
+    for fact in facts:
+        assert REPORT[fact.start : fact.end] == fact.quote
+        assert fact.value in fact.quote
+        assert fact.line == REPORT.count("\n", 0, fact.start) + 1
+    by_value = {f.value: f for f in facts}
+    assert (by_value["more than 12"].number, by_value["more than 12"].qualifier) == (
+        12,
+        "more than",
+    )
+    assert by_value["Ann Smith"].number is None
+    assert by_value["Ann Smith"].aliases == ["who leads the police"]
+
+
+def test_missing_file_means_no_curated_facts(tmp_path: Path) -> None:
+    assert load_curated(tmp_path / "absent.toml", TEXTS) == []
+
+
+def test_invalid_toml_names_its_line(tmp_path: Path) -> None:
+    err = error(tmp_path, ENTRY + 'note = "unterminated\n')
+    assert err.line == 9
+    assert "invalid TOML" in err.problem
+
+
+def test_unknown_table_is_refused(tmp_path: Path) -> None:
+    err = error(tmp_path, "\n" + ENTRY.replace("[[fact]]", "[[facts]]"))
+    assert err.line == 2
+    assert "unknown table 'facts': use [[fact]]" in err.problem
+
+
+def test_missing_field_names_the_entry(tmp_path: Path) -> None:
+    body = ENTRY + "\n" + ENTRY.replace('claimed_by = "Police (Chief Ann Smith)"\n', "")
+    err = error(tmp_path, body)
+    assert err.line == 10
+    assert err.problem == "fact 2: missing field 'claimed_by'"
+
+
+def test_unknown_field_names_its_line(tmp_path: Path) -> None:
+    err = error(tmp_path, ENTRY.replace('value = "15"', 'value = "15"\nvalu = "16"'))
+    assert err.line == 6
+    assert "fact 1: unknown field 'valu'" in err.problem
+
+
+def test_empty_field_names_its_line(tmp_path: Path) -> None:
+    err = error(tmp_path, ENTRY.replace('subject = "Police department"', 'subject = "  "'))
+    assert err.line == 2
+    assert err.problem == "fact 1: field 'subject' is empty"
+
+
+def test_wrong_type_names_its_line(tmp_path: Path) -> None:
+    err = error(tmp_path, ENTRY.replace('period = "2024"', "period = 2024"))
+    assert err.line == 4
+    assert "fact 1: field 'period'" in err.problem
+    assert "string" in err.problem
+
+
+def test_unknown_source_lists_the_sources(tmp_path: Path) -> None:
+    err = error(tmp_path, ENTRY.replace('source = "report.txt"', 'source = "reprot.txt"'))
+    assert err.line == 7
+    assert err.problem == "fact 1: no source named 'reprot.txt' (sources: report.txt)"
+
+
+def test_quote_not_verbatim_shows_the_closest_passage(tmp_path: Path) -> None:
+    body = ENTRY.replace("received 15 detainer", "got 15 detainer")
+    err = error(tmp_path, body)
+    assert err.line == 8
+    assert "quote not found verbatim in report.txt; closest passage (line 3," in err.problem
+    assert "received 15 detainer requests in 2024, Chief Ann Smith said" in err.problem
+
+
+def test_quote_in_page_chrome_is_refused(tmp_path: Path) -> None:
+    start = REPORT.index("The police department received 15")
+    chrome = {"report.txt": [Chrome(start=start, end=start + 10, kind="navigation")]}
+    err = error(tmp_path, ENTRY, chrome)
+    assert err.line == 8
+    assert err.problem == "fact 1: quote lies in page chrome (navigation), never quoted"
+
+
+def test_value_must_be_in_its_quote(tmp_path: Path) -> None:
+    err = error(tmp_path, ENTRY.replace('value = "15"', 'value = "16"'))
+    assert err.line == 5
+    assert err.problem == "fact 1: value '16' does not appear in the quote"
+
+
+def test_duplicate_entry_names_both_lines(tmp_path: Path) -> None:
+    body = ENTRY + "\n" + ENTRY.replace("Police department", "police   DEPARTMENT")
+    err = error(tmp_path, body)
+    assert err.line == 10
+    assert err.problem == (
+        "fact 2 duplicates the fact at line 1 "
+        "(same claim, by the same claimant, from the same quote)"
+    )
+
+
+def test_same_claim_from_another_quote_is_not_a_duplicate(tmp_path: Path) -> None:
+    other = ENTRY.replace(
+        "The police department received 15 detainer requests in 2024, Chief Ann Smith said.",
+        "Police said the 15 requests it received last year were all declined.",
+    )
+    assert len(load(tmp_path, ENTRY + "\n" + other)) == 2
+
+
+def test_facts_that_are_not_tables_are_refused(tmp_path: Path) -> None:
+    err = error(tmp_path, 'fact = ["15 requests"]\n')
+    assert err.problem == "fact 1: not a table: write each fact as a [[fact]] table"

@@ -1,0 +1,95 @@
+"""Pipe tables and FAQ blocks are read from sources with exact offsets, and become facts."""
+
+from __future__ import annotations
+
+from bot.facts.from_tables import table_facts
+from index.faq import extract_faqs
+from index.models import SourceMeta
+from index.tables import extract_tables
+
+from .corpus import REPORT
+
+SERIES = """Yearly counts
+
+| Year | Requests | Declined |
+|:---|---:|---:|
+| 2023 | 19 | 19 |
+| 2024 | 15 | all 15 |
+
+Author: Staff
+| Not | a table of the article |
+|---|---|
+| x | y |
+"""
+
+
+def test_table_rows_and_cells_are_verbatim_with_caption_and_header() -> None:
+    text = "Intro.\nKey Figures\n| A | B \\| C |\n|---|---|\n|  one  | two \\| three |\n"
+    (table,) = extract_tables("t.txt", text)
+    assert table.caption == "Key Figures"
+    assert table.header == ["A", "B \\| C"]
+    (row,) = table.rows
+    assert text[row.start : row.end] == "|  one  | two \\| three |"
+    assert [c.text for c in row.cells] == ["one", "two \\| three"]
+    assert all(text[c.start : c.end] == c.text for c in row.cells)
+    assert row.line == 5
+
+
+def test_tables_in_page_chrome_are_ignored() -> None:
+    tables = extract_tables("s.txt", SERIES)
+    assert [t.caption for t in tables] == ["Yearly counts"]
+
+
+def test_feature_table_becomes_facts_with_period_and_figure() -> None:
+    meta = SourceMeta(file="r.txt", title="Report", publisher="City Desk")
+    facts = {f.measure: f for f in table_facts("r.txt", REPORT, meta)}
+    declined = facts["Requests Declined"]
+    assert (declined.period, declined.value, declined.number) == ("2024", "15", 15)
+    assert declined.subject == "Key Figures"
+    assert declined.claimed_by == "City Desk"
+    assert facts["Share Declined"].unit == "percent"
+    assert facts["Official in Charge"].value == "Chief Ann Smith"
+    assert facts["Official in Charge"].number is None
+    for fact in facts.values():
+        assert REPORT[fact.start : fact.end] == fact.quote
+        assert fact.origin == "table"
+
+
+def test_series_table_gives_one_fact_per_year_and_column() -> None:
+    meta = SourceMeta(file="s.txt", title="Series")
+    facts = table_facts("s.txt", SERIES, meta)
+    cells = {(f.measure, f.period): f.value for f in facts}
+    assert cells == {
+        ("Requests", "2023"): "19",
+        ("Declined", "2023"): "19",
+        ("Requests", "2024"): "15",
+        ("Declined", "2024"): "all 15",
+    }
+    assert all(f.claimed_by == "Series" for f in facts)
+
+
+def test_faq_pairs_are_question_lines_followed_by_their_answer() -> None:
+    entries = extract_faqs("r.txt", REPORT)
+    pairs = [
+        (REPORT[e.question.start : e.question.end], REPORT[e.answer.start : e.answer.end])
+        for e in entries
+    ]
+    assert pairs == [
+        (
+            "How many detainer requests did the police receive in 2024?",
+            "The police department received 15 detainer requests in 2024.",
+        ),
+        ("Who leads the police department?", "Chief Ann Smith leads the police department."),
+    ]
+    assert [e.line for e in entries] == [8, 10]
+
+
+def test_a_question_inside_a_paragraph_or_before_another_question_is_not_an_faq() -> None:
+    text = (
+        "Why does it matter? Because it does.\n"
+        "What comes next?\n"
+        "Who decides?\n"
+        "The council decides.\n"
+    )
+    entries = extract_faqs("x.txt", text)
+    assert [text[e.question.start : e.question.end] for e in entries] == ["Who decides?"]

@@ -1,0 +1,125 @@
+"""Fuzzy look-up: claims grouped by measure and period, conflicts side by side, periods filter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.facts.book import FactBook
+from bot.facts.lookup import lookup
+from bot.facts.models import Fact, FactGroup
+from bot.loader import load_engine
+from index.analyzer import Analyzer
+
+from .corpus import FACTS, MANIFEST, REPORT
+
+
+def values(engine: Engine, query: str) -> list[tuple[str, str | None, str]]:
+    assert engine.facts is not None
+    return [(f.measure, f.period, f.value) for f in lookup(engine.facts, query).facts]
+
+
+def test_competing_claims_are_grouped_as_a_conflict(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    result = lookup(report_engine.facts, "detainer requests received 2024")
+    group = result.groups[0]
+    assert (group.measure, group.period) == ("detainer requests received", "2024")
+    assert {(f.value, f.claimed_by) for f in group.facts} == {
+        ("15", "Police (Chief Ann Smith)"),
+        ("198", "Agency (spokeswoman Jo Lee)"),
+    }
+    assert group.conflict and result.conflict
+
+
+def test_agreeing_claims_are_not_a_conflict() -> None:
+    base = Fact(
+        subject="s", measure="m", value="two", number=2, claimed_by="a",
+        source="x", quote="two", start=0, end=3, line=1,
+    )  # fmt: skip
+    same = base.model_copy(update={"value": "2", "claimed_by": "b"})
+    names = [
+        base.model_copy(update={"value": v, "number": None}) for v in ("Trust Act", "Trust Act")
+    ]
+    assert not FactGroup(measure="m", period=None, facts=[base, same]).conflict
+    longer = names[1].model_copy(update={"value": "Boston Trust Act"})
+    assert not FactGroup(measure="m", period=None, facts=[names[0], longer]).conflict
+    other = names[1].model_copy(update={"value": "Municipal Act"})
+    assert FactGroup(measure="m", period=None, facts=[names[0], other]).conflict
+
+
+def test_a_year_in_the_query_filters_the_facts(report_engine: Engine) -> None:
+    found = values(report_engine, "detainer requests received in 2023")
+    assert found == [("detainer requests received", "2023", "more than 12")]
+
+
+def test_last_year_is_read_against_each_source_date(make_corpus: Callable[..., Path]) -> None:
+    dated = REPORT.replace("2024", "2025")
+    facts = FACTS + FACTS.replace("report.txt", "later.txt").replace("2024", "2025")
+    manifest = MANIFEST + '\n[[source]]\nfile = "later.txt"\ntitle = "Later"\ndate = "2026-01-29"\n'
+    folder = make_corpus(
+        facts, {"report.txt": REPORT, "later.txt": dated, "sources.toml": manifest}
+    )
+    engine, _ = load_engine(folder)
+    assert engine.facts is not None
+    found = lookup(engine.facts, "detainer requests received last year").facts
+    assert {(f.source, f.period) for f in found} == {("report.txt", "2024"), ("later.txt", "2025")}
+
+
+def test_fuzzy_match_tolerates_typos_and_aliases(report_engine: Engine) -> None:
+    assert values(report_engine, "detainr requsts recieved 2024")[0][1] == "2024"
+    assert ("police chief", None, "Ann Smith") in values(report_engine, "who leads the police")
+
+
+def test_no_match_says_so_and_suggests_measures(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    result = lookup(report_engine.facts, "marathon winners")
+    assert result.facts == []
+    assert result.note == "No fact matches “marathon winners”."
+    assert len(result.suggestions) == 3
+    assert set(result.suggestions) <= {f.measure for f in report_engine.facts.facts}
+
+
+def test_no_fact_for_the_period_lists_the_periods_there_are(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    result = lookup(report_engine.facts, "detainer requests received 1999")
+    assert result.facts == []
+    assert "cover: 2023, 2024" in result.note
+    assert "detainer requests received" in result.suggestions
+
+
+def test_json_has_the_documented_shape(report_engine: Engine) -> None:
+    assert report_engine.facts is not None
+    data = json.loads(
+        lookup(report_engine.facts, "detainer requests received 2024").model_dump_json()
+    )
+    assert {"query", "conflict", "facts"} <= set(data)
+    assert data["conflict"] is True
+    keys = {"subject", "measure", "period", "value", "number", "claimed_by", "source", "quote"}
+    for fact in data["facts"]:
+        assert keys | {"start", "end"} <= set(fact)
+        assert REPORT[fact["start"] : fact["end"]] == fact["quote"]
+
+
+def test_among_equal_matches_conflicts_then_bigger_groups_come_first() -> None:
+    def fact(measure: str, value: str, who: str) -> Fact:
+        return Fact(
+            subject="City", measure=measure, period="2024", value=value, number=int(value),
+            claimed_by=who, source="x.txt", quote=value, start=0, end=len(value), line=1,
+        )  # fmt: skip
+
+    facts = [
+        fact("requests sent", "1", "a"),
+        fact("requests kept", "2", "a"),
+        fact("requests kept", "2", "b"),
+        fact("requests lost", "3", "a"),
+        fact("requests lost", "4", "b"),
+    ]
+    book = FactBook(facts=facts, faqs=[], metas={}, texts={}, analyzer=Analyzer({}))
+    groups = lookup(book, "requests").groups
+    assert [(g.measure, g.conflict) for g in groups] == [
+        ("requests lost", True),
+        ("requests kept", False),
+        ("requests sent", False),
+    ]

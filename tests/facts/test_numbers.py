@@ -1,0 +1,55 @@
+"""Values as written are read as numbers, with their unit and qualifier."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.facts.numbers import read_figure, words_to_number
+from bot.facts.periods import parse_period
+
+
+@pytest.mark.parametrize(
+    ("value", "number", "unit", "qualifier"),
+    [
+        ("two", 2, None, None),
+        ("100%", 100, "percent", None),
+        ("more than 12", 12, None, "more than"),
+        ("almost 200", 200, None, "almost"),
+        ("57 civil immigration detainer requests", 57, None, None),
+        ("up to 48 hours", 48, "hours", "up to"),
+        ("a 48-hour hold", 48, "hours", None),
+        ("1,250", 1250, None, None),
+        ("2.5 percent", 2.5, "percent", None),
+        ("twenty-one", 21, None, None),
+        ("three hundred", 300, None, None),
+    ],
+)
+def test_read_figure(value: str, number: float, unit: str | None, qualifier: str | None) -> None:
+    figure = read_figure(value)
+    assert figure is not None
+    assert (figure.number, figure.unit, figure.qualifier) == (number, unit, qualifier)
+
+
+@pytest.mark.parametrize("value", ["Michael Cox", "January 2023", "December 27, 2024", "several"])
+def test_names_dates_and_vague_words_have_no_number(value: str) -> None:
+    assert read_figure(value) is None
+
+
+def test_words_to_number_refuses_non_numbers() -> None:
+    assert words_to_number("one thousand two hundred") == 1200
+    assert words_to_number("many") is None
+
+
+def test_period_is_split_from_the_query() -> None:
+    period = parse_period("detainer requests in 2024")
+    assert (period.years, period.relative, period.rest) == (
+        frozenset({"2024"}),
+        None,
+        "detainer requests",
+    )
+    relative = parse_period("How many requests last year?")
+    assert (relative.years, relative.relative, relative.rest) == (
+        frozenset(),
+        -1,
+        "How many requests ?",
+    )

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from index.analyzer import Analyzer, mine_acronyms, mine_initialisms, words
+
+
+def test_words_fold_case_and_possessives() -> None:
+    assert words("Boston’s POLICE and Cox's letter") == ["boston", "police", "and", "cox", "letter"]
+
+
+def test_stopwords_dropped_and_words_stemmed() -> None:
+    assert Analyzer().terms("The requests were ignored by the police") == [
+        "request",
+        "ignor",
+        "polic",
+    ]
+
+
+def test_acronym_and_long_form_meet_on_one_term() -> None:
+    acronyms = mine_acronyms(["Issued by U.S. Immigration and Customs Enforcement (ICE) today."])
+    assert acronyms == {"ice": ("immigr", "custom", "enforc")}
+    analyzer = Analyzer(acronyms)
+    long_form = analyzer.terms("Immigration and Customs Enforcement said")
+    assert "ice" in long_form
+    assert analyzer.terms("ICE said").count("ice") == 1
+
+
+def test_initialisms_are_matched_to_a_capitalised_run() -> None:
+    found = mine_initialisms(["The Boston Police Department said so.", "BPD asked ICE."])
+    assert found["bpd"] == ("boston", "polic", "depart")

@@ -1,0 +1,110 @@
+"""The harness, driven in-process through `bot.cli.main` as a maintainer would use it."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.models import Answer
+from tests.paths import SOURCES
+
+QUESTION = "How many detainer requests did Boston police ignore in 2025?"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--sources", str(SOURCES), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_matches_the_schema_and_the_source(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", QUESTION, "--json")
+    assert code == 0
+    data = json.loads(out)
+    answer = Answer.model_validate(data)
+    assert set(data) == {"question", "status", "snippets", "note", "facts"}
+    for snippet in data["snippets"]:
+        assert {"quote", "source", "start", "end", "title", "publisher", "date", "score"} <= set(
+            snippet
+        )
+        text = (SOURCES / snippet["source"]).read_text(encoding="utf-8")
+        assert text[snippet["start"] : snippet["end"]] == snippet["quote"]
+    assert answer.status == "answered"
+
+
+def test_ask_text_shows_quotes_and_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", QUESTION)
+    assert code == 0
+    assert "  > " in out
+    assert "HERE Boston" in out and "line " in out
+
+
+def test_ask_jsonl_answers_each_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = [QUESTION, "", "What is the population of Boston?", "Who is the ICE spokeswoman?"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(questions) + "\n"))
+    code, out, _ = run(capsys, "ask", "--jsonl")
+    assert code == 0
+    answers = [Answer.model_validate_json(line) for line in out.splitlines()]
+    assert [a.question for a in answers] == [q for q in questions if q]
+    assert answers[1].status == "no_answer"
+
+
+def test_ask_without_question_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "ask")
+    assert code == 2
+    assert "QUESTION" in err
+
+
+def test_sources_lists_metadata_and_passage_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sources")
+    assert code == 0
+    for path in SOURCES.glob("*.txt"):
+        assert path.name in out
+    assert out.count("passages:") == len(list(SOURCES.glob("*.txt")))
+
+
+def test_index_reports_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "index", "--force")
+    assert code == 0
+    assert "2 sources" in out
+
+
+def test_eval_prints_accuracy_and_abstention(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", str(Path(__file__).parent / "questions.jsonl"), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert {"accuracy_at_1", "accuracy_at_3", "declined_rate"} <= set(report)
+
+
+def test_eval_file_with_a_bad_line_names_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"question": "ok"}\n{"answers": ["x"]}\n', encoding="utf-8")
+    code, _, err = run(capsys, "eval", str(bad))
+    assert code == 2
+    assert f"{bad}:2" in err
+
+
+def test_missing_sources_dir_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(["--sources", str(tmp_path / "missing"), "ask", QUESTION])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1 and "sources directory not found" in err
+
+
+def test_chat_answers_until_an_empty_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{QUESTION}\n\nnever asked\n"))
+    code, out, _ = run(capsys, "chat")
+    assert code == 0
+    assert out.count("From the sources:") == 1

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from index.errors import DataFileError
+from index.ingest import read_sources
+from index.manifest import load_manifest
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+
+def test_metadata_comes_from_the_manifest(make_sources: MakeSources) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "Some text here.\n",
+            "sources.toml": '[[source]]\nfile = "a.txt"\ntitle = "A"\npublisher = "P"\n'
+            'date = "2020-01-01"\nurl = "https://example.org/a"\n',
+        }
+    )
+    meta = load_manifest(folder)["a.txt"]
+    assert (meta.title, meta.publisher, meta.date, meta.url) == (
+        "A",
+        "P",
+        "2020-01-01",
+        "https://example.org/a",
+    )
+
+
+def test_without_metadata_the_title_comes_from_the_text(make_sources: MakeSources) -> None:
+    from index.ingest import ingest
+
+    folder = make_sources({"river-report.md": "# The River Report\n\nIt flooded twice.\n"})
+    (doc,) = ingest(read_sources(folder)).documents
+    assert doc.meta.title == "The River Report"
+    assert doc.meta.publisher == "not stated"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "problem"),
+    [
+        ('[[source]]\nfile = "a.txt"\n', 1, "title"),
+        ('[[source]]\nfile = "a.txt"\ntitle = "A"\ncolour = "red"\n', 4, "colour"),
+        (
+            '[[source]]\nfile = "a.txt"\ntitle = "A"\n[[source]]\nfile = "a.txt"\ntitle = "B"\n',
+            5,
+            "duplicate",
+        ),
+        ('[[source]]\nfile = "a.txt\n', 2, "invalid TOML"),
+    ],
+)
+def test_bad_manifest_names_file_line_and_problem(
+    make_sources: MakeSources, body: str, line: int, problem: str
+) -> None:
+    folder = make_sources({"a.txt": "Text.\n", "sources.toml": body})
+    with pytest.raises(DataFileError) as info:
+        load_manifest(folder)
+    assert info.value.line == line
+    assert problem in str(info.value)
+    assert str(folder / "sources.toml") in str(info.value)
+
+
+def test_manifest_entry_without_a_file_is_reported(make_sources: MakeSources) -> None:
+    folder = make_sources(
+        {"a.txt": "Text.\n", "sources.toml": '[[source]]\nfile = "gone.txt"\ntitle = "G"\n'}
+    )
+    assert any("gone.txt" in w for w in read_sources(folder).warnings)
