@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,7 @@ def test_index_reports_counts(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "index", "--force")
     assert code == 0
     assert "2 sources" in out
+    assert re.search(r"in \d+\.\d s, peak memory [1-9]\d* MB", out)
 
 
 def test_eval_prints_accuracy_and_abstention(capsys: pytest.CaptureFixture[str]) -> None:
