@@ -16,10 +16,11 @@ import numpy as np
 
 from index.models import Chrome, Document, Passage, Sentence, SourceMeta
 
-# Columns of the tables, all int64 (offsets into a source's text can exceed 2**31).
-P_SOURCE, P_START, P_END, P_FIRST, P_STOP, P_HEADING = range(6)
-S_START, S_END, S_LINE, S_KIND = range(4)
-C_SOURCE, C_START, C_END, C_KIND = range(4)
+# The tables are int64 (offsets into a source's text can exceed 2**31). Their columns:
+#   passages:  source, start, end, first sentence, sentence stop, heading (or NO_HEADING)
+#   sentences: start, end, line, kind
+#   chrome:    source, start, end, kind
+P_SOURCE = 0
 NO_HEADING = -1
 
 
@@ -28,10 +29,10 @@ class PassageTable(Sequence[Passage]):
     """The structure of a corpus: its sources, and every passage in one order, with their
     sentences and chrome; `table[i]` builds passage i."""
 
-    metas: list[SourceMeta]  # per source, indexed by P_SOURCE and C_SOURCE
+    metas: list[SourceMeta]  # per source, indexed by the tables' source column
     checksums: list[str]  # sha256 of each source's text
-    headings: list[str]  # distinct headings, indexed by P_HEADING
-    kinds: list[str]  # sentence and chrome kinds, indexed by S_KIND and C_KIND
+    headings: list[str]  # distinct headings, indexed by the passages' heading column
+    kinds: list[str]  # sentence and chrome kinds, indexed by their kind columns
     passages: np.ndarray  # int64 [passages, 6]
     sentences: np.ndarray  # int64 [sentences, 4]
     chrome: np.ndarray  # int64 [chrome spans, 4]

@@ -38,7 +38,8 @@ class SourceEntry:
 
 
 class Retriever:
-    """Passages of every document, an analyzer tuned to them, and a BM25 scorer over them."""
+    """Passages of every document, an analyzer tuned to them, and a BM25 scorer over them;
+    built from a corpus, or assembled from a saved index by `from_index`."""
 
     def __init__(
         self,
@@ -54,7 +55,7 @@ class Retriever:
         terms = passage_terms or analyze_passages(corpus, analyzer)
         scorer = BM25Index.build(terms, params or BM25Params(), progress, total=len(table))
         self._attach(corpus.texts, table, scorer, analyzer)
-        self.__dict__["corpus"] = corpus
+        self.__dict__["corpus"] = corpus  # the cached `corpus`: the one it was built from
 
     @classmethod
     def from_index(
@@ -113,7 +114,8 @@ class Retriever:
         return self.scorer.term_idf(term)
 
     def search(self, terms: list[str], k: int) -> list[Hit]:
-        """The `k` best passages, ties broken by passage order; passages scoring 0 are left out."""
+        """The `k` best passages holding a query term, ties broken by passage order; any scoring
+        0 or less (Okapi's floor can make scores negative) are left out."""
         return self.scorer.top(terms, k)
 
 
