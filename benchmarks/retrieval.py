@@ -287,9 +287,10 @@ def benchmark(args: argparse.Namespace) -> None:
         f"quoting) are {ours['texts_mb']:.0f} MB"
     )
     print(f"full ask (retrieval, sentence choice, quoting): p50 {ms(a50)}, p99 {ms(a99)}")
+    print(f"python -m bot ask (start, load, answer): {cli:.2f} s")
     print(
-        f"python -m bot ask (start, load, answer): {cli:.2f} s, of which the fact book built at "
-        f"start (bot/facts/book.py: tables and FAQs of every source) {ours['factbook_s']:.2f} s"
+        f"  of that, in-process: index load {ours['load_s']:.2f} s, fact book built at start "
+        f"(bot/facts/book.py: tables and FAQs of every source) {ours['factbook_s']:.2f} s"
     )
 
 
