@@ -315,8 +315,8 @@ def test_sync_registers_commands(
     path = path or f"/applications/{APP_ID}/commands"
     assert [c.path for c in fake.calls if c.method == "PUT"] == [path]
     commands = {c["name"]: c for c in fake.commands[scope]}
-    assert set(commands) == {"ask", "sources", "answers", "Pin answer", "Unpin answer"}
+    assert set(commands) == {"ask", "fact", "sources", "answers", "Pin answer", "Unpin answer"}
     for moderated in ("answers", "Pin answer", "Unpin answer"):
         assert int(commands[moderated]["default_member_permissions"]) == MANAGE_MESSAGES
-    assert "synced 5 commands" in capsys.readouterr().out
+    assert "synced 6 commands" in capsys.readouterr().out
     assert fake.identify is None  # sync never opens the gateway
