@@ -11,7 +11,9 @@ import pytest
 from discord.http import Route
 
 from bot.cli import main
+from bot.discord import render
 from bot.discord.client import QuoteBot
+from bot.discord.fact_card import DISAGREE
 from bot.discord.preview import discord_payload
 from bot.discord.render import PINNED_LABEL
 from bot.engine import Engine
@@ -241,6 +243,30 @@ def test_sources_and_unanswered(engine: Engine, tmp_path: Path) -> None:
         lines = description(listing).splitlines()
         assert lines[0].startswith("**2×**") and "mercury" in lines[0]
         assert lines[1].startswith("**1×**") and "Mona Lisa" in lines[1]
+
+    run(engine, tmp_path, scenario)
+
+
+def test_fact_answers_with_the_card_off_the_loop(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        query = "detainer requests received 2024"
+        record = await fake.slash("fact", query=query)
+        reply = await fake.answered(record)
+        assert record.callback_type == 5  # deferred at once, answered by a follow-up
+        assert not ephemeral(reply)
+        expected = render.fact_message(bot.service.fact(query)).payload()
+        assert reply["embeds"][0]["fields"] == expected["embeds"][0]["fields"]
+        assert reply["embeds"][0]["fields"][0]["name"].startswith(DISAGREE)
+
+        missing = await fake.answered(await fake.slash("fact", user_id=7002, query=OFF_TOPIC))
+        assert "No fact matches" in description(missing)
+
+        def broken(query: str) -> Any:
+            raise RuntimeError("facts exploded")
+
+        bot.service.fact = broken  # type: ignore[method-assign]
+        failed = await fake.answered(await fake.slash("fact", user_id=7003, query=query))
+        assert ephemeral(failed) and "something went wrong" in failed["content"]
 
     run(engine, tmp_path, scenario)
 
