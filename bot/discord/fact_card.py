@@ -14,6 +14,7 @@ DISAGREE = "⚠️ The sources disagree:"
 CLOSEST = "**Closest measures:**"
 QUOTE_MIN = 60  # a quote trimmed shorter than this says too little to be worth showing
 _MORE = "…and {} more claims"
+_NAME_MIN = len(DISAGREE) + 20
 _BLOCK_EXTRA = len("****\n\n\n")  # bold name, its line break, the blank line between blocks
 # Raw lengths before escaping, so a claim line stays one line in any field.
 _VALUE, _CLAIMANT, _TITLE, _MEASURE, _SUBJECT = 100, 100, 60, 150, 60
@@ -40,12 +41,12 @@ def claim_line(fact: Fact, result: FactLookup) -> str:
     return f"**{value}** — {who} · {escape(short_citation(fact, result))}"
 
 
-def group_name(group: FactGroup) -> str:
+def group_name(group: FactGroup, limit: int = limits.FIELD_NAME) -> str:
     """Measure, period and subject; a disagreement is said first, where trimming never reaches."""
     period = f", {group.period}" if group.period else ""
     subject = limits.trim(group.facts[0].subject, _SUBJECT)
     name = escape(f"{limits.trim(group.measure, _MEASURE)}{period} ({subject})")
-    return limits.trim(f"{DISAGREE} {name}" if group.conflict else name, limits.FIELD_NAME)
+    return limits.trim(f"{DISAGREE} {name}" if group.conflict else name, limit)
 
 
 def group_value(group: FactGroup, result: FactLookup, room: int, quotes: bool) -> str:
@@ -92,8 +93,10 @@ def card_blocks(
     to the next); groups past `max_blocks` are named in a last block."""
     groups = result.groups
     shown = groups if len(groups) <= max_blocks else groups[: max_blocks - 1]
-    names = [group_name(g) for g in shown]
     rest = groups[len(shown) :]
+    # Names take at most a third of their block's share, so every group keeps its field.
+    name_room = min(limits.FIELD_NAME, max(room // (3 * (len(shown) + bool(rest))), _NAME_MIN))
+    names = [group_name(g, name_room) for g in shown]
     if rest:
         names.append(f"…and {len(rest)} more")
     share = (room - sum(len(n) for n in names)) // max(len(names), 1)

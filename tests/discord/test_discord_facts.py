@@ -197,12 +197,20 @@ def test_any_lookup_fits_and_stays_verbatim(result: FactLookup) -> None:
 
 
 def test_more_groups_than_fields_are_named_in_the_last() -> None:
-    facts = [fact(measure=f"measure {g}", value=str(g), number=g) for g in range(40)]
+    long = "of requests that were sent by fax and by email " * 6
+    facts = [
+        fact(measure=f"measure {g} {long}", value=str(n), number=n, claimed_by=claimant)
+        for g in range(40)
+        for n, claimant in ((g, "Police"), (g + 1000, "ICE"))
+    ]
     embed = assert_sendable(render.fact_message(lookup_of(facts)))["embeds"][0]
     fields = embed["fields"]
     assert len(fields) == limits.FIELDS
+    for g, field in enumerate(fields[:-1]):
+        assert field["name"].startswith(f"{DISAGREE} measure {g} of requests")
+        assert field["value"].startswith(f"**{g}** — Police")
     assert fields[-1]["name"] == "…and 16 more"
-    assert fields[-1]["value"].startswith("measure 24; measure 25")
+    assert fields[-1]["value"].startswith("measure 24 of requests")
 
 
 def test_a_group_too_big_for_its_field_counts_what_it_leaves_out() -> None:
