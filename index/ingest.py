@@ -11,7 +11,7 @@ from tqdm import tqdm
 from index.errors import DataFileError
 from index.layout import DATELINE, Line, classify, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
-from index.models import Document, SourceMeta
+from index.models import NOT_STATED, Document, SourceMeta
 from index.passages import build_passages, find_chrome
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -94,7 +94,7 @@ def infer_meta(name: str, lines: list[Line]) -> SourceMeta:
     return SourceMeta(
         file=name,
         title=title or Path(name).stem.replace("-", " ").replace("_", " "),
-        date=date or "not stated",
+        date=date or NOT_STATED,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+NOT_STATED = "not stated"
+
 
 class SourceMeta(BaseModel):
     """Citation metadata of one source file, from the manifest or inferred from the text."""
@@ -12,8 +14,8 @@ class SourceMeta(BaseModel):
 
     file: str = Field(description="File name relative to the sources directory.")
     title: str
-    publisher: str = "not stated"
-    date: str = "not stated"
+    publisher: str = NOT_STATED
+    date: str = NOT_STATED
     url: str | None = None
     note: str | None = None
     year: int | None = Field(

@@ -13,7 +13,7 @@ from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
 from bot.facts.periods import YEAR
 from index.errors import line_of_offset
-from index.models import SourceMeta
+from index.models import NOT_STATED, SourceMeta
 from index.tables import Cell, Table, TableRow, extract_tables
 
 _PERIOD_IN_LABEL = re.compile(r"\s*\((?:19|20)\d{2}\)\s*")
@@ -50,7 +50,7 @@ def _fact(
         period=period,
         value=value,
         **figure_fields(value),
-        claimed_by=meta.publisher if meta.publisher != "not stated" else meta.title,
+        claimed_by=meta.publisher if meta.publisher != NOT_STATED else meta.title,
         source=table.source,
         quote=text[row.start : row.end],
         start=row.start,

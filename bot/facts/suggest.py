@@ -24,7 +24,7 @@ from bot.facts.periods import (
     parse_period,
     source_year,
 )
-from index.models import SourceMeta
+from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 
 _NAMED_YEAR = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){1,4})of\s+((?:19|20)\d{2})\b")
@@ -195,7 +195,7 @@ def _subject(body: str, who: str, meta: SourceMeta) -> str:
 
 def _narrator(meta: SourceMeta) -> str:
     """Who asserts what an article says in its own voice."""
-    if meta.publisher != "not stated":
+    if meta.publisher != NOT_STATED:
         return meta.publisher
     return f"“{meta.title}” (publisher not stated)"
 

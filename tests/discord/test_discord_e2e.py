@@ -66,11 +66,19 @@ def description(message: dict[str, Any]) -> str:
     return message["embeds"][0]["description"]
 
 
-async def ask(fake: FakeDiscord, question: str, user_id: int = 7001) -> dict[str, Any]:
+async def ask(
+    bot: QuoteBot, fake: FakeDiscord, question: str, user_id: int = 7001
+) -> dict[str, Any]:
+    """Ask, and wait until the bot has also recorded its answer (just after sending it), so
+    that what the test does next cannot race that write."""
     record = await fake.slash("ask", user_id=user_id, question=question)
     reply = await fake.answered(record)
     assert record.callback_type == 5  # deferred at once, answered by a follow-up
     assert record.ack_latency is not None and record.ack_latency < 3
+    if reply.get("embeds"):
+        await fake.wait_until(
+            lambda: bot.store.sent_answer(int(reply["id"])) is not None, what="stored answer"
+        )
     return reply
 
 
@@ -84,7 +92,7 @@ def test_ask_answers_with_the_payload_the_cli_prints(engine: Engine, tmp_path: P
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         assert fake.identify is not None
         assert not fake.identify["intents"] & MESSAGE_CONTENT_INTENT
-        reply = await ask(fake, QUESTION)
+        reply = await ask(bot, fake, QUESTION)
         expected = discord_payload(engine, QUESTION)
         followup = next(c.body for c in fake.calls if c.path.startswith("/webhooks/"))
         for key in ("embeds", "components", "allowed_mentions"):
@@ -98,7 +106,7 @@ def test_ask_answers_with_the_payload_the_cli_prints(engine: Engine, tmp_path: P
 
 def test_no_answer_says_so_and_names_topics(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
-        text = description(await ask(fake, OFF_TOPIC))
+        text = description(await ask(bot, fake, OFF_TOPIC))
         assert "don't say" in text
         for topic in bot.service.topics():
             assert topic in text
@@ -172,7 +180,7 @@ def test_mention_mode_has_the_cooldown_too(engine: Engine, tmp_path: Path) -> No
 
 def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
-        message_id = int((await ask(fake, QUESTION))["id"])
+        message_id = int((await ask(bot, fake, QUESTION))["id"])
         original = description(fake.messages[message_id])
 
         await refused(await fake.menu("Pin answer", message_id), fake, "moderators")
@@ -188,7 +196,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         assert fake.pinned == {message_id}
         assert [p.message_id for p in bot.store.pins()] == [message_id]
 
-        pinned = await ask(fake, REWORDED, user_id=7002)
+        pinned = await ask(bot, fake, REWORDED, user_id=7002)
         assert pinned["embeds"][0]["author"]["name"] == PINNED_LABEL
         assert description(pinned) == original
 
@@ -197,7 +205,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         record = await fake.menu("Unpin answer", message_id, permissions=MANAGE_MESSAGES)
         await fake.answered(record)
         assert fake.pinned == set() and bot.store.pins() == []
-        assert "author" not in (await ask(fake, REWORDED, user_id=7003))["embeds"][0]
+        assert "author" not in (await ask(bot, fake, REWORDED, user_id=7003))["embeds"][0]
 
         record = await fake.click("quotebot:pin", message_id, permissions=MANAGE_MESSAGES)
         await fake.answered(record)
@@ -208,7 +216,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
 
 def test_feedback_is_one_vote_per_user(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
-        message_id = int((await ask(fake, QUESTION))["id"])
+        message_id = int((await ask(bot, fake, QUESTION))["id"])
         for custom_id, user in [("up", 1), ("up", 1), ("down", 1), ("up", 2)]:
             record = await fake.click(f"quotebot:vote:{custom_id}", message_id, user_id=user)
             assert ephemeral(await fake.answered(record))
@@ -219,11 +227,11 @@ def test_feedback_is_one_vote_per_user(engine: Engine, tmp_path: Path) -> None:
 
 def test_ask_cooldown_is_per_user_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
-        await ask(fake, QUESTION, user_id=1)
+        await ask(bot, fake, QUESTION, user_id=1)
         again = await fake.slash("ask", user_id=1, question=QUESTION)
         await refused(again, fake, "try again in")
         assert again.callback_type == 4
-        await ask(fake, QUESTION, user_id=2)
+        await ask(bot, fake, QUESTION, user_id=2)
 
     run(engine, tmp_path, scenario, ask_cooldown_rate=1, ask_cooldown_seconds=60)
 
@@ -235,7 +243,7 @@ def test_sources_and_unanswered(engine: Engine, tmp_path: Path) -> None:
         assert [f["name"] for f in fields] == bot.service.topics()
 
         for user, question in enumerate([OFF_TOPIC, "Who painted the Mona Lisa?", OFF_TOPIC]):
-            await ask(fake, question, user_id=100 + user)
+            await ask(bot, fake, question, user_id=100 + user)
         await refused(await fake.slash("answers unanswered"), fake, "moderators")
         record = await fake.slash("answers unanswered", permissions=MANAGE_MESSAGES)
         listing = await fake.answered(record)
@@ -315,7 +323,7 @@ def test_rejected_token_is_one_line(
 
 def test_button_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
-        message_id = int((await ask(fake, QUESTION))["id"])
+        message_id = int((await ask(bot, fake, QUESTION))["id"])
 
         def broken(*args: Any) -> bool:
             raise RuntimeError("disk full")
