@@ -189,7 +189,7 @@ def test_any_lookup_fits_and_stays_verbatim(result: FactLookup) -> None:
     fields = embed["fields"]
     assert len(fields) == min(len(groups), limits.FIELDS)
     if len(groups) > limits.FIELDS:
-        assert fields[-1]["name"] == f"…and {len(groups) - limits.FIELDS + 1} more"
+        assert fields.pop()["name"] == f"…and {len(groups) - limits.FIELDS + 1} more"
     for field, group in zip(fields, groups, strict=False):
         assert field["name"].startswith(DISAGREE) == group.conflict
         for shown, f in zip(field_quotes(field["value"]), group.facts, strict=False):
