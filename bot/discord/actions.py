@@ -84,6 +84,13 @@ async def answer_interaction(interaction: discord.Interaction, question: str) ->
         await bot.remember(sent, reply)
 
 
+async def fact_interaction(interaction: discord.Interaction, query: str) -> None:
+    """/fact: defer at once, look up off the loop, then follow up with the card."""
+    await interaction.response.defer(thinking=True)
+    result = await bot_of(interaction).fact(query)
+    await respond(interaction, render.fact_message(result))
+
+
 async def answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:
     """Mention mode: answer in a thread on the asking message (or in the thread it is in);
     where the bot may not start a thread, reply in the channel instead."""

@@ -14,12 +14,14 @@ from discord.ext import commands
 from bot.discord import actions, render
 from bot.discord.service import AnswerService, Reply
 from bot.discord.settings import BotSettings
+from bot.facts.models import FactLookup
 
 log = logging.getLogger(__name__)
 
-# One extension per feature. The facts issue adds "bot.discord.cogs.facts" (/fact) here.
+# One extension per feature.
 EXTENSIONS: tuple[str, ...] = (
     "bot.discord.cogs.ask",
+    "bot.discord.cogs.facts",
     "bot.discord.cogs.mention",
     "bot.discord.cogs.sources",
     "bot.discord.cogs.feedback",
@@ -76,6 +78,11 @@ class QuoteBot(commands.Bot):
         """Answer in an executor thread so the gateway heartbeat never waits on retrieval."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self.service.reply, question)
+
+    async def fact(self, query: str) -> FactLookup:
+        """Look a fact up in an executor thread, like answers: the loop never waits on it."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.service.fact, query)
 
     async def remember(self, message: discord.Message, reply: Reply) -> None:
         """Record what an answer message said (for pins and votes), off the loop: it syncs."""

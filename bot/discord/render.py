@@ -4,7 +4,6 @@ the cogs send always goes through."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +13,11 @@ from discord.http import handle_message_parameters
 from bot.citation import cite
 from bot.discord import limits
 from bot.discord.controls import PinButton, VoteButton
+from bot.discord.fact_card import card_blocks, card_text, no_match_text
+from bot.discord.markdown import block_quote, escape
 from bot.discord.service import Reply, SourceInfo
 from bot.discord.store import Unanswered
+from bot.facts.models import FactLookup
 from bot.models import Snippet
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -31,14 +33,13 @@ HEADINGS = {
     "conflict": "**The sources disagree.** Each claim is quoted with its source and who made it.",
     "no_answer": "**The sources don't say.**",
 }
+FACT_HEADINGS = {
+    "answered": "Every claim the sources make about it, with who makes it and where.",
+    "conflict": "**The sources disagree.** Each claim is listed with who makes it and where.",
+}
+CARD_ROOM = 1500  # of the /ask description; the quotes below the card get the rest
 PINNED_LABEL = "📌 Pinned by moderators"
 MAX_LINK_BUTTONS = 20  # four rows of five under the row of feedback buttons
-
-# Line openings that Discord reads as block structure even after `escape_markdown`.
-_LINE_MARKUP = re.compile(r"^(?=#{1,3} |-# |>|[-*+] )", re.M)
-_ORDERED_ITEM = re.compile(r"^(\d+)(?=[.)] )", re.M)
-# `escape_markdown` escapes " - item" as "\ - item", which Discord shows with the backslash.
-_MISPLACED_ESCAPE = re.compile(r"^\\(\s+)-", re.M)
 
 
 @dataclass
@@ -63,27 +64,6 @@ class OutgoingMessage:
     def payload(self) -> dict[str, Any]:
         """The JSON body discord.py serializes for this message."""
         return handle_message_parameters(**self.send_kwargs()).payload or {}
-
-
-def escape(text: str) -> str:
-    """Text from a source or a user, shown literally: no Markdown, no mentions, no headings."""
-    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-    escaped = _MISPLACED_ESCAPE.sub(r"\1\\-", escaped)
-    escaped = _ORDERED_ITEM.sub(r"\1\\", escaped)  # "1. x" → "1\. x"
-    return _LINE_MARKUP.sub("\\\\", escaped)
-
-
-def block_quote(quote: str, limit: int) -> str:
-    """The quote as an escaped Markdown block quote of at most `limit` characters, trimmed at a
-    sentence boundary when it is too long (escaping makes the text longer, hence the loop)."""
-    budget = limit
-    while True:
-        shown = limits.trim(quote, max(budget, 1))
-        lines = escape(shown).split("\n")
-        rendered = "\n".join(f"> {line}" if line else ">" for line in lines)
-        if len(rendered) <= limit or budget <= 1:
-            return rendered[:limit]
-        budget -= len(rendered) - limit
 
 
 def citation(snippet: Snippet) -> str:
@@ -161,6 +141,10 @@ def answer_embed(reply: Reply) -> discord.Embed:
         embed.set_author(name=PINNED_LABEL)
     if answer.status == "no_answer":
         embed.description = _no_answer_block(reply)
+    elif answer.facts is not None and answer.facts.facts:
+        card = card_text(answer.facts, CARD_ROOM)
+        quotes = _quotes_block(reply, limits.DESCRIPTION - len(card) - 2)
+        embed.description = f"{card}\n\n{quotes}"
     else:
         embed.description = _quotes_block(reply, limits.DESCRIPTION)
     footer = []
@@ -178,6 +162,27 @@ def answer_embed(reply: Reply) -> discord.Embed:
 
 def answer_message(reply: Reply) -> OutgoingMessage:
     return OutgoingMessage(embed=answer_embed(reply), view=answer_view(reply))
+
+
+def fact_embed(result: FactLookup) -> discord.Embed:
+    """/fact: a field per measure and period, a line per claim with its quote when there is
+    room; or, when nothing matched, the closest measures."""
+    embed = discord.Embed(title=limits.trim(escape(result.query), limits.TITLE) or "Fact")
+    if not result.facts:
+        embed.colour = COLOURS["no_answer"]
+        embed.description = no_match_text(result)
+        return limits.fit_embed(embed)
+    status = "conflict" if result.conflict else "answered"
+    embed.colour = COLOURS[status]
+    embed.description = FACT_HEADINGS[status]
+    room = limits.EMBED_TOTAL - len(embed) - 100
+    for block in card_blocks(result, room, quotes=True):
+        embed.add_field(name=block.name, value=block.value, inline=False)
+    return limits.fit_embed(embed)
+
+
+def fact_message(result: FactLookup) -> OutgoingMessage:
+    return OutgoingMessage(embed=fact_embed(result))
 
 
 def sources_message(sources: list[SourceInfo]) -> OutgoingMessage:

@@ -14,6 +14,8 @@ from rapidfuzz import fuzz, process
 
 from bot.discord.store import Pin, SentAnswer, Store
 from bot.engine import Engine
+from bot.facts.lookup import lookup
+from bot.facts.models import FactLookup
 from bot.models import Answer
 from bot.question import QuestionError, clean_question
 
@@ -77,6 +79,17 @@ class AnswerService:
             )
             for d in self.engine.retriever.documents.values()
         ]
+
+    def fact(self, query: str) -> FactLookup:
+        """/fact: every claim matching `query`; a query that cannot be asked gets the reason
+        as the result's note, so the user is always answered."""
+        try:
+            text = clean_question(query).text
+        except QuestionError as exc:
+            return FactLookup(query=query, note=str(exc))
+        if self.engine.facts is None:
+            return FactLookup(query=text, note="No facts are loaded for these sources.")
+        return lookup(self.engine.facts, text)
 
     def pinned_for(self, question: str) -> Pin | None:
         """The curated answer whose question is closest to this one, if close enough."""

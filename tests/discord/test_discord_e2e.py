@@ -11,7 +11,9 @@ import pytest
 from discord.http import Route
 
 from bot.cli import main
+from bot.discord import render
 from bot.discord.client import QuoteBot
+from bot.discord.fact_card import DISAGREE, group_name
 from bot.discord.preview import discord_payload
 from bot.discord.render import PINNED_LABEL
 from bot.engine import Engine
@@ -253,6 +255,41 @@ def test_sources_and_unanswered(engine: Engine, tmp_path: Path) -> None:
     run(engine, tmp_path, scenario)
 
 
+def test_fact_answers_with_the_card_off_the_loop(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        query = "detainer requests received 2024"
+        record = await fake.slash("fact", query=query)
+        reply = await fake.answered(record)
+        assert record.callback_type == 5  # deferred at once, answered by a follow-up
+        assert not ephemeral(reply)
+        expected = render.fact_message(bot.service.fact(query)).payload()
+        assert reply["embeds"][0]["fields"] == expected["embeds"][0]["fields"]
+        assert reply["embeds"][0]["fields"][0]["name"].startswith(DISAGREE)
+
+        missing = await fake.answered(await fake.slash("fact", user_id=7002, query=OFF_TOPIC))
+        assert "No fact matches" in description(missing)
+
+        def broken(query: str) -> Any:
+            raise RuntimeError("facts exploded")
+
+        bot.service.fact = broken  # type: ignore[method-assign]
+        failed = await fake.answered(await fake.slash("fact", user_id=7003, query=query))
+        assert ephemeral(failed) and "something went wrong" in failed["content"]
+
+        # Mention mode leads with the same card /ask shows.
+        await fake.post(f"<@{BOT_ID}> {QUESTION}")
+        await fake.wait_until(lambda: len(fake.threads) == 1, what="a thread")
+        path = f"/channels/{next(iter(fake.threads))}/messages"
+        await fake.wait_until(lambda: any(c.path == path for c in fake.calls), what="answer")
+        body = next(c.body for c in fake.calls if c.path == path)
+        assert body["embeds"] == discord_payload(engine, QUESTION)["embeds"]
+        facts = engine.ask(QUESTION).facts
+        assert facts is not None
+        assert description(body).startswith(f"**{group_name(facts.groups[0])}")
+
+    run(engine, tmp_path, scenario)
+
+
 def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         def broken(question: str) -> Any:
@@ -323,8 +360,8 @@ def test_sync_registers_commands(
     path = path or f"/applications/{APP_ID}/commands"
     assert [c.path for c in fake.calls if c.method == "PUT"] == [path]
     commands = {c["name"]: c for c in fake.commands[scope]}
-    assert set(commands) == {"ask", "sources", "answers", "Pin answer", "Unpin answer"}
+    assert set(commands) == {"ask", "fact", "sources", "answers", "Pin answer", "Unpin answer"}
     for moderated in ("answers", "Pin answer", "Unpin answer"):
         assert int(commands[moderated]["default_member_permissions"]) == MANAGE_MESSAGES
-    assert "synced 5 commands" in capsys.readouterr().out
+    assert "synced 6 commands" in capsys.readouterr().out
     assert fake.identify is None  # sync never opens the gateway
