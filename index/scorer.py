@@ -77,7 +77,7 @@ class BM25Index:
         lengths = array("q")
         intern = terms.setdefault
         for doc in tqdm(
-            documents, "analyzing", total, unit=" passages", delay=1.0, disable=not progress
+            documents, "indexing", total, unit=" passages", delay=1.0, disable=not progress
         ):
             ids.extend([intern(t, len(terms)) for t in doc])
             lengths.append(len(doc))
