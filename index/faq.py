@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import itertools
 
-from pydantic import BaseModel, Field
-
-from index.layout import classify, split_lines
-from index.models import Span
+from index.layout import Line
+from index.models import FaqEntry, Span
 from index.sentences import split_sentences, strip_span
 
 _MAX_QUESTION_CHARS = 200
 
 
-class FaqEntry(BaseModel):
-    """One question and its answer, both as spans of the source text."""
-
-    source: str
-    question: Span
-    answer: Span
-    line: int = Field(ge=1, description="1-based line of the question.")
-    answer_line: int = Field(ge=1)
-
-
-def extract_faqs(source: str, text: str) -> list[FaqEntry]:
+def extract_faqs(source: str, text: str, lines: list[Line]) -> list[FaqEntry]:
     """Pairs of a one-sentence question line and the prose line right after it."""
-    lines = [ln for ln in classify(split_lines(text)) if ln.kind != "blank"]
+    lines = [ln for ln in lines if ln.kind != "blank"]
     entries: list[FaqEntry] = []
     for question, answer in itertools.pairwise(lines):
         q = question.stripped

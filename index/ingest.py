@@ -9,10 +9,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from index.errors import DataFileError
+from index.faq import extract_faqs
 from index.layout import DATELINE, Line, classify, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Document, SourceMeta
 from index.passages import build_passages, find_chrome
+from index.tables import extract_tables
 
 SOURCE_SUFFIXES = (".txt", ".md")
 
@@ -83,6 +85,8 @@ def ingest_text(name: str, text: str, meta: SourceMeta | None) -> Document:
         sha256=_sha256(text),
         chrome=chrome,
         passages=build_passages(name, text, lines, chrome),
+        tables=extract_tables(name, text, lines),
+        faqs=extract_faqs(name, text, lines),
     )
 
 

@@ -53,6 +53,38 @@ class Passage(Span):
     heading: str | None = None
 
 
+class Cell(Span):
+    """One cell, its surrounding spaces and pipes excluded."""
+
+    text: str
+
+
+class TableRow(Span):
+    """A body row: the whole line, pipes included (as the index quotes it), and its cells."""
+
+    line: int = Field(ge=1)
+    cells: list[Cell]
+
+
+class Table(BaseModel):
+    """A pipe table: the heading just above it (its caption), header cells and body rows."""
+
+    source: str
+    caption: str | None
+    header: list[str]
+    rows: list[TableRow]
+
+
+class FaqEntry(BaseModel):
+    """One question and its answer, both as spans of the source text."""
+
+    source: str
+    question: Span
+    answer: Span
+    line: int = Field(ge=1, description="1-based line of the question.")
+    answer_line: int = Field(ge=1)
+
+
 class Document(BaseModel):
     """One ingested source: its metadata, checksum, and where its content and chrome lie."""
 
@@ -60,3 +92,5 @@ class Document(BaseModel):
     sha256: str
     chrome: list[Chrome]
     passages: list[Passage]
+    tables: list[Table] = Field(default_factory=list)
+    faqs: list[FaqEntry] = Field(default_factory=list)

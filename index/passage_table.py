@@ -14,7 +14,7 @@ from typing import overload
 
 import numpy as np
 
-from index.models import Chrome, Document, Passage, Sentence, SourceMeta
+from index.models import Chrome, Document, FaqEntry, Passage, Sentence, SourceMeta, Table
 
 # The tables are int64 (offsets into a source's text can exceed 2**31). Their columns:
 #   passages:  source, start, end, first sentence, sentence stop, heading (or NO_HEADING)
@@ -31,6 +31,8 @@ class PassageTable(Sequence[Passage]):
 
     metas: list[SourceMeta]  # per source, indexed by the tables' source column
     checksums: list[str]  # sha256 of each source's text
+    tables: list[list[Table]]  # per source: its pipe tables
+    faqs: list[list[FaqEntry]]  # per source: its FAQ entries
     headings: list[str]  # distinct headings, indexed by the passages' heading column
     kinds: list[str]  # sentence and chrome kinds, indexed by their kind columns
     passages: np.ndarray  # int64 [passages, 6]
@@ -61,6 +63,8 @@ class PassageTable(Sequence[Passage]):
         return cls(
             metas=[d.meta for d in documents],
             checksums=[d.sha256 for d in documents],
+            tables=[d.tables for d in documents],
+            faqs=[d.faqs for d in documents],
             headings=list(headings),
             kinds=list(kinds),
             passages=_table(passages, 6),

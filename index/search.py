@@ -20,7 +20,7 @@ from functools import cached_property
 
 from index.analyzer import Analyzer, mine_acronyms, mine_initialisms
 from index.ingest import Corpus
-from index.models import Chrome, Document, SourceMeta
+from index.models import Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
 
@@ -35,6 +35,8 @@ class SourceEntry:
     sha256: str
     chrome: list[Chrome]
     passages: range
+    tables: list[Table]
+    faqs: list[FaqEntry]
 
 
 class Retriever:
@@ -74,9 +76,15 @@ class Retriever:
         self.scorer = scorer
         self.analyzer = analyzer
         self.documents: dict[str, SourceEntry] = {
-            meta.file: SourceEntry(meta, sha, chrome, ids)
-            for meta, sha, chrome, ids in zip(
-                table.metas, table.checksums, table.chrome_by_source(), table.ranges(), strict=True
+            meta.file: SourceEntry(meta, sha, chrome, ids, tables, faqs)
+            for meta, sha, chrome, ids, tables, faqs in zip(
+                table.metas,
+                table.checksums,
+                table.chrome_by_source(),
+                table.ranges(),
+                table.tables,
+                table.faqs,
+                strict=True,
             )
         }
 
@@ -102,6 +110,8 @@ class Retriever:
                 sha256=entry.sha256,
                 chrome=entry.chrome,
                 passages=self.table[entry.passages.start : entry.passages.stop],
+                tables=entry.tables,
+                faqs=entry.faqs,
             )
             for entry in self.documents.values()
         ]

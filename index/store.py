@@ -33,12 +33,12 @@ from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
 from index.ingest import SourceSet, ingest, read_sources
-from index.models import SourceMeta
+from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import PassageTable
 from index.scorer import BM25Index
 from index.search import BM25Params, Retriever, build_analyzer
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
@@ -46,8 +46,12 @@ ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome"
 
 
 class SavedSource(BaseModel):
+    """Per source: its citation, checksum, and the tables and FAQs ingestion found in it."""
+
     meta: SourceMeta
     sha256: str
+    tables: list[Table]
+    faqs: list[FaqEntry]
 
 
 class Manifest(BaseModel):
@@ -136,7 +140,8 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
             sources_fingerprint=fingerprint,
             acronyms=retriever.analyzer.acronyms,
             sources=[
-                SavedSource(meta=e.meta, sha256=e.sha256) for e in retriever.documents.values()
+                SavedSource(meta=e.meta, sha256=e.sha256, tables=e.tables, faqs=e.faqs)
+                for e in retriever.documents.values()
             ],
             generation=generation.name,
             checksums=_write_generation(retriever, generation),
@@ -209,6 +214,8 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
         table = PassageTable(
             metas=[s.meta for s in manifest.sources],
             checksums=[s.sha256 for s in manifest.sources],
+            tables=[s.tables for s in manifest.sources],
+            faqs=[s.faqs for s in manifest.sources],
             headings=strings["headings"],
             kinds=strings["kinds"],
             passages=arrays["passages"],

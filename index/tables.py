@@ -8,33 +8,9 @@ from __future__ import annotations
 
 import itertools
 
-from pydantic import BaseModel, Field
-
-from index.layout import Line, classify, split_lines
-from index.models import Span
+from index.layout import Line
+from index.models import Cell, Table, TableRow
 from index.sentences import strip_span
-
-
-class Cell(Span):
-    """One cell, its surrounding spaces and pipes excluded."""
-
-    text: str
-
-
-class TableRow(Span):
-    """A body row: the whole line, pipes included (as the index quotes it), and its cells."""
-
-    line: int = Field(ge=1)
-    cells: list[Cell]
-
-
-class Table(BaseModel):
-    """A pipe table: the heading just above it (its caption), header cells and body rows."""
-
-    source: str
-    caption: str | None
-    header: list[str]
-    rows: list[TableRow]
 
 
 def split_cells(line: Line) -> list[Cell]:
@@ -50,12 +26,13 @@ def split_cells(line: Line) -> list[Cell]:
     return cells
 
 
-def extract_tables(source: str, text: str) -> list[Table]:
-    """Every pipe table of `text` with a header row; rows keep exact offsets."""
+def extract_tables(source: str, text: str, lines: list[Line]) -> list[Table]:
+    """Every pipe table of `text` (its lines classified) with a header row; rows keep exact
+    offsets."""
     tables: list[Table] = []
     caption: str | None = None
     current: Table | None = None
-    for line in classify(split_lines(text)):
+    for line in lines:
         if line.kind == "heading":
             caption = line.stripped.lstrip("#").strip()
         if line.kind == "table-head" and current is None:

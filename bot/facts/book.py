@@ -9,8 +9,7 @@ from bot.facts.curated import FACTS_NAME, load_curated
 from bot.facts.from_tables import table_facts
 from bot.facts.models import Fact
 from index.analyzer import Analyzer
-from index.faq import FaqEntry, extract_faqs
-from index.models import SourceMeta
+from index.models import FaqEntry, SourceMeta
 from index.search import Retriever
 
 
@@ -36,8 +35,8 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> FactBook:
     facts = load_curated(sources_dir / FACTS_NAME, texts, chrome)
     faqs: list[FaqEntry] = []
     for name, doc in documents.items():
-        facts.extend(table_facts(name, texts[name], doc.meta))
-        faqs.extend(extract_faqs(name, texts[name]))
+        facts.extend(table_facts(doc.tables, texts[name], doc.meta))
+        faqs.extend(doc.faqs)
     return FactBook(
         facts=facts,
         faqs=faqs,

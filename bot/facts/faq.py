@@ -6,7 +6,7 @@ from rapidfuzz import fuzz
 
 from bot.facts.book import FactBook
 from bot.facts.periods import YEAR
-from index.faq import FaqEntry
+from index.models import FaqEntry
 
 MIN_SIMILARITY = 85.0
 

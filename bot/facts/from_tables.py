@@ -13,16 +13,15 @@ from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
 from bot.facts.periods import YEAR
 from index.errors import line_of_offset
-from index.models import NOT_STATED, SourceMeta
-from index.tables import Cell, Table, TableRow, extract_tables
+from index.models import NOT_STATED, Cell, SourceMeta, Table, TableRow
 
 _PERIOD_IN_LABEL = re.compile(r"\s*\((?:19|20)\d{2}\)\s*")
 
 
-def table_facts(source: str, text: str, meta: SourceMeta) -> list[Fact]:
+def table_facts(tables: list[Table], text: str, meta: SourceMeta) -> list[Fact]:
     """Every fact the tables of one source state, claimed by the source's publisher."""
     facts: list[Fact] = []
-    for table in extract_tables(source, text):
+    for table in tables:
         series = all(YEAR.fullmatch(row.cells[0].text) for row in table.rows)
         for row in table.rows:
             for column in range(1, len(row.cells)):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bot.facts.from_tables import table_facts
-from index.faq import extract_faqs
-from index.models import SourceMeta
-from index.tables import extract_tables
+from index.ingest import ingest_text
+from index.models import Document, SourceMeta
 
 from .corpus import REPORT
 
@@ -23,9 +22,14 @@ Author: Staff
 """
 
 
+def _ingest(name: str, text: str, meta: SourceMeta | None = None) -> Document:
+    """Tables and FAQs are found at ingestion, from the lines it has already classified."""
+    return ingest_text(name, text, meta)
+
+
 def test_table_rows_and_cells_are_verbatim_with_caption_and_header() -> None:
     text = "Intro.\nKey Figures\n| A | B \\| C |\n|---|---|\n|  one  | two \\| three |\n"
-    (table,) = extract_tables("t.txt", text)
+    (table,) = _ingest("t.txt", text).tables
     assert table.caption == "Key Figures"
     assert table.header == ["A", "B \\| C"]
     (row,) = table.rows
@@ -36,13 +40,13 @@ def test_table_rows_and_cells_are_verbatim_with_caption_and_header() -> None:
 
 
 def test_tables_in_page_chrome_are_ignored() -> None:
-    tables = extract_tables("s.txt", SERIES)
+    tables = _ingest("s.txt", SERIES).tables
     assert [t.caption for t in tables] == ["Yearly counts"]
 
 
 def test_feature_table_becomes_facts_with_period_and_figure() -> None:
     meta = SourceMeta(file="r.txt", title="Report", publisher="City Desk")
-    facts = {f.measure: f for f in table_facts("r.txt", REPORT, meta)}
+    facts = {f.measure: f for f in table_facts(_ingest("r.txt", REPORT, meta).tables, REPORT, meta)}
     declined = facts["Requests Declined"]
     assert (declined.period, declined.value, declined.number) == ("2024", "15", 15)
     assert declined.subject == "Key Figures"
@@ -57,7 +61,7 @@ def test_feature_table_becomes_facts_with_period_and_figure() -> None:
 
 def test_series_table_gives_one_fact_per_year_and_column() -> None:
     meta = SourceMeta(file="s.txt", title="Series")
-    facts = table_facts("s.txt", SERIES, meta)
+    facts = table_facts(_ingest("s.txt", SERIES, meta).tables, SERIES, meta)
     cells = {(f.measure, f.period): f.value for f in facts}
     assert cells == {
         ("Requests", "2023"): "19",
@@ -69,7 +73,7 @@ def test_series_table_gives_one_fact_per_year_and_column() -> None:
 
 
 def test_faq_pairs_are_question_lines_followed_by_their_answer() -> None:
-    entries = extract_faqs("r.txt", REPORT)
+    entries = _ingest("r.txt", REPORT).faqs
     pairs = [
         (REPORT[e.question.start : e.question.end], REPORT[e.answer.start : e.answer.end])
         for e in entries
@@ -91,5 +95,5 @@ def test_a_question_inside_a_paragraph_or_before_another_question_is_not_an_faq(
         "Who decides?\n"
         "The council decides.\n"
     )
-    entries = extract_faqs("x.txt", text)
+    entries = _ingest("x.txt", text).faqs
     assert [text[e.question.start : e.question.end] for e in entries] == ["Who decides?"]
