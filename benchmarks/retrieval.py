@@ -289,8 +289,8 @@ def benchmark(args: argparse.Namespace) -> None:
     print(f"full ask (retrieval, sentence choice, quoting): p50 {ms(a50)}, p99 {ms(a99)}")
     print(f"python -m bot ask (start, load, answer): {cli:.2f} s")
     print(
-        f"  of that, in-process: index load {ours['load_s']:.2f} s, fact book built at start "
-        f"(bot/facts/book.py: tables and FAQs of every source) {ours['factbook_s']:.2f} s"
+        f"  of that, in-process: index load {ours['load_s']:.2f} s, fact book assembled "
+        f"(bot/facts/book.py: curated facts, saved tables and FAQs) {ours['factbook_s']:.2f} s"
     )
 
 
