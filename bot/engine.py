@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from bot.attribution import claimant
-from bot.expect import MONTHS, NUMBER_WORDS, Expect, carries, expected
+from bot.expect import MONTHS, NUMBER_WORDS, YEAR, Expect, carries, expected
 from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
 from bot.models import Answer, Snippet, quote_snippet
@@ -73,7 +73,6 @@ class Candidate:
 
 _ANAPHORA = re.compile(r"^[\"“]?(?:It|This|These|That|Those|They|He|She|His|Her|Its|Their|Such)\b")
 _NAME_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]*[A-Za-z]")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # The wording of a question's frame, which no answer repeats: "how long" asks for a duration.
 _QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|fast)\b", re.I)
 # A figure followed closely by what it counts: "15 immigration detention requests".
@@ -165,8 +164,8 @@ class Engine:
                 "The sources do not answer this; the closest passage does not mention "
                 f"{', '.join(dict.fromkeys(missing[:5]))}."
             )
-        years = set(_YEAR.findall(question))
-        if years and not any(years & set(_YEAR.findall(self._passage_text(h))) for h in hits):
+        years = set(YEAR.findall(question))
+        if years and not any(years & set(YEAR.findall(self._passage_text(h))) for h in hits):
             return f"The sources say nothing about {', '.join(sorted(years))}."
         return None
 
@@ -306,7 +305,7 @@ class Engine:
         return [
             m.group(1).lower()
             for m in _FIGURE.finditer(plain)
-            if not _YEAR.fullmatch(m.group(1)) and terms & set(analyzer.terms(m.group(2)))
+            if not YEAR.fullmatch(m.group(1)) and terms & set(analyzer.terms(m.group(2)))
         ]
 
     def _conflict(
@@ -315,7 +314,7 @@ class Engine:
         """Strong sentences that give different figures for the same year, claimed by different
         parties. The year is the question's, or else that of the strongest claim: figures for
         different or unknown years are not in conflict."""
-        period = set(_YEAR.findall(question))
+        period = set(YEAR.findall(question))
         singles = [c for c in candidates if c.count == 1]
         best = singles[0].score
         claims: dict[str, tuple[Candidate, str | None]] = {}
@@ -326,7 +325,7 @@ class Engine:
             if not figures or c.sentences[0].kind == "question":
                 continue
             context = self._context(c)
-            years = set(_YEAR.findall(context))
+            years = set(YEAR.findall(context))
             if not period:
                 if not years:
                     return []

@@ -57,6 +57,8 @@ NUMBER_WORDS = (
     "ninety|hundred|thousand|million|billion|trillion|dozen|dozens|half|twice|several"
 )
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
+# A year as the sources and questions write one: "2024". The one definition every module uses.
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(
