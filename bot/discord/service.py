@@ -91,23 +91,21 @@ class AnswerService:
             return FactLookup(query=text, note="No facts are loaded for these sources.")
         return lookup(self.engine.facts, text)
 
-    def pinned_for(self, question: str) -> Pin | None:
-        """The curated answer whose question is closest to this one, if close enough."""
-        key = self.match_key(question)
-        pins = self.store.pins()
-        if not key or not pins:
+    def pinned_for(self, key: str) -> Pin | None:
+        """The curated answer whose match key is closest to `key`, if close enough; only that
+        one pin is read from the store."""
+        keys = self.store.pin_keys()
+        if not key or not keys:
             return None
         best = process.extractOne(
-            key,
-            [p.match_key for p in pins],
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=self.pin_match_threshold,
+            key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=self.pin_match_threshold
         )
-        return pins[best[2]] if best else None
+        return self.store.pinned(best[2]) if best else None
 
     def reply(self, question: str) -> Reply:
         """A curated answer when one matches, else the engine's; declined questions are logged."""
-        pin = self.pinned_for(question)
+        key = self.match_key(question)
+        pin = self.pinned_for(key)
         if pin is not None:
             mark = PinMark(
                 question=pin.question,
@@ -119,7 +117,6 @@ class AnswerService:
         answer = self.engine.ask(question)
         if answer.status != "no_answer":
             return Reply(answer=answer)
-        key = self.match_key(question)
         if key:
             self.store.log_declined(answer.question, key)
         return Reply(answer=answer, topics=self.topics())

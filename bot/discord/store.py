@@ -4,12 +4,16 @@ log of declined questions.
 WAL mode with `synchronous=FULL`: a commit is on disk when `commit()` returns, so killing the
 process at any moment loses no committed pin. One connection guarded by a lock, because calls
 come both from the event loop and from the executor threads that answer questions.
+
+Every question is matched against the pins' keys, so the keys are also kept in memory
+(loaded on open, replaced on every pin and unpin): matching reads no row and takes no lock.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -105,6 +109,11 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
+            self._pin_keys: Mapping[int, str] = dict(
+                self._db.execute(
+                    "SELECT message_id, match_key FROM pins ORDER BY pinned_at, message_id"
+                ).fetchall()
+            )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot use this database ({exc})") from None
 
@@ -157,43 +166,55 @@ class Store:
     # --- pins --------------------------------------------------------------------------------
 
     def pin(self, pin: Pin) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO pins VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                pin.message_id,
-                pin.channel_id,
-                pin.question,
-                pin.match_key,
-                pin.answer.model_dump_json(),
-                pin.pinned_by,
-                pin.pinned_by_name,
-                pin.pinned_at,
-            ),
-        )
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO pins VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pin.message_id,
+                    pin.channel_id,
+                    pin.question,
+                    pin.match_key,
+                    pin.answer.model_dump_json(),
+                    pin.pinned_by,
+                    pin.pinned_by_name,
+                    pin.pinned_at,
+                ),
+            )
+            keys = {k: v for k, v in self._pin_keys.items() if k != pin.message_id}
+            self._pin_keys = {**keys, pin.message_id: pin.match_key}
 
     def unpin(self, message_id: int) -> bool:
         """Forget a curated answer; False when it was not pinned."""
-        return self._write("DELETE FROM pins WHERE message_id = ?", (message_id,)) > 0
-
-    def pins(self) -> list[Pin]:
         with self._lock:
-            rows = self._db.execute(
+            gone = self._db.execute("DELETE FROM pins WHERE message_id = ?", (message_id,))
+            self._pin_keys = {k: v for k, v in self._pin_keys.items() if k != message_id}
+        return gone.rowcount > 0
+
+    def pin_keys(self) -> Mapping[int, str]:
+        """Each pin's match key by message id, oldest pin first; from memory, never the disk.
+        The mapping is replaced, never changed, on pin and unpin, so readers need no lock."""
+        return self._pin_keys
+
+    def pinned(self, message_id: int) -> Pin | None:
+        """One curated answer in full; None when it was unpinned meanwhile."""
+        with self._lock:
+            r = self._db.execute(
                 "SELECT message_id, channel_id, question, match_key, answer_json, pinned_by, "
-                "pinned_by_name, pinned_at FROM pins ORDER BY pinned_at, message_id"
-            ).fetchall()
-        return [
-            Pin(
-                message_id=r[0],
-                channel_id=r[1],
-                question=r[2],
-                match_key=r[3],
-                answer=Answer.model_validate_json(r[4]),
-                pinned_by=r[5],
-                pinned_by_name=r[6],
-                pinned_at=r[7],
-            )
-            for r in rows
-        ]
+                "pinned_by_name, pinned_at FROM pins WHERE message_id = ?",
+                (message_id,),
+            ).fetchone()
+        if r is None:
+            return None
+        return Pin(
+            message_id=r[0],
+            channel_id=r[1],
+            question=r[2],
+            match_key=r[3],
+            answer=Answer.model_validate_json(r[4]),
+            pinned_by=r[5],
+            pinned_by_name=r[6],
+            pinned_at=r[7],
+        )
 
     # --- votes -------------------------------------------------------------------------------
 

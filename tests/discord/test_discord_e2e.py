@@ -185,7 +185,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
 
         await refused(await fake.menu("Pin answer", message_id), fake, "moderators")
         await refused(await fake.click("quotebot:pin", message_id), fake, "moderators")
-        assert fake.pinned == set() and bot.store.pins() == []
+        assert fake.pinned == set() and bot.store.pin_keys() == {}
 
         member = await fake.post("not an answer", mention_bot=False)
         record = await fake.menu("Pin answer", member, permissions=MANAGE_MESSAGES)
@@ -194,7 +194,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         record = await fake.menu("Pin answer", message_id, permissions=MANAGE_MESSAGES)
         assert ephemeral(await fake.answered(record))
         assert fake.pinned == {message_id}
-        assert [p.message_id for p in bot.store.pins()] == [message_id]
+        assert list(bot.store.pin_keys()) == [message_id]
 
         pinned = await ask(bot, fake, REWORDED, user_id=7002)
         assert pinned["embeds"][0]["author"]["name"] == PINNED_LABEL
@@ -204,7 +204,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         assert fake.pinned == {message_id}
         record = await fake.menu("Unpin answer", message_id, permissions=MANAGE_MESSAGES)
         await fake.answered(record)
-        assert fake.pinned == set() and bot.store.pins() == []
+        assert fake.pinned == set() and bot.store.pin_keys() == {}
         assert "author" not in (await ask(bot, fake, REWORDED, user_id=7003))["embeds"][0]
 
         record = await fake.click("quotebot:pin", message_id, permissions=MANAGE_MESSAGES)

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.discord import service as service_module
 from bot.discord.service import AnswerService
-from bot.discord.store import SentAnswer, Store, StoreError
+from bot.discord.store import Pin, SentAnswer, Store, StoreError
 from bot.engine import Engine
+from bot.question import CleanQuestion, clean_question
 
 PINNED_QUESTION = "How many detainer requests did Boston police ignore in 2025?"
 
@@ -45,7 +47,8 @@ def test_matching_questions_get_the_pinned_answer(engine: Engine, question: str)
     reply = service.reply(question)
     assert reply.pinned is not None
     assert reply.pinned.pinned_by_name == "Mod"
-    assert reply.answer == store.pins()[0].answer
+    pinned = store.pinned(11)
+    assert pinned is not None and reply.answer == pinned.answer
 
 
 @pytest.mark.parametrize(
@@ -69,7 +72,55 @@ def test_unpin_restores_the_engine(engine: Engine) -> None:
     service = service_with_pin(engine, store)
     assert store.unpin(11)
     assert not store.unpin(11)
+    assert store.pin_keys() == {} and store.pinned(11) is None
     assert service.reply(PINNED_QUESTION).pinned is None
+
+
+def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
+    """Matching uses the keys in memory: no pin row is read for a question no pin matches,
+    and exactly the matching one for a question one does."""
+    store = Store(":memory:")
+    service = service_with_pin(engine, store)
+    answer = engine.ask(PINNED_QUESTION)
+    for i in range(100, 130):
+        store.pin(
+            Pin(
+                message_id=i,
+                channel_id=1,
+                question=f"q{i}",
+                match_key=f"topic{i} other{i}",
+                answer=answer,
+                pinned_by=1,
+                pinned_by_name="m",
+                pinned_at="2026-01-01",
+            )
+        )
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    assert service.reply("Who is the ICE spokeswoman?").pinned is None
+    assert not [s for s in statements if "FROM pins" in s]
+    assert service.reply(PINNED_QUESTION).pinned is not None
+    (read,) = [s for s in statements if "FROM pins" in s]
+    assert read.endswith("WHERE message_id = 11")
+
+
+def test_a_declined_question_is_cleaned_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pin matching and the declined log share one match key (the engine cleans on its own)."""
+    cleaned: list[str] = []
+
+    def counting(raw: str) -> CleanQuestion:
+        cleaned.append(raw)
+        return clean_question(raw)
+
+    monkeypatch.setattr(service_module, "clean_question", counting)
+    store = Store(":memory:")
+    service = service_with_pin(engine, store)
+    cleaned.clear()
+    assert service.reply("What is the capital of France?").answer.status == "no_answer"
+    assert cleaned == ["What is the capital of France?"]
+    assert [r.count for r in store.unanswered()] == [1]
 
 
 def test_declined_questions_are_logged_most_frequent_first(engine: Engine) -> None:
@@ -109,7 +160,7 @@ def test_schema_is_created_in_wal_mode_and_reopens(tmp_path: Path, engine: Engin
     store.close()
     again = Store(path)
     assert again.schema_version == 1
-    assert [p.message_id for p in again.pins()] == [11]
+    assert list(again.pin_keys()) == [11]
     assert again.sent_answer(11) == SentAnswer(
         message_id=11, channel_id=22, answer=engine.ask(PINNED_QUESTION)
     )
@@ -163,5 +214,5 @@ def test_a_kill_loses_no_committed_pin(tmp_path: Path) -> None:
             break
     writer.send_signal(signal.SIGKILL)
     writer.wait()
-    pinned = {p.message_id for p in Store(path).pins()}
+    pinned = set(Store(path).pin_keys())
     assert set(range(1, committed + 1)) <= pinned
