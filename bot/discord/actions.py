@@ -115,14 +115,15 @@ async def pin_answer(interaction: discord.Interaction, message: discord.Message)
     if not is_moderator(interaction):
         await tell(interaction, "Only moderators (Manage Messages) can pin answers.")
         return
-    sent = bot.store.sent_answer(message.id)
+    sent = await bot.stored(bot.store.sent_answer, message.id)
     if sent is None:
         await tell(interaction, "Only the bot's answers can be pinned.")
         return
     if sent.answer.status == "no_answer":
         await tell(interaction, "This answer has no quotes, so there is nothing to pin.")
         return
-    pin = bot.service.pin(sent, interaction.user.id, interaction.user.display_name)
+    user = interaction.user
+    pin = await bot.stored(bot.service.pin, sent, user.id, user.display_name)
     text = f"Pinned. Later questions like “{render.escape(pin.question)}” get this answer first."
     try:
         await message.pin(reason=f"quotebot: pinned by {interaction.user}")
@@ -137,7 +138,7 @@ async def unpin_answer(interaction: discord.Interaction, message: discord.Messag
     if not is_moderator(interaction):
         await tell(interaction, "Only moderators (Manage Messages) can unpin answers.")
         return
-    if not bot.store.unpin(message.id):
+    if not await bot.stored(bot.store.unpin, message.id):
         await tell(interaction, "This answer is not pinned.")
         return
     try:
@@ -150,10 +151,10 @@ async def unpin_answer(interaction: discord.Interaction, message: discord.Messag
 async def vote(interaction: discord.Interaction, value: int) -> None:
     bot = bot_of(interaction)
     message = interaction.message
-    if message is None or bot.store.sent_answer(message.id) is None:
+    if message is None or await bot.stored(bot.store.sent_answer, message.id) is None:
         await tell(interaction, "This answer is no longer on record, so it can't be rated.")
         return
-    changed = bot.store.vote(message.id, interaction.user.id, value)
+    changed = await bot.stored(bot.store.vote, message.id, interaction.user.id, value)
     thumb = "👍" if value > 0 else "👎"
     await tell(
         interaction,

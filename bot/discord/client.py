@@ -1,11 +1,13 @@
-"""The discord.py client: loads one extension per feature, answers off the event loop, and
-turns command errors into friendly ephemeral notes (details go to the log)."""
+"""The discord.py client: loads one extension per feature, answers and stores off the event
+loop, and turns command errors into friendly ephemeral notes (details go to the log)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -17,6 +19,7 @@ from bot.discord.settings import BotSettings
 from bot.facts.models import FactLookup
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # One extension per feature.
 EXTENSIONS: tuple[str, ...] = (
@@ -66,6 +69,10 @@ class QuoteBot(commands.Bot):
         self.service = service
         self.store = service.store
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="answer")
+        # Store calls get a thread of their own: a commit waits for the disk
+        # (synchronous=FULL), and a pin or a vote must not queue behind slow retrievals
+        # when Discord wants its response within 3 seconds.
+        self.store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
@@ -84,16 +91,20 @@ class QuoteBot(commands.Bot):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self.service.fact, query)
 
+    async def stored(self, work: Callable[..., T], *args: object) -> T:
+        """Run a store call (`self.store.x` or a service method that writes) on the store
+        thread, so the event loop never waits on SQLite's lock or the disk."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.store_thread, work, *args)
+
     async def remember(self, message: discord.Message, reply: Reply) -> None:
         """Record what an answer message said (for pins and votes), off the loop: it syncs."""
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(
-            self.executor, self.store.record_answer, message.id, message.channel.id, reply.answer
-        )
+        await self.stored(self.store.record_answer, message.id, message.channel.id, reply.answer)
 
     async def close(self) -> None:
         await super().close()
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.store_thread.shutdown(wait=False, cancel_futures=True)
 
 
 async def sync_commands(bot: QuoteBot) -> list[app_commands.AppCommand]:

@@ -3,7 +3,8 @@ log of declined questions.
 
 WAL mode with `synchronous=FULL`: a commit is on disk when `commit()` returns, so killing the
 process at any moment loses no committed pin. One connection guarded by a lock, because calls
-come both from the event loop and from the executor threads that answer questions.
+come both from the bot's store thread and from the executor threads that answer questions
+(never from the event loop: a commit waits for the disk).
 
 Every question is matched against the pins' keys, so the keys are also kept in memory
 (loaded on open, replaced on every pin and unpin): matching reads no row and takes no lock.

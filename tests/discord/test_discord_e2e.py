@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,42 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         record = await fake.click("quotebot:pin", message_id, permissions=MANAGE_MESSAGES)
         await fake.answered(record)
         assert fake.pinned == {message_id}
+
+    run(engine, tmp_path, scenario)
+
+
+def test_pins_votes_and_listings_use_the_store_off_the_loop(engine: Engine, tmp_path: Path) -> None:
+    """A store call on the event loop would stall the heartbeat while SQLite waits for the
+    disk or for an answering thread's lock; every one the bot makes runs in a thread."""
+
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        message_id = int((await ask(bot, fake, QUESTION))["id"])
+        await ask(bot, fake, OFF_TOPIC, user_id=7002)
+        loop_thread = threading.get_ident()
+        on_loop: list[str] = []
+        used: set[str] = set()
+
+        def spy(name: str) -> Callable[..., Any]:
+            work = getattr(bot.store, name)
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                used.add(name)
+                if threading.get_ident() == loop_thread:
+                    on_loop.append(name)
+                return work(*args, **kwargs)
+
+            return call
+
+        for name in ("sent_answer", "pin", "unpin", "vote", "unanswered"):
+            setattr(bot.store, name, spy(name))
+        moderator = {"permissions": MANAGE_MESSAGES}
+        await fake.answered(await fake.menu("Pin answer", message_id, **moderator))
+        await fake.answered(await fake.click("quotebot:vote:up", message_id))
+        await fake.answered(await fake.menu("Unpin answer", message_id, **moderator))
+        listing = await fake.answered(await fake.slash("answers unanswered", **moderator))
+        assert "mercury" in description(listing)
+        assert used == {"sent_answer", "pin", "unpin", "vote", "unanswered"}
+        assert on_loop == []
 
     run(engine, tmp_path, scenario)
 

@@ -29,7 +29,8 @@ class Answers(commands.Cog):
     async def unanswered(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
-        rows = actions.bot_of(interaction).store.unanswered(days=days)
+        bot = actions.bot_of(interaction)
+        rows = await bot.stored(bot.store.unanswered, days)
         await actions.respond(interaction, render.unanswered_message(rows, days), ephemeral=True)
 
 
