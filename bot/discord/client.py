@@ -83,28 +83,38 @@ class QuoteBot(commands.Bot):
 
     async def reply(self, question: str) -> Reply:
         """Answer in an executor thread so the gateway heartbeat never waits on retrieval."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.service.reply, question)
+        return await self._off_loop(self.executor, self.service.reply, question)
 
     async def fact(self, query: str) -> FactLookup:
         """Look a fact up in an executor thread, like answers: the loop never waits on it."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self.service.fact, query)
+        return await self._off_loop(self.executor, self.service.fact, query)
 
     async def stored(self, work: Callable[..., T], *args: object) -> T:
         """Run a store call (`self.store.x` or a service method that writes) on the store
         thread, so the event loop never waits on SQLite's lock or the disk."""
+        return await self._off_loop(self.store_thread, work, *args)
+
+    async def _off_loop(self, pool: ThreadPoolExecutor, work: Callable[..., T], *args: object) -> T:
+        """`work(*args)` in `pool`; the loop goes on serving Discord meanwhile."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.store_thread, work, *args)
+        result = await loop.run_in_executor(pool, work, *args)
+        if self.is_closed():
+            # Finished after close(): like work still queued then, the caller is cancelled
+            # instead of talking to a connection that is gone (the work itself is done).
+            raise asyncio.CancelledError
+        return result
 
     async def remember(self, message: discord.Message, reply: Reply) -> None:
         """Record what an answer message said (for pins and votes), off the loop: it syncs."""
         await self.stored(self.store.record_answer, message.id, message.channel.id, reply.answer)
 
     async def close(self) -> None:
+        """Disconnect, then wait for the answers and store calls already running (work still
+        queued is dropped): whoever owns the store closes it after this, and a thread still
+        writing would hit a closed connection."""
         await super().close()
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.store_thread.shutdown(wait=False, cancel_futures=True)
+        for pool in (self.executor, self.store_thread):
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
 
 async def sync_commands(bot: QuoteBot) -> list[app_commands.AppCommand]:

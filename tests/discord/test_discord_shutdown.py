@@ -1,0 +1,64 @@
+"""Closing the bot while an answer is in flight: the answer's writes finish before the store
+is closed after it (as `launch.with_bot` does), so nothing writes to a closed database, and
+the handler waiting for it does not try to answer through the closed connection."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.discord.service import Reply
+from bot.discord.store import Store
+from bot.engine import Engine
+from tests.discord.harness import running_bot
+
+OFF_TOPIC = "What is the boiling point of mercury?"
+
+
+def test_close_waits_for_the_answer_in_flight(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    started, store_closed, finished = threading.Event(), threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    async def go() -> None:
+        async with running_bot(engine, tmp_path) as (bot, fake):
+            reply, close_store = bot.service.reply, bot.store.close
+
+            def closing_store() -> None:
+                store_closed.set()
+                close_store()
+
+            def in_flight(question: str) -> Reply:
+                started.set()
+                # Give the store every chance to be closed under this answer: were close()
+                # not to wait for it, the store is closed before this wait ends.
+                store_closed.wait(0.3)
+                try:
+                    return reply(question)  # a declined question: it writes to the log
+                except BaseException as exc:
+                    failures.append(exc)
+                    raise
+                finally:
+                    finished.set()
+
+            bot.store.close = closing_store  # type: ignore[method-assign]
+            bot.service.reply = in_flight  # type: ignore[method-assign]
+            await fake.slash("ask", question=OFF_TOPIC)
+            await fake.wait_until(started.is_set, what="an answer in flight")
+            await bot.close()
+            bot.store.close()  # what `launch.with_bot` does once the bot has closed
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(go())
+    assert finished.wait(5)
+    assert failures == []
+    store = Store(tmp_path / "bot.sqlite3")
+    assert [row.count for row in store.unanswered()] in ([], [1])
+    store.close()
+    # The handler whose answer finished after close() ends quietly: no failed command logged.
+    assert [r.getMessage() for r in caplog.records] == []
