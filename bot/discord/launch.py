@@ -15,18 +15,51 @@ from bot.discord.client import QuoteBot, sync_commands
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings, SettingsError, load_settings
 from bot.discord.store import Store, StoreError
+from bot.engine import Engine
 from bot.loader import load_engine
+from index.store import cache_dir_for
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
 
 
 def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> QuoteBot:
-    engine, notes = load_engine(sources, cache)
+    """The bot over its database and engine. The database is opened first: a bad
+    DATABASE_PATH fails at once, where indexing may take minutes."""
+    store = open_store(settings.database_path)
+    try:
+        engine = open_engine(sources, cache)
+    except BaseException:
+        store.close()
+        raise
+    return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
+
+
+def open_store(path: Path) -> Store:
+    """The bot's database, or a `SettingsError` naming DATABASE_PATH and the path."""
+    try:
+        return Store(path)
+    except StoreError as exc:
+        raise SettingsError(f"DATABASE_PATH: {exc}") from None
+
+
+def open_engine(sources: Path, cache: Path | None) -> Engine:
+    """The engine; an index cache that cannot be read or written is a `SettingsError` that
+    names the folder and the settings that choose it."""
+    folder = cache or cache_dir_for(sources)
+    try:
+        engine, notes = load_engine(sources, cache)
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else folder
+        if not where.is_relative_to(folder):
+            raise SettingsError(f"{where}: {exc.strerror}") from None
+        raise SettingsError(
+            f"cannot use the index cache {folder} ({exc.strerror}: {where}); "
+            "point --cache or QUOTEBOT_CACHE at a writable folder."
+        ) from None
     for note in notes:
         log.warning("%s", note)
-    store = Store(settings.database_path)
-    return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
+    return engine
 
 
 def setup_logging(settings: BotSettings) -> None:
@@ -42,7 +75,7 @@ def with_bot(sources: Path, cache: Path | None, use: Callable[[QuoteBot], int]) 
         settings = load_settings()
         setup_logging(settings)
         bot = build_bot(settings, sources, cache)
-    except (SettingsError, StoreError) as exc:
+    except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SETUP
     try:

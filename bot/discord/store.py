@@ -61,7 +61,8 @@ MIGRATIONS: list[str] = [
 
 
 class StoreError(Exception):
-    """The database cannot be used (newer schema than this code, or not a database)."""
+    """The database cannot be used (cannot be created or opened, newer schema than this code,
+    or not a database); the message names the path."""
 
 
 class SentAnswer(BaseModel):
@@ -103,13 +104,20 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if Path(path).is_dir():
+                raise StoreError(f"{path} is a folder; give the path of a database file")
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"{path}: cannot create the folder {Path(path).parent} ({exc.strerror})"
+                ) from None
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
+            self._migrate(path)
             self._pin_keys: Mapping[int, str] = dict(
                 self._db.execute(
                     "SELECT message_id, match_key FROM pins ORDER BY pinned_at, message_id"
@@ -118,12 +126,13 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot use this database ({exc})") from None
 
-    def _migrate(self) -> None:
+    def _migrate(self, path: Path | str) -> None:
         """Bring the schema up to date, one version per transaction."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(
-                f"schema version {version} is newer than this quotebot knows ({len(MIGRATIONS)})"
+                f"{path}: schema version {version} is newer than this quotebot knows "
+                f"({len(MIGRATIONS)})"
             )
         for number in range(version, len(MIGRATIONS)):
             self._db.executescript(

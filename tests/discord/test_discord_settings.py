@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.discord.settings import BotSettings, SettingsError, load_settings
-from tests.paths import ROOT
+from tests.paths import ROOT, SOURCES
 
 
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,3 +69,37 @@ def test_env_example_lists_every_setting() -> None:
     assert sorted(listed) == sorted(name.upper() for name in BotSettings.model_fields)
     for name in listed:
         assert re.search(rf"#[^\n]*\n(#[^\n]*\n)*(\w+=[^\n]*\n)*{name}=", text), name
+
+
+@pytest.mark.parametrize(
+    ("database", "cache", "named"),
+    [
+        ("folder", "cache", ["DATABASE_PATH", "folder"]),  # DATABASE_PATH is a directory
+        ("file/db.sqlite3", "cache", ["DATABASE_PATH", "file/db.sqlite3"]),  # folder impossible
+        ("db.sqlite3", "file/cache", ["--cache", "QUOTEBOT_CACHE", "file/cache"]),
+        ("db.sqlite3", None, ["--cache", "QUOTEBOT_CACHE", "file/sources-"]),
+    ],
+)
+def test_unusable_database_or_cache_is_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    database: str,
+    cache: str | None,
+    named: list[str],
+) -> None:
+    """`run` with a database or index cache that cannot be opened: one line naming the
+    setting and the path, exit 2, before anything connects."""
+    clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("a file where a folder is expected")
+    monkeypatch.setenv("DISCORD_TOKEN", "abc")
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / database))
+    monkeypatch.setenv("QUOTEBOT_CACHE", str(tmp_path / "file"))
+    options = ["--cache", str(tmp_path / cache)] if cache else []
+    assert main(["--sources", str(SOURCES), *options, "run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    for words in named:
+        assert words in lines[0]
