@@ -1,0 +1,20 @@
+"""Data-file errors point at the right line: TOML entries and their keys."""
+
+from __future__ import annotations
+
+from index.errors import toml_entry_line
+
+TOML = '# sources\n\n[[source]]\nfile = "a.txt"\n\n\n[[source]]\n"file" = "b.txt"\ntitle = "B"\n'
+
+
+def test_an_entry_after_blank_lines_is_found_on_its_header_line() -> None:
+    assert toml_entry_line(TOML, "source", 0) == 3
+    assert toml_entry_line(TOML, "source", 1) == 7
+    assert toml_entry_line(TOML, "source", 2) is None
+
+
+def test_a_key_is_found_in_its_own_entry_bare_or_quoted() -> None:
+    assert toml_entry_line(TOML, "source", 0, "file") == 4
+    assert toml_entry_line(TOML, "source", 1, "file") == 8
+    assert toml_entry_line(TOML, "source", 0, "title") == 3  # not in entry 1: its header
+    assert toml_entry_line(TOML, "source", 1, "title") == 9
