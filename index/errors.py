@@ -51,3 +51,13 @@ def line_containing(text: str, needle: str, default: int | None = None) -> int |
     """1-based line of the first occurrence of `needle` in `text`, for pointing at a bad entry."""
     at = text.find(needle)
     return line_of_offset(text, at) if at >= 0 else default
+
+
+def read_utf8(path: Path) -> str:
+    """The file's text; a byte that is not UTF-8 is reported with its line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataFileError(path, line, f"not valid UTF-8 (byte {exc.start})") from exc
