@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.expect import YEAR
 from bot.facts.curated import FACTS_NAME, load_curated
 from bot.facts.from_tables import table_facts
 from bot.facts.models import Fact
-from bot.facts.periods import YEAR
 from index.analyzer import Analyzer
 from index.models import FaqEntry, SourceMeta
 from index.search import Retriever

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from bot.expect import YEAR
 from bot.facts.book import FactBook
-from bot.facts.periods import YEAR
 from index.models import FaqEntry
 
 MIN_SIMILARITY = 85.0
