@@ -24,6 +24,7 @@ from bot.facts.periods import (
     parse_period,
     source_year,
 )
+from index.errors import line_of_offset
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 
@@ -144,7 +145,7 @@ def _fact(
         quote=body,
         start=start,
         end=start + len(body),
-        line=text.count("\n", 0, start) + 1,
+        line=line_of_offset(text, start),
     )
 
 
