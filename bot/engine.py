@@ -17,6 +17,7 @@ from bot.attribution import claimant
 from bot.expect import MONTHS, NUMBER_WORDS, YEAR, Expect, carries, expected
 from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
+from bot.facts.numbers import read_figure
 from bot.models import Answer, Snippet, quote_snippet
 from bot.question import QuestionError, clean_question
 from index.models import Passage, Sentence
@@ -298,15 +299,19 @@ class Engine:
 
     # --- conflicts -------------------------------------------------------------------------
 
-    def _figures(self, sentence: str, terms: set[str]) -> list[str]:
-        """Figures in a sentence that count something the question asks about."""
+    def _figures(self, sentence: str, terms: set[str]) -> list[tuple[float, str | None]]:
+        """Figures in a sentence that count something the question asks about, as values:
+        "1,000" and "1000", "two" and "2" are the same figure."""
         plain = _DATE_NUMBER.sub(" ", sentence)
         analyzer = self.retriever.analyzer
-        return [
-            m.group(1).lower()
-            for m in _FIGURE.finditer(plain)
-            if not YEAR.fullmatch(m.group(1)) and terms & set(analyzer.terms(m.group(2)))
-        ]
+        values = []
+        for m in _FIGURE.finditer(plain):
+            if YEAR.fullmatch(m.group(1)) or not terms & set(analyzer.terms(m.group(2))):
+                continue
+            figure = read_figure(m.group(1))
+            if figure is not None:
+                values.append((float(figure.number), figure.unit))
+        return values
 
     def _conflict(
         self, question: str, terms: set[str], candidates: list[Candidate]
