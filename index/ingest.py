@@ -112,6 +112,8 @@ def read_sources(sources_dir: Path) -> SourceSet:
             sources.texts[name] = decode_source(path, path.read_bytes())
         except DataFileError as exc:
             sources.warnings.append(str(exc))
+        except OSError as exc:
+            sources.warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); skipped")
     for name in sorted(set(metas) - set(sources.texts)):
         sources.warnings.append(f"{sources_dir / MANIFEST_NAME}: no source file named {name!r}")
     return sources
