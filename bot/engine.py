@@ -103,14 +103,15 @@ class Engine:
         except QuestionError as exc:
             return Answer(question=raw_question[:200], status="no_answer", note=str(exc))
         question, notes = cleaned.text, list(cleaned.notes)
-        answer = self._answer(question, max_quotes or self.config.max_quotes)
-        if self.facts is not None and not self._unknown_names(question):
+        unknown = self._unknown_names(question)
+        answer = self._answer(question, max_quotes or self.config.max_quotes, unknown)
+        if self.facts is not None and not unknown:
             answer = with_facts(self.facts, answer)
         if notes:
             answer.note = " ".join([*notes, answer.note]).strip()
         return answer
 
-    def _answer(self, question: str, max_quotes: int) -> Answer:
+    def _answer(self, question: str, max_quotes: int, unknown: list[str]) -> Answer:
         terms = self.retriever.analyzer.terms(_QUESTION_FRAME.sub(" ", question))
         if not terms:
             return self._decline(question, "The question has no searchable words.")
@@ -120,7 +121,7 @@ class Engine:
         kind = expected(question)
         candidates = self._rank(question, terms, kind, hits)
         best = candidates[0]
-        reason = self._weak_evidence(question, terms, hits, best)
+        reason = self._weak_evidence(question, terms, hits, best, unknown)
         if reason:
             return self._decline(question, reason)
         if kind in (Expect.NUMBER, Expect.PERCENT):
@@ -147,12 +148,12 @@ class Engine:
         )
 
     def _weak_evidence(
-        self, question: str, terms: list[str], hits: list[Hit], best: Candidate
+        self, question: str, terms: list[str], hits: list[Hit], best: Candidate, unknown: list[str]
     ) -> str | None:
-        """Why the best quote would not answer the question, or None when it may."""
+        """Why the best quote would not answer the question, or None when it may; `unknown` are
+        the names in the question that no source uses."""
         present = self._passage_terms(best.passage)
         coverage = self._coverage(terms, present)
-        unknown = self._unknown_names(question)
         if unknown and coverage < self.config.min_coverage_with_unknown_name:
             return f"The sources never mention {', '.join(unknown)}, so they cannot say."
         if coverage < self.config.min_coverage:
