@@ -18,8 +18,9 @@ from bot.expect import MONTHS, NUMBER_WORDS, YEAR, Expect, carries, expected
 from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
 from bot.facts.numbers import read_figure
-from bot.models import Answer, Snippet, quote_snippet
+from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
 from bot.question import QuestionError, clean_question
+from index.analyzer import TOKEN
 from index.models import Passage, Sentence
 from index.search import Hit, Retriever
 
@@ -79,7 +80,6 @@ _QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|f
 # A figure followed closely by what it counts: "15 immigration detention requests".
 _FIGURE = re.compile(r"\b(\d[\d,.]*|" + NUMBER_WORDS + r")\b((?:\s+[\w-]+){1,4})", re.I)
 _DATE_NUMBER = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 class Engine:
@@ -131,7 +131,7 @@ class Engine:
                     question=question,
                     status="conflict",
                     snippets=conflict,
-                    note="The sources disagree; each claim is quoted with who made it.",
+                    note=CONFLICT_NOTE,
                 )
         chosen = [best]
         for other in candidates[1:]:
@@ -159,7 +159,7 @@ class Engine:
         if coverage < self.config.min_coverage:
             missing = [
                 m.group(0)
-                for m in _WORD.finditer(question)
+                for m in TOKEN.finditer(question)
                 if not set(self.retriever.analyzer.terms(m.group(0))) <= present
             ]
             return (

@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
     just don should now d ll m o re ve y also many much someone somebody something anyone
     anybody anything everyone everything""".split()
 )
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # "Immigration and Customs Enforcement (ICE)": capitalised words, then their initials in brackets.
 _ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+(?:(?:and|of|for|the|&)\s+)*){2,8})\(([A-Z]{2,8})\)")
 ANALYZER_NAME = "snowball-english+nltk-stopwords+acronyms"
@@ -40,7 +40,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def words(text: str) -> list[str]:
     """Lowercased word tokens, possessives folded ("Boston’s" → "boston")."""
     out = []
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         word = match.group(0).lower().replace("’", "'")
         out.append(word[:-2] if word.endswith("'s") else word)
     return out
@@ -102,7 +102,7 @@ def analyzer_version() -> str:
     """Changes whenever the code would turn the same text into different terms."""
     h = hashlib.sha256(ANALYZER_NAME.encode())
     h.update(" ".join(sorted(STOPWORDS)).encode())
-    h.update(_TOKEN.pattern.encode())
+    h.update(TOKEN.pattern.encode())
     h.update(" ".join(_stemmer().stemWords(["generously", "immigration", "requests"])).encode())
     return f"{ANALYZER_NAME}:{h.hexdigest()[:16]}"
 
