@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -112,16 +113,20 @@ class Analyzer:
 
     def __init__(self, acronyms: dict[str, tuple[str, ...]] | None = None) -> None:
         self.acronyms = dict(sorted((acronyms or {}).items()))
+        # Long forms by their first stem: a text is scanned once, whatever the acronym count.
+        self._long_forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for acronym, long_stems in self.acronyms.items():
+            self._long_forms.setdefault(long_stems[0], []).append((acronym, long_stems))
 
     def terms(self, text: str) -> list[str]:
         """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and
         "Immigration and Customs Enforcement" meet on one term without counting twice."""
         terms = stem(words(text))
-        for acronym, long_stems in self.acronyms.items():
-            terms.extend(acronym for _ in range(_count_runs(terms, long_stems)))
+        found: Counter[str] = Counter()
+        for i, term in enumerate(terms):
+            for acronym, run in self._long_forms.get(term, ()):
+                if tuple(terms[i : i + len(run)]) == run:
+                    found[acronym] += 1
+        for acronym in sorted(found):
+            terms.extend([acronym] * found[acronym])
         return terms
-
-
-def _count_runs(terms: list[str], run: tuple[str, ...]) -> int:
-    n, first = len(run), run[0]
-    return sum(1 for i, t in enumerate(terms) if t == first and tuple(terms[i : i + n]) == run)
