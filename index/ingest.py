@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tqdm import tqdm
@@ -27,12 +28,17 @@ class SourceSet:
     metas: dict[str, SourceMeta]
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def checksums(self) -> dict[str, str]:
+        """sha256 of each text, computed once: staleness checks and documents both use it."""
+        return {name: _sha256(text) for name, text in self.texts.items()}
+
+    @cached_property
     def fingerprint(self) -> str:
         """Changes when any file's bytes, the set of files, or their metadata change."""
         h = hashlib.sha256()
         for name in sorted(self.texts):
-            h.update(f"{name}\0{_sha256(self.texts[name])}\0".encode())
+            h.update(f"{name}\0{self.checksums[name]}\0".encode())
         for name in sorted(self.metas):
             h.update(self.metas[name].model_dump_json().encode())
         return h.hexdigest()
@@ -76,13 +82,16 @@ def decode_source(path: Path, raw: bytes) -> str:
     return text
 
 
-def ingest_text(name: str, text: str, meta: SourceMeta | None) -> Document:
-    """One source's passages and chrome, with metadata from the manifest or the text itself."""
+def ingest_text(
+    name: str, text: str, meta: SourceMeta | None, sha256: str | None = None
+) -> Document:
+    """One source's passages, chrome, tables and FAQs, with metadata from the manifest or the
+    text itself; `sha256` is the text's checksum when the caller already has it."""
     lines = classify(split_lines(text))
     chrome = find_chrome(lines)
     return Document(
         meta=meta or infer_meta(name, lines),
-        sha256=_sha256(text),
+        sha256=sha256 or _sha256(text),
         chrome=chrome,
         passages=build_passages(name, text, lines, chrome),
         tables=extract_tables(name, text, lines),
@@ -112,6 +121,8 @@ def read_sources(sources_dir: Path) -> SourceSet:
             sources.texts[name] = decode_source(path, path.read_bytes())
         except DataFileError as exc:
             sources.warnings.append(str(exc))
+        except OSError as exc:
+            sources.warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); skipped")
     for name in sorted(set(metas) - set(sources.texts)):
         sources.warnings.append(f"{sources_dir / MANIFEST_NAME}: no source file named {name!r}")
     return sources
@@ -127,7 +138,7 @@ def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
         sources.texts.items(), desc="indexing", unit="file", delay=1.0, disable=not progress
     )
     for name, text in items:
-        document = ingest_text(name, text, sources.metas.get(name))
+        document = ingest_text(name, text, sources.metas.get(name), sources.checksums[name])
         if not document.passages:
             corpus.warnings.append(f"{name}: no quotable text after cleaning; skipped")
             continue
