@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.errors import DataFileError
+from index.errors import DataFileError, read_utf8
 from index.faq import extract_faqs
 from index.layout import DATELINE, Line, classify, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
@@ -70,15 +70,11 @@ def source_files(sources_dir: Path) -> list[Path]:
     )
 
 
-def decode_source(path: Path, raw: bytes) -> str:
+def read_source(path: Path) -> str:
     """UTF-8 text exactly as stored; a bad byte names its line, and an empty file is refused."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataFileError(path, line, f"not valid UTF-8 (byte {exc.start}); skipped") from exc
+    text = read_utf8(path)
     if not text.strip():
-        raise DataFileError(path, None, "empty file; skipped")
+        raise DataFileError(path, None, "empty file")
     return text
 
 
@@ -118,9 +114,9 @@ def read_sources(sources_dir: Path) -> SourceSet:
     for path in source_files(sources_dir):
         name = path.relative_to(sources_dir).as_posix()
         try:
-            sources.texts[name] = decode_source(path, path.read_bytes())
+            sources.texts[name] = read_source(path)
         except DataFileError as exc:
-            sources.warnings.append(str(exc))
+            sources.warnings.append(f"{exc}; skipped")
         except OSError as exc:
             sources.warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); skipped")
     for name in sorted(set(metas) - set(sources.texts)):
