@@ -21,7 +21,6 @@ import itertools
 import json
 import math
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -42,7 +41,7 @@ from index.analyzer import STOPWORDS  # noqa: E402
 from index.ingest import ingest, read_sources  # noqa: E402
 from index.scorer import BM25Index, BM25Params  # noqa: E402
 from index.search import analyze_passages, build_analyzer  # noqa: E402
-from index.store import load_index  # noqa: E402
+from index.store import load_index, peak_rss_mb  # noqa: E402
 
 K = 10
 PARAMS = BM25Params()  # the engine's variant and parameters
@@ -95,10 +94,6 @@ def rank_bm25_model(terms: list[list[str]], params: BM25Params) -> BM25Okapi | B
     if params.variant == "okapi":
         return BM25Okapi(terms, k1=params.k1, b=params.b, epsilon=params.epsilon)
     return BM25Plus(terms, k1=params.k1, b=params.b, delta=params.delta)
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def current_rss_mb() -> float:

@@ -17,8 +17,10 @@ from bot.attribution import claimant
 from bot.expect import MONTHS, NUMBER_WORDS, YEAR, Expect, carries, expected
 from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
-from bot.models import Answer, Snippet, quote_snippet
+from bot.facts.numbers import read_figure
+from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
 from bot.question import QuestionError, clean_question
+from index.analyzer import TOKEN
 from index.models import Passage, Sentence
 from index.search import Hit, Retriever
 
@@ -78,7 +80,6 @@ _QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|f
 # A figure followed closely by what it counts: "15 immigration detention requests".
 _FIGURE = re.compile(r"\b(\d[\d,.]*|" + NUMBER_WORDS + r")\b((?:\s+[\w-]+){1,4})", re.I)
 _DATE_NUMBER = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 class Engine:
@@ -102,14 +103,15 @@ class Engine:
         except QuestionError as exc:
             return Answer(question=raw_question[:200], status="no_answer", note=str(exc))
         question, notes = cleaned.text, list(cleaned.notes)
-        answer = self._answer(question, max_quotes or self.config.max_quotes)
-        if self.facts is not None and not self._unknown_names(question):
+        unknown = self._unknown_names(question)
+        answer = self._answer(question, max_quotes or self.config.max_quotes, unknown)
+        if self.facts is not None and not unknown:
             answer = with_facts(self.facts, answer)
         if notes:
             answer.note = " ".join([*notes, answer.note]).strip()
         return answer
 
-    def _answer(self, question: str, max_quotes: int) -> Answer:
+    def _answer(self, question: str, max_quotes: int, unknown: list[str]) -> Answer:
         terms = self.retriever.analyzer.terms(_QUESTION_FRAME.sub(" ", question))
         if not terms:
             return self._decline(question, "The question has no searchable words.")
@@ -119,7 +121,7 @@ class Engine:
         kind = expected(question)
         candidates = self._rank(question, terms, kind, hits)
         best = candidates[0]
-        reason = self._weak_evidence(question, terms, hits, best)
+        reason = self._weak_evidence(question, terms, hits, best, unknown)
         if reason:
             return self._decline(question, reason)
         if kind in (Expect.NUMBER, Expect.PERCENT):
@@ -129,7 +131,7 @@ class Engine:
                     question=question,
                     status="conflict",
                     snippets=conflict,
-                    note="The sources disagree; each claim is quoted with who made it.",
+                    note=CONFLICT_NOTE,
                 )
         chosen = [best]
         for other in candidates[1:]:
@@ -146,18 +148,18 @@ class Engine:
         )
 
     def _weak_evidence(
-        self, question: str, terms: list[str], hits: list[Hit], best: Candidate
+        self, question: str, terms: list[str], hits: list[Hit], best: Candidate, unknown: list[str]
     ) -> str | None:
-        """Why the best quote would not answer the question, or None when it may."""
+        """Why the best quote would not answer the question, or None when it may; `unknown` are
+        the names in the question that no source uses."""
         present = self._passage_terms(best.passage)
         coverage = self._coverage(terms, present)
-        unknown = self._unknown_names(question)
         if unknown and coverage < self.config.min_coverage_with_unknown_name:
             return f"The sources never mention {', '.join(unknown)}, so they cannot say."
         if coverage < self.config.min_coverage:
             missing = [
                 m.group(0)
-                for m in _WORD.finditer(question)
+                for m in TOKEN.finditer(question)
                 if not set(self.retriever.analyzer.terms(m.group(0))) <= present
             ]
             return (
@@ -298,15 +300,19 @@ class Engine:
 
     # --- conflicts -------------------------------------------------------------------------
 
-    def _figures(self, sentence: str, terms: set[str]) -> list[str]:
-        """Figures in a sentence that count something the question asks about."""
+    def _figures(self, sentence: str, terms: set[str]) -> list[tuple[float, str | None]]:
+        """Figures in a sentence that count something the question asks about, as values:
+        "1,000" and "1000", "two" and "2" are the same figure."""
         plain = _DATE_NUMBER.sub(" ", sentence)
         analyzer = self.retriever.analyzer
-        return [
-            m.group(1).lower()
-            for m in _FIGURE.finditer(plain)
-            if not YEAR.fullmatch(m.group(1)) and terms & set(analyzer.terms(m.group(2)))
-        ]
+        values = []
+        for m in _FIGURE.finditer(plain):
+            if YEAR.fullmatch(m.group(1)) or not terms & set(analyzer.terms(m.group(2))):
+                continue
+            figure = read_figure(m.group(1))
+            if figure is not None:
+                values.append((float(figure.number), figure.unit))
+        return values
 
     def _conflict(
         self, question: str, terms: set[str], candidates: list[Candidate]

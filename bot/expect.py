@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.number_words import NUMBER_WORDS
+
 
 class Expect(StrEnum):
     PERCENT = "percent"
@@ -51,11 +53,6 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
     (re.compile(r"\bwhy\b|\bwhat (?:reason|cause)|\breason\b", re.I), Expect.REASON),
 ]
 
-NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    "ninety|hundred|thousand|million|billion|trillion|dozen|dozens|half|twice|several"
-)
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 # A year as the sources and questions write one: "2024". The one definition every module uses.
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

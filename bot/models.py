@@ -10,6 +10,7 @@ from bot.facts.models import FactLookup
 from index.models import SourceMeta
 
 Status = Literal["answered", "conflict", "no_answer"]
+CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
 
 
 class Snippet(BaseModel):

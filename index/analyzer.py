@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ STOPWORDS = frozenset(
     just don should now d ll m o re ve y also many much someone somebody something anyone
     anybody anything everyone everything""".split()
 )
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # "Immigration and Customs Enforcement (ICE)": capitalised words, then their initials in brackets.
 _ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+(?:(?:and|of|for|the|&)\s+)*){2,8})\(([A-Z]{2,8})\)")
 ANALYZER_NAME = "snowball-english+nltk-stopwords+acronyms"
@@ -40,7 +41,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def words(text: str) -> list[str]:
     """Lowercased word tokens, possessives folded ("Boston’s" → "boston")."""
     out = []
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         word = match.group(0).lower().replace("’", "'")
         out.append(word[:-2] if word.endswith("'s") else word)
     return out
@@ -102,7 +103,7 @@ def analyzer_version() -> str:
     """Changes whenever the code would turn the same text into different terms."""
     h = hashlib.sha256(ANALYZER_NAME.encode())
     h.update(" ".join(sorted(STOPWORDS)).encode())
-    h.update(_TOKEN.pattern.encode())
+    h.update(TOKEN.pattern.encode())
     h.update(" ".join(_stemmer().stemWords(["generously", "immigration", "requests"])).encode())
     return f"{ANALYZER_NAME}:{h.hexdigest()[:16]}"
 
@@ -112,16 +113,20 @@ class Analyzer:
 
     def __init__(self, acronyms: dict[str, tuple[str, ...]] | None = None) -> None:
         self.acronyms = dict(sorted((acronyms or {}).items()))
+        # Long forms by their first stem: a text is scanned once, whatever the acronym count.
+        self._long_forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for acronym, long_stems in self.acronyms.items():
+            self._long_forms.setdefault(long_stems[0], []).append((acronym, long_stems))
 
     def terms(self, text: str) -> list[str]:
         """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and
         "Immigration and Customs Enforcement" meet on one term without counting twice."""
         terms = stem(words(text))
-        for acronym, long_stems in self.acronyms.items():
-            terms.extend(acronym for _ in range(_count_runs(terms, long_stems)))
+        found: Counter[str] = Counter()
+        for i, term in enumerate(terms):
+            for acronym, run in self._long_forms.get(term, ()):
+                if tuple(terms[i : i + len(run)]) == run:
+                    found[acronym] += 1
+        for acronym in sorted(found):
+            terms.extend([acronym] * found[acronym])
         return terms
-
-
-def _count_runs(terms: list[str], run: tuple[str, ...]) -> int:
-    n, first = len(run), run[0]
-    return sum(1 for i, t in enumerate(terms) if t == first and tuple(terms[i : i + n]) == run)

@@ -29,16 +29,21 @@ def toml_error_line(exc: Exception) -> int | None:
 
 
 def toml_entry_line(text: str, table: str, index: int, key: str | None = None) -> int | None:
-    """Line of the `index`-th `[[table]]` entry, or of its `key = ...` line when there is one."""
-    headers = [m.start() for m in re.finditer(rf"(?m)^\s*\[\[\s*{re.escape(table)}\s*\]\]", text)]
+    """Line of the `index`-th `[[table]]` entry, or of its `key = ...` line when there is one.
+
+    The key may be written bare or quoted (`"key" = ...`)."""
+    header = re.compile(rf"(?m)^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\]")
+    headers = [m.start() for m in header.finditer(text)]
     if index >= len(headers):
         return None
     start = headers[index]
     end = headers[index + 1] if index + 1 < len(headers) else len(text)
     if key:
-        field = re.compile(rf"(?m)^\s*{re.escape(key)}\s*=").search(text, start, end)
-        if field:
-            return line_of_offset(text, field.start())
+        name = re.escape(key)
+        field = re.compile(rf"(?m)^[ \t]*(?:{name}|\"{name}\"|'{name}')[ \t]*=")
+        found = field.search(text, start, end)
+        if found:
+            return line_of_offset(text, found.start())
     return line_of_offset(text, start)
 
 
@@ -46,3 +51,13 @@ def line_containing(text: str, needle: str, default: int | None = None) -> int |
     """1-based line of the first occurrence of `needle` in `text`, for pointing at a bad entry."""
     at = text.find(needle)
     return line_of_offset(text, at) if at >= 0 else default
+
+
+def read_utf8(path: Path) -> str:
+    """The file's text; a byte that is not UTF-8 is reported with its line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataFileError(path, line, f"not valid UTF-8 (byte {exc.start})") from exc

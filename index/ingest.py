@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tqdm import tqdm
 
-from index.errors import DataFileError
+from index.errors import DataFileError, read_utf8
 from index.faq import extract_faqs
 from index.layout import DATELINE, Line, classify, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
@@ -27,12 +28,17 @@ class SourceSet:
     metas: dict[str, SourceMeta]
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def checksums(self) -> dict[str, str]:
+        """sha256 of each text, computed once: staleness checks and documents both use it."""
+        return {name: _sha256(text) for name, text in self.texts.items()}
+
+    @cached_property
     def fingerprint(self) -> str:
         """Changes when any file's bytes, the set of files, or their metadata change."""
         h = hashlib.sha256()
         for name in sorted(self.texts):
-            h.update(f"{name}\0{_sha256(self.texts[name])}\0".encode())
+            h.update(f"{name}\0{self.checksums[name]}\0".encode())
         for name in sorted(self.metas):
             h.update(self.metas[name].model_dump_json().encode())
         return h.hexdigest()
@@ -64,25 +70,24 @@ def source_files(sources_dir: Path) -> list[Path]:
     )
 
 
-def decode_source(path: Path, raw: bytes) -> str:
+def read_source(path: Path) -> str:
     """UTF-8 text exactly as stored; a bad byte names its line, and an empty file is refused."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataFileError(path, line, f"not valid UTF-8 (byte {exc.start}); skipped") from exc
+    text = read_utf8(path)
     if not text.strip():
-        raise DataFileError(path, None, "empty file; skipped")
+        raise DataFileError(path, None, "empty file")
     return text
 
 
-def ingest_text(name: str, text: str, meta: SourceMeta | None) -> Document:
-    """One source's passages and chrome, with metadata from the manifest or the text itself."""
+def ingest_text(
+    name: str, text: str, meta: SourceMeta | None, sha256: str | None = None
+) -> Document:
+    """One source's passages, chrome, tables and FAQs, with metadata from the manifest or the
+    text itself; `sha256` is the text's checksum when the caller already has it."""
     lines = classify(split_lines(text))
     chrome = find_chrome(lines)
     return Document(
         meta=meta or infer_meta(name, lines),
-        sha256=_sha256(text),
+        sha256=sha256 or _sha256(text),
         chrome=chrome,
         passages=build_passages(name, text, lines, chrome),
         tables=extract_tables(name, text, lines),
@@ -109,9 +114,11 @@ def read_sources(sources_dir: Path) -> SourceSet:
     for path in source_files(sources_dir):
         name = path.relative_to(sources_dir).as_posix()
         try:
-            sources.texts[name] = decode_source(path, path.read_bytes())
+            sources.texts[name] = read_source(path)
         except DataFileError as exc:
-            sources.warnings.append(str(exc))
+            sources.warnings.append(f"{exc}; skipped")
+        except OSError as exc:
+            sources.warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); skipped")
     for name in sorted(set(metas) - set(sources.texts)):
         sources.warnings.append(f"{sources_dir / MANIFEST_NAME}: no source file named {name!r}")
     return sources
@@ -127,7 +134,7 @@ def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
         sources.texts.items(), desc="indexing", unit="file", delay=1.0, disable=not progress
     )
     for name, text in items:
-        document = ingest_text(name, text, sources.metas.get(name))
+        document = ingest_text(name, text, sources.metas.get(name), sources.checksums[name])
         if not document.passages:
             corpus.warnings.append(f"{name}: no quotable text after cleaning; skipped")
             continue

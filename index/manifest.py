@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from index.errors import DataFileError, line_containing, toml_entry_line, toml_error_line
+from index.errors import DataFileError, line_containing, read_utf8, toml_entry_line, toml_error_line
 from index.models import SourceMeta
 
 MANIFEST_NAME = "sources.toml"
@@ -18,12 +18,9 @@ def load_manifest(sources_dir: Path) -> dict[str, SourceMeta]:
     path = sources_dir / MANIFEST_NAME
     if not path.exists():
         return {}
-    raw = path.read_bytes()
+    text = read_utf8(path)
     try:
-        text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except UnicodeDecodeError as exc:
-        raise DataFileError(path, None, f"not UTF-8 (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(path, toml_error_line(exc), f"invalid TOML: {exc}") from exc
     entries = data.get("source", [])

@@ -32,7 +32,7 @@ def _paragraphs(
 
     A table row is its own paragraph, and so is a line that ends a sentence: news sites put
     one paragraph on a line, while a hard-wrapped paragraph runs on until its last line ends
-    with sentence punctuation.
+    with sentence punctuation. A caption ends at its photo credit, which is left out.
     """
     credit_at = [c.start for c in chrome if c.kind == "photo-credit"]
     paragraphs: list[tuple[str | None, list[Sentence]]] = []
@@ -60,7 +60,9 @@ def _paragraphs(
     for line in lines:
         if line.kind == "prose":
             block.append(line)
-            if line.stripped[-1:] in '.!?"”':
+            if line.stripped[-1:] in '.!?"”' or any(
+                line.start <= cut < line.end for cut in credit_at
+            ):
                 flush()
             continue
         flush()

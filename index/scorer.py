@@ -137,7 +137,7 @@ class BM25Index:
 
     def _touched(self, tids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The passages holding any of the terms, in passage order, and their scores."""
-        spans = [slice(int(self.offsets[t]), int(self.offsets[t + 1])) for t in tids]
+        spans = [self._slice(t) for t in tids]
         if len(spans) == 1:
             return self.docs[spans[0]], self.weights[spans[0]]
         touched = _distinct(np.concatenate([self.docs[span] for span in spans]))

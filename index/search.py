@@ -46,15 +46,14 @@ class Retriever:
     def __init__(
         self,
         corpus: Corpus,
-        passage_terms: list[list[str]] | None = None,
         analyzer: Analyzer | None = None,
         params: BM25Params | None = None,
         progress: bool = False,
     ) -> None:
-        """Build from a corpus; `passage_terms` skips the analyzer when terms are known."""
+        """Build from a corpus: analyze every passage, then index the terms."""
         analyzer = analyzer or build_analyzer(corpus)
         table = PassageTable.from_documents(corpus.documents)
-        terms = passage_terms or analyze_passages(corpus, analyzer)
+        terms = analyze_passages(corpus, analyzer)
         scorer = BM25Index.build(terms, params or BM25Params(), progress, total=len(table))
         self._attach(corpus.texts, table, scorer, analyzer)
         self.__dict__["corpus"] = corpus  # the cached `corpus`: the one it was built from

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 from index.analyzer import Analyzer, analyzer_version
 from index.ingest import SourceSet, ingest, read_sources
 from index.models import FaqEntry, SourceMeta, Table
-from index.passage_table import PassageTable
+from index.passage_table import NO_HEADING, PassageTable
 from index.scorer import BM25Index
 from index.search import BM25Params, Retriever, build_analyzer
 
@@ -91,9 +91,8 @@ def load_index(
     sources = read_sources(sources_dir)
     notes = list(sources.warnings)
     if not force:
-        with contextlib.suppress(FileNotFoundError, CorruptIndex):
+        with contextlib.suppress(OSError, CorruptIndex):
             return open_index(folder, sources, params), notes
-    folder.mkdir(parents=True, exist_ok=True)
     with _build_lock(folder):
         if not force:
             # Another process may have built it while this one waited for the lock.
@@ -101,18 +100,31 @@ def load_index(
                 return open_index(folder, sources, params), notes
             except FileNotFoundError:
                 pass
-            except CorruptIndex as exc:
+            except (OSError, CorruptIndex) as exc:
                 notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
         retriever = build_index(sources, params, progress)
         notes.extend(w for w in retriever.corpus.warnings if w not in notes)
-        save_index(retriever, sources.fingerprint, folder)
+        try:
+            save_index(retriever, sources.fingerprint, folder)
+        except OSError as exc:
+            notes.append(
+                f"{folder}: the index could not be saved ({exc.strerror or exc}); it was built "
+                "for this run only and will be built again next time."
+            )
     return retriever, notes
 
 
 @contextlib.contextmanager
 def _build_lock(folder: Path) -> Iterator[None]:
-    """One build at a time per cache folder: the bot and `python -m bot index` may race."""
-    with open(folder / LOCK, "w") as lock:
+    """One build at a time per cache folder: the bot and `python -m bot index` may race.
+    Where the folder cannot be written there is nothing to protect, and the build goes on."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / LOCK, "w")  # noqa: SIM115 - held open for the whole build
+    except OSError:
+        yield
+        return
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -222,15 +234,15 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
             sentences=arrays["sentences"],
             chrome=arrays["chrome"],
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _check_shapes(scorer, table)
+        return Retriever.from_index(
+            texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
+            table=table,
+            scorer=scorer,
+            analyzer=Analyzer(dict(manifest.acronyms)),
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise CorruptIndex(f"saved index unreadable ({type(exc).__name__})") from exc
-    _check_shapes(scorer, table)
-    return Retriever.from_index(
-        texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
-        table=table,
-        scorer=scorer,
-        analyzer=Analyzer(dict(manifest.acronyms)),
-    )
 
 
 def peak_rss_mb() -> float:
@@ -259,6 +271,28 @@ def _stale(manifest: Manifest, sources: SourceSet, params: BM25Params) -> str | 
     return None
 
 
+def _out_of_range(table: PassageTable) -> list[bool]:
+    """Columns that point outside the lists they index (sources, sentences, headings, kinds)."""
+    n_sources, n_sentences = len(table.metas), len(table.sentences)
+    p, s, c = table.passages, table.sentences, table.chrome
+    problems = [len(table.tables) != n_sources, len(table.faqs) != n_sources]
+    if len(p):
+        problems += [
+            int(p[:, 0].min()) < 0 or int(p[:, 0].max()) >= n_sources,
+            int(p[:, 3].min()) < 0 or int(p[:, 4].max()) > n_sentences,
+            bool((p[:, 3] > p[:, 4]).any()),
+            int(p[:, 5].min()) < NO_HEADING or int(p[:, 5].max()) >= len(table.headings),
+        ]
+    if len(s):
+        problems.append(int(s[:, 3].min()) < 0 or int(s[:, 3].max()) >= len(table.kinds))
+    if len(c):
+        problems += [
+            int(c[:, 0].min()) < 0 or int(c[:, 0].max()) >= n_sources,
+            int(c[:, 3].min()) < 0 or int(c[:, 3].max()) >= len(table.kinds),
+        ]
+    return problems
+
+
 def _check_shapes(scorer: BM25Index, table: PassageTable) -> None:
     """Arrays that agree with each other, so that no query can index out of bounds."""
     n_terms, n_postings = len(scorer.terms), len(scorer.docs)
@@ -271,6 +305,8 @@ def _check_shapes(scorer: BM25Index, table: PassageTable) -> None:
         table.sentences.ndim != 2 or table.sentences.shape[1] != 4,
         table.chrome.ndim != 2 or table.chrome.shape[1] != 4,
     ]
+    if not any(problems):
+        problems += _out_of_range(table)
     if any(problems):
         raise CorruptIndex("saved index arrays disagree")
 

@@ -127,3 +127,15 @@ def test_claimants_are_named_not_question_words() -> None:
     faq = "Who confirmed this policy? Commissioner Ann Lee recently confirmed it."
     assert claimant("Commissioner Ann Lee recently confirmed it.", faq) == "Commissioner Ann Lee"
     assert claimant("The figure was 12.", "Who confirmed this policy?") is None
+
+
+def test_the_same_figure_written_two_ways_is_not_a_conflict(make_sources: MakeSources) -> None:
+    written = {
+        "clerk.txt": CLERK.replace("12 towing", "1,000 towing"),
+        "audit.txt": AUDIT.replace("40 towing", "1000 towing"),
+    }
+    engine = _engine(make_sources, written)
+    assert engine.ask("How many towing complaints were there in 2023?").status == "answered"
+    words = {"clerk.txt": CLERK, "audit.txt": AUDIT.replace("40 towing", "twelve towing")}
+    engine = _engine(make_sources, words)
+    assert engine.ask("How many towing complaints were there in 2023?").status == "answered"

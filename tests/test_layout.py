@@ -92,3 +92,17 @@ def test_three_headline_lines_are_a_link_list_but_one_is_a_heading() -> None:
 def test_dateline_gives_the_date_when_no_metadata() -> None:
     doc = ingest_text("x.txt", "Springfield, March 3, 2024\nA thing happened today.\n", None)
     assert doc.meta.date == "March 3, 2024"
+
+
+def test_text_after_a_photo_credit_is_still_indexed() -> None:
+    text = (
+        "The mayor spoke at City Hall on Monday (Photo by Jane Roe)\n"
+        "The council voted nine to four on the plan.\n"
+    )
+    doc = ingest_text("a.txt", text, None)
+    quotable = _quotable(doc, text)
+    assert quotable == [
+        "The mayor spoke at City Hall on Monday",
+        "The council voted nine to four on the plan.",
+    ]
+    assert [c.kind for c in doc.chrome] == ["photo-credit"]

@@ -67,3 +67,16 @@ def test_manifest_entry_without_a_file_is_reported(make_sources: MakeSources) ->
         {"a.txt": "Text.\n", "sources.toml": '[[source]]\nfile = "gone.txt"\ntitle = "G"\n'}
     )
     assert any("gone.txt" in w for w in read_sources(folder).warnings)
+
+
+def test_manifest_that_is_not_utf8_names_its_line(make_sources: MakeSources) -> None:
+    folder = make_sources(
+        {
+            "a.txt": "Text.\n",
+            "sources.toml": '[[source]]\nfile = "a.txt"\ntitle = "Caf\xe9"\n'.encode("latin-1"),
+        }
+    )
+    with pytest.raises(DataFileError) as info:
+        load_manifest(folder)
+    assert info.value.line == 3
+    assert "UTF-8" in str(info.value)

@@ -258,3 +258,24 @@ def test_build_index_matches_retriever_over_ingested_corpus(sources_copy):
     built = build_index(read_sources(sources_copy))
     for terms in queries(direct):
         assert built.search(terms, 8) == direct.search(terms, 8)
+
+
+def test_a_cache_path_that_cannot_be_used_still_answers_with_a_note(
+    make_sources: MakeSources, tmp_path: Path
+) -> None:
+    folder = make_sources({"a.txt": DOC})
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    retriever, notes = load_index(folder, blocked)
+    assert retriever.search(retriever.analyzer.terms("sailboats"), 1)
+    assert any(str(blocked) in n and "could not be saved" in n for n in notes)
+
+
+def test_a_manifest_that_disagrees_with_its_arrays_is_rebuilt(sources_copy: Path) -> None:
+    good, _ = load_index(sources_copy)
+    manifest = cache_dir_for(sources_copy) / MANIFEST
+    data = store.Manifest.model_validate_json(manifest.read_bytes())
+    manifest.write_text(data.model_copy(update={"sources": data.sources[:1]}).model_dump_json())
+    rebuilt, notes = load_index(sources_copy)
+    assert any("rebuilt" in n for n in notes)
+    assert len(rebuilt.passages) == len(good.passages)

@@ -11,7 +11,7 @@ from bot.facts.book import FactBook
 from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
-from bot.models import Answer, Snippet, quote_snippet
+from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
 
 CARD_MIN_SCORE = 90.0
 MAX_CARD_GROUPS = 3
@@ -25,7 +25,6 @@ _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
     Expect.DATE: lambda f: bool(DATE.search(f.value)),
     Expect.PERSON: lambda f: f.number is None and not DATE.search(f.value),
 }
-_CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
 
 
 def with_facts(book: FactBook, answer: Answer) -> Answer:
@@ -47,7 +46,7 @@ def with_facts(book: FactBook, answer: Answer) -> Answer:
         return answer
     if card is not None:
         status = "conflict" if card.conflict else "answered"
-        note = _CONFLICT_NOTE if card.conflict else ""
+        note = CONFLICT_NOTE if card.conflict else ""
         quotes = first
     else:
         status = "answered" if answer.status == "no_answer" else answer.status

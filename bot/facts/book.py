@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.expect import YEAR
 from bot.facts.curated import FACTS_NAME, load_curated
 from bot.facts.from_tables import table_facts
 from bot.facts.models import Fact
@@ -14,14 +15,62 @@ from index.search import Retriever
 
 
 @dataclass(frozen=True)
+class FactWords:
+    """A fact's texts as the analyzer sees them: what a query's words are matched against."""
+
+    targets: tuple[str, ...]
+    """Subject with measure, measure alone, and each alias."""
+    value: str | None
+    """The value, for facts that are not numbers (a name can be asked for by itself)."""
+
+
+@dataclass(frozen=True)
+class FaqQuestion:
+    """An FAQ entry with its question's words and years, for matching a user's question."""
+
+    entry: FaqEntry
+    words: str
+    years: frozenset[str]
+
+
+@dataclass(frozen=True)
 class FactBook:
-    """What look-ups search: facts, FAQ entries, and the sources they quote."""
+    """What look-ups search: facts, FAQ entries, and the sources they quote.
+
+    The analyzed words of every fact and FAQ question are computed here, once, rather than
+    again for every question asked."""
 
     facts: list[Fact]
     faqs: list[FaqEntry]
     metas: dict[str, SourceMeta]
     texts: dict[str, str]
     analyzer: Analyzer
+    fact_words: tuple[FactWords, ...] = field(init=False, repr=False)
+    """`fact_words[i]` is the words of `facts[i]`."""
+    faq_questions: tuple[FaqQuestion, ...] = field(init=False, repr=False)
+    measures: tuple[str, ...] = field(init=False, repr=False)
+    """Every measure, sorted, for suggestions when nothing matches."""
+
+    def __post_init__(self) -> None:
+        # The documented way to set derived fields of a frozen dataclass.
+        object.__setattr__(self, "fact_words", tuple(self._words(f) for f in self.facts))
+        object.__setattr__(self, "faq_questions", tuple(self._question(e) for e in self.faqs))
+        object.__setattr__(self, "measures", tuple(sorted({f.measure for f in self.facts})))
+
+    def normal(self, text: str) -> str:
+        """`text` as the index's analyzer sees it: stemmed terms without stop words."""
+        return " ".join(self.analyzer.terms(text))
+
+    def _words(self, fact: Fact) -> FactWords:
+        targets = [f"{fact.subject} {fact.measure}", fact.measure, *fact.aliases]
+        return FactWords(
+            targets=tuple(self.normal(t) for t in targets),
+            value=self.normal(fact.value) if fact.number is None else None,
+        )
+
+    def _question(self, entry: FaqEntry) -> FaqQuestion:
+        asked = self.texts[entry.source][entry.question.start : entry.question.end]
+        return FaqQuestion(entry, self.normal(asked), frozenset(YEAR.findall(asked)))
 
 
 def build_factbook(sources_dir: Path, retriever: Retriever) -> FactBook:

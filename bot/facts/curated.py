@@ -7,7 +7,6 @@ moderator can fix it without reading a traceback.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -17,12 +16,17 @@ from rapidfuzz import fuzz
 
 from bot.facts.models import Fact
 from bot.facts.numbers import figure_fields
-from index.errors import DataFileError, line_containing, line_of_offset
+from index.errors import (
+    DataFileError,
+    line_containing,
+    line_of_offset,
+    read_utf8,
+    toml_entry_line,
+    toml_error_line,
+)
 from index.models import Chrome
 
 FACTS_NAME = "facts.toml"
-_ENTRY = re.compile(r"^[ \t]*\[\[[ \t]*fact[ \t]*\]\]", re.MULTILINE)
-_TABLE = re.compile(r"^\s*\[")
 _CLOSEST_CHARS = 160
 
 Text = Annotated[str, StringConstraints(pattern=r"\S")]
@@ -50,11 +54,11 @@ def load_curated(
     """The file's facts, checked against the sources; a missing file means no curated facts."""
     if not path.exists():
         return []
-    text = _decode(path)
+    text = read_utf8(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(path, _toml_line(exc), f"invalid TOML: {exc}") from exc
+        raise DataFileError(path, toml_error_line(exc), f"invalid TOML: {exc}") from exc
     unknown = sorted(set(data) - {"fact"})
     if unknown:
         raise DataFileError(
@@ -63,11 +67,10 @@ def load_curated(
     entries = data.get("fact", [])
     if not isinstance(entries, list):
         raise DataFileError(path, None, "expected [[fact]] tables")
-    starts = [line_of_offset(text, m.start()) for m in _ENTRY.finditer(text)]
     facts: list[Fact] = []
     seen: dict[tuple[str, ...], int] = {}
     for i, raw in enumerate(entries):
-        check = _EntryCheck(path, text, starts[i] if i < len(starts) else 1, i + 1)
+        check = _EntryCheck(path, text, i)
         if not isinstance(raw, dict):
             raise check.error(None, "not a table: write each fact as a [[fact]] table")
         fact = check.fact(raw, texts, (chrome or {}).get(str(raw.get("source")), []))
@@ -87,11 +90,12 @@ def load_curated(
 class _EntryCheck:
     """Validation of one entry, with the line of each of its fields for the messages."""
 
-    def __init__(self, path: Path, text: str, start: int, number: int) -> None:
-        self.path, self.text, self.start, self.number = path, text, start, number
+    def __init__(self, path: Path, text: str, index: int) -> None:
+        self.path, self.text, self.index, self.number = path, text, index, index + 1
+        self.start = toml_entry_line(text, "fact", index) or 1
 
     def error(self, field: str | None, problem: str) -> DataFileError:
-        line = _key_line(self.text, self.start, field) if field else self.start
+        line = toml_entry_line(self.text, "fact", self.index, field) or 1
         return DataFileError(self.path, line, f"fact {self.number}: {problem}")
 
     def fact(self, raw: dict[str, object], texts: dict[str, str], chrome: list[Chrome]) -> Fact:
@@ -155,30 +159,3 @@ def _identity(fact: Fact) -> tuple[str, ...]:
     """Two entries are one fact when they make the same claim from the same quote."""
     parts = (fact.subject, fact.measure, fact.period or "", fact.value, fact.claimed_by)
     return (*(" ".join(p.casefold().split()) for p in parts), fact.source, str(fact.start))
-
-
-def _key_line(text: str, from_line: int, key: str) -> int:
-    """Line of `key = …` in the entry that starts at `from_line`, or the entry's own line."""
-    lines = text.split("\n")
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number in range(from_line, len(lines) + 1):
-        line = lines[number - 1]
-        if number > from_line and _TABLE.match(line):
-            break
-        if pattern.match(line):
-            return number
-    return max(from_line, 1)
-
-
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    found = re.search(r"at line (\d+)", str(exc))
-    return int(found.group(1)) if found else None
-
-
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataFileError(path, line, f"not UTF-8 (byte {exc.start})") from exc

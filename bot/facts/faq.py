@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from bot.expect import YEAR
 from bot.facts.book import FactBook
-from bot.facts.periods import YEAR
 from index.models import FaqEntry
 
 MIN_SIMILARITY = 85.0
@@ -17,14 +17,13 @@ def faq_match(book: FactBook, question: str) -> FaqEntry | None:
     Words are compared as the index sees them, and the years must be the same: "in 2024" must
     not get the answer to the FAQ's "in 2025".
     """
-    words = " ".join(book.analyzer.terms(question))
-    years = set(YEAR.findall(question))
+    words = book.normal(question)
+    years = frozenset(YEAR.findall(question))
     best: tuple[float, FaqEntry] | None = None
-    for entry in book.faqs:
-        asked = book.texts[entry.source][entry.question.start : entry.question.end]
-        if set(YEAR.findall(asked)) != years:
+    for asked in book.faq_questions:
+        if asked.years != years:
             continue
-        similarity = fuzz.token_sort_ratio(words, " ".join(book.analyzer.terms(asked)))
+        similarity = fuzz.token_sort_ratio(words, asked.words)
         if similarity >= MIN_SIMILARITY and (best is None or similarity > best[0]):
-            best = (similarity, entry)
+            best = (similarity, asked.entry)
     return best[1] if best else None

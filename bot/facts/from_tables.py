@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
+from bot.expect import YEAR
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
-from bot.facts.periods import YEAR
 from index.errors import line_of_offset
 from index.models import NOT_STATED, Cell, SourceMeta, Table, TableRow
 
-_PERIOD_IN_LABEL = re.compile(r"\s*\((?:19|20)\d{2}\)\s*")
+_PERIOD_IN_LABEL = re.compile(rf"\s*\({YEAR.pattern}\)\s*")
+# What a table writes in a cell that states nothing: no fact is made from it.
+_PLACEHOLDERS = frozenset({"", "—", "–", "-", "n/a", "none"})
 
 
 def table_facts(tables: list[Table], text: str, meta: SourceMeta) -> list[Fact]:
@@ -25,7 +27,8 @@ def table_facts(tables: list[Table], text: str, meta: SourceMeta) -> list[Fact]:
         series = all(YEAR.fullmatch(row.cells[0].text) for row in table.rows)
         for row in table.rows:
             for column in range(1, len(row.cells)):
-                facts.append(_fact(table, row, column, series, text, meta))
+                if row.cells[column].text.casefold() not in _PLACEHOLDERS:
+                    facts.append(_fact(table, row, column, series, text, meta))
     return facts
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from bot.facts.book import FactBook
+from bot.facts.book import FactBook, FactWords
 from bot.facts.models import Fact, FactGroup, FactLookup, group_key
 from bot.facts.periods import PeriodQuery, matches, parse_period
 
@@ -32,37 +32,34 @@ def lookup(
     """Claims matching `query`, best group first (groups within `margin` of the best); or,
     when none match, the closest measures. `keep` narrows the facts considered."""
     wanted = parse_period(query)
-    words = _normal(book, wanted.rest)
-    facts = [f for f in book.facts if keep is None or keep(f)]
-    scored = [(score(book, words, f), f) for f in facts] if words else []
+    words = book.normal(wanted.rest)
+    facts = [
+        (f, w) for f, w in zip(book.facts, book.fact_words, strict=True) if keep is None or keep(f)
+    ]
+    scored = [(score(words, w), f) for f, w in facts] if words else []
     hits = [(s, f) for s, f in scored if s >= MIN_SCORE]
     in_period = [(s, f) for s, f in hits if matches(f.period, wanted, book.metas.get(f.source))]
     if not in_period:
         return _no_match(book, query, wanted, hits)
     ranked = _rank_groups(in_period)
     best = ranked[0][0]
-    kept = [facts for s, facts in ranked if s >= best - margin][:max_groups]
-    facts = [f for group in kept for f in group]
-    cited = sorted({f.source for f in facts})
+    kept = [group for s, group in ranked if s >= best - margin][:max_groups]
+    found = [f for group in kept for f in group]
+    cited = sorted({f.source for f in found})
     return FactLookup(
         query=query,
-        facts=facts,
+        facts=found,
         score=round(best, 1),
         sources={name: book.metas[name] for name in cited if name in book.metas},
     )
 
 
-def score(book: FactBook, words: str, fact: Fact) -> float:
+def score(words: str, fact: FactWords) -> float:
     """How well the query's words match the fact's subject and measure, an alias, or its value."""
-    targets = [f"{fact.subject} {fact.measure}", fact.measure, *fact.aliases]
-    best = max(fuzz.token_set_ratio(words, _normal(book, t)) for t in targets)
-    if fact.number is None:
-        best = max(best, _VALUE_WEIGHT * fuzz.token_set_ratio(words, _normal(book, fact.value)))
+    best = max(fuzz.token_set_ratio(words, target) for target in fact.targets)
+    if fact.value is not None:
+        best = max(best, _VALUE_WEIGHT * fuzz.token_set_ratio(words, fact.value))
     return best
-
-
-def _normal(book: FactBook, text: str) -> str:
-    return " ".join(book.analyzer.terms(text))
 
 
 def _rank_groups(scored: list[tuple[float, Fact]]) -> list[tuple[float, list[Fact]]]:
@@ -96,9 +93,8 @@ def _no_match(
             f"matching facts cover: {', '.join(periods) or 'no stated period'}.",
             suggestions=sorted({f.measure for _, f in hits})[:_SUGGESTIONS],
         )
-    measures = sorted({f.measure for f in book.facts})
     closest = process.extract(
-        wanted.rest or query, measures, scorer=fuzz.WRatio, limit=_SUGGESTIONS
+        wanted.rest or query, book.measures, scorer=fuzz.WRatio, limit=_SUGGESTIONS
     )
     return FactLookup(
         query=query,

@@ -7,18 +7,10 @@ from __future__ import annotations
 
 import re
 
-from bot.expect import NUMBER_WORDS
 from bot.facts.models import Figure
 from bot.facts.periods import MONTH
+from bot.number_words import NUMBER_WORDS, SCALES, UNITS
 
-_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "dozen": 12,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 QUALIFIERS = (
     "more than|less than|fewer than|over|under|nearly|almost|about|around|roughly|"
     "approximately|at least|at most|up to|some|all|just over|just under"
@@ -38,11 +30,11 @@ def words_to_number(words: str) -> int | None:
     """ "two" → 2, "twenty-one" → 21, "three hundred" → 300; None for "several"."""
     total, current = 0, 0
     for word in re.split(r"[\s-]+", words.lower().strip()):
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _SCALES:
-            current = max(current, 1) * _SCALES[word]
-            if _SCALES[word] >= 1_000:
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in SCALES:
+            current = max(current, 1) * SCALES[word]
+            if SCALES[word] >= 1_000:
                 total, current = total + current, 0
         elif word != "and":
             return None

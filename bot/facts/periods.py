@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.expect import MONTHS
+from bot.expect import MONTHS, YEAR
 from index.models import SourceMeta
 
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 MONTH = re.compile(rf"\b(?:{MONTHS})\b")
 # A date as articles write one: "January 2023", "December 27, 2024".
-DATE_PHRASE = re.compile(rf"\b(?:{MONTHS})(?:\s+\d{{1,2}},)?\s+(?:19|20)\d{{2}}\b")
+DATE_PHRASE = re.compile(rf"\b(?:{MONTHS})(?:\s+\d{{1,2}},)?\s+{YEAR.pattern}")
 _RELATIVE = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1}
 RELATIVE_YEAR = re.compile(r"\b(last|past|previous|this|current|next)\s+year\b", re.IGNORECASE)
-_IN_YEAR = re.compile(r"\b(?:in|during|for|of|throughout)\s+(?=(?:19|20)\d{2}\b)", re.IGNORECASE)
+_IN_YEAR = re.compile(rf"\b(?:in|during|for|of|throughout)\s+(?={YEAR.pattern})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ _INDENT = " " * 4
 def render_card(result: FactLookup, quotes: bool = True) -> str:
     """The card; with `quotes`, each claim's quote and citation follow it."""
     if not result.facts:
-        lines = [result.note or f"No fact matches “{result.query}”."]
+        lines = [result.note]
         if result.suggestions:
             lines.append(f"Closest measures: {'; '.join(result.suggestions)}.")
         return "\n".join(lines)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from bot.attribution import claimant
+from bot.expect import YEAR
 from bot.facts.book import FactBook
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
@@ -20,14 +21,14 @@ from bot.facts.periods import (
     DATE_PHRASE,
     MONTH,
     RELATIVE_YEAR,
-    YEAR,
     parse_period,
     source_year,
 )
+from index.errors import line_of_offset
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 
-_NAMED_YEAR = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){1,4})of\s+((?:19|20)\d{2})\b")
+_NAMED_YEAR = re.compile(rf"\b((?:[A-Z][\w’'-]*\s+){{1,4}})of\s+({YEAR.pattern})")
 _MEASURE_WORD = re.compile(r"\s*([A-Za-z][\w’'-]*)")
 _MEASURE_STOP = frozenset(
     """in from to at on by for that which than and or but it its was were is are he she they
@@ -144,7 +145,7 @@ def _fact(
         quote=body,
         start=start,
         end=start + len(body),
-        line=text.count("\n", 0, start) + 1,
+        line=line_of_offset(text, start),
     )
 
 

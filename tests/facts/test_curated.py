@@ -138,3 +138,17 @@ def test_same_claim_from_another_quote_is_not_a_duplicate(tmp_path: Path) -> Non
 def test_facts_that_are_not_tables_are_refused(tmp_path: Path) -> None:
     err = error(tmp_path, 'fact = ["15 requests"]\n')
     assert err.problem == "fact 1: not a table: write each fact as a [[fact]] table"
+
+
+def test_a_quoted_key_is_found_on_its_line(tmp_path: Path) -> None:
+    err = error(tmp_path, "\n\n" + ENTRY.replace('value = "15"', '"value" = "16"'))
+    assert err.line == 7
+    assert "value '16' does not appear in the quote" in err.problem
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "facts.toml"
+    path.write_bytes(ENTRY.encode() + b'note = "caf\xe9"\n')
+    with pytest.raises(DataFileError) as caught:
+        load_curated(path, TEXTS)
+    assert (caught.value.line, "UTF-8" in caught.value.problem) == (9, True)

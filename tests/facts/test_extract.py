@@ -97,3 +97,21 @@ def test_a_question_inside_a_paragraph_or_before_another_question_is_not_an_faq(
     )
     entries = _ingest("x.txt", text).faqs
     assert [text[e.question.start : e.question.end] for e in entries] == ["Who decides?"]
+
+
+def test_empty_and_placeholder_cells_state_no_fact() -> None:
+    text = (
+        "Officials\n| Role | Name |\n|---|---|\n"
+        "| Commissioner | |\n| Mayor | — |\n| Chief | n/a |\n| Advisor | N/A |\n"
+        "| Czar | none |\n| Deputy | - |\n| Clerk | Jo Lee |\n"
+    )
+    meta = SourceMeta(file="o.txt", title="Officials")
+    facts = table_facts(_ingest("o.txt", text, meta).tables, text, meta)
+    assert [(f.measure, f.value) for f in facts] == [("Clerk", "Jo Lee")]
+
+
+def test_an_empty_cell_of_a_series_skips_only_that_year() -> None:
+    text = "Yearly counts\n| Year | Requests |\n|---|---|\n| 2023 | |\n| 2024 | 15 |\n"
+    meta = SourceMeta(file="s.txt", title="Series")
+    facts = table_facts(_ingest("s.txt", text, meta).tables, text, meta)
+    assert [(f.period, f.value) for f in facts] == [("2024", "15")]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine import Engine
 from bot.facts.book import FactBook
+from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactGroup
 from bot.loader import load_engine
@@ -123,3 +125,25 @@ def test_among_equal_matches_conflicts_then_bigger_groups_come_first() -> None:
         ("requests kept", False),
         ("requests sent", False),
     ]
+
+
+class _CountingAnalyzer(Analyzer):
+    """Counts the texts it analyzes, to see what a question costs."""
+
+    calls = 0
+
+    def terms(self, text: str) -> list[str]:
+        self.calls += 1
+        return super().terms(text)
+
+
+def test_a_question_analyzes_only_its_own_words(report_engine: Engine) -> None:
+    """Facts and FAQ questions are analyzed once, with the book; not again per question."""
+    assert report_engine.facts is not None
+    analyzer = _CountingAnalyzer()
+    book = dataclasses.replace(report_engine.facts, analyzer=analyzer)
+    assert book.facts and book.faqs
+    analyzer.calls = 0
+    assert lookup(book, "detainer requests received 2024").facts
+    assert faq_match(book, "How many detainer requests did the police receive in 2024?")
+    assert analyzer.calls == 2

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.expect import NUMBER
 from bot.facts.numbers import read_figure, words_to_number
 from bot.facts.periods import parse_period
+from bot.number_words import NUMBER_WORDS, VAGUE
 
 
 @pytest.mark.parametrize(
@@ -53,3 +55,17 @@ def test_period_is_split_from_the_query() -> None:
         -1,
         "How many requests ?",
     )
+
+
+def test_every_scale_is_read_up_to_trillions() -> None:
+    assert words_to_number("two trillion") == 2_000_000_000_000
+    assert words_to_number("one billion five hundred million") == 1_500_000_000
+    figure = read_figure("about three trillion")
+    assert figure is not None and (figure.number, figure.qualifier) == (3 * 10**12, "about")
+
+
+def test_every_number_word_found_in_text_is_read_unless_vague() -> None:
+    """The words the engine finds as numbers are the words figures are read from."""
+    found = NUMBER.findall(" ".join(NUMBER_WORDS.split("|")))
+    unread = {w for w in found if words_to_number(w) is None}
+    assert unread == set(VAGUE)
