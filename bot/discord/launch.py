@@ -17,7 +17,6 @@ from bot.discord.settings import BotSettings, SettingsError, load_settings
 from bot.discord.store import Store, StoreError
 from bot.engine import Engine
 from bot.loader import load_engine
-from index.store import cache_dir_for
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
@@ -44,19 +43,9 @@ def open_store(path: Path) -> Store:
 
 
 def open_engine(sources: Path, cache: Path | None) -> Engine:
-    """The engine; an index cache that cannot be read or written is a `SettingsError` that
-    names the folder and the settings that choose it."""
-    folder = cache or cache_dir_for(sources)
-    try:
-        engine, notes = load_engine(sources, cache)
-    except OSError as exc:
-        where = Path(exc.filename) if exc.filename else folder
-        if not where.is_relative_to(folder):
-            raise SettingsError(f"{where}: {exc.strerror}") from None
-        raise SettingsError(
-            f"cannot use the index cache {folder} ({exc.strerror}: {where}); "
-            "point --cache or QUOTEBOT_CACHE at a writable folder."
-        ) from None
+    """The engine, its notes logged (an index cache that cannot be written is one of them:
+    the index is then built for this run only)."""
+    engine, notes = load_engine(sources, cache)
     for note in notes:
         log.warning("%s", note)
     return engine

@@ -72,34 +72,30 @@ def test_env_example_lists_every_setting() -> None:
 
 
 @pytest.mark.parametrize(
-    ("database", "cache", "named"),
+    ("database", "words"),
     [
-        ("folder", "cache", ["DATABASE_PATH", "folder"]),  # DATABASE_PATH is a directory
-        ("file/db.sqlite3", "cache", ["DATABASE_PATH", "file/db.sqlite3"]),  # folder impossible
-        ("db.sqlite3", "file/cache", ["--cache", "QUOTEBOT_CACHE", "file/cache"]),
-        ("db.sqlite3", None, ["--cache", "QUOTEBOT_CACHE", "file/sources-"]),
+        ("folder", "is a folder"),  # DATABASE_PATH is a directory
+        ("file/db.sqlite3", "cannot create the folder"),  # a file where its folder should be
     ],
 )
-def test_unusable_database_or_cache_is_one_line(
+def test_unusable_database_is_one_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
     database: str,
-    cache: str | None,
-    named: list[str],
+    words: str,
 ) -> None:
-    """`run` with a database or index cache that cannot be opened: one line naming the
-    setting and the path, exit 2, before anything connects."""
+    """`run` with a database that cannot be opened: one line naming the setting and the
+    path, exit 2, before the index is loaded or anything connects."""
     clean_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "folder").mkdir()
     (tmp_path / "file").write_text("a file where a folder is expected")
     monkeypatch.setenv("DISCORD_TOKEN", "abc")
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / database))
-    monkeypatch.setenv("QUOTEBOT_CACHE", str(tmp_path / "file"))
-    options = ["--cache", str(tmp_path / cache)] if cache else []
-    assert main(["--sources", str(SOURCES), *options, "run"]) == 2
+    assert main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), "run"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
-    for words in named:
-        assert words in lines[0]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: DATABASE_PATH: {tmp_path / database}")
+    assert words in lines[0]
+    assert not (tmp_path / "cache").exists()
