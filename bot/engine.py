@@ -22,7 +22,7 @@ from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
 from bot.question import QuestionError, clean_question
 from index.analyzer import TOKEN
 from index.models import Passage, Sentence
-from index.search import Hit, Retriever
+from index.search import Retriever
 
 
 class EngineConfig(BaseModel):
@@ -118,10 +118,12 @@ class Engine:
         hits = self.retriever.search(terms, self.config.passages)
         if not hits:
             return self._decline(question, "None of the question's words appear in the sources.")
+        # Built once from the saved arrays, then shared by ranking and the evidence checks.
+        retrieved = [(self.retriever.passages[h.passage], h.score) for h in hits]
         kind = expected(question)
-        candidates = self._rank(question, terms, kind, hits)
+        candidates = self._rank(question, terms, kind, retrieved)
         best = candidates[0]
-        reason = self._weak_evidence(question, terms, hits, best, unknown)
+        reason = self._weak_evidence(question, terms, [p for p, _ in retrieved], best, unknown)
         if reason:
             return self._decline(question, reason)
         if kind in (Expect.NUMBER, Expect.PERCENT):
@@ -148,7 +150,12 @@ class Engine:
         )
 
     def _weak_evidence(
-        self, question: str, terms: list[str], hits: list[Hit], best: Candidate, unknown: list[str]
+        self,
+        question: str,
+        terms: list[str],
+        passages: list[Passage],
+        best: Candidate,
+        unknown: list[str],
     ) -> str | None:
         """Why the best quote would not answer the question, or None when it may; `unknown` are
         the names in the question that no source uses."""
@@ -167,7 +174,7 @@ class Engine:
                 f"{', '.join(dict.fromkeys(missing[:5]))}."
             )
         years = set(YEAR.findall(question))
-        if years and not any(years & set(YEAR.findall(self._passage_text(h))) for h in hits):
+        if years and not any(years & set(YEAR.findall(self._passage_text(p))) for p in passages):
             return f"The sources say nothing about {', '.join(sorted(years))}."
         return None
 
@@ -187,16 +194,15 @@ class Engine:
     # --- ranking ---------------------------------------------------------------------------
 
     def _rank(
-        self, question: str, terms: list[str], kind: Expect, hits: list[Hit]
+        self, question: str, terms: list[str], kind: Expect, retrieved: list[tuple[Passage, float]]
     ) -> list[Candidate]:
         """Score every window of the top passages; best first, ties by retrieval order."""
         cfg = self.config
-        top = hits[0].score
+        top = retrieved[0][1]
         candidates: list[Candidate] = []
-        for hit in hits:
-            passage = self.retriever.passages[hit.passage]
+        for passage, score in retrieved:
             for c in self._windows(passage):
-                c.score = cfg.passage_weight * hit.score / top - cfg.window_penalty * (c.count - 1)
+                c.score = cfg.passage_weight * score / top - cfg.window_penalty * (c.count - 1)
                 if kind is not Expect.ANY and carries(kind, c.body, question):
                     c.score += cfg.type_bonus
                 if any(s.kind == "question" for s in c.sentences):
@@ -254,8 +260,7 @@ class Engine:
             return self._unseen_idf
         return self.retriever.idf(term)
 
-    def _passage_text(self, hit: Hit) -> str:
-        passage = self.retriever.passages[hit.passage]
+    def _passage_text(self, passage: Passage) -> str:
         return self.retriever.text(passage.source)[passage.start : passage.end]
 
     def _passage_terms(self, passage: Passage) -> set[str]:
