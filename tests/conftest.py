@@ -10,6 +10,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.loader import load_engine
+from index.encoder import Encoder, load_encoder
 from tests.paths import SOURCES
 
 
@@ -29,6 +30,12 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     built, notes = load_engine(SOURCES, tmp_path_factory.mktemp("engine-cache"))
     assert notes == []
     return built
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    """The shipped sentence encoder, loaded once."""
+    return load_encoder()
 
 
 @pytest.fixture
