@@ -20,13 +20,14 @@ from bot.loader import load_engine
 from bot.question import QuestionError, clean_question
 from bot.render_text import render_answer
 from index.errors import DataFileError
+from index.semantic import SWITCH, choose_mode
 
 EXIT_OK, EXIT_USAGE = 0, 2
 Command = Callable[[argparse.Namespace], int]
 
 
 def _engine(args: argparse.Namespace, progress: bool = False) -> Engine:
-    engine, notes = load_engine(args.sources, args.cache, progress=progress)
+    engine, notes = load_engine(args.sources, args.cache, progress=progress, semantic=args.semantic)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     return engine
@@ -60,6 +61,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print(f"  date:      {meta.date}\n  passages:  {len(document.passages)}")
         if meta.url:
             print(f"  url:       {meta.url}")
+    print(choose_mode(args.semantic).status)
     return EXIT_OK
 
 
@@ -67,14 +69,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index.store import load_index, peak_rss_mb
 
     started = time.perf_counter()
-    retriever, notes = load_index(args.sources, args.cache, progress=True, force=args.force)
+    mode = choose_mode(args.semantic)
+    retriever, notes = load_index(
+        args.sources, args.cache, progress=True, force=args.force, encoder=mode.encoder
+    )
+    if mode.warning:
+        notes.insert(0, mode.warning)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     print(
         f"indexed {len(retriever.documents)} sources, "
-        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms "
+        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms, "
+        f"{len(retriever.vectors or ())} sentence vectors "
         f"in {time.perf_counter() - started:.1f} s, peak memory {peak_rss_mb():.0f} MB"
     )
+    print(mode.status)
     return EXIT_OK
 
 
@@ -105,13 +114,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.discord.launch import run
 
-    return run(args.sources, args.cache)
+    return run(args.sources, args.cache, args.semantic)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from bot.discord.launch import sync
 
-    return sync(args.sources, args.cache)
+    return sync(args.sources, args.cache, args.semantic)
 
 
 def cmd_fact(args: argparse.Namespace) -> int:
@@ -161,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cache", type=Path, default=None, help="index cache folder (default: derived)"
     )
+    parser.add_argument(
+        "--semantic",
+        type=_on_off,
+        default=None,
+        metavar="on|off",
+        help="sentence vectors beside BM25 (default: $QUOTEBOT_SEMANTIC, else on)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     ask = sub.add_parser("ask", help="answer one question (or many with --jsonl)")
@@ -204,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_sync
     )
     return parser
+
+
+def _on_off(value: str) -> bool:
+    if value.lower() not in SWITCH:
+        raise argparse.ArgumentTypeError(f"expected on or off, not {value!r}")
+    return SWITCH[value.lower()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
