@@ -1,9 +1,14 @@
 """Sentence vectors of the index: one per quotable sentence, int8 with a scale per row.
 
 Row i is sentence i of `PassageTable.sentences` (prose sentences, FAQ lines, table rows: the
-units the engine quotes). Each row is stored as int8 codes and one float32 scale (component =
-code × scale, scale = the row's largest magnitude / 127): 388 bytes a sentence instead of
-1,536, within 0.001 of the float32 cosine, and mapped from disk like the BM25 arrays.
+units the engine quotes), encoded as its text stands. Table rows keep their pipes: replacing
+them with spaces did no better (benchmarks/encoder.py, tables: on tests/questions.jsonl the
+nearest sentence held the answer for 8 of 20 questions with pipes, 7 without; for six
+questions about table rows, 1 and 0).
+
+Each row is stored as int8 codes and one float32 scale (component = code × scale, scale = the
+row's largest magnitude / 127): 388 bytes a sentence instead of 1,536, within 0.01 of the
+float32 cosine (tests/test_vectors.py), and mapped from disk like the BM25 arrays.
 
 `nearest` is brute force: the query's dot product with every row, 1,024 rows at a time (int8
 rows widened to float32 in a buffer that stays in the CPU cache; about 20-30 ms at 100,000
@@ -82,22 +87,13 @@ def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, scales
 
 
-def prepare(text: str, kind: str) -> str:
-    """The text a sentence is encoded as. Table rows lose their pipes: "| Authority for
-    Non-Compliance | Boston Trust Act |" reads as "Authority for Non-Compliance Boston Trust
-    Act" (measured in benchmarks/encoder.py --tables)."""
-    if kind == "table":
-        return " ".join(cell.strip() for cell in text.strip().strip("|").split("|"))
-    return text
-
-
 def sentence_texts(table: PassageTable, texts: dict[str, str]) -> list[str]:
-    """The encoded text of every sentence, in sentence order."""
+    """The text of every sentence, in sentence order."""
     p = table.passages
     sources = np.repeat(p[:, 0], p[:, 4] - p[:, 3]) if len(p) else np.empty(0, np.int64)
     return [
-        prepare(texts[table.metas[source].file][start:end], table.kinds[kind])
-        for source, (start, end, _line, kind) in zip(
+        texts[table.metas[source].file][start:end]
+        for source, (start, end, _line, _kind) in zip(
             sources.tolist(), table.sentences.tolist(), strict=True
         )
     ]

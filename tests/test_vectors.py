@@ -15,7 +15,7 @@ import index.vectors as vectors_module
 from bot.engine import Engine
 from index.encoder import Encoder
 from index.store import MANIFEST, cache_dir_for, load_index
-from index.vectors import SentenceVectors, prepare, quantize, sentence_texts
+from index.vectors import SentenceVectors, quantize, sentence_texts
 from tests.paths import SOURCES
 from tests.test_verbatim import assert_verbatim
 
@@ -80,10 +80,13 @@ def test_semantic_answers_stay_verbatim(semantic_engine: Engine) -> None:
         assert_verbatim(semantic_engine.ask(json.loads(line)["question"]), semantic_engine)
 
 
-def test_table_rows_are_encoded_without_pipes() -> None:
-    row = "| Authority for Non-Compliance | Boston Trust Act |"
-    assert prepare(row, "table") == "Authority for Non-Compliance Boston Trust Act"
-    assert prepare("A | B", "prose") == "A | B"
+def test_sentences_are_encoded_as_they_stand(semantic_engine: Engine) -> None:
+    retriever = semantic_engine.retriever
+    texts = sentence_texts(retriever.table, retriever.texts)
+    assert "| Authority for Non-Compliance | Boston Trust Act |" in texts  # a table row
+    source = retriever.texts[retriever.table.metas[0].file]
+    start, end = retriever.table.sentences[0, :2].tolist()
+    assert texts[0] == source[start:end]
 
 
 def test_quantized_rows_keep_their_cosines() -> None:
