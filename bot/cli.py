@@ -17,7 +17,7 @@ from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
 from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine
-from bot.question import QuestionError, clean_question
+from bot.question import QuestionError
 from bot.render_text import render_answer
 from index.errors import DataFileError
 from index.semantic import SWITCH, choose_mode
@@ -124,12 +124,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_fact(args: argparse.Namespace) -> int:
+    engine = _engine(args)
     try:
-        query = clean_question(args.query).text
+        query = engine.parse(args.query)
     except QuestionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = lookup(_facts(args), query)
+    result = lookup(_facts(args, engine), query)
     print(result.model_dump_json(indent=2) if args.json else render_card(result))
     return EXIT_OK
 

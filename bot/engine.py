@@ -1,4 +1,4 @@
-"""The answer engine: question → retrieved passages → best sentences → quoted, cited answer.
+"""The answer engine: parsed question → evidence → policy → quoted, cited answer.
 
 Everything the engine returns is a span of a source file, so quotes are verbatim by
 construction; `Snippet.quote` is always `text[start:end]`.
@@ -6,80 +6,52 @@ construction; `Snippet.quote` is always `text[start:end]`.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.attribution import claimant
-from bot.expect import MONTHS, NUMBER_WORDS, YEAR, Expect, carries, expected
+from bot.evidence import (
+    LEXICAL_WEIGHTS,
+    SEMANTIC_WEIGHTS,
+    Candidate,
+    Evidence,
+    EvidenceFinder,
+    RankWeights,
+)
+from bot.expect import YEAR, Expect
 from bot.facts.answer import with_facts
 from bot.facts.book import FactBook
 from bot.facts.numbers import read_figure
+from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
-from bot.question import QuestionError, clean_question
+from bot.policy import Policy, decline_reason
+from bot.question import ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
-from index.models import Passage, Sentence
+from index.models import Passage
 from index.search import Retriever
 
 
 class EngineConfig(BaseModel):
-    """Knobs of sentence choice and abstention, tuned on benchmarks/xquad.py (see README)."""
+    """Knobs of retrieval, sentence choice and abstention (see README: Quality)."""
 
     passages: int = 8
+    """BM25's best passages to look for windows in."""
+    nearest: int = 10
+    """Semantic mode: the passages of this many sentences nearest the question join them."""
     max_window: int = 3
-    window_penalty: float = 0.0
     max_quote_chars: int = 500
     sentence_k1: float = 1.2
     sentence_b: float = 0.5
-    passage_weight: float = 0.35
-    type_bonus: float = 0.35
-    question_line_penalty: float = 0.5
+    lexical: RankWeights = LEXICAL_WEIGHTS
+    semantic: RankWeights = SEMANTIC_WEIGHTS
     max_quotes: int = 3
     second_quote_ratio: float = 0.8
-    min_coverage: float = 0.35
-    min_coverage_with_unknown_name: float = 0.6
     conflict_ratio: float = 0.55
-
-
-@dataclass
-class Candidate:
-    """A quotable window of one to `max_window` consecutive sentences of one passage."""
-
-    passage: Passage
-    first: int
-    count: int
-    terms: Counter[str]
-    body: str
-    score: float = 0.0
-
-    @property
-    def sentences(self) -> list[Sentence]:
-        return self.passage.sentences[self.first : self.first + self.count]
-
-    @property
-    def key(self) -> tuple[str, int]:
-        """Identifies the passage, whichever object stands for it."""
-        return (self.passage.source, self.passage.start)
-
-    @property
-    def start(self) -> int:
-        return self.passage.sentences[self.first].start
-
-    @property
-    def end(self) -> int:
-        return self.passage.sentences[self.first + self.count - 1].end
+    policy: Policy = Field(default_factory=Policy)
 
 
 _ANAPHORA = re.compile(r"^[\"“]?(?:It|This|These|That|Those|They|He|She|His|Her|Its|Their|Such)\b")
-_NAME_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]*[A-Za-z]")
-# The wording of a question's frame, which no answer repeats: "how long" asks for a duration.
-_QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|fast)\b", re.I)
-# A figure followed closely by what it counts: "15 immigration detention requests".
-_FIGURE = re.compile(r"\b(\d[\d,.]*|" + NUMBER_WORDS + r")\b((?:\s+[\w-]+){1,4})", re.I)
-_DATE_NUMBER = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
 
 
 class Engine:
@@ -92,51 +64,70 @@ class Engine:
         facts: FactBook | None = None,
     ) -> None:
         self.retriever = retriever
-        self.config = config or EngineConfig()
+        self.config = cfg = config or EngineConfig()
         self.facts = facts
-        n = max(len(retriever.passages), 1)
-        self._unseen_idf = 2 * math.log(n + 1)
+        self.finder = EvidenceFinder(
+            retriever,
+            passages=cfg.passages,
+            nearest=cfg.nearest,
+            max_window=cfg.max_window,
+            max_quote_chars=cfg.max_quote_chars,
+            sentence_k1=cfg.sentence_k1,
+            sentence_b=cfg.sentence_b,
+            weights=cfg.semantic if retriever.vectors is not None else cfg.lexical,
+        )
+
+    @property
+    def semantic(self) -> bool:
+        return self.retriever.vectors is not None
+
+    def parse(self, raw: str) -> ParsedQuestion:
+        """The question cleaned and parsed once, for every later step; QuestionError when
+        nothing is left to ask."""
+        r = self.retriever
+        return parse_question(raw, r.analyzer, r.vocabulary, r.encoder if self.semantic else None)
 
     def ask(self, raw_question: str, max_quotes: int | None = None) -> Answer:
+        """Parse and answer; a question that cannot be asked gets a no_answer with the reason."""
         try:
-            cleaned = clean_question(raw_question)
+            question = self.parse(raw_question)
         except QuestionError as exc:
             return Answer(question=raw_question[:200], status="no_answer", note=str(exc))
-        question, notes = cleaned.text, list(cleaned.notes)
-        unknown = self._unknown_names(question)
-        answer = self._answer(question, max_quotes or self.config.max_quotes, unknown)
-        if self.facts is not None and not unknown:
-            answer = with_facts(self.facts, answer)
-        if notes:
-            answer.note = " ".join([*notes, answer.note]).strip()
+        return self.answer(question, max_quotes)
+
+    def answer(self, question: ParsedQuestion, max_quotes: int | None = None) -> Answer:
+        answer = self._quotes(question, max_quotes or self.config.max_quotes)
+        if self.facts is not None and not question.unknown:
+            answer = with_facts(self.facts, question, answer, self.config.policy)
+        if question.notes:
+            answer.note = " ".join([*question.notes, answer.note]).strip()
         return answer
 
-    def _answer(self, question: str, max_quotes: int, unknown: list[str]) -> Answer:
-        terms = self.retriever.analyzer.terms(_QUESTION_FRAME.sub(" ", question))
-        if not terms:
+    def _quotes(self, question: ParsedQuestion, max_quotes: int) -> Answer:
+        if not question.terms:
             return self._decline(question, "The question has no searchable words.")
-        hits = self.retriever.search(terms, self.config.passages)
-        if not hits:
+        evidence = self.finder.find(question)
+        if not evidence.lexical_hits or not evidence.candidates:
             return self._decline(question, "None of the question's words appear in the sources.")
-        # Built once from the saved arrays, then shared by ranking and the evidence checks.
-        retrieved = [(self.retriever.passages[h.passage], h.score) for h in hits]
-        kind = expected(question)
-        candidates = self._rank(question, terms, kind, retrieved)
-        best = candidates[0]
-        reason = self._weak_evidence(question, terms, [p for p, _ in retrieved], best, unknown)
+        best = evidence.best
+        reason = decline_reason(
+            question,
+            evidence,
+            self.coverage(question, best.passage),
+            [self.passage_text(x.passage) for x in evidence.retrieved],
+            lambda: self.missing_words(question, best.passage),
+            self.config.policy,
+        )
         if reason:
             return self._decline(question, reason)
-        if kind in (Expect.NUMBER, Expect.PERCENT):
-            conflict = self._conflict(question, set(terms), candidates)
+        if question.kind in (Expect.NUMBER, Expect.PERCENT):
+            conflict = self._conflict(question, evidence)
             if conflict:
                 return Answer(
-                    question=question,
-                    status="conflict",
-                    snippets=conflict,
-                    note=CONFLICT_NOTE,
+                    question=question.text, status="conflict", snippets=conflict, note=CONFLICT_NOTE
                 )
         chosen = [best]
-        for other in candidates[1:]:
+        for other in evidence.candidates[1:]:
             if len(chosen) >= max_quotes:
                 break
             if other.score >= self.config.second_quote_ratio * best.score and all(
@@ -144,156 +135,59 @@ class Engine:
             ):
                 chosen.append(other)
         return Answer(
-            question=question,
+            question=question.text,
             status="answered",
             snippets=[self._snippet(c) for c in chosen],
         )
 
-    def _weak_evidence(
-        self,
-        question: str,
-        terms: list[str],
-        passages: list[Passage],
-        best: Candidate,
-        unknown: list[str],
-    ) -> str | None:
-        """Why the best quote would not answer the question, or None when it may; `unknown` are
-        the names in the question that no source uses."""
-        present = self._passage_terms(best.passage)
-        coverage = self._coverage(terms, present)
-        if unknown and coverage < self.config.min_coverage_with_unknown_name:
-            return f"The sources never mention {', '.join(unknown)}, so they cannot say."
-        if coverage < self.config.min_coverage:
-            missing = [
-                m.group(0)
-                for m in TOKEN.finditer(question)
-                if not set(self.retriever.analyzer.terms(m.group(0))) <= present
-            ]
-            return (
-                "The sources do not answer this; the closest passage does not mention "
-                f"{', '.join(dict.fromkeys(missing[:5]))}."
-            )
-        years = set(YEAR.findall(question))
-        if years and not any(years & set(YEAR.findall(self._passage_text(p))) for p in passages):
-            return f"The sources say nothing about {', '.join(sorted(years))}."
-        return None
+    def _decline(self, question: ParsedQuestion, note: str) -> Answer:
+        return Answer(question=question.text, status="no_answer", note=note)
 
-    def _unknown_names(self, question: str) -> list[str]:
-        """Capitalised words after the first (names, places) that no source ever uses."""
-        names = _NAME_WORD.findall(question)
-        return [
-            n
-            for n in dict.fromkeys(names)
-            if (stems := self.retriever.analyzer.terms(n))
-            and not any(s in self.retriever.vocabulary for s in stems)
-        ]
+    # --- coverage ----------------------------------------------------------------------------
 
-    def _decline(self, question: str, note: str) -> Answer:
-        return Answer(question=question, status="no_answer", note=note)
-
-    # --- ranking ---------------------------------------------------------------------------
-
-    def _rank(
-        self, question: str, terms: list[str], kind: Expect, retrieved: list[tuple[Passage, float]]
-    ) -> list[Candidate]:
-        """Score every window of the top passages; best first, ties by retrieval order."""
-        cfg = self.config
-        top = retrieved[0][1]
-        candidates: list[Candidate] = []
-        for passage, score in retrieved:
-            for c in self._windows(passage):
-                c.score = cfg.passage_weight * score / top - cfg.window_penalty * (c.count - 1)
-                if kind is not Expect.ANY and carries(kind, c.body, question):
-                    c.score += cfg.type_bonus
-                if any(s.kind == "question" for s in c.sentences):
-                    c.score -= cfg.question_line_penalty
-                candidates.append(c)
-        self._add_sentence_scores(set(terms), candidates)
-        candidates.sort(key=lambda c: -c.score)
-        return candidates
-
-    def _windows(self, passage: Passage) -> list[Candidate]:
-        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
-        hold no table row after the first sentence, and never step over chrome."""
-        text = self.retriever.text(passage.source)
-        analyzer = self.retriever.analyzer
-        single = [Counter(analyzer.terms(text[s.start : s.end])) for s in passage.sentences]
-        out = []
-        for first in range(len(passage.sentences)):
-            for count in range(1, self.config.max_window + 1):
-                if first + count > len(passage.sentences):
-                    break
-                start = passage.sentences[first].start
-                end = passage.sentences[first + count - 1].end
-                if count > 1 and (
-                    end - start > self.config.max_quote_chars
-                    or passage.sentences[first + count - 1].kind == "table"
-                    or self._crosses_chrome(passage.source, start, end)
-                ):
-                    break
-                terms = sum(single[first : first + count], Counter())
-                out.append(Candidate(passage, first, count, terms, text[start:end]))
-        return out
-
-    def _add_sentence_scores(self, terms: set[str], candidates: list[Candidate]) -> None:
-        """BM25 of each window against the question (lengths against the average sentence),
-        normalised to the best window."""
-        k1, b = self.config.sentence_k1, self.config.sentence_b
-        lengths = [sum(c.terms.values()) for c in candidates]
-        singles = [n for n, c in zip(lengths, candidates, strict=True) if c.count == 1]
-        avg = max(sum(singles) / max(len(singles), 1), 1.0)
-        raw = []
-        for c, length in zip(candidates, lengths, strict=True):
-            s = 0.0
-            for t in terms:
-                tf = c.terms.get(t, 0)
-                if tf:
-                    s += self._weight(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
-            raw.append(s)
-        top = max(raw, default=0.0) or 1.0
-        for c, s in zip(candidates, raw, strict=True):
-            c.score += s / top
-
-    def _weight(self, term: str) -> float:
-        """A term's IDF; a word the sources never use weighs more than any they do."""
-        if term not in self.retriever.vocabulary:
-            return self._unseen_idf
-        return self.retriever.idf(term)
-
-    def _passage_text(self, passage: Passage) -> str:
+    def passage_text(self, passage: Passage) -> str:
         return self.retriever.text(passage.source)[passage.start : passage.end]
 
-    def _passage_terms(self, passage: Passage) -> set[str]:
-        """Terms of the passage and its heading: what the passage can be said to be about."""
-        text = self.retriever.text(passage.source)
-        return set(
-            self.retriever.analyzer.terms(
-                f"{passage.heading or ''} {text[passage.start : passage.end]}"
-            )
+    def coverage(self, question: ParsedQuestion, passage: Passage) -> float:
+        """Share of the question's IDF mass that the passage and its heading hold; unseen
+        words weigh most. A word of six letters or more sharing its first five with a passage
+        word counts as held, which forgives misspellings."""
+        present = set(
+            self.retriever.analyzer.terms(f"{passage.heading or ''} {self.passage_text(passage)}")
         )
-
-    def _coverage(self, terms: list[str], present: set[str]) -> float:
-        """Share of the question's IDF mass that the passage holds; unseen words weigh most."""
-        unique = set(terms)
-        total = sum(self._weight(t) for t in unique)
+        unique = set(question.terms)
+        weight = self.finder.weight
+        total = sum(weight(t) for t in unique)
         prefixes = {p[:5] for p in present if len(p) >= 5}
-        held = sum(
-            self._weight(t) for t in unique if t in present or (len(t) >= 6 and t[:5] in prefixes)
-        )
+        held = sum(weight(t) for t in unique if t in present or (len(t) >= 6 and t[:5] in prefixes))
         return held / total if total else 0.0
 
-    # --- quoting ---------------------------------------------------------------------------
+    def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[str]:
+        """The question's words that the passage does not hold, as the user wrote them."""
+        present = set(self.retriever.analyzer.terms(self.passage_text(passage)))
+        missing = [
+            m.group(0)
+            for m in TOKEN.finditer(question.text)
+            if not set(self.retriever.analyzer.terms(m.group(0))) <= present
+        ]
+        return list(dict.fromkeys(missing))
 
-    def _crosses_chrome(self, source: str, start: int, end: int) -> bool:
-        return any(start < c.end and c.start < end for c in self.retriever.documents[source].chrome)
+    # --- quoting -----------------------------------------------------------------------------
 
     def _span(self, c: Candidate) -> tuple[int, int]:
         """The window, with the sentence before it when it opens with a pronoun that needs it."""
         if c.first > 0 and _ANAPHORA.match(c.body):
-            start = c.passage.sentences[c.first - 1].start
-            if not self._crosses_chrome(c.passage.source, start, c.end):
-                return start, c.end
+            before = c.passage.sentences[c.first - 1]
+            if before.kind != "question" and not self.finder.crosses_chrome(
+                c.passage.source, before.start, c.end
+            ):
+                return before.start, c.end
         return c.start, c.end
+
+    def snippet_text(self, c: Candidate) -> str:
+        """What quoting `c` would show."""
+        start, end = self._span(c)
+        return self.retriever.text(c.passage.source)[start:end]
 
     def _snippet(self, c: Candidate, claimed_by: str | None = None) -> Snippet:
         source = c.passage.source
@@ -303,37 +197,35 @@ class Engine:
             self.retriever.text(source), meta, start, end, round(c.score, 4), claimed_by
         )
 
-    # --- conflicts -------------------------------------------------------------------------
+    # --- conflicts ---------------------------------------------------------------------------
 
     def _figures(self, sentence: str, terms: set[str]) -> list[tuple[float, str | None]]:
         """Figures in a sentence that count something the question asks about, as values:
         "1,000" and "1000", "two" and "2" are the same figure."""
-        plain = _DATE_NUMBER.sub(" ", sentence)
         analyzer = self.retriever.analyzer
         values = []
-        for m in _FIGURE.finditer(plain):
-            if YEAR.fullmatch(m.group(1)) or not terms & set(analyzer.terms(m.group(2))):
+        for found in find_figures(sentence):
+            if not terms & set(analyzer.terms(" ".join(found.after.split()[:4]))):
                 continue
-            figure = read_figure(m.group(1))
+            figure = read_figure(found.text)
             if figure is not None:
                 values.append((float(figure.number), figure.unit))
         return values
 
-    def _conflict(
-        self, question: str, terms: set[str], candidates: list[Candidate]
-    ) -> list[Snippet]:
+    def _conflict(self, question: ParsedQuestion, evidence: Evidence) -> list[Snippet]:
         """Strong sentences that give different figures for the same year, claimed by different
         parties. The year is the question's, or else that of the strongest claim: figures for
         different or unknown years are not in conflict."""
-        period = set(YEAR.findall(question))
-        singles = [c for c in candidates if c.count == 1]
+        period = set(question.years)
+        terms = set(question.terms)
+        singles = [c for c in evidence.candidates if c.count == 1]
         best = singles[0].score
-        claims: dict[str, tuple[Candidate, str | None]] = {}
+        claims: dict[tuple[float, str | None], tuple[Candidate, str | None]] = {}
         for c in singles:
             if c.score < self.config.conflict_ratio * best:
                 break
             figures = self._figures(c.body, terms)
-            if not figures or c.sentences[0].kind == "question":
+            if not figures:
                 continue
             context = self._context(c)
             years = set(YEAR.findall(context))

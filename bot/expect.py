@@ -14,6 +14,7 @@ from bot.number_words import NUMBER_WORDS
 
 
 class Expect(StrEnum):
+    MONEY = "money"
     PERCENT = "percent"
     NUMBER = "number"
     DATE = "date"
@@ -23,7 +24,19 @@ class Expect(StrEnum):
     ANY = "any"
 
 
+_MONEY_WORDS = (
+    r"cost|costs|price|prices|salary|salaries|wage|wages|pay|paid|earn|earns|earned|budget|"
+    r"budgets|spend|spends|spent|fund|funds|funding|worth|money|revenue|income|fine|fines|fee|fees"
+)
 _RULES: list[tuple[re.Pattern[str], Expect]] = [
+    (
+        re.compile(
+            rf"\bhow much\b(?=.*\b(?:{_MONEY_WORDS})\b)|"
+            rf"\bwhat (?:is|was|are|were) (?:the |an? )?(?:\w+'s |\w+’s )?(?:{_MONEY_WORDS})\b",
+            re.I,
+        ),
+        Expect.MONEY,
+    ),
     (
         re.compile(r"\b(?:what|which) (?:percentage|percent|share|proportion)\b", re.I),
         Expect.PERCENT,
@@ -57,6 +70,11 @@ NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 # A year as the sources and questions write one: "2024". The one definition every module uses.
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars|euros|pounds|yen|cents|francs|marks)\b|"
+    r"\b(?:USD|EUR|GBP)\s?\d",
+    re.I,
+)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(
     rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
@@ -84,6 +102,8 @@ def expected(question: str) -> Expect:
 def carries(kind: Expect, sentence: str, question: str) -> bool:
     """True when `sentence` holds something of `kind` that the question does not already say."""
     q = question.lower()
+    if kind is Expect.MONEY:
+        return bool(_MONEY.search(sentence))
     if kind is Expect.PERCENT:
         return bool(_PERCENT.search(sentence))
     if kind is Expect.NUMBER:

@@ -115,12 +115,7 @@ def load_index(
                 pass
             except (OSError, CorruptIndex) as exc:
                 notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
-        retriever = build_index(sources, params, progress)
-        if encoder is not None:
-            vectors = encode_sentences(
-                retriever.table, retriever.texts, encoder, folder / CACHE_NAME, progress
-            )
-            retriever.attach_vectors(vectors, encoder)
+        retriever = build_index(sources, params, progress, encoder, folder / CACHE_NAME)
         notes.extend(w for w in retriever.corpus.warnings if w not in notes)
         try:
             save_index(retriever, sources.fingerprint, folder)
@@ -151,10 +146,22 @@ def _build_lock(folder: Path) -> Iterator[None]:
 
 
 def build_index(
-    sources: SourceSet, params: BM25Params | None = None, progress: bool = False
+    sources: SourceSet,
+    params: BM25Params | None = None,
+    progress: bool = False,
+    encoder: Encoder | None = None,
+    vector_cache: Path | None = None,
 ) -> Retriever:
+    """The retriever over `sources`; with an `encoder`, a vector per sentence too, taken from
+    the SQLite `vector_cache` where it holds them (and added to it)."""
     corpus = ingest(sources, progress)
-    return Retriever(corpus, analyzer=build_analyzer(corpus), params=params, progress=progress)
+    retriever = Retriever(corpus, analyzer=build_analyzer(corpus), params=params, progress=progress)
+    if encoder is not None:
+        vectors = encode_sentences(
+            retriever.table, retriever.texts, encoder, vector_cache, progress
+        )
+        retriever.attach_vectors(vectors, encoder)
+    return retriever
 
 
 def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:

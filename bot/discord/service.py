@@ -17,7 +17,7 @@ from bot.engine import Engine
 from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
-from bot.question import QuestionError, clean_question
+from bot.question import QuestionError
 
 
 class PinMark(BaseModel):
@@ -58,10 +58,9 @@ class AnswerService:
         """The question's distinct search terms in order: wording, case, plurals and stop words
         do not matter when matching a later question to a pinned one."""
         try:
-            text = clean_question(question).text
+            return self.engine.parse(question).key
         except QuestionError:
             return ""
-        return " ".join(sorted(set(self.engine.retriever.analyzer.terms(text))))
 
     def topics(self) -> list[str]:
         """What the sources cover, named for someone whose question they do not answer."""
@@ -84,12 +83,12 @@ class AnswerService:
         """/fact: every claim matching `query`; a query that cannot be asked gets the reason
         as the result's note, so the user is always answered."""
         try:
-            text = clean_question(query).text
+            parsed = self.engine.parse(query)
         except QuestionError as exc:
             return FactLookup(query=query, note=str(exc))
         if self.engine.facts is None:
-            return FactLookup(query=text, note="No facts are loaded for these sources.")
-        return lookup(self.engine.facts, text)
+            return FactLookup(query=parsed.text, note="No facts are loaded for these sources.")
+        return lookup(self.engine.facts, parsed)
 
     def pinned_for(self, key: str) -> Pin | None:
         """The curated answer whose match key is closest to `key`, if close enough; only that
@@ -103,8 +102,16 @@ class AnswerService:
         return self.store.pinned(best[2]) if best else None
 
     def reply(self, question: str) -> Reply:
-        """A curated answer when one matches, else the engine's; declined questions are logged."""
-        key = self.match_key(question)
+        """A curated answer when one matches, else the engine's; declined questions are logged.
+        The question is parsed once, here, and that parse serves every step."""
+        try:
+            parsed = self.engine.parse(question)
+        except QuestionError as exc:
+            return Reply(
+                answer=Answer(question=question[:200], status="no_answer", note=str(exc)),
+                topics=self.topics(),
+            )
+        key = parsed.key
         pin = self.pinned_for(key)
         if pin is not None:
             mark = PinMark(
@@ -114,7 +121,7 @@ class AnswerService:
                 message_id=pin.message_id,
             )
             return Reply(answer=pin.answer, pinned=mark)
-        answer = self.engine.ask(question)
+        answer = self.engine.answer(parsed)
         if answer.status != "no_answer":
             return Reply(answer=answer)
         if key:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.expect import DATE, Expect, expected
+from bot.expect import DATE, Expect
 from bot.facts.book import FactBook
 from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
+from bot.policy import DEFAULT_POLICY, Policy, card_facts
+from bot.question import ParsedQuestion
 
-CARD_MIN_SCORE = 90.0
 MAX_CARD_GROUPS = 3
 FAQ_SCORE = 100.0
 # What each kind of question can be answered with: a count, a date, a name.
@@ -27,15 +28,16 @@ _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
 }
 
 
-def with_facts(book: FactBook, answer: Answer) -> Answer:
+def with_facts(
+    book: FactBook, question: ParsedQuestion, answer: Answer, policy: Policy = DEFAULT_POLICY
+) -> Answer:
     """`answer` led by the FAQ answer and the fact card's quotes.
 
     With a card, its quotes are the answer's quotes: the engine's own may be about another
     period or measure. Without one, an FAQ answer goes before the engine's quotes."""
-    question = answer.question
     first: list[Snippet] = []
-    card = _card(book, question)
-    faq = faq_match(book, question)
+    card = _card(book, question, policy)
+    faq = faq_match(book, question, policy)
     if faq is not None:
         first.append(snippet(book, faq.source, faq.answer.start, faq.answer.end, FAQ_SCORE))
     if card is not None:
@@ -61,13 +63,16 @@ def with_facts(book: FactBook, answer: Answer) -> Answer:
     )
 
 
-def _card(book: FactBook, question: str) -> FactLookup | None:
+def _card(book: FactBook, question: ParsedQuestion, policy: Policy) -> FactLookup | None:
     """The best-matching fact groups, for questions that ask for a figure, a date or a name."""
-    kind = expected(question)
-    if kind not in _ANSWERS_KIND:
+    keep = _ANSWERS_KIND.get(question.kind)
+    if keep is None:
         return None
-    found = lookup(book, question, MAX_CARD_GROUPS, margin=0.0, keep=_ANSWERS_KIND[kind])
-    return found if found.facts and found.score >= CARD_MIN_SCORE else None
+    found = lookup(book, question, MAX_CARD_GROUPS, margin=0.0, keep=keep, policy=policy)
+    if not found.facts or found.score < policy.card_min_score:
+        return None
+    usable = card_facts(question, found.facts)
+    return found.model_copy(update={"facts": usable}) if usable else None
 
 
 def snippet(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
 
 from bot.expect import YEAR
 from bot.facts.curated import FACTS_NAME, load_curated
@@ -12,6 +16,12 @@ from bot.facts.models import Fact
 from index.analyzer import Analyzer
 from index.models import FaqEntry, SourceMeta
 from index.search import Retriever
+
+
+class TextEncoder(Protocol):
+    """What the fact book needs of the sentence encoder (index.encoder.Encoder)."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -45,32 +55,63 @@ class FactBook:
     metas: dict[str, SourceMeta]
     texts: dict[str, str]
     analyzer: Analyzer
+    encoder: TextEncoder | None = None
+    """Semantic mode: facts and FAQ questions are also matched on meaning."""
     fact_words: tuple[FactWords, ...] = field(init=False, repr=False)
     """`fact_words[i]` is the words of `facts[i]`."""
     faq_questions: tuple[FaqQuestion, ...] = field(init=False, repr=False)
     measures: tuple[str, ...] = field(init=False, repr=False)
     """Every measure, sorted, for suggestions when nothing matches."""
+    fact_vectors: tuple[np.ndarray, ...] = field(init=False, repr=False)
+    """Semantic mode: `fact_vectors[i]` holds a vector per target text of `facts[i]` (subject
+    with measure, measure, each alias); empty otherwise."""
+    faq_vectors: np.ndarray | None = field(init=False, repr=False)
+    """Semantic mode: a vector per FAQ question, in `faqs` order."""
 
     def __post_init__(self) -> None:
         # The documented way to set derived fields of a frozen dataclass.
         object.__setattr__(self, "fact_words", tuple(self._words(f) for f in self.facts))
         object.__setattr__(self, "faq_questions", tuple(self._question(e) for e in self.faqs))
         object.__setattr__(self, "measures", tuple(sorted({f.measure for f in self.facts})))
+        object.__setattr__(self, "fact_vectors", ())
+        object.__setattr__(self, "faq_vectors", None)
+        if self.encoder is not None:
+            self._encode(self.encoder)
+
+    def _encode(self, encoder: TextEncoder) -> None:
+        """Vectors of every fact's targets and every FAQ question, in one batch."""
+        targets = [_targets(f) for f in self.facts]
+        asked = [self.texts[e.source][e.question.start : e.question.end] for e in self.faqs]
+        distinct = list(dict.fromkeys([*(t for ts in targets for t in ts), *asked]))
+        vectors = dict(zip(distinct, encoder.encode(distinct), strict=True)) if distinct else {}
+        dim = next(iter(vectors.values())).shape[0] if vectors else 0
+        object.__setattr__(
+            self, "fact_vectors", tuple(np.array([vectors[t] for t in ts]) for ts in targets)
+        )
+        object.__setattr__(
+            self,
+            "faq_vectors",
+            np.array([vectors[a] for a in asked]) if asked else np.empty((0, dim), np.float32),
+        )
 
     def normal(self, text: str) -> str:
         """`text` as the index's analyzer sees it: stemmed terms without stop words."""
         return " ".join(self.analyzer.terms(text))
 
     def _words(self, fact: Fact) -> FactWords:
-        targets = [f"{fact.subject} {fact.measure}", fact.measure, *fact.aliases]
         return FactWords(
-            targets=tuple(self.normal(t) for t in targets),
+            targets=tuple(self.normal(t) for t in _targets(fact)),
             value=self.normal(fact.value) if fact.number is None else None,
         )
 
     def _question(self, entry: FaqEntry) -> FaqQuestion:
         asked = self.texts[entry.source][entry.question.start : entry.question.end]
         return FaqQuestion(entry, self.normal(asked), frozenset(YEAR.findall(asked)))
+
+
+def _targets(fact: Fact) -> list[str]:
+    """What a query is compared with: subject with measure, the measure alone, each alias."""
+    return [f"{fact.subject} {fact.measure}", fact.measure, *fact.aliases]
 
 
 def build_factbook(sources_dir: Path, retriever: Retriever) -> FactBook:
@@ -92,4 +133,5 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> FactBook:
         metas={name: doc.meta for name, doc in documents.items()},
         texts=texts,
         analyzer=retriever.analyzer,
+        encoder=retriever.encoder if retriever.vectors is not None else None,
     )

@@ -2,18 +2,23 @@
 
 Words are compared as the index's analyzer sees them (stemmed, stop words dropped), so
 "requests" finds "request" and "who is the commissioner" reduces to "commission"; rapidfuzz's
-token-set ratio then tolerates extra words and typos.
+token-set ratio then tolerates extra words and typos. In semantic mode a fact also matches on
+meaning ("who speaks for ICE" and "ICE spokeswoman"): its cosine with the question, put on the
+same 0-100 scale by `Policy.match_score`, counts when it is the higher of the two.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.facts.book import FactBook, FactWords
 from bot.facts.models import Fact, FactGroup, FactLookup, group_key
-from bot.facts.periods import PeriodQuery, matches, parse_period
+from bot.facts.periods import PeriodQuery, matches
+from bot.policy import DEFAULT_POLICY, Policy
+from bot.question import ParsedQuestion
 
 MIN_SCORE = 75.0
 GROUP_MARGIN = 10.0
@@ -24,19 +29,27 @@ _SUGGESTIONS = 3
 
 def lookup(
     book: FactBook,
-    query: str,
+    question: ParsedQuestion,
     max_groups: int = MAX_GROUPS,
     margin: float = GROUP_MARGIN,
     keep: Callable[[Fact], bool] | None = None,
+    policy: Policy = DEFAULT_POLICY,
 ) -> FactLookup:
-    """Claims matching `query`, best group first (groups within `margin` of the best); or,
-    when none match, the closest measures. `keep` narrows the facts considered."""
-    wanted = parse_period(query)
-    words = book.normal(wanted.rest)
-    facts = [
-        (f, w) for f, w in zip(book.facts, book.fact_words, strict=True) if keep is None or keep(f)
+    """Claims matching the question, best group first (groups within `margin` of the best);
+    or, when none match, the closest measures. `keep` narrows the facts considered."""
+    query, wanted, words = question.text, question.period, question.period_words
+    cosines = _cosines(book, question)
+    scored = [
+        (
+            max(
+                score(words, w) if words else 0.0,
+                policy.match_score(c, policy.card_min_cosine, policy.card_min_score),
+            ),
+            f,
+        )
+        for f, w, c in zip(book.facts, book.fact_words, cosines, strict=True)
+        if keep is None or keep(f)
     ]
-    scored = [(score(words, w), f) for f, w in facts] if words else []
     hits = [(s, f) for s, f in scored if s >= MIN_SCORE]
     in_period = [(s, f) for s, f in hits if matches(f.period, wanted, book.metas.get(f.source))]
     if not in_period:
@@ -52,6 +65,13 @@ def lookup(
         score=round(best, 1),
         sources={name: book.metas[name] for name in cited if name in book.metas},
     )
+
+
+def _cosines(book: FactBook, question: ParsedQuestion) -> list[float | None]:
+    """Each fact's best cosine with the question (semantic mode), else None for each."""
+    if question.vector is None or not book.fact_vectors:
+        return [None] * len(book.facts)
+    return [float(np.max(v @ question.vector)) for v in book.fact_vectors]
 
 
 def score(words: str, fact: FactWords) -> float:

@@ -9,18 +9,17 @@ import re
 
 from bot.facts.models import Figure
 from bot.facts.periods import MONTH
-from bot.number_words import NUMBER_WORDS, SCALES, UNITS
+from bot.figures import DIGITS, WORD_NUMBER
+from bot.number_words import SCALES, UNITS
 
 QUALIFIERS = (
     "more than|less than|fewer than|over|under|nearly|almost|about|around|roughly|"
     "approximately|at least|at most|up to|some|all|just over|just under"
 )
-_WORD_NUMBER = rf"(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*"
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _TIME_UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?"
 FIGURE = re.compile(
     rf"(?:\b(?P<qualifier>{QUALIFIERS})\s+)?"
-    rf"(?P<amount>(?<![\w.]){_DIGITS}(?![\d])|\b{_WORD_NUMBER}\b)"
+    rf"(?P<amount>(?<![\w.]){DIGITS}(?![\d])|\b{WORD_NUMBER}\b)"
     rf"(?:\s*(?P<percent>%|percent\b|per cent\b)|[\s-]+(?P<unit>{_TIME_UNITS})\b)?",
     re.IGNORECASE,
 )

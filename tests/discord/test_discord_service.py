@@ -9,14 +9,15 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.discord import service as service_module
+from bot import engine as engine_module
 from bot.discord.service import AnswerService
 from bot.discord.store import Pin, SentAnswer, Store, StoreError
 from bot.engine import Engine
-from bot.question import CleanQuestion, clean_question
+from bot.question import ParsedQuestion, parse_question
 
 PINNED_QUESTION = "How many detainer requests did Boston police ignore in 2025?"
 
@@ -104,17 +105,17 @@ def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
     assert read.endswith("WHERE message_id = 11")
 
 
-def test_a_declined_question_is_cleaned_once(
+def test_a_declined_question_is_parsed_once(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pin matching and the declined log share one match key (the engine cleans on its own)."""
+    """Pin matching, the engine and the declined log share one parse of the question."""
     cleaned: list[str] = []
 
-    def counting(raw: str) -> CleanQuestion:
+    def counting(raw: str, *args: Any) -> ParsedQuestion:
         cleaned.append(raw)
-        return clean_question(raw)
+        return parse_question(raw, *args)
 
-    monkeypatch.setattr(service_module, "clean_question", counting)
+    monkeypatch.setattr(engine_module, "parse_question", counting)
     store = Store(":memory:")
     service = service_with_pin(engine, store)
     cleaned.clear()

@@ -11,21 +11,30 @@ from bot.engine import Engine
 from bot.facts.book import FactBook
 from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
-from bot.facts.models import Fact, FactGroup
+from bot.facts.models import Fact, FactGroup, FactLookup
 from bot.loader import load_engine
+from bot.question import ParsedQuestion, parse_question
 from index.analyzer import Analyzer
 
 from .corpus import FACTS, MANIFEST, REPORT
 
 
-def values(engine: Engine, query: str) -> list[tuple[str, str | None, str]]:
+def parsed(book: FactBook, query: str) -> ParsedQuestion:
+    """The query parsed as the engine parses it (lexical mode, no vocabulary needed here)."""
+    return parse_question(query, book.analyzer, ())
+
+
+def find(engine: Engine, query: str) -> FactLookup:
     assert engine.facts is not None
-    return [(f.measure, f.period, f.value) for f in lookup(engine.facts, query).facts]
+    return lookup(engine.facts, engine.parse(query))
+
+
+def values(engine: Engine, query: str) -> list[tuple[str, str | None, str]]:
+    return [(f.measure, f.period, f.value) for f in find(engine, query).facts]
 
 
 def test_competing_claims_are_grouped_as_a_conflict(report_engine: Engine) -> None:
-    assert report_engine.facts is not None
-    result = lookup(report_engine.facts, "detainer requests received 2024")
+    result = find(report_engine, "detainer requests received 2024")
     group = result.groups[0]
     assert (group.measure, group.period) == ("detainer requests received", "2024")
     assert {(f.value, f.claimed_by) for f in group.facts} == {
@@ -64,8 +73,7 @@ def test_last_year_is_read_against_each_source_date(make_corpus: Callable[..., P
         facts, {"report.txt": REPORT, "later.txt": dated, "sources.toml": manifest}
     )
     engine, _ = load_engine(folder)
-    assert engine.facts is not None
-    found = lookup(engine.facts, "detainer requests received last year").facts
+    found = find(engine, "detainer requests received last year").facts
     assert {(f.source, f.period) for f in found} == {("report.txt", "2024"), ("later.txt", "2025")}
 
 
@@ -75,8 +83,7 @@ def test_fuzzy_match_tolerates_typos_and_aliases(report_engine: Engine) -> None:
 
 
 def test_no_match_says_so_and_suggests_measures(report_engine: Engine) -> None:
-    assert report_engine.facts is not None
-    result = lookup(report_engine.facts, "marathon winners")
+    result = find(report_engine, "marathon winners")
     assert result.facts == []
     assert result.note == "No fact matches “marathon winners”."
     assert len(result.suggestions) == 3
@@ -84,18 +91,14 @@ def test_no_match_says_so_and_suggests_measures(report_engine: Engine) -> None:
 
 
 def test_no_fact_for_the_period_lists_the_periods_there_are(report_engine: Engine) -> None:
-    assert report_engine.facts is not None
-    result = lookup(report_engine.facts, "detainer requests received 1999")
+    result = find(report_engine, "detainer requests received 1999")
     assert result.facts == []
     assert "cover: 2023, 2024" in result.note
     assert "detainer requests received" in result.suggestions
 
 
 def test_json_has_the_documented_shape(report_engine: Engine) -> None:
-    assert report_engine.facts is not None
-    data = json.loads(
-        lookup(report_engine.facts, "detainer requests received 2024").model_dump_json()
-    )
+    data = json.loads(find(report_engine, "detainer requests received 2024").model_dump_json())
     assert {"query", "conflict", "facts"} <= set(data)
     assert data["conflict"] is True
     keys = {"subject", "measure", "period", "value", "number", "claimed_by", "source", "quote"}
@@ -119,7 +122,7 @@ def test_among_equal_matches_conflicts_then_bigger_groups_come_first() -> None:
         fact("requests lost", "4", "b"),
     ]
     book = FactBook(facts=facts, faqs=[], metas={}, texts={}, analyzer=Analyzer({}))
-    groups = lookup(book, "requests").groups
+    groups = lookup(book, parsed(book, "requests")).groups
     assert [(g.measure, g.conflict) for g in groups] == [
         ("requests lost", True),
         ("requests kept", False),
@@ -137,13 +140,16 @@ class _CountingAnalyzer(Analyzer):
         return super().terms(text)
 
 
-def test_a_question_analyzes_only_its_own_words(report_engine: Engine) -> None:
-    """Facts and FAQ questions are analyzed once, with the book; not again per question."""
+def test_look_ups_analyze_nothing_again(report_engine: Engine) -> None:
+    """Facts and FAQ questions are analyzed once, with the book, and a question once, when it
+    is parsed: looking it up analyzes no text at all."""
     assert report_engine.facts is not None
     analyzer = _CountingAnalyzer()
     book = dataclasses.replace(report_engine.facts, analyzer=analyzer)
     assert book.facts and book.faqs
+    card = parsed(book, "detainer requests received 2024")
+    faq = parsed(book, "How many detainer requests did the police receive in 2024?")
     analyzer.calls = 0
-    assert lookup(book, "detainer requests received 2024").facts
-    assert faq_match(book, "How many detainer requests did the police receive in 2024?")
-    assert analyzer.calls == 2
+    assert lookup(book, card).facts
+    assert faq_match(book, faq)
+    assert analyzer.calls == 0

@@ -1,0 +1,310 @@
+"""Evidence for one question: the passages retrieved for it and every quotable window in them,
+each described by the features that rank it (lexical, and semantic when vectors are loaded).
+
+A window is one to `max_window` consecutive sentences of one passage. Retrieval brings BM25's
+best passages and, in semantic mode, the passages of the sentences nearest the question's
+vector (a paraphrase may share no word with its answer). Ranking is a weighted sum of the
+features (`RankWeights`); the weights of each mode and where they come from are documented on
+`LEXICAL_WEIGHTS` and `SEMANTIC_WEIGHTS`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel
+
+from bot.expect import Expect, carries
+from bot.question import ParsedQuestion
+from index.models import Passage, Sentence
+from index.search import Retriever
+
+
+class RankWeights(BaseModel):
+    """How much each feature of a window counts towards its rank."""
+
+    passage: float
+    """BM25 of the window's passage, relative to the best retrieved passage."""
+    sentence: float
+    """BM25 of the window against the question (lengths against the average sentence),
+    relative to the best window."""
+    kind: float
+    """1 when the window carries the kind of answer asked for (a number for "how many")."""
+    coverage: float = 0.0
+    """Share of the question's IDF mass found in the window itself."""
+    cosine: float = 0.0
+    """Cosine of the question and the window (the mean of its sentence vectors)."""
+    best_sentence: float = 0.0
+    """Cosine of the question and the window's closest sentence."""
+    passage_cosine: float = 0.0
+    """Cosine of the question and the window's whole passage."""
+    two: float = 0.0
+    three: float = 0.0
+    """Windows of two and of three sentences (one is the base)."""
+
+
+# Today's lexical ranking, tuned by hand on XQuAD's even questions when it was written
+# (benchmarks/xquad.py --semantic off): the passage's score counts about a third of the
+# window's own, and the wanted kind of answer as much again.
+LEXICAL_WEIGHTS = RankWeights(passage=0.35, sentence=1.0, kind=0.35)
+# Fitted by `benchmarks/calibrate.py` on XQuAD's even-numbered questions (a softmax over each
+# question's windows, the windows holding a gold answer being right); checked on the odd ones.
+SEMANTIC_WEIGHTS = RankWeights(
+    passage=1.406,
+    sentence=2.586,
+    kind=2.044,
+    coverage=5.714,
+    cosine=3.715,
+    best_sentence=3.246,
+    passage_cosine=1.393,
+    two=-0.042,
+    three=0.124,
+)
+
+
+@dataclass
+class Candidate:
+    """A quotable window of one to `max_window` consecutive sentences of one passage."""
+
+    pid: int
+    passage: Passage
+    first: int
+    count: int
+    terms: Counter[str]
+    body: str
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return self.passage.sentences[self.first : self.first + self.count]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Identifies the passage, whichever object stands for it."""
+        return (self.passage.source, self.passage.start)
+
+    @property
+    def start(self) -> int:
+        return self.passage.sentences[self.first].start
+
+    @property
+    def end(self) -> int:
+        return self.passage.sentences[self.first + self.count - 1].end
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """A passage brought by retrieval: its id, the passage, and its BM25 score."""
+
+    pid: int
+    passage: Passage
+    score: float
+    lexical: bool
+    """Brought by BM25 (else only by the nearest sentences)."""
+
+
+@dataclass
+class Evidence:
+    """What retrieval and ranking found for one question: best window first."""
+
+    question: ParsedQuestion
+    retrieved: list[Retrieved]
+    candidates: list[Candidate]
+    lexical_hits: int
+    semantic: bool
+    """Ranked with sentence vectors (else on words alone)."""
+    nearest_cosine: float = 0.0
+    """Cosine of the question and the nearest sentence of all (semantic mode)."""
+
+    @property
+    def best(self) -> Candidate:
+        return self.candidates[0]
+
+
+class EvidenceFinder:
+    """Retrieves passages for a parsed question and ranks their windows."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        passages: int,
+        nearest: int,
+        max_window: int,
+        max_quote_chars: int,
+        sentence_k1: float,
+        sentence_b: float,
+        weights: RankWeights,
+    ) -> None:
+        self.retriever = retriever
+        self.passages = passages
+        self.nearest = nearest
+        self.max_window = max_window
+        self.max_quote_chars = max_quote_chars
+        self.k1, self.b = sentence_k1, sentence_b
+        self.weights = weights
+        self._unseen_idf = 2 * math.log(max(len(retriever.passages), 1) + 1)
+
+    @property
+    def semantic(self) -> bool:
+        return self.retriever.vectors is not None
+
+    def find(self, question: ParsedQuestion) -> Evidence:
+        """The passages for `question` and their windows, ranked best first."""
+        r = self.retriever
+        terms = list(question.terms)
+        hits = r.search(terms, self.passages) if terms else []
+        retrieved = [Retrieved(h.passage, r.passages[h.passage], h.score, True) for h in hits]
+        nearest_cosine = 0.0
+        cosines: np.ndarray | None = None
+        if self.semantic and question.vector is not None:
+            assert r.vectors is not None
+            cosines = r.vectors.cosines(question.vector)
+            nearest = _top(cosines, self.nearest)
+            nearest_cosine = float(cosines[nearest[0]]) if len(nearest) else 0.0
+            seen = {x.pid for x in retrieved}
+            extra = [int(p) for p in dict.fromkeys(r.passage_of(nearest).tolist()) if p not in seen]
+            if extra:
+                scores = r.scorer.scores(terms) if terms else np.zeros(len(r.passages))
+                retrieved += [Retrieved(p, r.passages[p], float(scores[p]), False) for p in extra]
+        candidates = self._rank(question, retrieved, cosines)
+        return Evidence(
+            question, retrieved, candidates, len(hits), cosines is not None, nearest_cosine
+        )
+
+    # --- windows -----------------------------------------------------------------------------
+
+    def _windows(self, pid: int, passage: Passage) -> list[Candidate]:
+        """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
+        hold no table row after the first sentence, and never step over chrome. No window
+        holds a question line: a question is never an answer. An FAQ answer also carries its
+        question's words, since it answers exactly that question."""
+        text = self.retriever.text(passage.source)
+        analyzer = self.retriever.analyzer
+        sentences = passage.sentences
+        single = [Counter(analyzer.terms(text[s.start : s.end])) for s in sentences]
+        for i in range(1, len(sentences)):
+            if sentences[i - 1].kind == "question" and sentences[i].kind != "question":
+                single[i] = single[i] + single[i - 1]
+        out = []
+        for first in range(len(sentences)):
+            for count in range(1, self.max_window + 1):
+                last = first + count - 1
+                if last >= len(sentences) or sentences[last].kind == "question":
+                    break
+                start, end = sentences[first].start, sentences[last].end
+                if count > 1 and (
+                    end - start > self.max_quote_chars
+                    or sentences[last].kind == "table"
+                    or self.crosses_chrome(passage.source, start, end)
+                ):
+                    break
+                terms = sum(single[first : first + count], Counter())
+                out.append(Candidate(pid, passage, first, count, terms, text[start:end]))
+        return out
+
+    def crosses_chrome(self, source: str, start: int, end: int) -> bool:
+        chrome = self.retriever.documents[source].chrome
+        return any(start < c.end and c.start < end for c in chrome)
+
+    # --- features and ranking -----------------------------------------------------------------
+
+    def _rank(
+        self, question: ParsedQuestion, retrieved: list[Retrieved], cosines: np.ndarray | None
+    ) -> list[Candidate]:
+        """Every window of the retrieved passages, scored; best first, ties by retrieval order."""
+        top = max((x.score for x in retrieved), default=0.0) or 1.0
+        candidates: list[Candidate] = []
+        for x in retrieved:
+            for c in self._windows(x.pid, x.passage):
+                c.features["passage"] = x.score / top
+                kind = question.kind
+                c.features["kind"] = float(
+                    kind is not Expect.ANY and carries(kind, c.body, question.text)
+                )
+                candidates.append(c)
+        self._lexical_features(question, candidates)
+        if cosines is not None:
+            self._semantic_features(cosines, candidates)
+        w = self.weights.model_dump()
+        for c in candidates:
+            c.features["two"], c.features["three"] = float(c.count == 2), float(c.count == 3)
+            c.score = sum(w[name] * value for name, value in c.features.items() if name in w)
+        candidates.sort(key=lambda c: -c.score)
+        return candidates
+
+    def _lexical_features(self, question: ParsedQuestion, candidates: list[Candidate]) -> None:
+        """Each window's BM25 against the question, relative to the best window, and the share
+        of the question's IDF mass the window holds."""
+        terms = set(question.terms)
+        total = sum(self.weight(t) for t in terms) or 1.0
+        lengths = [sum(c.terms.values()) for c in candidates]
+        singles = [n for n, c in zip(lengths, candidates, strict=True) if c.count == 1]
+        avg = max(sum(singles) / max(len(singles), 1), 1.0)
+        k1, b = self.k1, self.b
+        raw = []
+        for c, length in zip(candidates, lengths, strict=True):
+            s = held = 0.0
+            for t in terms:
+                tf = c.terms.get(t, 0)
+                if tf:
+                    weight = self.weight(t)
+                    held += weight
+                    s += weight * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
+            raw.append(s)
+            c.features["coverage"] = held / total
+        best = max(raw, default=0.0) or 1.0
+        for c, s in zip(candidates, raw, strict=True):
+            c.features["sentence"] = s / best
+
+    def _semantic_features(self, cosines: np.ndarray, candidates: list[Candidate]) -> None:
+        """Cosines of the question with each window, its closest sentence and its passage.
+        An FAQ answer is as close as the closer of itself and its question."""
+        r = self.retriever
+        assert r.vectors is not None
+        firsts = r.passages.passages[:, 3]
+        by_passage: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
+        for c in candidates:
+            if c.pid not in by_passage:
+                start, stop = int(firsts[c.pid]), int(r.passages.passages[c.pid, 4])
+                vectors = r.vectors.get(np.arange(start, stop))
+                raw = cosines[start:stop].astype(np.float64)
+                answered = raw.copy()
+                for i in range(1, len(raw)):
+                    if c.passage.sentences[i - 1].kind == "question":
+                        answered[i] = max(raw[i], raw[i - 1])
+                by_passage[c.pid] = (vectors, raw, answered, _cosine_of_mean(vectors, raw))
+            vectors, raw, answered, passage_cosine = by_passage[c.pid]
+            window = slice(c.first, c.first + c.count)
+            c.features["cosine"] = (
+                float(answered[c.first])
+                if c.count == 1
+                else _cosine_of_mean(vectors[window], raw[window])
+            )
+            c.features["best_sentence"] = float(answered[window].max())
+            c.features["passage_cosine"] = passage_cosine
+
+    def weight(self, term: str) -> float:
+        """A term's IDF; a word the sources never use weighs more than any they do."""
+        if term not in self.retriever.vocabulary:
+            return self._unseen_idf
+        return self.retriever.idf(term)
+
+
+def _cosine_of_mean(vectors: np.ndarray, cosines: np.ndarray) -> float:
+    """Cosine of the query with the normalised mean of unit `vectors`, from their cosines with
+    it: q·mean / |mean|, so no vector is recomputed."""
+    norm = float(np.linalg.norm(vectors.sum(axis=0)))
+    return float(cosines.sum()) / norm if norm else 0.0
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` largest scores, best first, ties by index."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.lexsort((top, -scores[top]))]

@@ -1,0 +1,208 @@
+"""Answer or decline: every rule that decides it, with its thresholds and where they come from.
+
+The engine gathers evidence (bot/evidence.py), the fact book matches facts and FAQ entries,
+the Discord face matches pinned answers; none of them decides on its own whether the bot
+answers. They ask this module, so that one question cannot be declined by one part and
+answered by another with a looser rule.
+
+Data sets named below: "XQuAD even/odd" are the even/odd-numbered lines of
+`../shared/benchmarks/xquad-en/questions.jsonl`, with 8 articles removed per seed for the
+unanswerable side (`benchmarks/xquad.py`); "on-topic even/odd" are the even/odd lines of
+`tests/eval/paraphrases.jsonl` and `tests/eval/unanswerable.jsonl`, questions worded as users
+word them over the two articles. Thresholds were fitted on the even halves by
+`benchmarks/calibrate.py` and are reported on the odd halves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+
+from bot.evidence import Candidate, Evidence
+from bot.expect import YEAR, Expect, carries
+from bot.facts.models import Fact
+from bot.figures import find_figures
+from bot.number_words import VAGUE
+from bot.question import ParsedQuestion, counted_words, fold_word
+
+AGE = re.compile(
+    r"\b\d+\s*(?:-|\s)?years?(?:-|\s)old\b|\baged?\s+(?:of\s+)?\d+|\b\d+\s+years? of age", re.I
+)
+# A figure that measures time: "515 million years", "48 hours".
+TIME_UNIT = re.compile(
+    r"\s+(?:(?:thousand|million|billion)\s+)?(?:years?|months?|weeks?|days?|centuries)\b", re.I
+)
+# Two words this alike are one word mistyped ("requets", "requests"); rapidfuzz's ratio.
+TYPO_RATIO = 85.0
+
+
+class Answerability(BaseModel):
+    """Semantic mode: a logistic score of the best window; below `threshold`, decline.
+
+    Fitted by `benchmarks/calibrate.py` (logistic regression: is the first quote right?) on
+    XQuAD even with the removed articles' questions as negatives, and on-topic even; the
+    threshold is the lowest that declines 95 % of XQuAD even's removed-article questions."""
+
+    coverage: float = 2.132
+    """Share of the question's IDF mass in the window (a word no source uses weighs most)."""
+    cosine: float = 1.097
+    best_sentence: float = 1.021
+    passage_cosine: float = 0.91
+    nearest: float = 0.728
+    """Cosine of the nearest sentence of all: how close the sources come to the question."""
+    unknown_name: float = 0.053
+    """The question names someone or something the sources never mention."""
+    bias: float = -1.986
+    threshold: float = 0.95
+
+    def score(self, best: Candidate, evidence: Evidence) -> float:
+        f = best.features
+        return (
+            self.coverage * f.get("coverage", 0.0)
+            + self.cosine * f.get("cosine", 0.0)
+            + self.best_sentence * f.get("best_sentence", 0.0)
+            + self.passage_cosine * f.get("passage_cosine", 0.0)
+            + self.nearest * evidence.nearest_cosine
+            + self.unknown_name * bool(evidence.question.unknown)
+            + self.bias
+        )
+
+
+class Policy(BaseModel):
+    """The thresholds of every answer-or-decline rule."""
+
+    min_coverage: float = 0.35
+    """Lexical mode: the best passage must hold this share of the question's IDF mass (a word
+    no source uses weighs twice the rarest they do). Hand-tuned on XQuAD even (v1)."""
+    min_coverage_with_unknown_name: float = 0.6
+    """When the question names someone or something no source mentions ("Chicago"), the
+    passage must hold more of it. Hand-tuned on XQuAD even with articles removed (v1)."""
+    answerability: Answerability = Answerability()
+    card_min_score: float = 90.0
+    """A fact card leads when its group matches this well (rapidfuzz token-set ratio of the
+    analyzed words, 0-100). Hand-set in v1 on tests/questions.jsonl."""
+    card_min_cosine: float = 0.55
+    """... or, in semantic mode, when the question's cosine with a fact's subject and measure
+    (or an alias) reaches this. Fitted on on-topic even."""
+    faq_min_similarity: float = 85.0
+    """A source's FAQ answer leads when its question matches this well (token-sort ratio of
+    the analyzed words; years must agree). Hand-set in v1."""
+    faq_min_cosine: float = 0.7
+    """... or, in semantic mode, when the two questions' cosine reaches this (years must still
+    agree). Fitted on on-topic even."""
+    pin_min_cosine: float = 0.8
+    """A pinned answer is served for a question this close to the pinned one (semantic mode;
+    lexically PIN_MATCH_THRESHOLD applies). No pin data to fit on: the FAQ's threshold, since
+    it is the same comparison of two questions."""
+
+    @staticmethod
+    def match_score(cosine: float | None, min_cosine: float, threshold: float) -> float:
+        """A cosine on the fuzzy matchers' 0-100 scale: `min_cosine` maps to that matcher's
+        `threshold` and every 0.01 of cosine to one point, so a match on meaning meets the
+        same thresholds as a match on words. None (lexical mode) scores 0."""
+        return 0.0 if cosine is None else threshold + 100.0 * (cosine - min_cosine)
+
+
+DEFAULT_POLICY = Policy()
+
+
+def decline_reason(
+    question: ParsedQuestion,
+    evidence: Evidence,
+    passage_coverage: float,
+    passage_texts: list[str],
+    missing: Callable[[], list[str]],
+    policy: Policy,
+) -> str | None:
+    """Why the best window would not answer the question, or None when it may.
+
+    `passage_coverage` is the share of the question's IDF mass in the best window's passage
+    and heading; `passage_texts` are the texts of every retrieved passage; `missing` lists
+    the question's words that passage lacks (computed only to explain a decline)."""
+    best = evidence.best
+    if question.unknown and passage_coverage < policy.min_coverage_with_unknown_name:
+        return f"The sources never mention {', '.join(question.unknown)}, so they cannot say."
+    if question.years and not any(
+        question.years & set(YEAR.findall(text)) for text in passage_texts
+    ):
+        return f"The sources say nothing about {', '.join(sorted(question.years))}."
+    problem = answer_problem(question, best.body)
+    if problem:
+        return problem
+    if evidence.semantic:
+        weak = policy.answerability.score(best, evidence) < policy.answerability.threshold
+    else:
+        weak = passage_coverage < policy.min_coverage
+    if not weak:
+        return None
+    words = missing()[:5]
+    if words:
+        return (
+            "The sources do not answer this; the closest passage does not mention "
+            f"{', '.join(words)}."
+        )
+    return "The sources do not answer this; the closest passage is about something else."
+
+
+def answer_problem(question: ParsedQuestion, text: str) -> str | None:
+    """Why `text` cannot be the answer whatever its score, judged by the kind of answer the
+    question wants: an amount of money, an age, a count of the very thing it asks about.
+    Every kind of evidence passes this: quotes, FAQ answers, fact cards."""
+    if question.kind is Expect.MONEY and not carries(Expect.MONEY, text, question.text):
+        return "The sources state no amount of money for this."
+    if question.asks_age and not (
+        AGE.search(text) or any(TIME_UNIT.match(f.after) for f in find_figures(text))
+    ):
+        return "The sources state no age for this."
+    if question.kind is Expect.NUMBER and question.counted:
+        figures = counted_figures(text, question.text)
+        if not figures:
+            return f"The sources give no number of {' '.join(question.counted)}."
+        counted = [words for words in figures if words]
+        if len(counted) == len(figures) and not any(
+            _counts(question.counted, words) for words in counted
+        ):
+            return (
+                f"The closest passage counts {' '.join(counted[0])}, "
+                f"not {' '.join(question.counted)}."
+            )
+    return None
+
+
+def counted_figures(text: str, question: str) -> list[tuple[str, ...]]:
+    """The counts in `text`: figures that are not shares ("100%") or already in the question,
+    each with the words of what it counts ("57 civil immigration detainer requests" → those
+    four words; empty when the text does not say, as in "two in 2021", or for "twice")."""
+    asked = {f.text.lower() for f in find_figures(question)}
+    return [
+        () if f.text.lower() in VAGUE else counted_words(f.after)
+        for f in find_figures(text)
+        if f.text.lower() not in asked and not f.share
+    ]
+
+
+def _counts(wanted: tuple[str, ...], counted: tuple[str, ...]) -> bool:
+    """Whether a figure counting `counted` counts what the question asks for: a shared word,
+    plurals folded, typos forgiven ("detaner requets" and "detainer requests"), a unit within
+    a unit ("tons" in "gigatons")."""
+    mine = {fold_word(w) for w in wanted}
+    theirs = {fold_word(w) for w in counted}
+    return any(
+        fuzz.ratio(a, b) >= TYPO_RATIO or (len(a) >= 3 and a in b) for a in mine for b in theirs
+    )
+
+
+def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
+    """The facts of a matched card that can answer the question: their quotes pass
+    `answer_problem`, and a name asked for ("who …") is not one the question already gives
+    ("who was commissioner before Michael Cox" is not answered by "Michael Cox")."""
+    asked = question.text.casefold()
+    return [
+        f
+        for f in facts
+        if answer_problem(question, f.quote) is None
+        and not (f.number is None and f.value.casefold() in asked)
+    ]
