@@ -6,6 +6,11 @@ Layout, in a cache folder derived from the sources path (never inside `sources/`
     gen-XXXXXXXX/       .npy arrays, mapped with mmap (only what queries read becomes
                         resident), and strings.json (terms, headings, kinds)
     build.lock          held while a build runs
+    quotebot-*.txt      markers: this folder and each generation folder are the cache's own
+
+The cache writes only in a folder it can prove it made and deletes only generation folders
+carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder of the user's is
+refused before anything is written.
 
 A build writes a new generation folder, then replaces manifest.json in one rename: a build
 killed halfway leaves the previous manifest pointing at the previous, intact folder. Builds
@@ -32,6 +37,13 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
+from index.cache_folder import (
+    CacheFolderError,
+    check_cache_folder,
+    claim,
+    is_generation,
+    mark_generation,
+)
 from index.ingest import SourceSet, ingest, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
@@ -43,6 +55,8 @@ MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
 ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome")
+# What a generation folder holds: how a cache made before markers existed is recognised.
+GENERATION_FILES = frozenset({STRINGS, *(f"{name}.npy" for name in ARRAYS)})
 
 
 class SavedSource(BaseModel):
@@ -84,10 +98,16 @@ def load_index(
     params: BM25Params | None = None,
     progress: bool = False,
     force: bool = False,
+    must_save: bool = False,
 ) -> tuple[Retriever, list[str]]:
-    """The retriever for `sources_dir`, from the cache when it is current; plus notes to show."""
+    """The retriever for `sources_dir`, from the cache when it is current; plus notes to show.
+
+    A cache folder inside the sources folder, or holding files not the cache's own, raises
+    CacheFolderError. An index that cannot be saved is a note, or with `must_save` (the
+    `index` command, whose job is saving it) a CacheFolderError."""
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
+    check_cache_folder(folder, sources_dir, GENERATION_FILES)
     sources = read_sources(sources_dir)
     notes = list(sources.warnings)
     if not force:
@@ -107,6 +127,9 @@ def load_index(
         try:
             save_index(retriever, sources.fingerprint, folder)
         except OSError as exc:
+            if must_save:
+                reason = f"the index could not be saved ({exc.strerror or exc})"
+                raise CacheFolderError(folder, None, reason) from exc
             notes.append(
                 f"{folder}: the index could not be saved ({exc.strerror or exc}); it was built "
                 "for this run only and will be built again next time."
@@ -119,7 +142,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
     """One build at a time per cache folder: the bot and `python -m bot index` may race.
     Where the folder cannot be written there is nothing to protect, and the build goes on."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        claim(folder, GENERATION_FILES)
         lock = open(folder / LOCK, "w")  # noqa: SIM115 - held open for the whole build
     except OSError:
         yield
@@ -141,10 +164,11 @@ def build_index(
 
 def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
     """Write a new generation folder, then switch the manifest to it in one rename."""
-    folder.mkdir(parents=True, exist_ok=True)
+    claim(folder, GENERATION_FILES)
     generation = Path(tempfile.mkdtemp(prefix="gen-", dir=folder))
     manifest_tmp = folder / f".{generation.name}-{MANIFEST}"
     try:
+        mark_generation(generation)  # first: a build killed later leaves a folder it may delete
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             analyzer=analyzer_version(),
@@ -166,7 +190,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
         shutil.rmtree(generation, ignore_errors=True)
         raise
     for old in folder.glob("gen-*"):
-        if old.name != generation.name:
+        if old.name != generation.name and is_generation(old):
             shutil.rmtree(old, ignore_errors=True)
 
 
