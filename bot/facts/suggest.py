@@ -24,7 +24,7 @@ from bot.facts.periods import (
     parse_period,
     source_year,
 )
-from index.errors import line_of_offset
+from index.layout import line_of_offset
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 
