@@ -135,7 +135,7 @@ def side_quotebot(work: Path, questions: list[str]) -> dict:
     latencies = timed([lambda q=q: retriever.search(q, K) for q in queries])
     unknown = timed([lambda: retriever.search(["zzzunknownzzz", "qqqnothingqqq"], K)] * 100)
     started = time.perf_counter()
-    engine = Engine(retriever, facts=build_factbook(work / "sources", retriever))
+    engine = Engine(retriever, facts=build_factbook(work / "sources", retriever)[0])
     factbook_s = time.perf_counter() - started
     asks = timed([lambda q=q: engine.ask(q) for q in questions])
     sample = [

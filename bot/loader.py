@@ -20,4 +20,5 @@ def load_engine(
     Its facts come from the sources and `facts.toml`; a wrong curated fact raises DataFileError.
     """
     retriever, notes = load_index(sources_dir, cache_dir, progress=progress)
-    return Engine(retriever, config, build_factbook(sources_dir, retriever)), notes
+    facts, fact_notes = build_factbook(sources_dir, retriever)
+    return Engine(retriever, config, facts), notes + fact_notes
