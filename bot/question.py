@@ -7,6 +7,8 @@ import unicodedata
 
 from pydantic import BaseModel
 
+from index.analyzer import normalize
+
 MAX_QUESTION_CHARS = 500
 
 
@@ -28,11 +30,14 @@ def _is_control(ch: str) -> bool:
 
 
 def clean_question(raw: str) -> CleanQuestion:
-    """Drop control characters, fold white space, and cut over-long questions at a word."""
+    """Normalise as the index does (NFKC, invisible format characters such as a soft hyphen
+    dropped: "de\u00adtainer" is "detainer"), drop control characters, fold white space, and
+    cut over-long questions at a word."""
     notes: list[str] = []
-    if any(_is_control(ch) and not ch.isspace() for ch in raw):
+    text = normalize(raw)
+    if any(_is_control(ch) and not ch.isspace() for ch in text):
         notes.append("Control characters were removed from the question.")
-    kept = "".join(" " if _is_control(ch) else ch for ch in raw)
+    kept = "".join(" " if _is_control(ch) else ch for ch in text)
     text = _SPACES.sub(" ", kept).strip()
     if not text:
         raise QuestionError("The question is empty: please type a question.")
