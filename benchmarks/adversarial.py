@@ -1251,6 +1251,213 @@ def cases(run: Runner) -> list[Case]:
         return ask(tmp, run, GOOD_Q, "--cache", "c")
 
     out.append(Case("faults", "corrupt manifest.json", corrupt_manifest, served("rebuilt")))
+    out.extend(more_cases(run, GOOD))
+    return out
+
+
+def more_cases(run: Runner, good: str) -> list[Case]:
+    """The second round: links to and of folders, concurrency, odd files, odd output."""
+    out: list[Case] = []
+
+    def add(category: str, name: str, setup, expect, user=None) -> None:
+        out.append(Case(category, name, setup, expect, user or (lambda tmp: [tmp / "src"])))
+
+    def cache_link_to_sources(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        os.symlink(tmp / "src", tmp / "c")
+        return run(tmp, "--sources", "src", "--cache", "c", "index")
+
+    add(
+        "cache folder",
+        "--cache is a link to the sources folder",
+        cache_link_to_sources,
+        error_line("inside the sources folder"),
+    )
+
+    def sources_is_link(tmp: Path) -> Result:
+        write(tmp / "real", {"good.txt": good})
+        os.symlink(tmp / "real", tmp / "src")
+        return ask(tmp, run)
+
+    add(
+        "sources folder",
+        "the sources folder is a link",
+        sources_is_link,
+        served(),
+        lambda tmp: [tmp / "real"],
+    )
+
+    def concurrent(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
+        argv = [sys.executable, "-m", "bot", "--sources", "src", "index", "--force"]
+        children = [
+            subprocess.Popen(
+                argv, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            for _ in range(3)
+        ]
+        codes = [c.wait(timeout=TIMEOUT) for c in children]
+        errs = [c.stderr.read().decode() for c in children if c.stderr]
+        result = ask(tmp, run)
+        if codes != [0, 0, 0] or any("Traceback" in e for e in errs):
+            return Result(1, result.out, f"concurrent builds: {codes}", result.seconds)
+        return result
+
+    add(
+        "faults",
+        "three `index --force` at once",
+        concurrent,
+        _and(
+            served(),
+            lambda r, tmp: (
+                None
+                if len(list((tmp / "qcache").glob("*/gen-*"))) == 1
+                else "more than one generation left"
+            ),
+        ),
+    )
+
+    def gen_is_file(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        run(tmp, "--sources", "src", "--cache", "c", "index")
+        (generation,) = (tmp / "c").glob("gen-*")
+        shutil.rmtree(generation)
+        generation.write_text("not a folder")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add("faults", "the current generation replaced by a file", gen_is_file, served("rebuilt"))
+
+    def odd(name: str, files: dict[str, str | bytes], expect) -> None:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": good, **files})
+            return ask(tmp, run)
+
+        add("source files", name, setup, expect)
+
+    odd("a BOM and nothing else", {"bom.txt": b"\xef\xbb\xbf"}, served("bom.txt"))
+    odd(
+        "a BOM, then CR-only lines with a bad byte on line 3",
+        {"cr.txt": b"\xef\xbb\xbfA\rB\rC\xff\r"},
+        served("cr.txt:3", "UTF-8"),
+    )
+    odd(
+        "a file name of 250 characters",
+        {"n" * 246 + ".txt": "Names\n\nIt had 4 names.\n"},
+        served(),
+    )
+
+    def bom_title(tmp: Path) -> Result:
+        write(tmp / "src", {"doc.md": b"\xef\xbb\xbfDepot Notes\n\nThe depot logged 44 crates.\n"})
+        return run(tmp, "--sources", "src", "ask", "How many crates?", "--json")
+
+    add(
+        "text hygiene",
+        "a BOM before the first heading",
+        bom_title,
+        lambda r, tmp: (
+            None
+            if r.code == 0
+            and r.json()["snippets"]
+            and r.json()["snippets"][0]["title"] == "Depot Notes"
+            and "\ufeff" not in r.json()["snippets"][0]["quote"]
+            else f"title or quote wrong: {r.out[:200]}"
+        ),
+    )
+
+    def bidi_question(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        return ask(tmp, run, "How many \u202esailboats\u202c did the harbor master count?")
+
+    add("text hygiene", "bidi override characters in the question", bidi_question, served())
+
+    def suggest_escapes(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good.replace("31 sailboats", "31 sailboats \x1b[2J\x9b1m")})
+        return run(tmp, "--sources", "src", "facts", "suggest")
+
+    def toml_inert(r: Result, tmp: Path) -> str | None:
+        import tomllib
+
+        if r.code != 0 or r.traceback:
+            return f"exit {r.code}"
+        raw = sorted({hex(ord(c)) for c in r.out if _control(c)})
+        if raw:
+            return f"raw controls printed: {raw}"
+        try:
+            facts = tomllib.loads(r.out).get("fact", [])
+        except tomllib.TOMLDecodeError as exc:
+            return f"output is not TOML: {exc}"
+        return None if facts else "no candidate"
+
+    add("command line", "terminal escapes in a source, facts suggest", suggest_escapes, toml_inert)
+
+    def discord_escapes(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good.replace("June.", "June. \x1b[2J")})
+        return run(tmp, "--sources", "src", "ask", GOOD_Q, "--format", "discord")
+
+    add(
+        "command line",
+        "ask --format discord over escapes (valid JSON)",
+        discord_escapes,
+        lambda r, tmp: None if r.code == 0 and json.loads(r.out) else f"exit {r.code}",
+    )
+
+    def huge_argv(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        return ask(tmp, run, "sailboats " * 12_000)
+
+    add(
+        "command line",
+        "a 120 kB question on the command line",
+        huge_argv,
+        lambda r, tmp: (
+            None if r.code == 0 and "characters" in r.json()["note"] else f"exit {r.code}"
+        ),
+    )
+
+    def empty_fact(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        return run(tmp, "--sources", "src", "fact", "   ")
+
+    add("command line", "fact with an empty query", empty_fact, error_line("empty"))
+
+    def many_entries(tmp: Path) -> Result:
+        entries = "".join(f'[[source]]\nfile = "gone{i}.txt"\ntitle = "G"\n' for i in range(5000))
+        write(tmp / "src", {"good.txt": good, "sources.toml": entries})
+        return ask(tmp, run)
+
+    add(
+        "sources.toml",
+        "5,000 entries for missing files",
+        many_entries,
+        _and(served("gone4999.txt"), lambda r, tmp: None if r.seconds < 60 else "too slow"),
+    )
+
+    def many_facts(tmp: Path) -> Result:
+        fact = (
+            '[[fact]]\nsubject = "Z"\nmeasure = "m{i}"\nvalue = "1"\nclaimed_by = "Z"\n'
+            'source = "bad.txt"\nquote = "1"\n'
+        )
+        write(
+            tmp / "src",
+            {
+                "good.txt": good,
+                "bad.txt": b"\xff",
+                "facts.toml": "".join(fact.format(i=i) for i in range(2000)),
+            },
+        )
+        return ask(tmp, run)
+
+    add(
+        "facts.toml",
+        "2,000 facts citing one bad source: one warning",
+        many_facts,
+        _and(
+            served("its 2000 curated facts"),
+            lambda r, tmp: None if r.err.count("curated fact") == 1 else "not one warning",
+        ),
+    )
+
     return out
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import sys
+import tomllib
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 import index.analyzer as analyzer
 from bot.cli import main
 from bot.engine import Engine
+from bot.facts.suggest import toml_string
 from bot.loader import load_engine
 from bot.models import Answer
 from bot.render_text import render_answer
@@ -216,3 +218,10 @@ def test_fact_cards_titles_and_warnings_are_inert(
         out, err = capsys.readouterr()
         assert not RAW_CONTROL.search(out) and not RAW_CONTROL.search(err), argv
         assert "\\x1b[2Jbad.txt" in err
+
+
+@given(st.text())
+def test_suggestedtoml_strings_read_back_exactly_and_stay_inert(text: str) -> None:
+    written = toml_string(text)
+    assert tomllib.loads(f"x = {written}")["x"] == text
+    assert not RAW_CONTROL.search(written)
