@@ -745,26 +745,6 @@ def cases(run: Runner) -> list[Case]:
         served(check=lambda r: None if r.json()["snippets"][0]["url"] else "good URL lost"),
     )
 
-    def toml_unreadable(tmp: Path) -> Result:
-        write(tmp / "src", {"good.txt": GOOD, "sources.toml": url_entry("https://a.example/")})
-        return ask(tmp, run, env={"QB_DENY": str(tmp / "src/sources.toml")}, inject=True)
-
-    out.append(
-        Case(
-            "sources.toml",
-            "unreadable (EACCES)",
-            toml_unreadable,
-            error_line("sources.toml", "Permission denied"),
-        )
-    )
-
-    def toml_folder(tmp: Path) -> Result:
-        write(tmp / "src", {"good.txt": GOOD})
-        (tmp / "src/sources.toml").mkdir()
-        return ask(tmp, run)
-
-    out.append(Case("sources.toml", "is a folder", toml_folder, error_line("sources.toml")))
-
     # facts.toml: a bad source costs only itself and the facts that cite it.
     fact = (
         '[[fact]]\nsubject = "Zoo"\nmeasure = "zebras"\nvalue = "12"\nclaimed_by = "Zoo"\n'
@@ -848,25 +828,25 @@ def cases(run: Runner) -> list[Case]:
         error_line("facts.toml:7", "quote not found"),
     )
 
-    def facts_unreadable(tmp: Path) -> Result:
-        write(tmp / "src", {"good.txt": GOOD, "facts.toml": harbor_fact})
-        return ask(tmp, run, env={"QB_DENY": str(tmp / "src/facts.toml")}, inject=True)
+    for name, body in (
+        ("sources.toml", url_entry("https://a.example/")),
+        ("facts.toml", harbor_fact),
+    ):
 
-    out.append(
-        Case(
-            "facts.toml",
-            "unreadable (EACCES)",
-            facts_unreadable,
-            error_line("facts.toml", "Permission denied"),
+        def unreadable(tmp: Path, name: str = name, body: str = body) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, name: body})
+            return ask(tmp, run, env={"QB_DENY": str(tmp / "src" / name)}, inject=True)
+
+        def folder(tmp: Path, name: str = name) -> Result:
+            write(tmp / "src", {"good.txt": GOOD})
+            (tmp / "src" / name).mkdir()
+            return ask(tmp, run)
+
+        category = name
+        out.append(
+            Case(category, "unreadable (EACCES)", unreadable, error_line(name, "Permission denied"))
         )
-    )
-
-    def facts_folder(tmp: Path) -> Result:
-        write(tmp / "src", {"good.txt": GOOD})
-        (tmp / "src/facts.toml").mkdir()
-        return ask(tmp, run)
-
-    out.append(Case("facts.toml", "is a folder", facts_folder, error_line("facts.toml")))
+        out.append(Case(category, "is a folder", folder, error_line(name)))
 
     # Command line.
     def cli(name: str, setup: Callable[[Path], Result], expect) -> None:
@@ -1103,7 +1083,8 @@ def cases(run: Runner) -> list[Case]:
 
         return judge
 
-    body = ["Depot Notes", "", "The depot opened in 1911.", "", "It held 70 wagons by 1920."]
+    body = ["Depot Notes", "", "The depot opened in 1911.", "It had a clock.", "It had two gates."]
+    body += ["It was painted red.", "", "It held 70 wagons by 1920."]
     for name, sep, bom in [
         ("LF", "\n", b""),
         ("CRLF", "\r\n", b""),

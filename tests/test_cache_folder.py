@@ -111,15 +111,21 @@ def test_an_empty_folder_becomes_a_marked_cache(make_sources: MakeSources, tmp_p
     assert notes == [], "reused"
 
 
+def unmarked_cache(folder: Path, cache: Path) -> Path:
+    """A cache as versions before markers wrote it; its generation folder."""
+    load_index(folder, cache)
+    (cache / CACHE_MARKER).unlink()
+    (old,) = cache.glob("gen-*")
+    (old / GENERATION_MARKER).unlink()
+    return old
+
+
 def test_an_unmarked_cache_of_an_earlier_version_is_adopted(
     make_sources: MakeSources, tmp_path: Path
 ) -> None:
     """Caches written before markers existed are rebuilt and cleaned, not refused."""
     folder, cache = make_sources({"a.txt": DOC}), tmp_path / "old"
-    load_index(folder, cache)
-    (cache / CACHE_MARKER).unlink()
-    (old,) = cache.glob("gen-*")
-    (old / GENERATION_MARKER).unlink()
+    old = unmarked_cache(folder, cache)
     (cache / "gen-killed").mkdir()  # an earlier version's build killed before writing
     _, notes = load_index(folder, cache)
     assert notes == []
@@ -133,10 +139,7 @@ def test_an_old_looking_cache_with_a_users_file_in_a_generation_is_refused(
     make_sources: MakeSources, tmp_path: Path
 ) -> None:
     folder, cache = make_sources({"a.txt": DOC}), tmp_path / "old"
-    load_index(folder, cache)
-    (cache / CACHE_MARKER).unlink()
-    (old,) = cache.glob("gen-*")
-    (old / GENERATION_MARKER).unlink()
+    old = unmarked_cache(folder, cache)
     (old / "thesis.md").write_text("four years of work")
     with pytest.raises(CacheFolderError, match="not a quotebot index cache"):
         load_index(folder, cache, force=True)

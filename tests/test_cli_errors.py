@@ -156,38 +156,33 @@ def test_an_eval_line_holding_a_line_separator_is_one_question(tmp_path: Path) -
     assert item.question == "How many\u2028requests?"
 
 
-def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("command", "code"), [(["index"], 2), (["ask", QUESTION, "--json"], 0)], ids=["index", "ask"]
+)
+def test_a_full_disk_fails_index_but_not_ask(
+    make_sources: MakeSources,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    code: int,
+) -> None:
+    """`index` exists to save the index: it says why it could not (exit 2); `ask` answers
+    from the index built for the run, with a note. No half-written generation is left."""
+    folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
+
     def write(*_: object) -> str:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(store, "_write", write)
-
-
-def test_index_exits_2_when_the_index_cannot_be_saved(
-    make_sources: MakeSources,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
-    full_disk(monkeypatch)
-    assert main(["--sources", str(folder), "--cache", str(cache), "index"]) == 2
-    one_error_line(capsys, str(cache), "could not be saved", "No space left on device")
-    assert not list(cache.glob("*gen-*")), "no half-written generation left"
-
-
-def test_ask_still_answers_when_the_index_cannot_be_saved(
-    make_sources: MakeSources,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
-    full_disk(monkeypatch)
-    assert main(["--sources", str(folder), "--cache", str(cache), "ask", QUESTION, "--json"]) == 0
-    out, err = capsys.readouterr()
-    assert Answer.model_validate_json(out).status == "answered"
-    assert "could not be saved" in err
+    assert main(["--sources", str(folder), "--cache", str(cache), *command]) == code
+    if code == 2:
+        one_error_line(capsys, str(cache), "could not be saved", "No space left on device")
+    else:
+        out, err = capsys.readouterr()
+        assert Answer.model_validate_json(out).status == "answered"
+        assert "could not be saved" in err
+    assert not list(cache.glob("*gen-*"))
 
 
 def test_global_options_may_follow_the_command(
