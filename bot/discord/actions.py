@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "Sorry, something went wrong while answering. The details are in the bot's log."
+NOT_SAVED = (
+    "Your answer is shown, but it could not be saved, so it can't be pinned or rated. "
+    "The details are in the bot's log."
+)
+ANSWERED = "quotebot:answered"  # in `interaction.extras` once a follow-up went out
 
 
 def bot_of(interaction: discord.Interaction) -> QuoteBot:
@@ -40,12 +45,21 @@ def require_moderator(interaction: discord.Interaction) -> bool:
 async def respond(
     interaction: discord.Interaction, message: render.OutgoingMessage, ephemeral: bool = False
 ) -> discord.Message | None:
-    """Answer the interaction, or follow up when it was already answered (deferred)."""
+    """Answer the interaction, or follow up when it was already answered (deferred). After a
+    defer, Discord makes the first follow-up the original response (with the defer's
+    ephemerality): `shown` tells error handling that deleting `@original` would delete it."""
     kwargs: dict[str, Any] = message.send_kwargs()
     if interaction.response.is_done():
-        return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+        sent = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+        interaction.extras[ANSWERED] = True
+        return sent
     await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
     return None
+
+
+def shown(interaction: discord.Interaction) -> bool:
+    """Whether a follow-up already went out: the original response is then an answer."""
+    return bool(interaction.extras.get(ANSWERED))
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:
@@ -80,8 +94,9 @@ async def answer_interaction(interaction: discord.Interaction, question: str) ->
     await interaction.response.defer(thinking=True)
     reply = await bot.reply(question)
     sent = await respond(interaction, render.answer_message(reply))
-    if sent is not None:
-        await bot.remember(sent, reply)
+    if sent is not None and not await bot.remember(sent, reply):
+        # The answer stays: it is right, only pins and votes on it will not work.
+        await tell(interaction, NOT_SAVED)
 
 
 async def fact_interaction(interaction: discord.Interaction, query: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -43,8 +44,10 @@ class QuoteTree(app_commands.CommandTree):
             if (
                 interaction.response.type
                 == discord.InteractionResponseType.deferred_channel_message
+                and not actions.shown(interaction)
             ):
                 # The "thinking…" message is public; remove it so the note can be ephemeral.
+                # Once a follow-up went out it *is* that message: an answer never deleted.
                 await interaction.delete_original_response()
             await actions.tell(interaction, actions.friendly_error(error))
         except discord.HTTPException:
@@ -104,9 +107,17 @@ class QuoteBot(commands.Bot):
             raise asyncio.CancelledError
         return result
 
-    async def remember(self, message: discord.Message, reply: Reply) -> None:
-        """Record what an answer message said (for pins and votes), off the loop: it syncs."""
-        await self.stored(self.store.record_answer, message.id, message.channel.id, reply.answer)
+    async def remember(self, message: discord.Message, reply: Reply) -> bool:
+        """Record what an answer message said (for pins and votes), off the loop: it syncs.
+        False when the database refused (logged): the answer was sent and stays."""
+        try:
+            await self.stored(
+                self.store.record_answer, message.id, message.channel.id, reply.answer
+            )
+        except sqlite3.Error:
+            log.exception("answer %s was sent but could not be recorded", message.id)
+            return False
+        return True
 
     async def close(self) -> None:
         """Disconnect, then wait for the answers and store calls already running (work still

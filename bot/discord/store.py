@@ -118,6 +118,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate(path)
+            self._check_writable(path)
             self._pin_keys: Mapping[int, str] = dict(
                 self._db.execute(
                     "SELECT message_id, match_key FROM pins ORDER BY pinned_at, message_id"
@@ -138,6 +139,19 @@ class Store:
             self._db.executescript(
                 f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
             )
+
+    def _check_writable(self, path: Path | str) -> None:
+        """Fail now, not on the first answer, when the database cannot be written: SQLite
+        opens a read-only file read-only without a word. The probe is a real write, in a
+        transaction that is rolled back, so the database is left as it was."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            self._db.execute(f"PRAGMA user_version = {version}")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{path}: the database cannot be written ({exc})") from None
+        finally:
+            self._db.execute("ROLLBACK")
 
     @property
     def schema_version(self) -> int:

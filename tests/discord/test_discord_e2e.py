@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -339,6 +340,27 @@ def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> No
         assert "something went wrong" in reply["content"]
         assert "exploded" not in reply["content"]
         assert any(c.method == "DELETE" and c.path.endswith("/@original") for c in fake.calls)
+
+    run(engine, tmp_path, scenario)
+
+
+def test_an_answer_shown_stays_when_saving_it_fails(engine: Engine, tmp_path: Path) -> None:
+    """The answer is sent, then recording it fails: on Discord the first follow-up after the
+    defer *is* the original response, so deleting `@original` would delete the answer the
+    user just saw. It stays, and an ephemeral note says it could not be saved."""
+
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        def broken(*args: Any) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        bot.store.record_answer = broken  # type: ignore[method-assign]
+        record = await fake.slash("ask", question=QUESTION)
+        await fake.answered(record, messages=2)
+        answer, note = record.messages
+        assert record.deleted == []
+        assert fake.messages[int(answer["id"])]["embeds"][0]["title"] == QUESTION
+        assert not ephemeral(answer)
+        assert ephemeral(note) and "could not be saved" in note["content"]
 
     run(engine, tmp_path, scenario)
 
