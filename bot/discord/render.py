@@ -14,6 +14,7 @@ from bot.citation import cite
 from bot.discord import limits
 from bot.discord.controls import PinButton, VoteButton
 from bot.discord.fact_card import card_blocks, card_text, no_match_text
+from bot.discord.links import usable_link
 from bot.discord.markdown import block_quote, escape
 from bot.discord.service import Reply, SourceInfo
 from bot.discord.store import Unanswered
@@ -109,10 +110,10 @@ def _no_answer_block(reply: Reply) -> str:
 
 
 def _link_buttons(snippets: list[Snippet]) -> list[discord.ui.Button]:
-    """One link per distinct source URL, labelled with the source's title."""
+    """One link per distinct source URL Discord accepts, labelled with the source's title."""
     seen: dict[str, str] = {}
     for s in snippets:
-        if s.url and s.url.startswith(("https://", "http://")) and s.url not in seen:
+        if s.url and s.url not in seen and usable_link(s.url):
             seen[s.url] = s.title
     return [
         discord.ui.Button(

@@ -4,9 +4,11 @@ Discord's limits (stated independently in the fake) and for verbatim, escaped qu
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -214,6 +216,54 @@ def test_link_buttons_one_per_source_url() -> None:
         "quotebot:vote:down",
         "quotebot:pin",
     }
+
+
+BAD_URLS = [
+    "https://example.org/" + "a" * 493,  # 513 characters: Discord's limit is 512
+    "https://example.org/with space",
+    "https://example.org/line\nbreak",
+    "https://example.org/tab\there",
+    "https://example.org/\x7fdel",
+    "https:///no-host",
+    "https://",
+    "javascript:alert(1)",
+    " https://example.org/leading-space",
+]
+
+
+def test_bad_link_button_urls_are_dropped_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discord rejects the whole message for one bad link button, so a source URL it would
+    refuse gets no button (the answer still goes out), with one warning per URL."""
+    good = "https://example.org/" + "a" * 492  # exactly 512
+
+    def reply(urls: list[str]) -> Reply:
+        snippets = [
+            Snippet(
+                quote="Q.",
+                source=f"{i}.txt",
+                start=0,
+                end=2,
+                title=f"T{i}",
+                publisher="P",
+                date="D",
+                score=1.0,
+                line=1,
+                url=url,
+            )
+            for i, url in enumerate(urls)
+        ]
+        return Reply(answer=Answer(question="q", status="answered", snippets=snippets))
+
+    with caplog.at_level(logging.WARNING, logger="bot.discord"):
+        for _ in range(3):
+            payload = assert_sendable(render.answer_message(reply([*BAD_URLS, good])))
+    buttons = [c for row in payload["components"] for c in row["components"]]
+    assert [b["url"] for b in buttons if b["style"] == 5] == [good]
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == len(BAD_URLS)
+    assert all("link button" in w for w in warned)
 
 
 def test_pinned_reply_is_marked() -> None:
