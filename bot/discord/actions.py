@@ -139,13 +139,13 @@ async def pin_answer(interaction: discord.Interaction, message: discord.Message)
         return
     user = interaction.user
     pin = await bot.stored(bot.service.pin, sent, user.id, user.display_name)
-    text = f"Pinned. Later questions like “{render.escape(pin.question)}” get this answer first."
+    refused = False
     try:
         await message.pin(reason=f"quotebot: pinned by {interaction.user}")
     except discord.HTTPException:
         log.exception("saved pin %s but Discord refused to pin the message", message.id)
-        text += " Discord refused to pin the message itself (the channel may be at its limit)."
-    await tell(interaction, text)
+        refused = True
+    await respond(interaction, render.pinned_notice(pin.question, refused), ephemeral=True)
 
 
 async def unpin_answer(interaction: discord.Interaction, message: discord.Message) -> None:

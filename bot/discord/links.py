@@ -25,10 +25,15 @@ def link_url_problem(url: str) -> str | None:
         return "whitespace or control characters"
     if any(c in url for c in '<>"'):
         return "characters that must be percent-encoded"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError as exc:
+        return f"not a URL ({exc})"
     if parts.scheme.lower() not in _SCHEMES:
         return "not an http(s) URL"
-    if not parts.hostname:
+    if not host:
         return "no host"
     return None
 
@@ -45,4 +50,4 @@ def usable_link(url: str | None) -> bool:
 
 @functools.cache
 def _warn_once(url: str, problem: str) -> None:
-    log.warning("no link button for %r: %s", url[:200], problem)
+    log.warning("not shown as a link (Discord would refuse it): %r: %s", url[:200], problem)
