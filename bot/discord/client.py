@@ -81,12 +81,35 @@ class QuoteBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
 
+    async def on_ready(self) -> None:
+        """Connected, the servers known: rows stored before scoping get their server (see
+        `Store.adopt_unscoped`). On every READY, so a reconnect after an upgrade works too;
+        when nothing is unscoped it costs one count."""
+        unscoped = await self.stored(self.store.unscoped_rows)
+        if not unscoped:
+            return
+        channels = await self.stored(self.store.unscoped_channels)
+        guilds = {}
+        for channel_id in channels:
+            channel = self.get_channel(channel_id)
+            if isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+                guilds[channel_id] = channel.guild.id
+        only = self.guilds[0].id if len(self.guilds) == 1 else None
+        left = await self.stored(self.store.adopt_unscoped, guilds, only)
+        log.info(
+            "%d rows from before server scoping: %d now scoped, %d of unknown server "
+            "are kept but never shown",
+            unscoped,
+            unscoped - left,
+            left,
+        )
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mention mode is the mention cog's listener."""
 
-    async def reply(self, question: str) -> Reply:
+    async def reply(self, question: str, scope: int) -> Reply:
         """Answer in an executor thread so the gateway heartbeat never waits on retrieval."""
-        return await self._off_loop(self.executor, self.service.reply, question)
+        return await self._off_loop(self.executor, self.service.reply, question, scope)
 
     async def fact(self, query: str) -> FactLookup:
         """Look a fact up in an executor thread, like answers: the loop never waits on it."""
@@ -107,12 +130,13 @@ class QuoteBot(commands.Bot):
             raise asyncio.CancelledError
         return result
 
-    async def remember(self, message: discord.Message, reply: Reply) -> bool:
-        """Record what an answer message said (for pins and votes), off the loop: it syncs.
-        False when the database refused (logged): the answer was sent and stays."""
+    async def remember(self, message: discord.Message, reply: Reply, scope: int) -> bool:
+        """Record what an answer message said (for pins and votes) in the scope it was asked
+        in, off the loop: it syncs. False when the database refused (logged): the answer was
+        sent and stays."""
         try:
             await self.stored(
-                self.store.record_answer, message.id, message.channel.id, reply.answer
+                self.store.record_answer, message.id, message.channel.id, scope, reply.answer
             )
         except sqlite3.Error:
             log.exception("answer %s was sent but could not be recorded", message.id)

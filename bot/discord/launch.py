@@ -25,7 +25,7 @@ EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
 def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> QuoteBot:
     """The bot over its database and engine. The database is opened first: a bad
     DATABASE_PATH fails at once, where indexing may take minutes."""
-    store = open_store(settings.database_path)
+    store = open_store(settings)
     try:
         engine = open_engine(sources, cache)
     except BaseException:
@@ -34,10 +34,10 @@ def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> Quote
     return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
 
 
-def open_store(path: Path) -> Store:
+def open_store(settings: BotSettings) -> Store:
     """The bot's database, or a `SettingsError` naming DATABASE_PATH and the path."""
     try:
-        return Store(path)
+        return Store(settings.database_path, settings.declined_retention_days)
     except StoreError as exc:
         raise SettingsError(f"DATABASE_PATH: {exc}") from None
 
@@ -80,13 +80,13 @@ def with_bot(sources: Path, cache: Path | None, use: Callable[[QuoteBot], int]) 
 
 
 def _run(bot: QuoteBot) -> int:
-    bot.run(bot.settings.discord_token, log_handler=None)
+    bot.run(bot.settings.discord_token.get_secret_value(), log_handler=None)
     return EXIT_OK
 
 
 async def _register(bot: QuoteBot) -> list[str]:
     async with bot:
-        await bot.login(bot.settings.discord_token)
+        await bot.login(bot.settings.discord_token.get_secret_value())
         return [command.name for command in await sync_commands(bot)]
 
 

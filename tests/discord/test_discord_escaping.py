@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bot.discord import render
 from bot.discord.markdown import escape
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
-from bot.discord.store import Store, Unanswered
+from bot.discord.store import DM_SCOPE, Store, Unanswered
 from bot.engine import Engine
 from bot.facts.models import Fact, FactLookup
 from bot.loader import load_engine
@@ -242,7 +242,9 @@ def test_a_source_line_with_two_links_stays_inert_in_ask(
     )
     folder = make_sources({"page.md": f"# Zorblax\n\n{line}\n"})
     engine, _ = load_engine(folder, tmp_path / "cache")
-    reply = AnswerService(engine, Store(":memory:")).reply("Where are the zorblax office hours?")
+    reply = AnswerService(engine, Store(":memory:")).reply(
+        "Where are the zorblax office hours?", DM_SCOPE
+    )
     assert reply.answer.status == "answered"
     assert "evil.example" in reply.answer.snippets[0].quote
     assert_inert(render.answer_message(reply).payload())

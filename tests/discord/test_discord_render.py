@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.cli import main
 from bot.discord import limits, render
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
-from bot.discord.store import Store, Unanswered
+from bot.discord.store import DM_SCOPE, Store, Unanswered
 from bot.engine import Engine
 from bot.evaluate import load_eval
 from bot.models import Answer, Snippet
@@ -60,7 +60,7 @@ def assert_sendable(message: render.OutgoingMessage) -> dict:
 def test_every_question_renders_within_limits(engine: Engine) -> None:
     service = AnswerService(engine, Store(":memory:"))
     for question in QUESTIONS + HOSTILE_QUESTIONS:
-        reply = service.reply(question)
+        reply = service.reply(question, DM_SCOPE)
         payload = assert_sendable(render.answer_message(reply))
         description = payload["embeds"][0]["description"]
         shown = shown_quotes(description)
@@ -73,9 +73,9 @@ def test_every_question_renders_within_limits(engine: Engine) -> None:
 
 def test_hostile_question_is_escaped_in_title(engine: Engine) -> None:
     service = AnswerService(engine, Store(":memory:"))
-    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[0])).title or ""
+    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[0], DM_SCOPE)).title or ""
     assert "@everyone" not in title and "@\u200beveryone" in title
-    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[1])).title or ""
+    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[1], DM_SCOPE)).title or ""
     assert "\\*\\*How many\\*\\*" in title
 
 
@@ -180,7 +180,7 @@ def test_conflict_names_each_claimant_and_source() -> None:
 
 def test_no_answer_says_so_and_names_topics(engine: Engine) -> None:
     service = AnswerService(engine, Store(":memory:"))
-    reply = service.reply("What is the boiling point of mercury?")
+    reply = service.reply("What is the boiling point of mercury?", DM_SCOPE)
     description = render.answer_embed(reply).description or ""
     assert reply.answer.status == "no_answer"
     assert "don't say" in description
@@ -218,15 +218,16 @@ def test_link_buttons_one_per_source_url() -> None:
     }
 
 
+# Each unique to this test: a URL is warned about once per process.
 BAD_URLS = [
     "https://example.org/" + "a" * 493,  # 513 characters: Discord's limit is 512
     "https://example.org/with space",
     "https://example.org/line\nbreak",
     "https://example.org/tab\there",
     "https://example.org/\x7fdel",
-    "https:///no-host",
-    "https://",
-    "javascript:alert(1)",
+    "https:///no-host-render-test",
+    "https://?render-test",
+    "javascript:alert('render-test')",
     " https://example.org/leading-space",
 ]
 

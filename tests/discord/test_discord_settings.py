@@ -51,7 +51,8 @@ def test_settings_come_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "DISCORD_TOKEN=abc\nANSWER_CHANNEL_IDS=11, 22\nDEV_GUILD_ID=\nLOG_LEVEL=debug\n"
     )
     settings = load_settings(env_file)
-    assert settings.discord_token == "abc"
+    assert settings.discord_token.get_secret_value() == "abc"
+    assert "abc" not in repr(settings)
     assert settings.answer_channel_ids == [11, 22]
     assert settings.dev_guild_id is None
     assert settings.log_level == "DEBUG"

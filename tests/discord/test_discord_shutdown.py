@@ -14,6 +14,7 @@ import pytest
 from bot.discord.service import Reply
 from bot.discord.store import Store
 from bot.engine import Engine
+from tests.discord.fake_discord import GUILD_ID
 from tests.discord.harness import running_bot
 
 OFF_TOPIC = "What is the boiling point of mercury?"
@@ -33,13 +34,13 @@ def test_close_waits_for_the_answer_in_flight(
                 store_closed.set()
                 close_store()
 
-            def in_flight(question: str) -> Reply:
+            def in_flight(question: str, scope: int) -> Reply:
                 started.set()
                 # Give the store every chance to be closed under this answer: were close()
                 # not to wait for it, the store is closed before this wait ends.
                 store_closed.wait(0.3)
                 try:
-                    return reply(question)  # a declined question: it writes to the log
+                    return reply(question, scope)  # a declined question: it writes the log
                 except BaseException as exc:
                     failures.append(exc)
                     raise
@@ -58,7 +59,7 @@ def test_close_waits_for_the_answer_in_flight(
     assert finished.wait(5)
     assert failures == []
     store = Store(tmp_path / "bot.sqlite3")
-    assert [row.count for row in store.unanswered()] in ([], [1])
+    assert [row.count for row in store.unanswered(GUILD_ID)] in ([], [1])
     store.close()
     # The handler whose answer finished after close() ends quietly: no failed command logged.
     assert [r.getMessage() for r in caplog.records] == []
