@@ -11,6 +11,7 @@ from pathlib import Path
 import aiohttp
 import discord
 
+from bot.discord import redact
 from bot.discord.client import QuoteBot, sync_commands
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings, SettingsError, load_settings
@@ -52,7 +53,9 @@ def open_engine(sources: Path, cache: Path | None) -> Engine:
 
 
 def setup_logging(settings: BotSettings) -> None:
-    """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging."""
+    """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging;
+    either way, interaction tokens and the bot token are redacted from every record."""
+    redact.install([settings.discord_token.get_secret_value()])
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
