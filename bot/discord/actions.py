@@ -25,6 +25,7 @@ NOT_SAVED = (
     "Your answer is shown, but it could not be saved, so it can't be pinned or rated. "
     "The details are in the bot's log."
 )
+STOPPING = "The bot is restarting; please try again in a minute."
 ANSWERED = "quotebot:answered"  # in `interaction.extras` once a follow-up went out
 
 
@@ -95,8 +96,23 @@ async def guarded(interaction: discord.Interaction, work: Awaitable[None]) -> No
             await tell(interaction, UNEXPECTED)
 
 
+async def in_flight(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
+    """Run an action that writes as one of the bot's jobs (stopping waits for it to finish);
+    once the bot is stopping, turn it away with a note instead."""
+    bot = bot_of(interaction)
+    if bot.stopping:
+        await tell(interaction, STOPPING)
+        return
+    async with bot.job():
+        await work()
+
+
 async def answer_interaction(interaction: discord.Interaction, question: str) -> None:
     """/ask: defer at once (the 3-second window), answer off the loop, then follow up."""
+    await in_flight(interaction, lambda: _answer_interaction(interaction, question))
+
+
+async def _answer_interaction(interaction: discord.Interaction, question: str) -> None:
     bot = bot_of(interaction)
     await interaction.response.defer(thinking=True)
     scope = scope_of(interaction)
@@ -116,7 +132,15 @@ async def fact_interaction(interaction: discord.Interaction, query: str) -> None
 
 async def answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:
     """Mention mode: answer in a thread on the asking message (or in the thread it is in);
-    where the bot may not start a thread, reply in the channel instead."""
+    where the bot may not start a thread, reply in the channel instead. Not while stopping:
+    the question stays in the channel, to be asked again."""
+    if bot.stopping:
+        return
+    async with bot.job():
+        await _answer_mention(bot, message, question)
+
+
+async def _answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:
     scope = message.guild.id if message.guild else DM_SCOPE
     reply = await bot.reply(question, scope)
     outgoing = render.answer_message(reply).send_kwargs()
@@ -141,7 +165,7 @@ async def acknowledged(
     the outcome follows up. A database failure is told as `what` not being saved."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
-        await work()
+        await in_flight(interaction, work)
     except sqlite3.Error:
         log.exception("%s could not be saved (interaction %s)", what, interaction.id)
         await tell(

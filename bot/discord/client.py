@@ -4,9 +4,10 @@ loop, and turns command errors into friendly ephemeral notes (details go to the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -21,6 +22,7 @@ from bot.facts.models import FactLookup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DRAIN_SECONDS = 8.0  # within docker's default 10 s between SIGTERM and SIGKILL
 
 # One extension per feature.
 EXTENSIONS: tuple[str, ...] = (
@@ -76,6 +78,11 @@ class QuoteBot(commands.Bot):
         # (synchronous=FULL), and a pin or a vote must not queue behind slow retrievals
         # when Discord wants its response within 3 seconds.
         self.store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        # Actions in flight (answers, pins, votes): close() lets them finish first.
+        self.stopping = False
+        self._jobs = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
@@ -143,10 +150,32 @@ class QuoteBot(commands.Bot):
             return False
         return True
 
+    @contextlib.asynccontextmanager
+    async def job(self) -> AsyncIterator[None]:
+        """An action in flight (an answer, a pin, a vote): `close` waits for it to finish,
+        sent and saved, before it disconnects. Callers check `stopping` first: once closing
+        has begun, new actions are turned away."""
+        self._jobs += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._jobs -= 1
+            if not self._jobs:
+                self._idle.set()
+
     async def close(self) -> None:
-        """Disconnect, then wait for the answers and store calls already running (work still
-        queued is dropped): whoever owns the store closes it after this, and a thread still
-        writing would hit a closed connection."""
+        """Stop taking new actions, let those in flight finish (for at most `DRAIN_SECONDS`:
+        docker and systemd kill a process that takes too long), disconnect, then wait for
+        the answers and store calls still running (work still queued is dropped): whoever
+        owns the store closes it after this, and a thread still writing would hit a closed
+        connection."""
+        if not self.stopping:
+            self.stopping = True
+            try:
+                await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("closing with %d actions still in flight", self._jobs)
         await super().close()
         for pool in (self.executor, self.store_thread):
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -83,8 +84,39 @@ def with_bot(sources: Path, cache: Path | None, use: Callable[[QuoteBot], int]) 
 
 
 def _run(bot: QuoteBot) -> int:
-    bot.run(bot.settings.discord_token.get_secret_value(), log_handler=None)
+    asyncio.run(serve(bot))
     return EXIT_OK
+
+
+async def serve(bot: QuoteBot) -> None:
+    """Connect and answer until SIGTERM or SIGINT, then close gracefully: answers, pins and
+    votes in flight finish, sent and saved (see `QuoteBot.close`). discord.py's own `run`
+    handles only KeyboardInterrupt, so `docker stop` or `systemctl stop` (SIGTERM) would kill
+    the process mid-write. A second signal while closing stops at once."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def stopping(name: str) -> None:
+        log.info("%s: finishing the answers in flight, then stopping", name)
+        for sig in signals:
+            loop.remove_signal_handler(sig)  # the next one acts at once, as by default
+        stop.set()
+
+    for sig in signals:
+        loop.add_signal_handler(sig, stopping, sig.name)
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(bot.settings.discord_token.get_secret_value()))
+            stopped = asyncio.create_task(stop.wait())
+            await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if stopped.done():
+                await bot.close()
+            stopped.cancel()
+            await running  # a failed login or connection raises here
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
 
 
 async def _register(bot: QuoteBot) -> list[str]:
