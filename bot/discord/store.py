@@ -15,11 +15,12 @@ shows in another. Rows written before scoping (schema 1) have `guild_id` NULL un
 Every question is matched against the pins' keys, so the keys are also kept in memory
 (loaded on open, replaced on every pin and unpin): matching reads no row. Several bot
 processes may share one database (a restart overlapping the old process, or two bots on
-purpose), so the keys are also reloaded when another connection has changed the database:
+purpose), so the keys are also reloaded when another connection has changed the pins:
 `PRAGMA data_version` on a connection of its own tells, cheaply (it reads no page), whether
-anyone committed since the last look. Reloading was chosen over refusing a second process
-(a lock file) because it keeps both bots right instead of stopping one, costs a pragma per
-question, and needs no lock file that a crash could leave behind.
+anyone committed since the last look, and only then is the pins' change count (kept by
+triggers) read, so votes and logged questions cost no reload. Reloading was chosen over
+refusing a second process (a lock file) because it keeps both bots right instead of stopping
+one, costs a pragma per question, and needs no lock file that a crash could leave behind.
 """
 
 from __future__ import annotations
@@ -75,13 +76,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX declined_by_time ON declined (asked_at);
     """,
-    # Scope every row by server (NULL: written before this, server not known yet).
+    # Scope every row by server (NULL: written before this, server not known yet), and
+    # count changes to the pins, so another process knows when to reload their keys.
     """
     ALTER TABLE answers ADD COLUMN guild_id INTEGER;
     ALTER TABLE pins ADD COLUMN guild_id INTEGER;
     ALTER TABLE votes ADD COLUMN guild_id INTEGER;
     ALTER TABLE declined ADD COLUMN guild_id INTEGER;
     CREATE INDEX declined_by_guild ON declined (guild_id, asked_at);
+    CREATE TABLE pin_changes (n INTEGER NOT NULL);
+    INSERT INTO pin_changes VALUES (0);
+    CREATE TRIGGER pin_added AFTER INSERT ON pins BEGIN UPDATE pin_changes SET n = n + 1; END;
+    CREATE TRIGGER pin_changed AFTER UPDATE ON pins BEGIN UPDATE pin_changes SET n = n + 1; END;
+    CREATE TRIGGER pin_removed AFTER DELETE ON pins BEGIN UPDATE pin_changes SET n = n + 1; END;
     """,
 ]
 SCOPED_TABLES = ("answers", "pins", "votes", "declined")
@@ -181,7 +188,7 @@ class Store:
             self.prune_declined()
             if not memory:  # an in-memory database is this connection's alone
                 self._watch = self._connect(path, busy_timeout)
-                self._seen_version = self._data_version()
+                self._seen_version, self._seen_changes = self._data_version(), -1
             self._pin_keys = self._load_pin_keys(self._db)
         except sqlite3.DatabaseError as exc:
             self.close()
@@ -334,8 +341,8 @@ class Store:
         return self._watch.execute("PRAGMA data_version").fetchone()[0]
 
     def _refresh_pin_keys(self) -> None:
-        """Reload the keys when another connection committed since the last look (another
-        bot process, or this store's own writes: cheaper to reload than to tell apart)."""
+        """Reload the keys when the pins changed since the last look (by another bot
+        process, or by this store, whose own commits the watching connection sees too)."""
         if self._watch is None:
             return
         with self._watch_lock:
@@ -343,6 +350,10 @@ class Store:
             if version == self._seen_version:
                 return
             self._seen_version = version
+            changes = self._watch.execute("SELECT n FROM pin_changes").fetchone()[0]
+            if changes == self._seen_changes:
+                return
+            self._seen_changes = changes
             self._pin_keys = self._load_pin_keys(self._watch)
 
     def pin_keys(self, guild_id: int) -> PinKeys:
