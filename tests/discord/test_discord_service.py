@@ -410,3 +410,34 @@ def test_declined_questions_are_kept_only_for_the_retention(tmp_path: Path) -> N
     store.close()
     Store(path, declined_retention_days=1).close()
     assert kept() == ["today"]
+
+
+def test_a_declined_log_that_cannot_be_written_costs_only_the_log(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database is busy (another process holds it) when a question is declined: the
+    user still gets the answer; the failure is logged."""
+    store = Store(":memory:")
+
+    def busy(*args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    store.log_declined = busy  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, logger="bot.discord.service"):
+        reply = AnswerService(engine, store).reply("What is the capital of France?", GUILD)
+    assert reply.answer.status == "no_answer" and reply.topics
+    assert "could not log the declined question" in caplog.records[0].getMessage()
+
+
+def test_a_sent_answer_that_no_longer_validates_is_not_on_record(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = Store(path)
+    store.record_answer(11, 22, GUILD, engine.ask(PINNED_QUESTION))
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE answers SET answer_json = '{\"snippets\": 3}'")
+    with caplog.at_level(logging.WARNING, logger="bot.discord.store"):
+        assert store.sent_answer(11, GUILD) is None
+    assert "no longer reads as an answer" in caplog.records[0].getMessage()
+    store.close()
