@@ -381,7 +381,7 @@ def cli_against_fake(
         monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
         for name, value in env.items():
             monkeypatch.setenv(name, value)
-        return main(["--sources", str(SOURCES), "--cache", str(tmp_path), command])
+        return main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), command])
     finally:
         fake.stop()
 
