@@ -175,7 +175,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
             ],
             generation=generation.name,
             checksums=_write_generation(retriever, generation),
-            vectors_model=retriever.vectors.model if retriever.vectors else None,
+            vectors_model=None if retriever.vectors is None else retriever.vectors.model,
         )
         _write(manifest_tmp, lambda out: out.write(manifest.model_dump_json().encode()))
         os.replace(manifest_tmp, folder / MANIFEST)
