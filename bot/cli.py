@@ -24,9 +24,16 @@ from bot.question import QuestionError, clean_question
 from bot.render_text import render_answer
 from bot.terminal import printable
 from index.errors import DataFileError
+from index.semantic import SWITCH, choose_mode
 
 EXIT_OK, EXIT_USAGE = 0, 2
 Command = Callable[[argparse.Namespace], int]
+
+def _on_off(value: str) -> bool:
+    if value.lower() not in SWITCH:
+        raise argparse.ArgumentTypeError(f"expected on or off, not {value!r}")
+    return SWITCH[value.lower()]
+
 
 # Options every command takes, before or after its name (`ask "Q" --cache DIR`): one list, so a
 # new global option is one more entry here.
@@ -49,6 +56,15 @@ GLOBAL_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
             "help": "index cache folder (default: derived from the sources folder's path)",
         },
     ),
+    (
+        "--semantic",
+        {
+            "type": _on_off,
+            "default": None,
+            "metavar": "on|off",
+            "help": "sentence vectors beside BM25 (default: $QUOTEBOT_SEMANTIC, else on)",
+        },
+    ),
 )
 
 
@@ -68,7 +84,7 @@ def _warn(note: str) -> None:
 
 
 def _engine(args: argparse.Namespace, progress: bool = False) -> Engine:
-    engine, notes = load_engine(args.sources, args.cache, progress=progress)
+    engine, notes = load_engine(args.sources, args.cache, progress=progress, semantic=args.semantic)
     for note in notes:
         _warn(note)
     return engine
@@ -123,6 +139,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if meta.url:
             lines.append(f"  url:       {meta.url}")
         print(printable("\n".join(lines)))
+    print(choose_mode(args.semantic).status)
     return EXIT_OK
 
 
@@ -130,16 +147,26 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index.store import load_index, peak_rss_mb
 
     started = time.perf_counter()
+    mode = choose_mode(args.semantic)
     retriever, notes = load_index(
-        args.sources, args.cache, progress=True, force=args.force, must_save=True
+        args.sources,
+        args.cache,
+        progress=True,
+        force=args.force,
+        must_save=True,
+        encoder=mode.encoder,
     )
+    if mode.warning:
+        notes.insert(0, mode.warning)
     for note in notes:
         _warn(note)
     print(
         f"indexed {len(retriever.documents)} sources, "
-        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms "
+        f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms, "
+        f"{len(retriever.vectors or ())} sentence vectors "
         f"in {time.perf_counter() - started:.1f} s, peak memory {peak_rss_mb():.0f} MB"
     )
+    print(mode.status)
     return EXIT_OK
 
 
@@ -170,13 +197,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.discord.launch import run
 
-    return run(args.sources, args.cache)
+    return run(args.sources, args.cache, args.semantic)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from bot.discord.launch import sync
 
-    return sync(args.sources, args.cache)
+    return sync(args.sources, args.cache, args.semantic)
 
 
 def cmd_fact(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.engine import Engine, EngineConfig
 from bot.facts.book import build_factbook
+from index.semantic import choose_mode
 from index.store import load_index
 
 
@@ -14,11 +15,20 @@ def load_engine(
     cache_dir: Path | None = None,
     config: EngineConfig | None = None,
     progress: bool = False,
+    semantic: bool | None = None,
 ) -> tuple[Engine, list[str]]:
     """The engine over `sources_dir` (index from cache when current) and notes for the user.
 
+    `semantic`: True or False from the command line (`--semantic on|off`); None follows
+    QUOTEBOT_SEMANTIC, else on (index/semantic.py). In semantic mode the retriever carries
+    sentence vectors and their encoder (`engine.retriever.encoder`); when the model cannot
+    load, the notes say so in one line and the engine is lexical.
+
     Its facts come from the sources and `facts.toml`; a wrong curated fact raises DataFileError.
     """
-    retriever, notes = load_index(sources_dir, cache_dir, progress=progress)
+    mode = choose_mode(semantic)
+    retriever, notes = load_index(sources_dir, cache_dir, progress=progress, encoder=mode.encoder)
+    if mode.warning:
+        notes.insert(0, mode.warning)
     facts, fact_notes = build_factbook(sources_dir, retriever)
     return Engine(retriever, config, facts), notes + fact_notes

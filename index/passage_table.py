@@ -97,6 +97,10 @@ class PassageTable(Sequence[Passage]):
     def __iter__(self) -> Iterator[Passage]:
         return (self[i] for i in range(len(self)))
 
+    def passage_of(self, sentence_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The passage id of each sentence id: passages own consecutive runs of sentences."""
+        return np.searchsorted(self.passages[:, 3], sentence_ids, side="right") - 1
+
     def ranges(self) -> list[range]:
         """Passage ids of each source, in `metas` order (passages are stored source by source)."""
         cuts = np.searchsorted(self.passages[:, P_SOURCE], np.arange(len(self.metas) + 1))

@@ -17,12 +17,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from index.analyzer import Analyzer, mine_acronyms, mine_initialisms
 from index.ingest import Corpus
 from index.models import Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
+
+if TYPE_CHECKING:  # the lexical mode never imports the encoder
+    import numpy as np
+
+    from index.encoder import Encoder
+    from index.vectors import SentenceVectors
 
 __all__ = ["BM25Params", "Hit", "Retriever", "SourceEntry", "analyze_passages", "build_analyzer"]
 
@@ -74,6 +81,9 @@ class Retriever:
         self.table = table
         self.scorer = scorer
         self.analyzer = analyzer
+        # Semantic mode (see attach_vectors); both None in lexical mode.
+        self.vectors: SentenceVectors | None = None
+        self.encoder: Encoder | None = None
         self.documents: dict[str, SourceEntry] = {
             meta.file: SourceEntry(meta, sha, chrome, ids, tables, faqs)
             for meta, sha, chrome, ids, tables, faqs in zip(
@@ -121,6 +131,22 @@ class Retriever:
 
     def idf(self, term: str) -> float:
         return self.scorer.term_idf(term)
+
+    def attach_vectors(self, vectors: SentenceVectors, encoder: Encoder) -> None:
+        """Semantic mode: a vector per sentence, and the encoder that made them (use it for
+        queries: vectors of another model are not comparable)."""
+        if len(vectors) != len(self.table.sentences) or vectors.model != encoder.fingerprint:
+            raise ValueError("sentence vectors do not match this index and encoder")
+        self.vectors, self.encoder = vectors, encoder
+
+    def nearest(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The `k` sentences nearest a unit query vector (`encoder.encode_query`): (sentence
+        id, cosine), best first. Empty in lexical mode. `passage_of` maps ids to passages."""
+        return [] if self.vectors is None else self.vectors.nearest(query_vector, k)
+
+    def passage_of(self, sentence_ids: list[int] | np.ndarray) -> np.ndarray:
+        """The passage id of each sentence id."""
+        return self.table.passage_of(sentence_ids)
 
     def search(self, terms: list[str], k: int) -> list[Hit]:
         """The `k` best passages holding a query term, ties broken by passage order; any scoring

@@ -4,7 +4,9 @@ Layout, in a cache folder derived from the sources path (never inside `sources/`
 
     manifest.json       what the index was built from, and which generation folder is current
     gen-XXXXXXXX/       .npy arrays, mapped with mmap (only what queries read becomes
-                        resident), and strings.json (terms, headings, kinds)
+                        resident), and strings.json (terms, headings, kinds); in semantic
+                        mode also the sentence vectors (index/vectors.py)
+    vectors.sqlite3     every sentence vector encoded so far (index/vector_cache.py)
     build.lock          held while a build runs
     quotebot-*.txt      markers: this folder and each generation folder are the cache's own
 
@@ -31,7 +33,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -49,6 +51,11 @@ from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
 from index.scorer import BM25Index
 from index.search import BM25Params, Retriever, build_analyzer
+from index.vector_cache import CACHE_NAME
+from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
+
+if TYPE_CHECKING:
+    from index.encoder import Encoder
 
 FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
@@ -79,6 +86,7 @@ class Manifest(BaseModel):
     sources: list[SavedSource]
     generation: str
     checksums: dict[str, str]  # file name in the generation folder → sha256
+    vectors_model: str | None = None  # fingerprint of the encoder of the sentence vectors
 
 
 class CorruptIndex(Exception):
@@ -99,12 +107,17 @@ def load_index(
     progress: bool = False,
     force: bool = False,
     must_save: bool = False,
+    encoder: Encoder | None = None,
 ) -> tuple[Retriever, list[str]]:
     """The retriever for `sources_dir`, from the cache when it is current; plus notes to show.
 
     A cache folder inside the sources folder, or holding files not the cache's own, raises
     CacheFolderError. An index that cannot be saved is a note, or with `must_save` (the
-    `index` command, whose job is saving it) a CacheFolderError."""
+    `index` command, whose job is saving it) a CacheFolderError.
+
+    With an `encoder` (semantic mode, index/semantic.py) it carries a vector per sentence: a
+    saved index without vectors of that encoder is rebuilt, encoding only the sentences the
+    vector cache lacks. Without one, saved vectors are ignored."""
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
     check_cache_folder(folder, sources_dir, GENERATION_FILES)
@@ -112,17 +125,22 @@ def load_index(
     notes = list(sources.warnings)
     if not force:
         with contextlib.suppress(OSError, CorruptIndex):
-            return open_index(folder, sources, params), notes
+            return open_index(folder, sources, params, encoder), notes
     with _build_lock(folder):
         if not force:
             # Another process may have built it while this one waited for the lock.
             try:
-                return open_index(folder, sources, params), notes
+                return open_index(folder, sources, params, encoder), notes
             except FileNotFoundError:
                 pass
             except (OSError, CorruptIndex) as exc:
                 notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
         retriever = build_index(sources, params, progress)
+        if encoder is not None:
+            vectors = encode_sentences(
+                retriever.table, retriever.texts, encoder, folder / CACHE_NAME, progress
+            )
+            retriever.attach_vectors(vectors, encoder)
         notes.extend(w for w in retriever.corpus.warnings if w not in notes)
         try:
             save_index(retriever, sources.fingerprint, folder)
@@ -181,6 +199,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
             ],
             generation=generation.name,
             checksums=_write_generation(retriever, generation),
+            vectors_model=None if retriever.vectors is None else retriever.vectors.model,
         )
         _write(manifest_tmp, lambda out: out.write(manifest.model_dump_json().encode()))
         os.replace(manifest_tmp, folder / MANIFEST)
@@ -206,6 +225,8 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
         "sentences": table.sentences,
         "chrome": table.chrome,
     }
+    if retriever.vectors is not None:
+        arrays |= {"vectors": retriever.vectors.codes, "vector_scales": retriever.vectors.scales}
     checksums = {}
     for name, values in arrays.items():
         checksums[f"{name}.npy"] = _write(
@@ -219,18 +240,22 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
     return checksums
 
 
-def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retriever:
-    """The saved retriever if it was built from these sources with these settings.
+def open_index(
+    folder: Path, sources: SourceSet, params: BM25Params, encoder: Encoder | None = None
+) -> Retriever:
+    """The saved retriever if it was built from these sources with these settings (and, with
+    an encoder, holds its sentence vectors).
 
     Raises FileNotFoundError when there is no index, CorruptIndex when it is unusable.
     """
     manifest = _read_manifest(folder / MANIFEST)
-    stale = _stale(manifest, sources, params)
+    stale = _stale(manifest, sources, params, encoder)
     if stale:
         raise CorruptIndex(f"saved index is stale ({stale})")
     generation = folder / manifest.generation
+    unused = () if encoder else (CODES_FILE, SCALES_FILE)
     for name, digest in manifest.checksums.items():
-        if _sha256_file(generation / name) != digest:
+        if name not in unused and _sha256_file(generation / name) != digest:
             raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
     try:
         strings = json.loads((generation / STRINGS).read_bytes())
@@ -259,12 +284,24 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
             chrome=arrays["chrome"],
         )
         _check_shapes(scorer, table)
-        return Retriever.from_index(
+        retriever = Retriever.from_index(
             texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
             table=table,
             scorer=scorer,
             analyzer=Analyzer(dict(manifest.acronyms)),
         )
+        if encoder is not None:
+            vectors = SentenceVectors(
+                encoder.fingerprint,
+                np.asarray(np.load(generation / CODES_FILE, mmap_mode="r")),
+                np.asarray(np.load(generation / SCALES_FILE, mmap_mode="r")),
+            )
+            if vectors.codes.shape != (len(table.sentences), encoder.dim) or (
+                vectors.scales.shape != (len(table.sentences),)
+            ):
+                raise CorruptIndex("saved index arrays disagree")
+            retriever.attach_vectors(vectors, encoder)
+        return retriever
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise CorruptIndex(f"saved index unreadable ({type(exc).__name__})") from exc
 
@@ -282,7 +319,9 @@ def _read_manifest(path: Path) -> Manifest:
         raise CorruptIndex(f"saved index unreadable ({type(exc).__name__})") from exc
 
 
-def _stale(manifest: Manifest, sources: SourceSet, params: BM25Params) -> str | None:
+def _stale(
+    manifest: Manifest, sources: SourceSet, params: BM25Params, encoder: Encoder | None
+) -> str | None:
     """Why the saved index no longer matches, or None when it does."""
     if manifest.format_version != FORMAT_VERSION:
         return "older format"
@@ -292,6 +331,10 @@ def _stale(manifest: Manifest, sources: SourceSet, params: BM25Params) -> str | 
         return "BM25 parameters changed"
     if manifest.sources_fingerprint != sources.fingerprint:
         return "sources changed"
+    if encoder is not None and manifest.vectors_model != encoder.fingerprint:
+        if manifest.vectors_model is None:
+            return "no sentence vectors: built lexical"
+        return "sentence vectors of another model"
     return None
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.loader import load_engine
+from index.encoder import Encoder, load_encoder
 from tests.paths import SOURCES
 
 
@@ -23,12 +24,34 @@ def private_cache(
     return cache
 
 
+@pytest.fixture(autouse=True)
+def lexical_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run lexical unless they ask for semantic (`semantic_engine`, semantic=True, or
+    QUOTEBOT_SEMANTIC=on): most need no vectors, and encoding costs a second per index."""
+    monkeypatch.setenv("QUOTEBOT_SEMANTIC", "off")
+
+
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The engine over the project's own sources (read-only, shared by the session)."""
-    built, notes = load_engine(SOURCES, tmp_path_factory.mktemp("engine-cache"))
+    """The lexical engine over the project's own sources (read-only, shared by the session)."""
+    built, notes = load_engine(SOURCES, tmp_path_factory.mktemp("engine-cache"), semantic=False)
     assert notes == []
     return built
+
+
+@pytest.fixture(scope="session")
+def semantic_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The semantic engine over the project's own sources: BM25 plus sentence vectors."""
+    built, notes = load_engine(SOURCES, tmp_path_factory.mktemp("semantic-cache"), semantic=True)
+    assert notes == []
+    assert built.retriever.vectors is not None
+    return built
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    """The shipped sentence encoder, loaded once."""
+    return load_encoder()
 
 
 @pytest.fixture

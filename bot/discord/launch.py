@@ -24,12 +24,14 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
 
 
-def build_bot(settings: BotSettings, sources: Path, cache: Path | None) -> QuoteBot:
+def build_bot(
+    settings: BotSettings, sources: Path, cache: Path | None, semantic: bool | None = None
+) -> QuoteBot:
     """The bot over its database and engine. The database is opened first: a bad
     DATABASE_PATH fails at once, where indexing may take minutes."""
     store = open_store(settings)
     try:
-        engine = open_engine(sources, cache)
+        engine = open_engine(sources, cache, semantic)
     except BaseException:
         store.close()
         raise
@@ -44,10 +46,10 @@ def open_store(settings: BotSettings) -> Store:
         raise SettingsError(f"DATABASE_PATH: {exc}") from None
 
 
-def open_engine(sources: Path, cache: Path | None) -> Engine:
+def open_engine(sources: Path, cache: Path | None, semantic: bool | None = None) -> Engine:
     """The engine, its notes logged (an index cache that cannot be written is one of them:
-    the index is then built for this run only)."""
-    engine, notes = load_engine(sources, cache)
+    the index is then built for this run only; so is a model that cannot load)."""
+    engine, notes = load_engine(sources, cache, semantic=semantic)
     for note in notes:
         log.warning("%s", note)
     return engine
@@ -62,12 +64,17 @@ def setup_logging(settings: BotSettings) -> None:
     )
 
 
-def with_bot(sources: Path, cache: Path | None, use: Callable[[QuoteBot], int]) -> int:
+def with_bot(
+    sources: Path,
+    cache: Path | None,
+    use: Callable[[QuoteBot], int],
+    semantic: bool | None = None,
+) -> int:
     """Load settings, build the bot and hand it to `use`; setup problems are one line, exit 2."""
     try:
         settings = load_settings()
         setup_logging(settings)
-        bot = build_bot(settings, sources, cache)
+        bot = build_bot(settings, sources, cache, semantic)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SETUP
@@ -133,11 +140,11 @@ def _sync(bot: QuoteBot) -> int:
     return EXIT_OK
 
 
-def run(sources: Path, cache: Path | None) -> int:
+def run(sources: Path, cache: Path | None, semantic: bool | None = None) -> int:
     """`python -m bot run`: connect and answer until stopped."""
-    return with_bot(sources, cache, _run)
+    return with_bot(sources, cache, _run, semantic)
 
 
-def sync(sources: Path, cache: Path | None) -> int:
+def sync(sources: Path, cache: Path | None, semantic: bool | None = None) -> int:
     """`python -m bot sync`: register the slash commands and menus with Discord, then exit."""
-    return with_bot(sources, cache, _sync)
+    return with_bot(sources, cache, _sync, semantic)
