@@ -29,6 +29,7 @@ from index.semantic import SWITCH, choose_mode
 EXIT_OK, EXIT_USAGE = 0, 2
 Command = Callable[[argparse.Namespace], int]
 
+
 def _on_off(value: str) -> bool:
     if value.lower() not in SWITCH:
         raise argparse.ArgumentTypeError(f"expected on or off, not {value!r}")
