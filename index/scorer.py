@@ -1,9 +1,10 @@
 """rank_bm25's BM25Plus and BM25Okapi, to the bit, over an inverted index in CSR form.
 
-rank_bm25 scores every passage for every query term in Python (154 ms a query at 100k
+rank_bm25 scores every passage for every query term in Python (about 0.2 s a query at 100k
 passages). Here each term owns a slice of two arrays, the passages that hold it and their
-finished BM25 contribution, so a query reads a few slices and ranks only the passages it
-touched (benchmarks/retrieval.py has the figures).
+finished BM25 contribution, plus an upper bound per block of 64 of its postings; `top` reads
+only the postings those bounds cannot rule out (index/topk.py, compiled), `scores` every slice
+of the query (benchmarks/realtext.py has the figures).
 
 Exactness: every contribution is computed with rank_bm25's operations in rank_bm25's order
 (Okapi: `idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))`, Plus:
@@ -13,17 +14,21 @@ score adds one contribution per query term in query order, as `get_scores` does.
 that lacks a query term gets what rank_bm25 gives it: 0 from Okapi, `idf * delta` from Plus.
 The scores are therefore bit-identical, which the property tests check against rank_bm25.
 
-Precomputing the contributions costs 8 bytes a posting (about 36 MB at 100k passages, mapped
+Precomputing the contributions costs 8 bytes a posting (about 30 MB at 100k passages, mapped
 from disk, so only the postings queried become resident) and saves four array operations per
 term at query time; the parameters are recorded with the index, which is rebuilt if they change.
+The block bounds add 8 bytes per 64 postings; they only decide which postings are read and
+which passages can still make the top k, never a score.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -47,12 +52,41 @@ class Hit:
     score: float
 
 
+BLOCK = 64  # postings per block of upper bounds: saved with the index (FORMAT_VERSION)
+
+
+def block_offsets(offsets: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Where each term's block bounds start in the flat bounds array (CSR, like `offsets`)."""
+    counts = (np.diff(offsets) + block - 1) // block
+    starts = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return starts
+
+
+def block_bounds(offsets: np.ndarray, excess: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Each block's largest excess, at least 0, term by term: what the index saves."""
+    firsts = block_offsets(offsets, block)
+    n_blocks = int(firsts[-1])
+    if not n_blocks:
+        return np.zeros(0)
+    term = np.repeat(np.arange(len(offsets) - 1), np.diff(firsts))
+    starts = offsets[:-1][term] + block * (np.arange(n_blocks) - firsts[:-1][term])
+    return np.maximum(np.maximum.reduceat(excess, starts), 0.0)
+
+
+# Bounds are compared allowing this share of the largest sum a query's contributions could
+# reach: far above the rounding of any sum of a few hundred terms, far below a score gap.
+MARGIN = 1e-9
+
+
 @dataclass(frozen=True)
 class BM25Index:
     """Term ids, IDFs, and per term a CSR slice of (passage id, BM25 contribution) postings.
 
     `terms` maps a term to its id; ids follow first appearance in the corpus. Postings of a
-    term are sorted by passage id; `offsets[t]:offsets[t + 1]` is term t's slice.
+    term are sorted by passage id; `offsets[t]:offsets[t + 1]` is term t's slice. `bounds`
+    holds, term by term, the largest excess of each block of `block` postings (see
+    index/topk.py); saved indexes use the default block.
     """
 
     params: BM25Params
@@ -62,6 +96,8 @@ class BM25Index:
     docs: np.ndarray  # int32 [postings]
     weights: np.ndarray  # float64 [postings]
     n_docs: int
+    bounds: np.ndarray  # float64 [blocks]
+    block: int = BLOCK
 
     @classmethod
     def build(
@@ -70,6 +106,7 @@ class BM25Index:
         params: BM25Params,
         progress: bool = False,
         total: int | None = None,
+        block: int = BLOCK,
     ) -> BM25Index:
         """Index term lists, streaming: only term ids are kept, never the strings per passage."""
         terms: dict[str, int] = {}
@@ -99,7 +136,8 @@ class BM25Index:
                 weights = idf[post_terms] * (tf * (params.k1 + 1) / (tf + norm))
             else:
                 weights = idf[post_terms] * (params.delta + (tf * (params.k1 + 1)) / (norm + tf))
-        return cls(params, terms, idf, offsets, post_docs, weights, n_docs)
+        bounds = block_bounds(offsets, weights - _absent_values(idf, params)[post_terms], block)
+        return cls(params, terms, idf, offsets, post_docs, weights, n_docs, bounds, block)
 
     def term_idf(self, term: str) -> float:
         tid = self.terms.get(term)
@@ -119,21 +157,43 @@ class BM25Index:
 
     def top(self, query: Sequence[str], k: int) -> list[Hit]:
         """The `k` best passages holding a query term and scoring above 0, best first, ties
-        broken by passage order. Only the passages the query touched are scored."""
+        broken by passage order, with rank_bm25's exact scores; postings that the block bounds
+        show cannot matter are not read (index/topk.py)."""
         tids = self._known(query)
         if not tids or k <= 0:
             return []
-        docs, acc = self._touched(tids)
-        positive = acc > 0
-        if not positive.all():
-            docs, acc = docs[positive], acc[positive]
-        if len(acc) > k:
-            # The k-th best score; every passage tied with it stays in, for the tie-break.
-            threshold = -np.partition(-acc, k - 1)[k - 1]
-            best = acc >= threshold
-            docs, acc = docs[best], acc[best]
-        order = np.lexsort((docs, -acc))[:k]
-        return [Hit(int(docs[i]), float(acc[i])) for i in order]
+        from index.topk import top_k  # numba's import and cache load: only when retrieving
+
+        ids = np.array(tids, dtype=np.int64)
+        idf = self.idf[ids]
+        absent = _absent_values(idf, self.params)
+        # The least excess a term can add: below 0 only for Okapi's negative IDFs.
+        lower = np.minimum(idf, 0.0) * (self.params.k1 + 1)
+        # No contribution exceeds |idf| × (delta + k1 + 1) in size, held or absent.
+        margin = MARGIN * float(np.abs(idf).sum()) * (self.params.delta + self.params.k1 + 1)
+        k = min(k, self.n_docs)
+        found_docs, found_scores = np.empty(k, dtype=np.int64), np.empty(k)
+        slot, lock = self._scratch
+        with lock:
+            found = top_k(
+                self.docs, self.weights, self.offsets, self._firsts, self.bounds, self.block,
+                slot, ids, absent, lower, margin, k, found_docs, found_scores,
+            )  # fmt: skip
+        if found < 0:
+            raise ValueError("index postings name passages that do not exist")
+        hits = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
+        return [Hit(d, s) for d, s in hits]
+
+    @cached_property
+    def _firsts(self) -> np.ndarray:
+        """Where each term's block bounds start in `bounds`."""
+        return block_offsets(self.offsets, self.block)
+
+    @cached_property
+    def _scratch(self) -> tuple[np.ndarray, threading.Lock]:
+        """Per passage, a slot the kernel uses and resets: allocated once, one query at a time
+        (the Discord bot retrieves from worker threads)."""
+        return np.full(self.n_docs, -1, dtype=np.int32), threading.Lock()
 
     def _touched(self, tids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The passages holding any of the terms, in passage order, and their scores."""
@@ -166,6 +226,11 @@ class BM25Index:
     def _absent(self, tid: int) -> float:
         """What a query term adds to a passage without it: rank_bm25's idf × (delta + 0)."""
         return float(self.idf[tid]) * self.params.delta if self.params.variant == "plus" else 0.0
+
+
+def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
+    """`_absent` for many terms at once: the same products, to the bit."""
+    return idf * params.delta if params.variant == "plus" else np.zeros_like(idf)
 
 
 def _postings(ids: array, doc_len: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

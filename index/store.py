@@ -35,14 +35,14 @@ from index.analyzer import Analyzer, analyzer_version
 from index.ingest import SourceSet, ingest, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
-from index.scorer import BM25Index
+from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever, build_analyzer
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: per-block upper bounds (bounds.npy)
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
-ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome")
+ARRAYS = ("idf", "offsets", "docs", "weights", "bounds", "passages", "sentences", "chrome")
 
 
 class SavedSource(BaseModel):
@@ -178,6 +178,7 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
         "offsets": scorer.offsets,
         "docs": scorer.docs,
         "weights": scorer.weights,
+        "bounds": scorer.bounds,
         "passages": table.passages,
         "sentences": table.sentences,
         "chrome": table.chrome,
@@ -222,6 +223,7 @@ def open_index(folder: Path, sources: SourceSet, params: BM25Params) -> Retrieve
             docs=arrays["docs"],
             weights=arrays["weights"],
             n_docs=len(arrays["passages"]),
+            bounds=arrays["bounds"],
         )
         table = PassageTable(
             metas=[s.meta for s in manifest.sources],
@@ -306,9 +308,25 @@ def _check_shapes(scorer: BM25Index, table: PassageTable) -> None:
         table.chrome.ndim != 2 or table.chrome.shape[1] != 4,
     ]
     if not any(problems):
-        problems += _out_of_range(table)
+        problems += _out_of_range(table) + _bad_bounds(scorer)
     if any(problems):
         raise CorruptIndex("saved index arrays disagree")
+
+
+def _bad_bounds(scorer: BM25Index) -> list[bool]:
+    """Term slices that do not tile the postings, or block bounds that do not fit them.
+
+    The compiled top-k reads postings through `offsets` and skips them on the strength of
+    `bounds`, so both are checked: one bound per block of each term's slice, finite and never
+    below 0. A bound too low but well formed would drop true hits; the manifest's checksums
+    are what catch such a file (tests/test_store.py)."""
+    offsets, bounds = scorer.offsets, scorer.bounds
+    if int(offsets[0]) != 0 or bool((np.diff(offsets) < 0).any()):
+        return [True]
+    return [
+        bounds.shape != (int(block_offsets(offsets, scorer.block)[-1]),),
+        not bool(np.isfinite(bounds).all()) or bool((bounds < 0).any()),
+    ]
 
 
 def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:

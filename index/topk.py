@@ -1,0 +1,372 @@
+"""Exact top-k for index/scorer.py: term-at-a-time MaxScore over block upper bounds, compiled.
+
+Reading every posting of every query term costs about 1 ms at 100k passages of real sentences,
+where common words hold a fifth of the passages. Most of those postings cannot change the top
+k, and upper bounds prove it without reading them:
+
+- Every term's postings are cut into blocks of 64 (index.scorer.BLOCK); the index saves each block's
+  largest *excess*, what holding the term adds over lacking it (weight - idf × delta for
+  BM25Plus, the weight for Okapi), never below 0. A term's bound is its largest block bound.
+- Terms are read in order of falling bound (rare terms first). Reading a term's postings makes
+  candidates of the passages in it and adds the exact excess to their partial sum.
+- tau is a score that k candidates are known to reach: the k-th best of the partial sums
+  (plus the least the unread terms can add, below 0 only for Okapi's negative IDFs), or the
+  k-th best exact score of the leading candidates, looked up in the unread terms.
+- Once a passage holding none of the terms read so far cannot reach tau (the absent part plus
+  the bounds of the unread terms), no new candidate can enter: the remaining terms are only
+  looked up for the candidates that can still reach tau (each dropped as soon as it cannot),
+  by a search over block ends and a block bound check, or by one pass over a term's postings
+  when the candidates are many.
+- Bounds only decide what is read and who is dropped. The survivors' scores are computed
+  exactly, term by term in query order, as rank_bm25 adds them, so the scores are the same to
+  the bit; ties are broken by passage order. Every comparison with tau allows `margin`, far
+  above any rounding of a sum of a few dozen terms, so rounding never drops a true hit.
+
+Compiled with numba (cache=True: compiled once per machine, then loaded from the cache) because
+the same strategy in NumPy was measured slower than reading every posting: each stage costs a
+few NumPy calls per term, and candidates number in the thousands (see the README's Performance
+section for the figures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_jit = njit(cache=True, nogil=True)
+
+
+@_jit
+def _worse(s1: float, d1: int, s2: float, d2: int) -> bool:
+    """Ranks below: a lower score, or the same score for a later passage."""
+    return s1 < s2 or (s1 == s2 and d1 > d2)
+
+
+@_jit
+def _kth_largest(values, idx, n, k):
+    """The k-th largest of values[idx[:n]] (n >= k), with a min-heap of k."""
+    heap = np.empty(k, np.float64)
+    size = 0
+    for i in range(n):
+        x = values[idx[i]]
+        if size < k:
+            j = size
+            size += 1
+            while j > 0 and heap[(j - 1) // 2] > x:
+                heap[j] = heap[(j - 1) // 2]
+                j = (j - 1) // 2
+            heap[j] = x
+        elif x > heap[0]:
+            j = 0
+            while 2 * j + 1 < k:
+                c = 2 * j + 1
+                if c + 1 < k and heap[c + 1] < heap[c]:
+                    c += 1
+                if heap[c] >= x:
+                    break
+                heap[j] = heap[c]
+                j = c
+            heap[j] = x
+    return heap[0]
+
+
+@_jit
+def _lookup(docs, start, end, block, d):
+    """The posting of passage d in docs[start:end], or -1: a binary search over block ends,
+    then inside the block. Also returns the block (-1 when every posting is before d)."""
+    lo, hi = 0, (end - start + block - 1) // block
+    n_blocks = hi
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if docs[min(start + (mid + 1) * block, end) - 1] < d:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == n_blocks:
+        return -1, -1
+    first, last = start + lo * block, min(start + (lo + 1) * block, end)
+    b = lo
+    lo, hi = first, last
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if docs[mid] < d:
+            lo = mid + 1
+        else:
+            hi = mid
+    return (lo if lo < last and docs[lo] == d else -1), b
+
+
+@_jit
+def _exact(weights, held, row, rank, absent):
+    """A candidate's score as rank_bm25 adds it: term by term in query order."""
+    score = 0.0
+    for j in range(len(rank)):
+        p = held[row + rank[j]]
+        score += weights[p] if p >= 0 else absent[j]
+    return score
+
+
+@_jit
+def top_k(
+    docs,
+    weights,
+    offsets,
+    firsts,
+    bounds,
+    block,
+    slot,
+    qtids,
+    absent,
+    lower,
+    margin,
+    k,
+    out_docs,
+    out_scores,
+):
+    """The k best passages holding a query term and scoring above 0, into out_docs and
+    out_scores best first; returns how many, or -1 for a posting outside the passages.
+
+    qtids, absent and lower are per query position (repeats kept): the term, what it gives a
+    passage without it, and the least excess it can give (0 unless Okapi's IDF is negative).
+    slot is scratch of one int32 per passage, all -1, and left so.
+    """
+    nq, n_docs = len(qtids), len(slot)
+    # Distinct terms (index i), their repeats, and their order by falling bound (rank r).
+    term = np.empty(nq, np.int64)
+    count = np.zeros(nq, np.int64)
+    distinct = np.empty(nq, np.int64)
+    m = 0
+    for j in range(nq):
+        i = 0
+        while i < m and term[i] != qtids[j]:
+            i += 1
+        if i == m:
+            term[m] = qtids[j]
+            m += 1
+        count[i] += 1
+        distinct[j] = i
+    bound = np.zeros(m, np.float64)
+    for i in range(m):
+        for b in range(firsts[term[i]], firsts[term[i] + 1]):
+            bound[i] = max(bound[i], bounds[b])
+        bound[i] *= count[i]
+    order = np.argsort(-bound, kind="mergesort")
+    rank = np.empty(nq, np.int64)  # per query position, the rank of its term
+    for j in range(nq):
+        for r in range(m):
+            if order[r] == distinct[j]:
+                rank[j] = r
+    absent_sum = 0.0
+    for j in range(nq):
+        absent_sum += absent[j]
+    ab = np.zeros(m, np.float64)  # per rank: absent value, repeats, bound sums from r on
+    reps = np.zeros(m, np.int64)
+    rest = np.zeros(m + 1, np.float64)
+    least = np.zeros(m + 1, np.float64)
+    for j in range(nq):
+        ab[rank[j]] = absent[j]
+        reps[rank[j]] += 1
+        least[rank[j]] += lower[j]
+    total = 0
+    for r in range(m - 1, -1, -1):
+        t = term[order[r]]
+        rest[r] = rest[r + 1] + bound[order[r]]
+        least[r] += least[r + 1]
+        total += offsets[t + 1] - offsets[t]
+    cap = min(total, n_docs)
+    cand = np.empty(cap, np.int64)  # candidate slot -> passage
+    part = np.empty(cap, np.float64)  # absent_sum + exact excess of the ranks read for it
+    held = np.empty(cap * m, np.int64)  # posting of rank r for slot s, or -1
+    every = np.arange(cap)
+    n = 0
+    tau = 0.0  # k candidates score at least this; drop what cannot reach it
+    ok = True
+    first_lookup = m
+    for r in range(m):
+        if n >= k and absent_sum + rest[r] + margin < tau:
+            first_lookup = r
+            break
+        t = term[order[r]]
+        for p in range(offsets[t], offsets[t + 1]):
+            d = docs[p]
+            if d < 0 or d >= n_docs:
+                ok = False
+                break
+            s = slot[d]
+            if s < 0:
+                s = n
+                n += 1
+                slot[d] = s
+                cand[s] = d
+                part[s] = absent_sum
+                held[s * m : s * m + m] = -1
+            part[s] += reps[r] * (weights[p] - ab[r])
+            held[s * m + r] = p
+        if not ok:
+            break
+        if n >= k:
+            tau = max(tau, _kth_largest(part, every, n, k) + least[r + 1] - margin)
+            if r + 1 < m:
+                tau = max(
+                    tau,
+                    _leaders_tau(
+                        docs,
+                        weights,
+                        offsets,
+                        term,
+                        order,
+                        block,
+                        cand,
+                        part,
+                        held,
+                        every,
+                        n,
+                        k,
+                        r,
+                        m,
+                        rank,
+                        absent,
+                    )
+                    - margin,
+                )
+    live = np.empty(max(n, 1), np.int64)
+    n_live = 0
+    if ok:
+        for s in range(n):
+            if part[s] + rest[first_lookup] + margin >= tau:
+                live[n_live] = s
+                n_live += 1
+    alive = np.zeros(max(n, 1), np.bool_)
+    for r in range(first_lookup, m if ok else 0):
+        t = term[order[r]]
+        start, end = offsets[t], offsets[t + 1]
+        scan = end - start <= 8 * n_live
+        if scan:
+            # Many candidates: one pass over the postings beats a search for each.
+            for x in range(n_live):
+                alive[live[x]] = True
+            for p in range(start, end):
+                d = docs[p]
+                if d < 0 or d >= n_docs:
+                    ok = False
+                    break
+                s = slot[d]
+                if s >= 0 and alive[s]:
+                    part[s] += reps[r] * (weights[p] - ab[r])
+                    held[s * m + r] = p
+            for x in range(n_live):
+                alive[live[x]] = False
+            if not ok:
+                break
+        kept = 0
+        for x in range(n_live):
+            s = live[x]
+            if part[s] + rest[r] + margin < tau:
+                continue
+            if not scan:
+                p, b = _lookup(docs, start, end, block, cand[s])
+                ceiling = reps[r] * bounds[firsts[t] + b] if b >= 0 else 0.0
+                if part[s] + rest[r + 1] + ceiling + margin < tau:
+                    continue
+                if p >= 0:
+                    part[s] += reps[r] * (weights[p] - ab[r])
+                    held[s * m + r] = p
+            if part[s] + rest[r + 1] + margin >= tau:
+                live[kept] = s
+                kept += 1
+        n_live = kept
+        if n_live >= k:
+            tau = max(tau, _kth_largest(part, live, n_live, k) + least[r + 1] - margin)
+    found = 0
+    if ok:
+        found = _best(
+            weights,
+            held,
+            m,
+            rank,
+            absent,
+            cand,
+            part,
+            live,
+            n_live,
+            tau,
+            margin,
+            k,
+            out_docs,
+            out_scores,
+        )
+    for s in range(n):
+        slot[cand[s]] = -1
+    return found if ok else -1
+
+
+@_jit
+def _leaders_tau(
+    docs, weights, offsets, term, order, block, cand, part, held, every, n, k, r, m, rank, absent
+):
+    """The k-th best exact score among the candidates leading after rank r, looking up the
+    ranks not read yet: a higher tau early means fewer terms read in full."""
+    cut = _kth_largest(part, every, n, k)
+    scores = np.empty(4 * k, np.float64)
+    found = 0
+    for s in range(n):
+        if part[s] < cut or found == 4 * k:
+            continue
+        score = 0.0
+        for j in range(len(rank)):
+            rr = rank[j]
+            if rr <= r:
+                p = held[s * m + rr]
+            else:
+                t = term[order[rr]]
+                p, _ = _lookup(docs, offsets[t], offsets[t + 1], block, cand[s])
+            score += weights[p] if p >= 0 else absent[j]
+        scores[found] = score
+        found += 1
+    return _kth_largest(scores, every, found, k) if found >= k else 0.0
+
+
+@_jit
+def _best(
+    weights, held, m, rank, absent, cand, part, live, n_live, tau, margin, k, out_docs, out_scores
+):
+    """Exact scores of the candidates still in reach of tau; the k best, best first."""
+    size = 0
+    for x in range(n_live):
+        s = live[x]
+        if part[s] + margin < tau:
+            continue
+        score = _exact(weights, held, s * m, rank, absent)
+        d = cand[s]
+        if not score > 0 or (size == k and not _worse(out_scores[0], out_docs[0], score, d)):
+            continue
+        if size < k:
+            j = size
+            size += 1
+        else:
+            j = 0  # replace the worst, the heap's root, and sift down
+            while 2 * j + 1 < size:
+                c = 2 * j + 1
+                if c + 1 < size and _worse(
+                    out_scores[c + 1], out_docs[c + 1], out_scores[c], out_docs[c]
+                ):
+                    c += 1
+                if not _worse(out_scores[c], out_docs[c], score, d):
+                    break
+                out_scores[j], out_docs[j] = out_scores[c], out_docs[c]
+                j = c
+            out_scores[j], out_docs[j] = score, d
+            continue
+        while j > 0 and _worse(score, d, out_scores[(j - 1) // 2], out_docs[(j - 1) // 2]):
+            out_scores[j], out_docs[j] = out_scores[(j - 1) // 2], out_docs[(j - 1) // 2]
+            j = (j - 1) // 2
+        out_scores[j], out_docs[j] = score, d
+    # Heap to best-first order (k is small: insertion sort).
+    for i in range(1, size):
+        score, d = out_scores[i], out_docs[i]
+        j = i - 1
+        while j >= 0 and _worse(out_scores[j], out_docs[j], score, d):
+            out_scores[j + 1], out_docs[j + 1] = out_scores[j], out_docs[j]
+            j -= 1
+        out_scores[j + 1], out_docs[j + 1] = score, d
+    return size
