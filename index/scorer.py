@@ -29,7 +29,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel
@@ -46,8 +46,9 @@ class BM25Params(BaseModel):
     epsilon: float = 0.25  # BM25Okapi: negative IDFs become epsilon × the mean IDF
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A retrieved passage and its score; a named tuple, as it is built for every hit."""
+
     passage: int
     score: float
 
@@ -74,8 +75,8 @@ def block_bounds(offsets: np.ndarray, excess: np.ndarray, block: int = BLOCK) ->
     return np.maximum(np.maximum.reduceat(excess, starts), 0.0)
 
 
-# Bounds are compared allowing this share of the largest sum a query's contributions could
-# reach: far above the rounding of any sum of a few hundred terms, far below a score gap.
+# Bounds are compared allowing this share of the largest size a query's sum could reach: far
+# above the rounding of any sum of a few hundred terms, far below a score gap.
 MARGIN = 1e-9
 
 
@@ -164,21 +165,21 @@ class BM25Index:
             return []
         from index.topk import top_k  # numba's import and cache load: only when retrieving
 
-        ids = np.array(tids, dtype=np.int64)
-        idf = self.idf[ids]
-        absent = _absent_values(idf, self.params)
-        # The least excess a term can add: below 0 only for Okapi's negative IDFs.
-        lower = np.minimum(idf, 0.0) * (self.params.k1 + 1)
-        # No contribution exceeds |idf| × (delta + k1 + 1) in size, held or absent.
-        margin = MARGIN * float(np.abs(idf).sum()) * (self.params.delta + self.params.k1 + 1)
         k = min(k, self.n_docs)
         found_docs, found_scores = np.empty(k, dtype=np.int64), np.empty(k)
-        slot, lock = self._scratch
-        with lock:
-            found = top_k(
-                self.docs, self.weights, self.offsets, self._firsts, self.bounds, self.block,
-                slot, ids, absent, lower, margin, k, found_docs, found_scores,
-            )  # fmt: skip
+        ids = np.array(tids, dtype=np.int64)
+        p, scratch = self.params, self._scratch
+        with scratch.lock:
+            while True:
+                found = top_k(
+                    self.docs, self.weights, self.offsets, self._firsts, self.bounds,
+                    self.block, scratch.slot, scratch.cand, scratch.part, scratch.live,
+                    scratch.alive, scratch.held, self.idf, p.variant == "plus", p.delta, p.k1,
+                    MARGIN, ids, k, found_docs, found_scores,
+                )  # fmt: skip
+                if found > -2:
+                    break
+                scratch.grow_held(-2 - found)
         if found < 0:
             raise ValueError("index postings name passages that do not exist")
         hits = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
@@ -190,10 +191,8 @@ class BM25Index:
         return block_offsets(self.offsets, self.block)
 
     @cached_property
-    def _scratch(self) -> tuple[np.ndarray, threading.Lock]:
-        """Per passage, a slot the kernel uses and resets: allocated once, one query at a time
-        (the Discord bot retrieves from worker threads)."""
-        return np.full(self.n_docs, -1, dtype=np.int32), threading.Lock()
+    def _scratch(self) -> _Scratch:
+        return _Scratch(self.n_docs)
 
     def _touched(self, tids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The passages holding any of the terms, in passage order, and their scores."""
@@ -231,6 +230,26 @@ class BM25Index:
 def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
     """`_absent` for many terms at once: the same products, to the bit."""
     return idf * params.delta if params.variant == "plus" else np.zeros_like(idf)
+
+
+class _Scratch:
+    """Working arrays of the compiled top-k, kept between queries: allocating and faulting in
+    a few MB for each query would cost more than the query. One query at a time uses them (the
+    Discord bot retrieves from worker threads), under `lock`."""
+
+    def __init__(self, n_docs: int) -> None:
+        self.lock = threading.Lock()
+        self.slot = np.full(n_docs, -1, dtype=np.int32)  # passage -> candidate, or -1
+        self.cand = np.empty(n_docs, dtype=np.int32)
+        self.part = np.empty(n_docs)
+        self.live = np.empty(n_docs, dtype=np.int32)
+        self.alive = np.zeros(n_docs, dtype=bool)
+        # One posting per candidate and distinct term: grown when a query needs more room; only
+        # the part used becomes resident.
+        self.held = np.empty(0, dtype=np.int32)
+
+    def grow_held(self, size: int) -> None:
+        self.held = np.empty(max(size, 2 * len(self.held)), dtype=np.int32)
 
 
 def _postings(ids: array, doc_len: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

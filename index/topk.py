@@ -1,17 +1,16 @@
 """Exact top-k for index/scorer.py: term-at-a-time MaxScore over block upper bounds, compiled.
 
 Reading every posting of every query term costs about 1 ms at 100k passages of real sentences,
-where common words hold a fifth of the passages. Most of those postings cannot change the top
-k, and upper bounds prove it without reading them:
+where common words hold a quarter of the passages. Most of those postings cannot change the
+top k, and upper bounds prove it without reading them:
 
-- Every term's postings are cut into blocks of 64 (index.scorer.BLOCK); the index saves each block's
-  largest *excess*, what holding the term adds over lacking it (weight - idf × delta for
-  BM25Plus, the weight for Okapi), never below 0. A term's bound is its largest block bound.
+- Every term's postings are cut into blocks of 64 (index.scorer.BLOCK); the index saves each
+  block's largest *excess*, what holding the term adds over lacking it (weight - idf × delta
+  for BM25Plus, the weight for Okapi), never below 0. A term's bound is its largest block's.
 - Terms are read in order of falling bound (rare terms first). Reading a term's postings makes
   candidates of the passages in it and adds the exact excess to their partial sum.
-- tau is a score that k candidates are known to reach: the k-th best of the partial sums
-  (plus the least the unread terms can add, below 0 only for Okapi's negative IDFs), or the
-  k-th best exact score of the leading candidates, looked up in the unread terms.
+- tau is a score that k candidates are known to reach: the k-th best of the partial sums,
+  plus the least the unread terms can add (below 0 only for Okapi's negative IDFs).
 - Once a passage holding none of the terms read so far cannot reach tau (the absent part plus
   the bounds of the unread terms), no new candidate can enter: the remaining terms are only
   looked up for the candidates that can still reach tau (each dropped as soon as it cannot),
@@ -34,6 +33,9 @@ import numpy as np
 from numba import njit
 
 _jit = njit(cache=True, nogil=True)
+# A term is read in one pass rather than searched per candidate when it has at most this many
+# postings per candidate still in reach (a search costs a few block ends and a block).
+SCAN = 8
 
 
 @_jit
@@ -43,57 +45,81 @@ def _worse(s1: float, d1: int, s2: float, d2: int) -> bool:
 
 
 @_jit
-def _kth_largest(values, idx, n, k):
-    """The k-th largest of values[idx[:n]] (n >= k), with a min-heap of k."""
+def _push(heap, size, k, x):
+    """Keep the k largest values seen in a min-heap; returns the new size."""
+    if size < k:
+        j = size
+        while j > 0 and heap[(j - 1) // 2] > x:
+            heap[j] = heap[(j - 1) // 2]
+            j = (j - 1) // 2
+        heap[j] = x
+        return size + 1
+    if x > heap[0]:
+        j = 0
+        while 2 * j + 1 < k:
+            c = 2 * j + 1
+            if c + 1 < k and heap[c + 1] < heap[c]:
+                c += 1
+            if heap[c] >= x:
+                break
+            heap[j] = heap[c]
+            j = c
+        heap[j] = x
+    return size
+
+
+@_jit
+def _kth_largest(values, n, k):
+    """The k-th largest of values[:n] (n >= k)."""
     heap = np.empty(k, np.float64)
     size = 0
     for i in range(n):
-        x = values[idx[i]]
-        if size < k:
-            j = size
-            size += 1
-            while j > 0 and heap[(j - 1) // 2] > x:
-                heap[j] = heap[(j - 1) // 2]
-                j = (j - 1) // 2
-            heap[j] = x
-        elif x > heap[0]:
-            j = 0
-            while 2 * j + 1 < k:
-                c = 2 * j + 1
-                if c + 1 < k and heap[c + 1] < heap[c]:
-                    c += 1
-                if heap[c] >= x:
-                    break
-                heap[j] = heap[c]
-                j = c
-            heap[j] = x
+        size = _push(heap, size, k, values[i])
     return heap[0]
 
 
 @_jit
-def _lookup(docs, start, end, block, d):
-    """The posting of passage d in docs[start:end], or -1: a binary search over block ends,
-    then inside the block. Also returns the block (-1 when every posting is before d)."""
+def _kth_largest_of(values, idx, n, k):
+    """The k-th largest of values[idx[:n]] (n >= k)."""
+    heap = np.empty(k, np.float64)
+    size = 0
+    for i in range(n):
+        size = _push(heap, size, k, values[idx[i]])
+    return heap[0]
+
+
+@_jit
+def _last(docs, start, end, block, b):
+    """The passage of block b's last posting."""
+    return docs[min(start + (b + 1) * block, end) - 1]
+
+
+@_jit
+def _find_block(docs, start, end, block, d):
+    """The first block whose last posting is at or after passage d, or the number of blocks:
+    a binary search over block ends, which reads one posting per step."""
     lo, hi = 0, (end - start + block - 1) // block
-    n_blocks = hi
     while lo < hi:
         mid = (lo + hi) // 2
-        if docs[min(start + (mid + 1) * block, end) - 1] < d:
+        if _last(docs, start, end, block, mid) < d:
             lo = mid + 1
         else:
             hi = mid
-    if lo == n_blocks:
-        return -1, -1
-    first, last = start + lo * block, min(start + (lo + 1) * block, end)
-    b = lo
-    lo, hi = first, last
+    return lo
+
+
+@_jit
+def _in_block(docs, start, end, block, b, d):
+    """The posting of passage d in block b, or -1."""
+    lo, hi = start + b * block, min(start + (b + 1) * block, end)
+    last = hi
     while lo < hi:
         mid = (lo + hi) // 2
         if docs[mid] < d:
             lo = mid + 1
         else:
             hi = mid
-    return (lo if lo < last and docs[lo] == d else -1), b
+    return lo if lo < last and docs[lo] == d else -1
 
 
 @_jit
@@ -115,22 +141,45 @@ def top_k(
     bounds,
     block,
     slot,
-    qtids,
-    absent,
-    lower,
+    cand,
+    part,
+    live,
+    alive,
+    held,
+    idf,
+    plus,
+    delta,
+    k1,
     margin,
+    qtids,
     k,
     out_docs,
     out_scores,
 ):
-    """The k best passages holding a query term and scoring above 0, into out_docs and
-    out_scores best first; returns how many, or -1 for a posting outside the passages.
+    """The k best passages holding one of the query's terms (qtids, repeats kept) and scoring
+    above 0, into out_docs and out_scores best first; returns how many, -1 for a posting
+    outside the passages, or -2 - n when held needs room for n postings.
 
-    qtids, absent and lower are per query position (repeats kept): the term, what it gives a
-    passage without it, and the least excess it can give (0 unless Okapi's IDF is negative).
-    slot is scratch of one int32 per passage, all -1, and left so.
+    `plus` and `delta` say what a term gives a passage without it (idf × delta, or 0);
+    `margin` × the largest possible size of the query's sum is the allowance for rounding.
+    The caller owns the scratch, kept between queries so that none is allocated and faulted
+    in each time: per passage, slot (all -1, and left so), cand, part, live and alive (all
+    False, and left so); held, room for one posting per candidate and distinct term.
     """
     nq, n_docs = len(qtids), len(slot)
+    # Per query position: what a passage without the term gets (rank_bm25's idf × delta, the
+    # same product as BM25Index._absent), and the least excess it can give (below 0 only for
+    # Okapi's negative IDFs: a weight is idf × a factor between 0 and k1 + 1).
+    absent = np.zeros(nq, np.float64)
+    lower = np.zeros(nq, np.float64)
+    size = 0.0
+    for j in range(nq):
+        w = idf[qtids[j]]
+        if plus:
+            absent[j] = w * delta
+        lower[j] = min(w, 0.0) * (k1 + 1)
+        size += abs(w) * (delta + k1 + 1)  # no contribution, held or not, is larger
+    margin *= size
     # Distinct terms (index i), their repeats, and their order by falling bound (rank r).
     term = np.empty(nq, np.int64)
     count = np.zeros(nq, np.int64)
@@ -169,15 +218,11 @@ def top_k(
         least[rank[j]] += lower[j]
     total = 0
     for r in range(m - 1, -1, -1):
-        t = term[order[r]]
         rest[r] = rest[r + 1] + bound[order[r]]
         least[r] += least[r + 1]
-        total += offsets[t + 1] - offsets[t]
-    cap = min(total, n_docs)
-    cand = np.empty(cap, np.int64)  # candidate slot -> passage
-    part = np.empty(cap, np.float64)  # absent_sum + exact excess of the ranks read for it
-    held = np.empty(cap * m, np.int64)  # posting of rank r for slot s, or -1
-    every = np.arange(cap)
+        total += offsets[term[order[r]] + 1] - offsets[term[order[r]]]
+    if len(held) < m * min(total, n_docs):
+        return -2 - m * min(total, n_docs)
     n = 0
     tau = 0.0  # k candidates score at least this; drop what cannot reach it
     ok = True
@@ -205,42 +250,17 @@ def top_k(
         if not ok:
             break
         if n >= k:
-            tau = max(tau, _kth_largest(part, every, n, k) + least[r + 1] - margin)
-            if r + 1 < m:
-                tau = max(
-                    tau,
-                    _leaders_tau(
-                        docs,
-                        weights,
-                        offsets,
-                        term,
-                        order,
-                        block,
-                        cand,
-                        part,
-                        held,
-                        every,
-                        n,
-                        k,
-                        r,
-                        m,
-                        rank,
-                        absent,
-                    )
-                    - margin,
-                )
-    live = np.empty(max(n, 1), np.int64)
+            tau = max(tau, _kth_largest(part, n, k) + least[r + 1] - margin)
     n_live = 0
     if ok:
         for s in range(n):
             if part[s] + rest[first_lookup] + margin >= tau:
                 live[n_live] = s
                 n_live += 1
-    alive = np.zeros(max(n, 1), np.bool_)
     for r in range(first_lookup, m if ok else 0):
         t = term[order[r]]
         start, end = offsets[t], offsets[t + 1]
-        scan = end - start <= 8 * n_live
+        scan = end - start <= SCAN * n_live
         if scan:
             # Many candidates: one pass over the postings beats a search for each.
             for x in range(n_live):
@@ -259,24 +279,28 @@ def top_k(
             if not ok:
                 break
         kept = 0
+        n_blocks = (end - start + block - 1) // block
         for x in range(n_live):
             s = live[x]
             if part[s] + rest[r] + margin < tau:
                 continue
             if not scan:
-                p, b = _lookup(docs, start, end, block, cand[s])
-                ceiling = reps[r] * bounds[firsts[t] + b] if b >= 0 else 0.0
-                if part[s] + rest[r + 1] + ceiling + margin < tau:
-                    continue
-                if p >= 0:
-                    part[s] += reps[r] * (weights[p] - ab[r])
-                    held[s * m + r] = p
+                b = _find_block(docs, start, end, block, cand[s])
+                if b < n_blocks:
+                    # The block's bound first: most candidates are dropped without a search.
+                    ceiling = reps[r] * bounds[firsts[t] + b]
+                    if part[s] + rest[r + 1] + ceiling + margin < tau:
+                        continue
+                    p = _in_block(docs, start, end, block, b, cand[s])
+                    if p >= 0:
+                        part[s] += reps[r] * (weights[p] - ab[r])
+                        held[s * m + r] = p
             if part[s] + rest[r + 1] + margin >= tau:
                 live[kept] = s
                 kept += 1
         n_live = kept
         if n_live >= k:
-            tau = max(tau, _kth_largest(part, live, n_live, k) + least[r + 1] - margin)
+            tau = max(tau, _kth_largest_of(part, live, n_live, k) + least[r + 1] - margin)
     found = 0
     if ok:
         found = _best(
@@ -298,32 +322,6 @@ def top_k(
     for s in range(n):
         slot[cand[s]] = -1
     return found if ok else -1
-
-
-@_jit
-def _leaders_tau(
-    docs, weights, offsets, term, order, block, cand, part, held, every, n, k, r, m, rank, absent
-):
-    """The k-th best exact score among the candidates leading after rank r, looking up the
-    ranks not read yet: a higher tau early means fewer terms read in full."""
-    cut = _kth_largest(part, every, n, k)
-    scores = np.empty(4 * k, np.float64)
-    found = 0
-    for s in range(n):
-        if part[s] < cut or found == 4 * k:
-            continue
-        score = 0.0
-        for j in range(len(rank)):
-            rr = rank[j]
-            if rr <= r:
-                p = held[s * m + rr]
-            else:
-                t = term[order[rr]]
-                p, _ = _lookup(docs, offsets[t], offsets[t + 1], block, cand[s])
-            score += weights[p] if p >= 0 else absent[j]
-        scores[found] = score
-        found += 1
-    return _kth_largest(scores, every, found, k) if found >= k else 0.0
 
 
 @_jit
