@@ -4,9 +4,10 @@ saved index, and where a query's time goes.
     python benchmarks/realtext.py --work DIR        # once, to build the corpus and index
     python benchmarks/pruning.py --work DIR [--repeat 5]
 
-- compiled: `BM25Index.top`, MaxScore over block bounds in numba (index/topk.py);
-- NumPy, every posting: the scorer before pruning (`_touched`: every posting of every query
-  term, then a partition for the top 10);
+- compiled: `BM25Index.top` once the kernel is loaded, MaxScore over block bounds in numba
+  (index/topk.py);
+- NumPy, every posting: what `top` does before the kernel is worth loading (every posting of
+  every query term, then a partition for the top 10);
 - NumPy, MaxScore: per-term bounds decide which terms are essential; the passages holding an
   essential term are scored exactly, with a binary search per passage in every other term;
   the passages of the rarest term are scored first to know the 10th best score.
@@ -32,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from retrieval import K, ms, percentiles  # noqa: E402
 
-import index.topk  # noqa: E402
-from index.scorer import MARGIN, BM25Index  # noqa: E402
+import index.scorer  # noqa: E402
+from index.scorer import MARGIN, BM25Index, use_compiled_top  # noqa: E402
 from index.store import load_index  # noqa: E402
 
 Top = Callable[[list[str]], list[tuple[int, float]]]
@@ -42,17 +43,7 @@ Top = Callable[[list[str]], list[tuple[int, float]]]
 def every_posting(index: BM25Index) -> Top:
     def top(query: list[str]) -> list[tuple[int, float]]:
         tids = index._known(query)
-        if not tids:
-            return []
-        docs, acc = index._touched(tids)
-        keep = acc > 0
-        docs, acc = docs[keep], acc[keep]
-        if len(acc) > K:
-            threshold = -np.partition(-acc, K - 1)[K - 1]
-            best = acc >= threshold
-            docs, acc = docs[best], acc[best]
-        order = np.lexsort((docs, -acc))[:K]
-        return [(int(docs[i]), float(acc[i])) for i in order]
+        return [(h.passage, h.score) for h in index._top_numpy(tids, K)] if tids else []
 
     return top
 
@@ -128,7 +119,11 @@ def main() -> None:
     args = parser.parse_args()
     retriever, _ = load_index(args.work / "sources", args.work / "cache")
     scorer = retriever.scorer
-    compiled: Top = lambda q: [(h.passage, h.score) for h in scorer.top(q, K)]  # noqa: E731
+    use_compiled_top()
+
+    def compiled(query: list[str]) -> list[tuple[int, float]]:
+        return [(h.passage, h.score) for h in scorer.top(query, K)]
+
     sides = {
         "compiled (index/topk.py)": compiled,
         "NumPy, every posting": every_posting(scorer),
@@ -153,7 +148,7 @@ def main() -> None:
 
 def kernel_share(top: Top, queries: list[list[str]], repeat: int) -> list[float]:
     """Per query, the kernel's own time in the fastest run of `top`."""
-    kernel = index.topk.top_k
+    kernel = index.scorer._compiled.top_k
     spent: list[float] = []
 
     def timed(*args: object) -> int:
@@ -162,7 +157,7 @@ def kernel_share(top: Top, queries: list[list[str]], repeat: int) -> list[float]
         spent.append(time.perf_counter() - started)
         return found
 
-    index.topk.top_k = timed  # BM25Index.top imports it at each call
+    index.scorer._compiled.top_k = timed
     try:
         best = []
         for query in queries:
@@ -175,7 +170,7 @@ def kernel_share(top: Top, queries: list[list[str]], repeat: int) -> list[float]
             best.append(min(runs)[1])
         return best
     finally:
-        index.topk.top_k = kernel
+        index.scorer._compiled.top_k = kernel
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 rank_bm25 scores every passage for every query term in Python (about 0.2 s a query at 100k
 passages). Here each term owns a slice of two arrays, the passages that hold it and their
 finished BM25 contribution, plus an upper bound per block of 64 of its postings; `top` reads
-only the postings those bounds cannot rule out (index/topk.py, compiled), `scores` every slice
-of the query (benchmarks/realtext.py has the figures).
+only the postings those bounds cannot rule out (index/topk.py, compiled; NumPy over every
+posting until the kernel is worth loading), `scores` every slice of the query
+(benchmarks/realtext.py has the figures).
 
 Exactness: every contribution is computed with rank_bm25's operations in rank_bm25's order
 (Okapi: `idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))`, Plus:
@@ -25,8 +26,9 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal, NamedTuple
@@ -158,13 +160,27 @@ class BM25Index:
 
     def top(self, query: Sequence[str], k: int) -> list[Hit]:
         """The `k` best passages holding a query term and scoring above 0, best first, ties
-        broken by passage order, with rank_bm25's exact scores; postings that the block bounds
-        show cannot matter are not read (index/topk.py)."""
+        broken by passage order, with rank_bm25's exact scores.
+
+        Two exact ways, the same hits: the compiled kernel (index/topk.py), which skips the
+        postings the block bounds rule out, and NumPy over every posting of the query's terms.
+        Loading the kernel (numba's import, the machine code from its cache) costs about a
+        second, ten times a one-shot `python -m bot ask`; so NumPy answers until it has spent
+        that long, then the kernel is loaded (a ski-rental rule: never more than twice the
+        better choice in hindsight). A long-running process calls `use_compiled_top` first.
+        """
         tids = self._known(query)
         if not tids or k <= 0:
             return []
-        from index.topk import top_k  # numba's import and cache load: only when retrieving
+        if _compiled.top_k is None and _compiled.numpy_seconds < KERNEL_LOAD_SECONDS:
+            started = time.perf_counter()
+            hits = self._top_numpy(tids, k)
+            _compiled.numpy_seconds += time.perf_counter() - started
+            return hits
+        return self._top_compiled(tids, k)
 
+    def _top_compiled(self, tids: list[int], k: int) -> list[Hit]:
+        top_k = _compiled.top_k or use_compiled_top()
         k = min(k, self.n_docs)
         found_docs, found_scores = np.empty(k, dtype=np.int64), np.empty(k)
         ids = np.array(tids, dtype=np.int64)
@@ -184,6 +200,20 @@ class BM25Index:
             raise ValueError("index postings name passages that do not exist")
         hits = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
         return [Hit(d, s) for d, s in hits]
+
+    def _top_numpy(self, tids: list[int], k: int) -> list[Hit]:
+        """Every passage the query touched, scored; the k best of those above 0."""
+        docs, acc = self._touched(tids)
+        positive = acc > 0
+        if not positive.all():
+            docs, acc = docs[positive], acc[positive]
+        if len(acc) > k:
+            # The k-th best score; every passage tied with it stays in, for the tie-break.
+            threshold = -np.partition(-acc, k - 1)[k - 1]
+            best = acc >= threshold
+            docs, acc = docs[best], acc[best]
+        order = np.lexsort((docs, -acc))[:k]
+        return [Hit(int(docs[i]), float(acc[i])) for i in order]
 
     @cached_property
     def _firsts(self) -> np.ndarray:
@@ -230,6 +260,31 @@ class BM25Index:
 def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
     """`_absent` for many terms at once: the same products, to the bit."""
     return idf * params.delta if params.variant == "plus" else np.zeros_like(idf)
+
+
+# What loading the compiled kernel costs a fresh process, measured by benchmarks/realtext.py
+# ("the compiled kernel loaded"): numba's import and the kernel from numba's cache.
+KERNEL_LOAD_SECONDS = 1.0
+
+
+class _Compiled:
+    """The compiled top-k once loaded, and the time NumPy has spent answering until then."""
+
+    top_k: Callable[..., int] | None = None
+    numpy_seconds = 0.0
+
+
+_compiled = _Compiled()
+
+
+def use_compiled_top() -> Callable[..., int]:
+    """Load the compiled top-k now (about a second; compiling it the first time on a machine
+    takes longer), so that every later `top` uses it: for processes that answer many questions
+    (the Discord bot, `ask --jsonl`, benchmarks), called before they serve."""
+    from index.topk import top_k
+
+    _compiled.top_k = top_k
+    return top_k
 
 
 class _Scratch:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi, BM25Plus
 
+import index.scorer as scorer
 from index.scorer import BLOCK, BM25Index, BM25Params
 
 # A small alphabet makes terms common, so negative IDFs, the floor and ties all happen often.
@@ -61,9 +62,12 @@ def check(
     got = index.scores(query)
     # Same operations in the same order: equal to the bit, which is stricter than 1e-9.
     np.testing.assert_array_equal(got, expected)
-    assert [(h.passage, h.score) for h in index.top(query, k)] == oracle_top(
-        docs, query, expected, k
-    )
+    best = oracle_top(docs, query, expected, k)
+    assert [(h.passage, h.score) for h in index.top(query, k)] == best
+    tids = index._known(query)
+    if tids:  # both ways top can answer, whichever it takes now
+        assert [(h.passage, h.score) for h in index._top_compiled(tids, k)] == best
+        assert [(h.passage, h.score) for h in index._top_numpy(tids, k)] == best
     for term in bm25.idf:
         assert index.term_idf(term) == bm25.idf[term]
 
@@ -194,3 +198,18 @@ def test_postings_outside_the_passages_are_an_error_not_a_crash():
     broken = dataclasses.replace(index, docs=docs)
     with pytest.raises(ValueError, match="passages that do not exist"):
         broken.top(["a"], 3)
+
+
+def test_numpy_answers_until_it_has_spent_what_loading_the_kernel_costs(monkeypatch):
+    state = scorer._Compiled()  # a process that has not loaded the kernel yet
+    monkeypatch.setattr(scorer, "_compiled", state)
+    loaded: list[bool] = []
+    real = scorer.use_compiled_top
+    monkeypatch.setattr(scorer, "use_compiled_top", lambda: loaded.append(True) or real())
+    index = BM25Index.build([["a", "b"], ["b"], ["c"]], BM25Params())
+    expected = index._top_numpy([index.terms["b"]], 2)
+    assert index.top(["b"], 2) == expected and not loaded
+    assert state.numpy_seconds > 0
+    state.numpy_seconds = scorer.KERNEL_LOAD_SECONDS  # NumPy has now spent as much
+    assert index.top(["b"], 2) == expected and loaded == [True]
+    assert index.top(["b"], 2) == expected and loaded == [True], "loaded once"
