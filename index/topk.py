@@ -225,6 +225,8 @@ def top_k(
         return -2 - m * min(total, n_docs)
     n = 0
     tau = 0.0  # k candidates score at least this; drop what cannot reach it
+    best = -np.inf  # the largest partial sum so far (never below it)
+    fresh = -1  # the rank after which tau was last computed
     ok = True
     first_lookup = m
     for r in range(m):
@@ -247,10 +249,16 @@ def top_k(
                 held[s * m : s * m + m] = -1
             part[s] += reps[r] * (weights[p] - ab[r])
             held[s * m + r] = p
+            best = max(best, part[s])
         if not ok:
             break
-        if n >= k:
+        # A pass over the candidates for tau only when it can end this phase at the next
+        # rank (or the phase ends anyway): the largest partial sum says when it cannot.
+        if n >= k and (r + 1 == m or best + least[r + 1] - margin > absent_sum + rest[r + 1]):
             tau = max(tau, _kth_largest(part, n, k) + least[r + 1] - margin)
+            fresh = r
+    if ok and n >= k and fresh < first_lookup - 1:
+        tau = max(tau, _kth_largest(part, n, k) + least[first_lookup] - margin)
     n_live = 0
     if ok:
         for s in range(n):
