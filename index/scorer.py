@@ -164,10 +164,11 @@ class BM25Index:
 
         Two exact ways, the same hits: the compiled kernel (index/topk.py), which skips the
         postings the block bounds rule out, and NumPy over every posting of the query's terms.
-        Loading the kernel (numba's import, the machine code from its cache) costs about a
-        second, ten times a one-shot `python -m bot ask`; so NumPy answers until it has spent
-        that long, then the kernel is loaded (a ski-rental rule: never more than twice the
-        better choice in hindsight). A long-running process calls `use_compiled_top` first.
+        Loading the kernel (numba's import, the machine code from its cache) costs 0.4-1.6 s
+        on a 2-core machine, far more than a one-shot `python -m bot ask` spends retrieving;
+        so NumPy answers until it has spent KERNEL_LOAD_SECONDS, then the kernel is loaded (a
+        ski-rental rule: never much more than twice the better choice in hindsight). A
+        long-running process can call `use_compiled_top` before it serves.
         """
         tids = self._known(query)
         if not tids or k <= 0:
@@ -262,8 +263,9 @@ def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
     return idf * params.delta if params.variant == "plus" else np.zeros_like(idf)
 
 
-# What loading the compiled kernel costs a fresh process, measured by benchmarks/realtext.py
-# ("the compiled kernel loaded"): numba's import and the kernel from numba's cache.
+# About what loading the compiled kernel costs a fresh process (numba's import and the kernel
+# from numba's cache): benchmarks/realtext.py measured 0.4-0.5 s on a quiet 2-core machine,
+# 1.0-1.6 s on a busy one.
 KERNEL_LOAD_SECONDS = 1.0
 
 
