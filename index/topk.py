@@ -45,7 +45,7 @@ def _worse(s1: float, d1: int, s2: float, d2: int) -> bool:
 
 
 @_jit
-def _push(heap, size, k, x):
+def _push(heap: np.ndarray, size: int, k: int, x: float) -> int:
     """Keep the k largest values seen in a min-heap; returns the new size."""
     if size < k:
         j = size
@@ -69,7 +69,7 @@ def _push(heap, size, k, x):
 
 
 @_jit
-def _kth_largest(values, n, k):
+def _kth_largest(values: np.ndarray, n: int, k: int) -> float:
     """The k-th largest of values[:n] (n >= k)."""
     heap = np.empty(k, np.float64)
     size = 0
@@ -79,7 +79,7 @@ def _kth_largest(values, n, k):
 
 
 @_jit
-def _kth_largest_of(values, idx, n, k):
+def _kth_largest_of(values: np.ndarray, idx: np.ndarray, n: int, k: int) -> float:
     """The k-th largest of values[idx[:n]] (n >= k)."""
     heap = np.empty(k, np.float64)
     size = 0
@@ -89,13 +89,13 @@ def _kth_largest_of(values, idx, n, k):
 
 
 @_jit
-def _last(docs, start, end, block, b):
+def _last(docs: np.ndarray, start: int, end: int, block: int, b: int) -> int:
     """The passage of block b's last posting."""
     return docs[min(start + (b + 1) * block, end) - 1]
 
 
 @_jit
-def _find_block(docs, start, end, block, d):
+def _find_block(docs: np.ndarray, start: int, end: int, block: int, d: int) -> int:
     """The first block whose last posting is at or after passage d, or the number of blocks:
     a binary search over block ends, which reads one posting per step."""
     lo, hi = 0, (end - start + block - 1) // block
@@ -109,7 +109,7 @@ def _find_block(docs, start, end, block, d):
 
 
 @_jit
-def _in_block(docs, start, end, block, b, d):
+def _in_block(docs: np.ndarray, start: int, end: int, block: int, b: int, d: int) -> int:
     """The posting of passage d in block b, or -1."""
     lo, hi = start + b * block, min(start + (b + 1) * block, end)
     last = hi
@@ -123,7 +123,9 @@ def _in_block(docs, start, end, block, b, d):
 
 
 @_jit
-def _exact(weights, held, row, rank, absent):
+def _exact(
+    weights: np.ndarray, held: np.ndarray, row: int, rank: np.ndarray, absent: np.ndarray
+) -> float:
     """A candidate's score as rank_bm25 adds it: term by term in query order."""
     score = 0.0
     for j in range(len(rank)):
@@ -134,28 +136,28 @@ def _exact(weights, held, row, rank, absent):
 
 @_jit
 def top_k(
-    docs,
-    weights,
-    offsets,
-    firsts,
-    bounds,
-    block,
-    slot,
-    cand,
-    part,
-    live,
-    alive,
-    held,
-    idf,
-    plus,
-    delta,
-    k1,
-    margin,
-    qtids,
-    k,
-    out_docs,
-    out_scores,
-):
+    docs: np.ndarray,
+    weights: np.ndarray,
+    offsets: np.ndarray,
+    firsts: np.ndarray,
+    bounds: np.ndarray,
+    block: int,
+    slot: np.ndarray,
+    cand: np.ndarray,
+    part: np.ndarray,
+    live: np.ndarray,
+    alive: np.ndarray,
+    held: np.ndarray,
+    idf: np.ndarray,
+    plus: bool,
+    delta: float,
+    k1: float,
+    margin: float,
+    qtids: np.ndarray,
+    k: int,
+    out_docs: np.ndarray,
+    out_scores: np.ndarray,
+) -> int:
     """The k best passages holding one of the query's terms (qtids, repeats kept) and scoring
     above 0, into out_docs and out_scores best first; returns how many, -1 for a posting
     outside the passages, or -2 - n when held needs room for n postings.
@@ -334,8 +336,21 @@ def top_k(
 
 @_jit
 def _best(
-    weights, held, m, rank, absent, cand, part, live, n_live, tau, margin, k, out_docs, out_scores
-):
+    weights: np.ndarray,
+    held: np.ndarray,
+    m: int,
+    rank: np.ndarray,
+    absent: np.ndarray,
+    cand: np.ndarray,
+    part: np.ndarray,
+    live: np.ndarray,
+    n_live: int,
+    tau: float,
+    margin: float,
+    k: int,
+    out_docs: np.ndarray,
+    out_scores: np.ndarray,
+) -> int:
     """Exact scores of the candidates still in reach of tau; the k best, best first."""
     size = 0
     for x in range(n_live):
