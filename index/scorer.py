@@ -187,16 +187,11 @@ class BM25Index:
         ids = np.array(tids, dtype=np.int64)
         p, scratch = self.params, self._scratch
         with scratch.lock:
-            while True:
-                found = top_k(
-                    self.docs, self.weights, self.offsets, self._firsts, self.bounds,
-                    self.block, scratch.slot, scratch.cand, scratch.part, scratch.live,
-                    scratch.alive, scratch.held, self.idf, p.variant == "plus", p.delta, p.k1,
-                    MARGIN, ids, k, found_docs, found_scores,
-                )  # fmt: skip
-                if found > -2:
-                    break
-                scratch.grow_held(-2 - found)
+            found = top_k(
+                self.docs, self.weights, self.offsets, self._firsts, self.bounds, self.block,
+                scratch.slot, scratch.cand, scratch.part, scratch.live, scratch.alive, self.idf,
+                p.variant == "plus", p.delta, p.k1, MARGIN, ids, k, found_docs, found_scores,
+            )  # fmt: skip
         if found < 0:
             raise ValueError("index postings name passages that do not exist")
         hits = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
@@ -301,12 +296,6 @@ class _Scratch:
         self.part = np.empty(n_docs)
         self.live = np.empty(n_docs, dtype=np.int32)
         self.alive = np.zeros(n_docs, dtype=bool)
-        # One posting per candidate and distinct term: grown when a query needs more room; only
-        # the part used becomes resident.
-        self.held = np.empty(0, dtype=np.int32)
-
-    def grow_held(self, size: int) -> None:
-        self.held = np.empty(max(size, 2 * len(self.held)), dtype=np.int32)
 
 
 def _postings(ids: array, doc_len: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

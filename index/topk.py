@@ -124,12 +124,28 @@ def _in_block(docs: np.ndarray, start: int, end: int, block: int, b: int, d: int
 
 @_jit
 def _exact(
-    weights: np.ndarray, held: np.ndarray, row: int, rank: np.ndarray, absent: np.ndarray
+    docs: np.ndarray,
+    weights: np.ndarray,
+    offsets: np.ndarray,
+    term: np.ndarray,
+    order: np.ndarray,
+    block: int,
+    d: int,
+    rank: np.ndarray,
+    absent: np.ndarray,
+    found: np.ndarray,
 ) -> float:
-    """A candidate's score as rank_bm25 adds it: term by term in query order."""
+    """Passage d's score as rank_bm25 adds it, term by term in query order; its postings are
+    looked up again (a few survivors), which is cheaper than keeping them for every candidate.
+    `found` is room for one posting per distinct term."""
+    for r in range(len(order)):
+        t = term[order[r]]
+        start, end = offsets[t], offsets[t + 1]
+        b = _find_block(docs, start, end, block, d)
+        found[r] = _in_block(docs, start, end, block, b, d) if start + b * block < end else -1
     score = 0.0
     for j in range(len(rank)):
-        p = held[row + rank[j]]
+        p = found[rank[j]]
         score += weights[p] if p >= 0 else absent[j]
     return score
 
@@ -147,7 +163,6 @@ def top_k(
     part: np.ndarray,
     live: np.ndarray,
     alive: np.ndarray,
-    held: np.ndarray,
     idf: np.ndarray,
     plus: bool,
     delta: float,
@@ -159,14 +174,14 @@ def top_k(
     out_scores: np.ndarray,
 ) -> int:
     """The k best passages holding one of the query's terms (qtids, repeats kept) and scoring
-    above 0, into out_docs and out_scores best first; returns how many, -1 for a posting
-    outside the passages, or -2 - n when held needs room for n postings.
+    above 0, into out_docs and out_scores best first; returns how many, or -1 for a posting
+    outside the passages.
 
     `plus` and `delta` say what a term gives a passage without it (idf × delta, or 0);
     `margin` × the largest possible size of the query's sum is the allowance for rounding.
     The caller owns the scratch, kept between queries so that none is allocated and faulted
     in each time: per passage, slot (all -1, and left so), cand, part, live and alive (all
-    False, and left so); held, room for one posting per candidate and distinct term.
+    False, and left so).
     """
     nq, n_docs = len(qtids), len(slot)
     # Per query position: what a passage without the term gets (rank_bm25's idf × delta, the
@@ -218,13 +233,9 @@ def top_k(
         ab[rank[j]] = absent[j]
         reps[rank[j]] += 1
         least[rank[j]] += lower[j]
-    total = 0
     for r in range(m - 1, -1, -1):
         rest[r] = rest[r + 1] + bound[order[r]]
         least[r] += least[r + 1]
-        total += offsets[term[order[r]] + 1] - offsets[term[order[r]]]
-    if len(held) < m * min(total, n_docs):
-        return -2 - m * min(total, n_docs)
     n = 0
     tau = 0.0  # k candidates score at least this; drop what cannot reach it
     best = -np.inf  # the largest partial sum so far (never below it)
@@ -248,9 +259,7 @@ def top_k(
                 slot[d] = s
                 cand[s] = d
                 part[s] = absent_sum
-                held[s * m : s * m + m] = -1
             part[s] += reps[r] * (weights[p] - ab[r])
-            held[s * m + r] = p
             best = max(best, part[s])
         if not ok:
             break
@@ -283,7 +292,6 @@ def top_k(
                 s = slot[d]
                 if s >= 0 and alive[s]:
                     part[s] += reps[r] * (weights[p] - ab[r])
-                    held[s * m + r] = p
             for x in range(n_live):
                 alive[live[x]] = False
             if not ok:
@@ -304,7 +312,6 @@ def top_k(
                     p = _in_block(docs, start, end, block, b, cand[s])
                     if p >= 0:
                         part[s] += reps[r] * (weights[p] - ab[r])
-                        held[s * m + r] = p
             if part[s] + rest[r + 1] + margin >= tau:
                 live[kept] = s
                 kept += 1
@@ -314,21 +321,9 @@ def top_k(
     found = 0
     if ok:
         found = _best(
-            weights,
-            held,
-            m,
-            rank,
-            absent,
-            cand,
-            part,
-            live,
-            n_live,
-            tau,
-            margin,
-            k,
-            out_docs,
-            out_scores,
-        )
+            docs, weights, offsets, term, order, block, rank, absent, cand, part, live, n_live,
+            tau, margin, k, out_docs, out_scores,
+        )  # fmt: skip
     for s in range(n):
         slot[cand[s]] = -1
     return found if ok else -1
@@ -336,9 +331,12 @@ def top_k(
 
 @_jit
 def _best(
+    docs: np.ndarray,
     weights: np.ndarray,
-    held: np.ndarray,
-    m: int,
+    offsets: np.ndarray,
+    term: np.ndarray,
+    order: np.ndarray,
+    block: int,
     rank: np.ndarray,
     absent: np.ndarray,
     cand: np.ndarray,
@@ -352,12 +350,13 @@ def _best(
     out_scores: np.ndarray,
 ) -> int:
     """Exact scores of the candidates still in reach of tau; the k best, best first."""
+    found = np.empty(len(order), np.int64)
     size = 0
     for x in range(n_live):
         s = live[x]
         if part[s] + margin < tau:
             continue
-        score = _exact(weights, held, s * m, rank, absent)
+        score = _exact(docs, weights, offsets, term, order, block, cand[s], rank, absent, found)
         d = cand[s]
         if not score > 0 or (size == k and not _worse(out_scores[0], out_docs[0], score, d)):
             continue
