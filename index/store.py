@@ -49,7 +49,7 @@ from index.cache_folder import (
 from index.ingest import SourceSet, ingest, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
-from index.scorer import BM25Index
+from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever, build_analyzer
 from index.vector_cache import CACHE_NAME
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
@@ -57,11 +57,11 @@ from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sente
 if TYPE_CHECKING:
     from index.encoder import Encoder
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: per-block upper bounds (bounds.npy)
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
-ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome")
+ARRAYS = ("idf", "offsets", "docs", "weights", "bounds", "passages", "sentences", "chrome")
 # What a generation folder holds: how a cache made before markers existed is recognised.
 GENERATION_FILES = frozenset({STRINGS, *(f"{name}.npy" for name in ARRAYS)})
 
@@ -221,6 +221,7 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
         "offsets": scorer.offsets,
         "docs": scorer.docs,
         "weights": scorer.weights,
+        "bounds": scorer.bounds,
         "passages": table.passages,
         "sentences": table.sentences,
         "chrome": table.chrome,
@@ -271,6 +272,7 @@ def open_index(
             docs=arrays["docs"],
             weights=arrays["weights"],
             n_docs=len(arrays["passages"]),
+            bounds=arrays["bounds"],
         )
         table = PassageTable(
             metas=[s.meta for s in manifest.sources],
@@ -373,9 +375,25 @@ def _check_shapes(scorer: BM25Index, table: PassageTable) -> None:
         table.chrome.ndim != 2 or table.chrome.shape[1] != 4,
     ]
     if not any(problems):
-        problems += _out_of_range(table)
+        problems += _out_of_range(table) + _bad_bounds(scorer)
     if any(problems):
         raise CorruptIndex("saved index arrays disagree")
+
+
+def _bad_bounds(scorer: BM25Index) -> list[bool]:
+    """Term slices that do not tile the postings, or block bounds that do not fit them.
+
+    The compiled top-k reads postings through `offsets` and skips them on the strength of
+    `bounds`, so both are checked: one bound per block of each term's slice, finite and never
+    below 0. A bound too low but well formed would drop true hits; the manifest's checksums
+    are what catch such a file (tests/test_store.py)."""
+    offsets, bounds = scorer.offsets, scorer.bounds
+    if int(offsets[0]) != 0 or bool((np.diff(offsets) < 0).any()):
+        return [True]
+    return [
+        bounds.shape != (int(block_offsets(offsets, scorer.block)[-1]),),
+        not bool(np.isfinite(bounds).all()) or bool((bounds < 0).any()),
+    ]
 
 
 def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:
