@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.engine import Engine
 from bot.evaluate import evaluate, format_report, load_eval, report_json
@@ -17,8 +19,10 @@ from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
 from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine
+from bot.models import LineError
 from bot.question import QuestionError
 from bot.render_text import render_answer
+from bot.terminal import printable
 from index.errors import DataFileError
 from index.semantic import SWITCH, choose_mode
 
@@ -26,20 +30,71 @@ EXIT_OK, EXIT_USAGE = 0, 2
 Command = Callable[[argparse.Namespace], int]
 
 
+def _on_off(value: str) -> bool:
+    if value.lower() not in SWITCH:
+        raise argparse.ArgumentTypeError(f"expected on or off, not {value!r}")
+    return SWITCH[value.lower()]
+
+
+# Options every command takes, before or after its name (`ask "Q" --cache DIR`): one list, so a
+# new global option is one more entry here.
+GLOBAL_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    (
+        "--sources",
+        {
+            "type": Path,
+            "default": Path("sources"),
+            "metavar": "DIR",
+            "help": "sources folder (default: sources)",
+        },
+    ),
+    (
+        "--cache",
+        {
+            "type": Path,
+            "default": None,
+            "metavar": "DIR",
+            "help": "index cache folder (default: derived from the sources folder's path)",
+        },
+    ),
+    (
+        "--semantic",
+        {
+            "type": _on_off,
+            "default": None,
+            "metavar": "on|off",
+            "help": "sentence vectors beside BM25 (default: $QUOTEBOT_SEMANTIC, else on)",
+        },
+    ),
+)
+
+
+def _global_options(after_command: bool) -> argparse.ArgumentParser:
+    """A parent parser with the global options. After a command they default to SUPPRESS, so
+    that they set a value only when given there, and one given after the command wins."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("options of every command")
+    for flag, options in GLOBAL_OPTIONS:
+        default = argparse.SUPPRESS if after_command else options["default"]
+        group.add_argument(flag, **{**options, "default": default})
+    return parent
+
+
+def _warn(note: str) -> None:
+    print(f"warning: {printable(note)}", file=sys.stderr)
+
+
 def _engine(args: argparse.Namespace, progress: bool = False) -> Engine:
     engine, notes = load_engine(args.sources, args.cache, progress=progress, semantic=args.semantic)
     for note in notes:
-        print(f"warning: {note}", file=sys.stderr)
+        _warn(note)
     return engine
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.jsonl:
-        for line in sys.stdin:
-            if line.strip():
-                print(engine.ask(line.rstrip("\n")).model_dump_json(), flush=True)
-        return EXIT_OK
+        return _ask_lines(engine)
     if args.question is None:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return EXIT_USAGE
@@ -53,14 +108,38 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _ask_lines(engine: Engine) -> int:
+    """One JSON line out per question line in, flushed at once. Lines are read as bytes and
+    decoded one by one, so a bad byte costs only its line (a `LineError`), whatever the locale."""
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        line = raw.rstrip(b"\r\n")
+        if not line.strip():
+            continue
+        try:
+            question = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            error = f"not valid UTF-8 (byte {exc.start}); the line was not asked"
+            reply = LineError(line=number, error=error).model_dump_json()
+        else:
+            reply = engine.ask(question).model_dump_json()
+        print(reply, flush=True)
+    return EXIT_OK
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     engine = _engine(args)
     for document in engine.retriever.documents.values():
         meta = document.meta
-        print(f"{meta.file}\n  title:     {meta.title}\n  publisher: {meta.publisher}")
-        print(f"  date:      {meta.date}\n  passages:  {len(document.passages)}")
+        lines = [
+            meta.file,
+            f"  title:     {meta.title}",
+            f"  publisher: {meta.publisher}",
+            f"  date:      {meta.date}",
+            f"  passages:  {len(document.passages)}",
+        ]
         if meta.url:
-            print(f"  url:       {meta.url}")
+            lines.append(f"  url:       {meta.url}")
+        print(printable("\n".join(lines)))
     print(choose_mode(args.semantic).status)
     return EXIT_OK
 
@@ -71,12 +150,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     mode = choose_mode(args.semantic)
     retriever, notes = load_index(
-        args.sources, args.cache, progress=True, force=args.force, encoder=mode.encoder
+        args.sources,
+        args.cache,
+        progress=True,
+        force=args.force,
+        must_save=True,
+        encoder=mode.encoder,
     )
     if mode.warning:
         notes.insert(0, mode.warning)
     for note in notes:
-        print(f"warning: {note}", file=sys.stderr)
+        _warn(note)
     print(
         f"indexed {len(retriever.documents)} sources, "
         f"{len(retriever.passages)} passages, {len(retriever.vocabulary)} terms, "
@@ -107,7 +191,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(report_json(report) if args.json else format_report(report))
     if not args.json:
         for failure in report.failures:
-            print(f"  miss: {failure}")
+            print(printable(f"  miss: {failure}"))
     return EXIT_OK
 
 
@@ -165,22 +249,18 @@ def _facts(args: argparse.Namespace, engine: Engine | None = None) -> FactBook:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot", description="Answer questions from sources/ with cited quotes."
+        prog="python -m bot",
+        description="Answer questions from sources/ with cited quotes.",
+        epilog="The options of every command may also come after the command's name.",
+        parents=[_global_options(after_command=False)],
     )
-    parser.add_argument("--sources", type=Path, default=Path("sources"), help="sources folder")
-    parser.add_argument(
-        "--cache", type=Path, default=None, help="index cache folder (default: derived)"
-    )
-    parser.add_argument(
-        "--semantic",
-        type=_on_off,
-        default=None,
-        metavar="on|off",
-        help="sentence vectors beside BM25 (default: $QUOTEBOT_SEMANTIC, else on)",
-    )
+    command_parent = [_global_options(after_command=True)]
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ask = sub.add_parser("ask", help="answer one question (or many with --jsonl)")
+    def command(group: Any, name: str, summary: str) -> argparse.ArgumentParser:
+        return group.add_parser(name, help=summary, parents=command_parent)
+
+    ask = command(sub, "ask", "answer one question (or many with --jsonl)")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
@@ -192,49 +272,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(func=cmd_ask)
 
-    sub.add_parser("sources", help="list sources and their metadata").set_defaults(func=cmd_sources)
-    index = sub.add_parser("index", help="build or rebuild the index")
+    command(sub, "sources", "list sources and their metadata").set_defaults(func=cmd_sources)
+    index = command(sub, "index", "build or rebuild the index")
     index.add_argument("--force", action="store_true", help="rebuild even if current")
     index.set_defaults(func=cmd_index)
-    sub.add_parser("chat", help="interactive questions").set_defaults(func=cmd_chat)
-    fact = sub.add_parser("fact", help="look up a fact: every claim, who makes it, its quote")
+    command(sub, "chat", "interactive questions").set_defaults(func=cmd_chat)
+    fact = command(sub, "fact", "look up a fact: every claim, who makes it, its quote")
     fact.add_argument("query")
     fact.add_argument("--json", action="store_true", help="print the result as JSON")
     fact.set_defaults(func=cmd_fact)
-    facts = sub.add_parser("facts", help="curate sources/facts.toml").add_subparsers(
+    facts = command(sub, "facts", "curate sources/facts.toml").add_subparsers(
         dest="facts_command", required=True
     )
-    sug = facts.add_parser("suggest", help="candidate facts from prose, in facts.toml format")
+    sug = command(facts, "suggest", "candidate facts from prose, in facts.toml format")
     sug.add_argument("--all", action="store_true", help="include facts already curated")
     sug.set_defaults(func=cmd_facts_suggest)
-    facts.add_parser("check", help="validate facts.toml against the sources").set_defaults(
+    command(facts, "check", "validate facts.toml against the sources").set_defaults(
         func=cmd_facts_check
     )
-    ev = sub.add_parser("eval", help="score questions with expected answers (JSONL)")
+    ev = command(sub, "eval", "score questions with expected answers (JSONL)")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
-    sub.add_parser("run", help="run the Discord bot (settings from .env)").set_defaults(
-        func=cmd_run
-    )
-    sub.add_parser("sync", help="register the bot's commands with Discord").set_defaults(
-        func=cmd_sync
-    )
+    command(sub, "run", "run the Discord bot (settings from .env)").set_defaults(func=cmd_run)
+    command(sub, "sync", "register the bot's commands with Discord").set_defaults(func=cmd_sync)
     return parser
 
 
-def _on_off(value: str) -> bool:
-    if value.lower() not in SWITCH:
-        raise argparse.ArgumentTypeError(f"expected on or off, not {value!r}")
-    return SWITCH[value.lower()]
+def _utf8_stdout() -> None:
+    """Output is UTF-8 whatever the locale (a strict C locale would otherwise make the first
+    non-ASCII quote a crash, and JSON is UTF-8 by definition)."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _utf8_stdout()
     try:
         return args.func(args)
     except DataFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

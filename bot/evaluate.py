@@ -11,7 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.models import Answer
-from index.errors import DataFileError
+from index.errors import DataFileError, read_utf8
+from index.layout import split_lines
 
 
 class EvalItem(BaseModel):
@@ -42,15 +43,16 @@ class EvalReport(BaseModel):
 
 
 def load_eval(path: Path) -> list[EvalItem]:
-    """Parse a JSONL eval file; a bad line names the file and line."""
+    """Parse a JSONL eval file; a bad line names the file and line, and a file that cannot be
+    read or is not UTF-8 says so."""
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
+    for line in split_lines(read_utf8(path)):
+        if not line.stripped:
             continue
         try:
-            items.append(EvalItem.model_validate_json(line))
+            items.append(EvalItem.model_validate_json(line.text))
         except ValidationError as exc:
-            raise DataFileError(path, number, exc.errors()[0]["msg"]) from exc
+            raise DataFileError(path, line.number, exc.errors()[0]["msg"]) from exc
     return items
 
 

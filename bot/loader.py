@@ -30,4 +30,5 @@ def load_engine(
     retriever, notes = load_index(sources_dir, cache_dir, progress=progress, encoder=mode.encoder)
     if mode.warning:
         notes.insert(0, mode.warning)
-    return Engine(retriever, config, build_factbook(sources_dir, retriever)), notes
+    facts, fact_notes = build_factbook(sources_dir, retriever)
+    return Engine(retriever, config, facts), notes + fact_notes

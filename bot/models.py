@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.facts.models import FactLookup
+from index.layout import line_of_offset
 from index.models import SourceMeta
 
 Status = Literal["answered", "conflict", "no_answer"]
@@ -52,9 +53,18 @@ def quote_snippet(
         date=meta.date,
         url=meta.url,
         score=score,
-        line=text.count("\n", 0, start) + 1,
+        line=line_of_offset(text, start),
         claimed_by=claimed_by,
     )
+
+
+class LineError(BaseModel):
+    """`ask --jsonl`'s reply to an input line it could not ask (its bytes are not UTF-8)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = Field(ge=1, description="1-based line of standard input.")
+    error: str
 
 
 class Answer(BaseModel):

@@ -27,6 +27,7 @@ from bot.facts.models import Fact
 from bot.figures import find_figures
 from bot.number_words import VAGUE
 from bot.question import ParsedQuestion, counted_words, fold_word
+from index.analyzer import normalize
 
 AGE = re.compile(
     r"\b\d+\s*(?:-|\s)?years?(?:-|\s)old\b|\baged?\s+(?:of\s+)?\d+|\b\d+\s+years? of age", re.I
@@ -151,6 +152,7 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
     """Why `text` cannot be the answer whatever its score, judged by the kind of answer the
     question wants: an amount of money, an age, a count of the very thing it asks about.
     Every kind of evidence passes this: quotes, FAQ answers, fact cards."""
+    text = normalize(text)  # as analysis reads it: "de\u00adtainer" is "detainer"
     if question.kind is Expect.MONEY and not carries(Expect.MONEY, text, question.text):
         return "The sources state no amount of money for this."
     if question.asks_age and not (

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.expect import YEAR, Expect, expected
 from bot.facts.periods import PeriodQuery, parse_period
-from index.analyzer import STOPWORDS, Analyzer
+from index.analyzer import STOPWORDS, Analyzer, normalize
 
 MAX_QUESTION_CHARS = 500
 # A name this close to a word of the sources (rapidfuzz's ratio, 0-100) is that word mistyped.
@@ -74,11 +74,14 @@ def _is_control(ch: str) -> bool:
 
 
 def clean_question(raw: str) -> CleanQuestion:
-    """Drop control characters, fold white space, and cut over-long questions at a word."""
+    """Normalise as the index does (NFKC, invisible format characters such as a soft hyphen
+    dropped: "de\u00adtainer" is "detainer"), drop control characters, fold white space, and
+    cut over-long questions at a word."""
     notes: list[str] = []
-    if any(_is_control(ch) and not ch.isspace() for ch in raw):
+    text = normalize(raw)
+    if any(_is_control(ch) and not ch.isspace() for ch in text):
         notes.append("Control characters were removed from the question.")
-    kept = "".join(" " if _is_control(ch) else ch for ch in raw)
+    kept = "".join(" " if _is_control(ch) else ch for ch in text)
     text = _SPACES.sub(" ", kept).strip()
     if not text:
         raise QuestionError("The question is empty: please type a question.")

@@ -1,10 +1,12 @@
-"""Plain-text rendering of answers for the terminal."""
+"""Plain-text rendering of answers for the terminal: control characters made visible."""
 
 from __future__ import annotations
 
 from bot.citation import cite
 from bot.facts.render_text import render_card
 from bot.models import Answer, Snippet
+from bot.terminal import printable
+from index.layout import LINE_BREAK
 
 _HEADINGS = {
     "answered": "From the sources:",
@@ -19,11 +21,12 @@ def citation(snippet: Snippet) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """Quotes exactly as in the source, line breaks included; the terminal wraps them."""
+    """Quotes as in the source, line breaks included (the terminal wraps them), and anything
+    a terminal would act on (escape sequences, a lone CR) shown as an escape instead."""
     lines = [render_card(answer.facts, quotes=False), ""] if answer.facts else []
     lines.append(_HEADINGS[answer.status])
     for snippet in answer.snippets:
-        quote = "\n".join(f"  > {line}" for line in snippet.quote.split("\n"))
+        quote = "\n".join(f"  > {line}" for line in LINE_BREAK.split(snippet.quote))
         lines.append("")
         if snippet.claimed_by:
             lines.append(f"  Claimed by {snippet.claimed_by}:")
@@ -31,4 +34,4 @@ def render_answer(answer: Answer) -> str:
         lines.append(f"    — {citation(snippet)}")
     if answer.note:
         lines.extend(["", f"Note: {answer.note}"])
-    return "\n".join(lines)
+    return printable("\n".join(lines))

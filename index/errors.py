@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
+from typing import Any
+
+from index.layout import line_of_offset
 
 
 class DataFileError(Exception):
@@ -15,11 +19,6 @@ class DataFileError(Exception):
         self.problem = problem
         where = f"{self.path}:{line}" if line else str(self.path)
         super().__init__(f"{where}: {problem}")
-
-
-def line_of_offset(text: str, offset: int) -> int:
-    """1-based line number of a character offset."""
-    return text.count("\n", 0, offset) + 1
 
 
 def toml_error_line(exc: Exception) -> int | None:
@@ -54,10 +53,27 @@ def line_containing(text: str, needle: str, default: int | None = None) -> int |
 
 
 def read_utf8(path: Path) -> str:
-    """The file's text; a byte that is not UTF-8 is reported with its line."""
-    raw = path.read_bytes()
+    """The file's text, decoded without newline translation; a file that cannot be read, or a
+    byte that is not UTF-8 (reported with its line), raises DataFileError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        before = raw[: exc.start].decode("utf-8")
+        line = line_of_offset(before, len(before))
         raise DataFileError(path, line, f"not valid UTF-8 (byte {exc.start})") from exc
+
+
+def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and its TOML data; any fault is a DataFileError naming the file (and
+    the line, where tomllib gives one)."""
+    text = read_utf8(path)
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(path, toml_error_line(exc), f"invalid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per level of nested arrays
+        raise DataFileError(path, None, "invalid TOML: nested too deeply") from exc

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,13 +13,17 @@ from tqdm import tqdm
 
 from index.errors import DataFileError, read_utf8
 from index.faq import extract_faqs
-from index.layout import DATELINE, Line, classify, split_lines
+from index.layout import DATELINE, Line, classify, line_of_offset, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Document, SourceMeta
 from index.passages import build_passages, find_chrome
 from index.tables import extract_tables
 
 SOURCE_SUFFIXES = (".txt", ".md")
+# Control characters but white space: text that is a quarter these is not prose but binary (a
+# page with a few terminal colour codes is still text, and is served with them made inert).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+BINARY_CONTROL_SHARE = 0.25
 
 
 @dataclass
@@ -57,25 +63,110 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def source_files(sources_dir: Path) -> list[Path]:
-    """Source files in a stable order; other files there (the manifest, facts) are not sources."""
-    if not sources_dir.is_dir():
+def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
+    """Source files in a stable order, and warnings for what was not followed or not readable.
+
+    Other files there (the manifest, facts) are not sources, nor are hidden ones. Links are
+    followed only when their target lies inside the sources folder: a link to /etc/passwd is
+    never read. A sources folder that is missing, not a folder or unreadable raises
+    DataFileError; an unreadable subfolder costs only its own files."""
+    if not sources_dir.exists():
         raise DataFileError(sources_dir, None, "sources directory not found")
-    return sorted(
-        p
-        for p in sources_dir.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SOURCE_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(sources_dir).parts)
-    )
+    if not sources_dir.is_dir():
+        raise DataFileError(sources_dir, None, "not a folder; --sources must name a folder")
+    root = sources_dir.resolve()
+    found: list[Path] = []
+    warnings: list[str] = []
+    pending, seen = [sources_dir], {root}
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(entry.name for entry in os.scandir(folder))
+        except OSError as exc:
+            if folder == sources_dir:
+                raise DataFileError(folder, None, f"cannot be read ({exc.strerror})") from exc
+            warnings.append(f"{folder}: cannot be read ({exc.strerror}); its files are skipped")
+            continue
+        for name in entries:
+            path = folder / name
+            outside = _link_outside(path, root)
+            if name.startswith(".") or (outside is None and not _exists(path)):
+                continue
+            if outside is not None:
+                if _is_source_name(name) or _is_dir(path):
+                    warnings.append(f"{path}: {outside}; skipped")
+            elif _is_dir(path):
+                real = path.resolve()
+                if real not in seen:  # a link loop, or a second link to one folder
+                    seen.add(real)
+                    pending.append(path)
+            elif _is_source_name(name) and path.is_file():
+                found.append(path)
+    return sorted(found), warnings
+
+
+def _is_source_name(name: str) -> bool:
+    return not name.startswith(".") and Path(name).suffix.lower() in SOURCE_SUFFIXES
+
+
+def _link_outside(path: Path, root: Path) -> str | None:
+    """Why a link is not followed (its target lies outside the sources folder, or nowhere),
+    or None for a plain file or folder or a link that stays inside."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop of links
+        return "a broken link"
+    if target.is_relative_to(root):
+        return None
+    return f"a link to {target}, outside the sources folder: not followed"
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def read_source(path: Path) -> str:
-    """UTF-8 text exactly as stored; a bad byte names its line, and an empty file is refused."""
+    """UTF-8 text exactly as stored; a bad byte names its line, and an empty or binary file is
+    refused."""
     text = read_utf8(path)
     if not text.strip():
         raise DataFileError(path, None, "empty file")
+    nul = text.find("\0")
+    if nul >= 0:
+        raise DataFileError(path, line_of_offset(text, nul), "binary (NUL bytes), not text")
+    if len(_CONTROL.findall(text)) > BINARY_CONTROL_SHARE * len(text):
+        raise DataFileError(path, None, "binary (mostly control characters), not text")
     return text
+
+
+def skip_reason(sources_dir: Path, name: str) -> str | None:
+    """Why the source file `name` (as facts.toml names it) is not served, re-checked now; None
+    when there is no such source file at all."""
+    path = sources_dir / name
+    if not _is_source_name(Path(name).name) or any(p.startswith(".") for p in Path(name).parts):
+        return None
+    outside = _link_outside(path, sources_dir.resolve())
+    if outside is not None:
+        return f"{path}: {outside}"
+    if not path.is_file():
+        return None
+    try:
+        read_source(path)
+    except DataFileError as exc:
+        return str(exc)
+    return f"{path}: no quotable text after cleaning"
 
 
 def ingest_text(
@@ -109,16 +200,15 @@ def infer_meta(name: str, lines: list[Line]) -> SourceMeta:
 
 def read_sources(sources_dir: Path) -> SourceSet:
     """Every readable source; unreadable ones become warnings so the rest are still served."""
-    metas = load_manifest(sources_dir)
-    sources = SourceSet(texts={}, metas=metas)
-    for path in source_files(sources_dir):
+    metas, warnings = load_manifest(sources_dir)
+    paths, walk_warnings = source_files(sources_dir)
+    sources = SourceSet(texts={}, metas=metas, warnings=warnings + walk_warnings)
+    for path in paths:
         name = path.relative_to(sources_dir).as_posix()
         try:
             sources.texts[name] = read_source(path)
         except DataFileError as exc:
             sources.warnings.append(f"{exc}; skipped")
-        except OSError as exc:
-            sources.warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); skipped")
     for name in sorted(set(metas) - set(sources.texts)):
         sources.warnings.append(f"{sources_dir / MANIFEST_NAME}: no source file named {name!r}")
     return sources

@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from index.errors import DataFileError, line_containing, read_utf8, toml_entry_line, toml_error_line
+from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
 from index.models import SourceMeta
+from index.urls import url_problem
 
 MANIFEST_NAME = "sources.toml"
 
 
-def load_manifest(sources_dir: Path) -> dict[str, SourceMeta]:
-    """Read `[[source]]` tables keyed by file name; a missing manifest means no metadata."""
+def load_manifest(sources_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
+    """Read `[[source]]` tables keyed by file name, and warnings; a missing manifest means no
+    metadata. A wrong entry raises DataFileError; a URL that cannot be a link is only a warning:
+    the source is served without it."""
     path = sources_dir / MANIFEST_NAME
     if not path.exists():
-        return {}
-    text = read_utf8(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(path, toml_error_line(exc), f"invalid TOML: {exc}") from exc
+        return {}, []
+    text, data = read_toml(path)
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise DataFileError(path, line_containing(text, "source"), "expected [[source]] tables")
     metas: dict[str, SourceMeta] = {}
+    warnings: list[str] = []
     for i, entry in enumerate(entries):
+        url = entry.pop("url", None) if isinstance(entry, dict) else None
         try:
             meta = SourceMeta.model_validate(entry)
         except ValidationError as exc:
@@ -41,5 +41,14 @@ def load_manifest(sources_dir: Path) -> dict[str, SourceMeta]:
         if meta.file in metas:
             where = toml_entry_line(text, "source", i, "file")
             raise DataFileError(path, where, f"duplicate entry for {meta.file!r}")
+        problem = url_problem(url) if isinstance(url, str) else "is not a string"
+        if url is not None and problem:
+            where = toml_entry_line(text, "source", i, "url")
+            warnings.append(
+                f"{DataFileError(path, where, f'source entry {i + 1}: url {problem}')}; "
+                f"{meta.file} is served without a link"
+            )
+        elif url is not None:
+            meta = meta.model_copy(update={"url": url})
         metas[meta.file] = meta
-    return metas
+    return metas, warnings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.layout import CHROME_KINDS, Line, photo_credit_start
+from index.layout import CHROME_KINDS, Line, line_breaks, photo_credit_start
 from index.models import Chrome, Passage, Sentence
 from index.sentences import split_sentences
 
@@ -48,7 +48,7 @@ def _paragraphs(
             Sentence(
                 start=s,
                 end=e,
-                line=block[0].number + text.count("\n", start, s),
+                line=block[0].number + line_breaks(text, start, s),
                 kind=_kind(text[s:e]),
             )
             for s, e in split_sentences(text, start, end)

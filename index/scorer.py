@@ -1,9 +1,11 @@
 """rank_bm25's BM25Plus and BM25Okapi, to the bit, over an inverted index in CSR form.
 
-rank_bm25 scores every passage for every query term in Python (154 ms a query at 100k
+rank_bm25 scores every passage for every query term in Python (about 0.2 s a query at 100k
 passages). Here each term owns a slice of two arrays, the passages that hold it and their
-finished BM25 contribution, so a query reads a few slices and ranks only the passages it
-touched (benchmarks/retrieval.py has the figures).
+finished BM25 contribution, plus an upper bound per block of 64 of its postings; `top` reads
+only the postings those bounds cannot rule out (index/topk.py, compiled; NumPy over every
+posting until the kernel is worth loading), `scores` every slice of the query
+(benchmarks/realtext.py has the figures).
 
 Exactness: every contribution is computed with rank_bm25's operations in rank_bm25's order
 (Okapi: `idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))`, Plus:
@@ -13,18 +15,23 @@ score adds one contribution per query term in query order, as `get_scores` does.
 that lacks a query term gets what rank_bm25 gives it: 0 from Okapi, `idf * delta` from Plus.
 The scores are therefore bit-identical, which the property tests check against rank_bm25.
 
-Precomputing the contributions costs 8 bytes a posting (about 36 MB at 100k passages, mapped
+Precomputing the contributions costs 8 bytes a posting (about 30 MB at 100k passages, mapped
 from disk, so only the postings queried become resident) and saves four array operations per
 term at query time; the parameters are recorded with the index, which is rebuilt if they change.
+The block bounds add 8 bytes per 64 postings; they only decide which postings are read and
+which passages can still make the top k, never a score.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel
@@ -41,10 +48,38 @@ class BM25Params(BaseModel):
     epsilon: float = 0.25  # BM25Okapi: negative IDFs become epsilon × the mean IDF
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A retrieved passage and its score; a named tuple, as it is built for every hit."""
+
     passage: int
     score: float
+
+
+BLOCK = 64  # postings per block of upper bounds: saved with the index (FORMAT_VERSION)
+
+
+def block_offsets(offsets: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Where each term's block bounds start in the flat bounds array (CSR, like `offsets`)."""
+    counts = (np.diff(offsets) + block - 1) // block
+    starts = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return starts
+
+
+def block_bounds(offsets: np.ndarray, excess: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Each block's largest excess, at least 0, term by term: what the index saves."""
+    firsts = block_offsets(offsets, block)
+    n_blocks = int(firsts[-1])
+    if not n_blocks:
+        return np.zeros(0)
+    term = np.repeat(np.arange(len(offsets) - 1), np.diff(firsts))
+    starts = offsets[:-1][term] + block * (np.arange(n_blocks) - firsts[:-1][term])
+    return np.maximum(np.maximum.reduceat(excess, starts), 0.0)
+
+
+# Bounds are compared allowing this share of the largest size a query's sum could reach: far
+# above the rounding of any sum of a few hundred terms, far below a score gap.
+MARGIN = 1e-9
 
 
 @dataclass(frozen=True)
@@ -52,7 +87,9 @@ class BM25Index:
     """Term ids, IDFs, and per term a CSR slice of (passage id, BM25 contribution) postings.
 
     `terms` maps a term to its id; ids follow first appearance in the corpus. Postings of a
-    term are sorted by passage id; `offsets[t]:offsets[t + 1]` is term t's slice.
+    term are sorted by passage id; `offsets[t]:offsets[t + 1]` is term t's slice. `bounds`
+    holds, term by term, the largest excess of each block of `block` postings (see
+    index/topk.py); saved indexes use the default block.
     """
 
     params: BM25Params
@@ -62,6 +99,8 @@ class BM25Index:
     docs: np.ndarray  # int32 [postings]
     weights: np.ndarray  # float64 [postings]
     n_docs: int
+    bounds: np.ndarray  # float64 [blocks]
+    block: int = BLOCK
 
     @classmethod
     def build(
@@ -70,6 +109,7 @@ class BM25Index:
         params: BM25Params,
         progress: bool = False,
         total: int | None = None,
+        block: int = BLOCK,
     ) -> BM25Index:
         """Index term lists, streaming: only term ids are kept, never the strings per passage."""
         terms: dict[str, int] = {}
@@ -99,7 +139,8 @@ class BM25Index:
                 weights = idf[post_terms] * (tf * (params.k1 + 1) / (tf + norm))
             else:
                 weights = idf[post_terms] * (params.delta + (tf * (params.k1 + 1)) / (norm + tf))
-        return cls(params, terms, idf, offsets, post_docs, weights, n_docs)
+        bounds = block_bounds(offsets, weights - _absent_values(idf, params)[post_terms], block)
+        return cls(params, terms, idf, offsets, post_docs, weights, n_docs, bounds, block)
 
     def term_idf(self, term: str) -> float:
         tid = self.terms.get(term)
@@ -119,10 +160,45 @@ class BM25Index:
 
     def top(self, query: Sequence[str], k: int) -> list[Hit]:
         """The `k` best passages holding a query term and scoring above 0, best first, ties
-        broken by passage order. Only the passages the query touched are scored."""
+        broken by passage order, with rank_bm25's exact scores.
+
+        Two exact ways, the same hits: the compiled kernel (index/topk.py), which skips the
+        postings the block bounds rule out, and NumPy over every posting of the query's terms.
+        Loading the kernel (numba's import, the machine code from its cache) costs 0.4-1.6 s
+        on a 2-core machine, far more than a one-shot `python -m bot ask` spends retrieving;
+        so NumPy answers until it has spent KERNEL_LOAD_SECONDS, then the kernel is loaded (a
+        ski-rental rule: never much more than twice the better choice in hindsight). A
+        long-running process can call `use_compiled_top` before it serves.
+        """
         tids = self._known(query)
         if not tids or k <= 0:
             return []
+        if _compiled.top_k is None and _compiled.numpy_seconds < KERNEL_LOAD_SECONDS:
+            started = time.perf_counter()
+            hits = self._top_numpy(tids, k)
+            _compiled.numpy_seconds += time.perf_counter() - started
+            return hits
+        return self._top_compiled(tids, k)
+
+    def _top_compiled(self, tids: list[int], k: int) -> list[Hit]:
+        top_k = _compiled.top_k or use_compiled_top()
+        k = min(k, self.n_docs)
+        found_docs, found_scores = np.empty(k, dtype=np.int64), np.empty(k)
+        ids = np.array(tids, dtype=np.int64)
+        p, scratch = self.params, self._scratch
+        with scratch.lock:
+            found = top_k(
+                self.docs, self.weights, self.offsets, self._firsts, self.bounds, self.block,
+                scratch.slot, scratch.cand, scratch.part, scratch.live, scratch.alive, self.idf,
+                p.variant == "plus", p.delta, p.k1, MARGIN, ids, k, found_docs, found_scores,
+            )  # fmt: skip
+        if found < 0:
+            raise ValueError("index postings name passages that do not exist")
+        hits = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
+        return [Hit(d, s) for d, s in hits]
+
+    def _top_numpy(self, tids: list[int], k: int) -> list[Hit]:
+        """Every passage the query touched, scored; the k best of those above 0."""
         docs, acc = self._touched(tids)
         positive = acc > 0
         if not positive.all():
@@ -134,6 +210,15 @@ class BM25Index:
             docs, acc = docs[best], acc[best]
         order = np.lexsort((docs, -acc))[:k]
         return [Hit(int(docs[i]), float(acc[i])) for i in order]
+
+    @cached_property
+    def _firsts(self) -> np.ndarray:
+        """Where each term's block bounds start in `bounds`."""
+        return block_offsets(self.offsets, self.block)
+
+    @cached_property
+    def _scratch(self) -> _Scratch:
+        return _Scratch(self.n_docs)
 
     def _touched(self, tids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The passages holding any of the terms, in passage order, and their scores."""
@@ -166,6 +251,51 @@ class BM25Index:
     def _absent(self, tid: int) -> float:
         """What a query term adds to a passage without it: rank_bm25's idf × (delta + 0)."""
         return float(self.idf[tid]) * self.params.delta if self.params.variant == "plus" else 0.0
+
+
+def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
+    """`_absent` for many terms at once: the same products, to the bit."""
+    return idf * params.delta if params.variant == "plus" else np.zeros_like(idf)
+
+
+# About what loading the compiled kernel costs a fresh process (numba's import and the kernel
+# from numba's cache): benchmarks/realtext.py measured 0.4-0.5 s on a quiet 2-core machine,
+# 1.0-1.6 s on a busy one.
+KERNEL_LOAD_SECONDS = 1.0
+
+
+class _Compiled:
+    """The compiled top-k once loaded, and the time NumPy has spent answering until then."""
+
+    top_k: Callable[..., int] | None = None
+    numpy_seconds = 0.0
+
+
+_compiled = _Compiled()
+
+
+def use_compiled_top() -> Callable[..., int]:
+    """Load the compiled top-k now (about a second; compiling it the first time on a machine
+    takes longer), so that every later `top` uses it: for processes that answer many questions
+    (the Discord bot, `ask --jsonl`, benchmarks), called before they serve."""
+    from index.topk import top_k
+
+    _compiled.top_k = top_k
+    return top_k
+
+
+class _Scratch:
+    """Working arrays of the compiled top-k, kept between queries: allocating and faulting in
+    a few MB for each query would cost more than the query. One query at a time uses them (the
+    Discord bot retrieves from worker threads), under `lock`."""
+
+    def __init__(self, n_docs: int) -> None:
+        self.lock = threading.Lock()
+        self.slot = np.full(n_docs, -1, dtype=np.int32)  # passage -> candidate, or -1
+        self.cand = np.empty(n_docs, dtype=np.int32)
+        self.part = np.empty(n_docs)
+        self.live = np.empty(n_docs, dtype=np.int32)
+        self.alive = np.zeros(n_docs, dtype=bool)
 
 
 def _postings(ids: array, doc_len: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -8,6 +8,11 @@ Layout, in a cache folder derived from the sources path (never inside `sources/`
                         mode also the sentence vectors (index/vectors.py)
     vectors.sqlite3     every sentence vector encoded so far (index/vector_cache.py)
     build.lock          held while a build runs
+    quotebot-*.txt      markers: this folder and each generation folder are the cache's own
+
+The cache writes only in a folder it can prove it made and deletes only generation folders
+carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder of the user's is
+refused before anything is written.
 
 A build writes a new generation folder, then replaces manifest.json in one rename: a build
 killed halfway leaves the previous manifest pointing at the previous, intact folder. Builds
@@ -34,10 +39,17 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
+from index.cache_folder import (
+    CacheFolderError,
+    check_cache_folder,
+    claim,
+    is_generation,
+    mark_generation,
+)
 from index.ingest import SourceSet, ingest, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
-from index.scorer import BM25Index
+from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever, build_analyzer
 from index.vector_cache import CACHE_NAME
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
@@ -45,11 +57,13 @@ from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sente
 if TYPE_CHECKING:
     from index.encoder import Encoder
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: per-block upper bounds (bounds.npy)
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
-ARRAYS = ("idf", "offsets", "docs", "weights", "passages", "sentences", "chrome")
+ARRAYS = ("idf", "offsets", "docs", "weights", "bounds", "passages", "sentences", "chrome")
+# What a generation folder holds: how a cache made before markers existed is recognised.
+GENERATION_FILES = frozenset({STRINGS, *(f"{name}.npy" for name in ARRAYS)})
 
 
 class SavedSource(BaseModel):
@@ -92,15 +106,21 @@ def load_index(
     params: BM25Params | None = None,
     progress: bool = False,
     force: bool = False,
+    must_save: bool = False,
     encoder: Encoder | None = None,
 ) -> tuple[Retriever, list[str]]:
     """The retriever for `sources_dir`, from the cache when it is current; plus notes to show.
+
+    A cache folder inside the sources folder, or holding files not the cache's own, raises
+    CacheFolderError. An index that cannot be saved is a note, or with `must_save` (the
+    `index` command, whose job is saving it) a CacheFolderError.
 
     With an `encoder` (semantic mode, index/semantic.py) it carries a vector per sentence: a
     saved index without vectors of that encoder is rebuilt, encoding only the sentences the
     vector cache lacks. Without one, saved vectors are ignored."""
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
+    check_cache_folder(folder, sources_dir, GENERATION_FILES)
     sources = read_sources(sources_dir)
     notes = list(sources.warnings)
     if not force:
@@ -120,6 +140,9 @@ def load_index(
         try:
             save_index(retriever, sources.fingerprint, folder)
         except OSError as exc:
+            if must_save:
+                reason = f"the index could not be saved ({exc.strerror or exc})"
+                raise CacheFolderError(folder, None, reason) from exc
             notes.append(
                 f"{folder}: the index could not be saved ({exc.strerror or exc}); it was built "
                 "for this run only and will be built again next time."
@@ -132,7 +155,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
     """One build at a time per cache folder: the bot and `python -m bot index` may race.
     Where the folder cannot be written there is nothing to protect, and the build goes on."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        claim(folder, GENERATION_FILES)
         lock = open(folder / LOCK, "w")  # noqa: SIM115 - held open for the whole build
     except OSError:
         yield
@@ -166,10 +189,11 @@ def build_index(
 
 def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
     """Write a new generation folder, then switch the manifest to it in one rename."""
-    folder.mkdir(parents=True, exist_ok=True)
+    claim(folder, GENERATION_FILES)
     generation = Path(tempfile.mkdtemp(prefix="gen-", dir=folder))
     manifest_tmp = folder / f".{generation.name}-{MANIFEST}"
     try:
+        mark_generation(generation)  # first: a build killed later leaves a folder it may delete
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             analyzer=analyzer_version(),
@@ -182,7 +206,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
             ],
             generation=generation.name,
             checksums=_write_generation(retriever, generation),
-            vectors_model=retriever.vectors.model if retriever.vectors else None,
+            vectors_model=None if retriever.vectors is None else retriever.vectors.model,
         )
         _write(manifest_tmp, lambda out: out.write(manifest.model_dump_json().encode()))
         os.replace(manifest_tmp, folder / MANIFEST)
@@ -192,7 +216,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
         shutil.rmtree(generation, ignore_errors=True)
         raise
     for old in folder.glob("gen-*"):
-        if old.name != generation.name:
+        if old.name != generation.name and is_generation(old):
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -204,6 +228,7 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
         "offsets": scorer.offsets,
         "docs": scorer.docs,
         "weights": scorer.weights,
+        "bounds": scorer.bounds,
         "passages": table.passages,
         "sentences": table.sentences,
         "chrome": table.chrome,
@@ -254,6 +279,7 @@ def open_index(
             docs=arrays["docs"],
             weights=arrays["weights"],
             n_docs=len(arrays["passages"]),
+            bounds=arrays["bounds"],
         )
         table = PassageTable(
             metas=[s.meta for s in manifest.sources],
@@ -356,9 +382,25 @@ def _check_shapes(scorer: BM25Index, table: PassageTable) -> None:
         table.chrome.ndim != 2 or table.chrome.shape[1] != 4,
     ]
     if not any(problems):
-        problems += _out_of_range(table)
+        problems += _out_of_range(table) + _bad_bounds(scorer)
     if any(problems):
         raise CorruptIndex("saved index arrays disagree")
+
+
+def _bad_bounds(scorer: BM25Index) -> list[bool]:
+    """Term slices that do not tile the postings, or block bounds that do not fit them.
+
+    The compiled top-k reads postings through `offsets` and skips them on the strength of
+    `bounds`, so both are checked: one bound per block of each term's slice, finite and never
+    below 0. A bound too low but well formed would drop true hits; the manifest's checksums
+    are what catch such a file (tests/test_store.py)."""
+    offsets, bounds = scorer.offsets, scorer.bounds
+    if int(offsets[0]) != 0 or bool((np.diff(offsets) < 0).any()):
+        return [True]
+    return [
+        bounds.shape != (int(block_offsets(offsets, scorer.block)[-1]),),
+        not bool(np.isfinite(bounds).all()) or bool((bounds < 0).any()),
+    ]
 
 
 def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:

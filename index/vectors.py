@@ -34,7 +34,6 @@ from index.vector_cache import VectorCache
 
 CODES_FILE, SCALES_FILE = "vectors.npy", "vector_scales.npy"
 ENCODE_CHUNK = 256  # sentences encoded, then committed to the cache, at a time
-BATCH_SIZE = 32  # see benchmarks/encoder.py: throughput by batch size
 _SCAN_ROWS = 1024
 
 
@@ -126,7 +125,7 @@ def encode_sentences(
         ) as bar:
             for start in range(0, len(todo), ENCODE_CHUNK):
                 chunk = todo[start : start + ENCODE_CHUNK]
-                vectors = encoder.encode([prepared[rows_of[k][0]] for k in chunk], BATCH_SIZE)
+                vectors = encoder.encode([prepared[rows_of[k][0]] for k in chunk])
                 chunk_codes, chunk_scales = quantize(vectors)
                 for key, row_codes, scale in zip(chunk, chunk_codes, chunk_scales, strict=True):
                     codes[rows_of[key]] = row_codes

@@ -11,7 +11,18 @@ import pytest
 from bot.engine import Engine
 from bot.loader import load_engine
 from index.encoder import Encoder, load_encoder
+from index.scorer import BM25Index, BM25Params, use_compiled_top
 from tests.paths import SOURCES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_top_k() -> None:
+    """Compile (or load from numba's cache) the top-k kernel before any test runs, as a
+    long-running process does: on a fresh clone compiling takes seconds, which must not count
+    against a test that times its answer (the Discord end-to-end tests wait 10 s for a reply).
+    Subprocesses (the CLI tests) start on the NumPy path, as `python -m bot ask` does."""
+    use_compiled_top()
+    BM25Index.build([["warm"]], BM25Params()).top(["warm"], 1)
 
 
 @pytest.fixture(autouse=True)

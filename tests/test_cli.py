@@ -22,6 +22,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def stdin(data: bytes) -> io.TextIOWrapper:
+    """Standard input as the terminal gives it: text over a byte buffer."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+
+
 def test_ask_json_matches_the_schema_and_the_source(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", QUESTION, "--json")
     assert code == 0
@@ -48,7 +53,7 @@ def test_ask_jsonl_answers_each_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     questions = [QUESTION, "", "What is the population of Boston?", "Who is the ICE spokeswoman?"]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(questions) + "\n"))
+    monkeypatch.setattr("sys.stdin", stdin(("\n".join(questions) + "\n").encode()))
     code, out, _ = run(capsys, "ask", "--jsonl")
     assert code == 0
     answers = [Answer.model_validate_json(line) for line in out.splitlines()]
@@ -106,7 +111,7 @@ def test_missing_sources_dir_is_one_clear_line(
 def test_chat_answers_until_an_empty_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{QUESTION}\n\nnever asked\n"))
+    monkeypatch.setattr("sys.stdin", stdin(f"{QUESTION}\n\nnever asked\n".encode()))
     code, out, _ = run(capsys, "chat")
     assert code == 0
     assert out.count("From the sources:") == 1

@@ -20,7 +20,9 @@ def test_metadata_comes_from_the_manifest(make_sources: MakeSources) -> None:
             'date = "2020-01-01"\nurl = "https://example.org/a"\n',
         }
     )
-    meta = load_manifest(folder)["a.txt"]
+    metas, warnings = load_manifest(folder)
+    meta = metas["a.txt"]
+    assert warnings == []
     assert (meta.title, meta.publisher, meta.date, meta.url) == (
         "A",
         "P",

@@ -1,6 +1,12 @@
-"""The scorer against its oracle, rank_bm25's BM25Plus and BM25Okapi: same scores, same top k."""
+"""The scorer against its oracle, rank_bm25's BM25Plus and BM25Okapi: same scores, same top k.
+
+`top` skips postings on the strength of block upper bounds (index/topk.py); small blocks make
+small corpora exercise every path of it: many blocks per term, searches over block ends, the
+one-pass lookups, and tau raised by the leading candidates."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -8,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi, BM25Plus
 
-from index.scorer import BM25Index, BM25Params
+import index.scorer as scorer
+from index.scorer import BLOCK, BM25Index, BM25Params
 
 # A small alphabet makes terms common, so negative IDFs, the floor and ties all happen often.
 WORDS = st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h"])
@@ -27,6 +34,7 @@ PARAMS = st.builds(
     epsilon=st.floats(0.0, 1.0),
 )
 OKAPI = BM25Params(variant="okapi")
+BLOCKS = st.sampled_from([1, 2, 3, BLOCK])
 BOTH = pytest.mark.parametrize("params", [BM25Params(), OKAPI], ids=["plus", "okapi"])
 
 
@@ -45,31 +53,60 @@ def oracle_top(
     return [(i, float(scores[i])) for i in order if scores[i] > 0][:k]
 
 
-def check(docs: list[list[str]], query: list[str], params: BM25Params, k: int) -> None:
+def check(
+    docs: list[list[str]], query: list[str], params: BM25Params, k: int, block: int = BLOCK
+) -> None:
     bm25 = oracle(docs, params)
-    index = BM25Index.build(docs, params)
+    index = BM25Index.build(docs, params, block=block)
     expected = bm25.get_scores(query)
     got = index.scores(query)
     # Same operations in the same order: equal to the bit, which is stricter than 1e-9.
     np.testing.assert_array_equal(got, expected)
-    assert [(h.passage, h.score) for h in index.top(query, k)] == oracle_top(
-        docs, query, expected, k
-    )
+    best = oracle_top(docs, query, expected, k)
+    assert [(h.passage, h.score) for h in index.top(query, k)] == best
+    tids = index._known(query)
+    if tids:  # both ways top can answer, whichever it takes now
+        assert [(h.passage, h.score) for h in index._top_compiled(tids, k)] == best
+        assert [(h.passage, h.score) for h in index._top_numpy(tids, k)] == best
     for term in bm25.idf:
         assert index.term_idf(term) == bm25.idf[term]
 
 
 @settings(max_examples=300, deadline=None)
-@given(DOCS, QUERY, PARAMS, st.integers(1, 12))
-def test_random_corpora_match_rank_bm25(docs, query, params, k):
-    check(docs, query, params, k)
+@given(DOCS, QUERY, PARAMS, st.integers(1, 35), BLOCKS)
+def test_random_corpora_match_rank_bm25(docs, query, params, k, block):
+    # k runs past the number of passages (at most 30): every passage that qualifies, in order.
+    check(docs, query, params, k, block)
 
 
 @settings(max_examples=100, deadline=None)
-@given(DOCS, QUERY, st.integers(1, 12))
-def test_engine_parameters_match_rank_bm25(docs, query, k):
-    check(docs, query, BM25Params(), k)
-    check(docs, query, OKAPI, k)
+@given(DOCS, QUERY, st.integers(1, 35), BLOCKS)
+def test_engine_parameters_match_rank_bm25(docs, query, k, block):
+    check(docs, query, BM25Params(), k, block)
+    check(docs, query, OKAPI, k, block)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([BM25Params(), OKAPI]),
+    st.sampled_from([1, 10, 50]),
+    st.sampled_from([2, 8, BLOCK]),
+)
+def test_larger_zipf_corpora_match_rank_bm25(seed, params, k, block):
+    """Hundreds of passages over a Zipf vocabulary, as in real text: common terms in most
+    passages, rare ones in few, so bounds prune and candidates outnumber the top k."""
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"w{i}" for i in range(300)]
+    weights = 1 / np.arange(1, len(vocabulary) + 1)
+    weights /= weights.sum()
+    docs = [
+        list(rng.choice(vocabulary, size=rng.integers(1, 40), p=weights))
+        for _ in range(rng.integers(100, 400))
+    ]
+    for _ in range(5):
+        query = list(rng.choice(vocabulary, size=rng.integers(1, 7), p=weights))
+        check(docs, query, params, k, block)
 
 
 def test_idf_floor_and_negative_idf():
@@ -136,3 +173,43 @@ def test_plus_gives_passages_without_the_term_idf_times_delta():
     scores = index.scores(["x"])
     assert scores[1] == scores[2] == index.term_idf("x") * 1.0 > 0
     assert [h.passage for h in index.top(["x"], 3)] == [0]
+
+
+@BOTH
+def test_top_is_the_best_of_scores(params):
+    # The pruned top k against the unpruned scores of every passage, on a corpus where one
+    # common term is in every passage and the rare terms decide the order.
+    rng = np.random.default_rng(5)
+    docs = [
+        ["common", *rng.choice(list("abcdefghij"), size=rng.integers(0, 6))] for _ in range(500)
+    ]
+    index = BM25Index.build(docs, params, block=4)
+    for query in (["common", "a"], ["a", "b", "c", "common", "a"], ["j", "common", "common"]):
+        scores = index.scores(query)
+        order = sorted(range(len(docs)), key=lambda i: (-scores[i], i))
+        expected = [(i, float(scores[i])) for i in order if scores[i] > 0][:10]
+        assert [(h.passage, h.score) for h in index.top(query, 10)] == expected
+
+
+def test_postings_outside_the_passages_are_an_error_not_a_crash():
+    index = BM25Index.build([["a", "b"], ["a"], ["c"]], BM25Params())
+    docs = index.docs.copy()
+    docs[0] = 10**6  # a corrupt posting, as a damaged index file could hold
+    broken = dataclasses.replace(index, docs=docs)
+    with pytest.raises(ValueError, match="passages that do not exist"):
+        broken.top(["a"], 3)
+
+
+def test_numpy_answers_until_it_has_spent_what_loading_the_kernel_costs(monkeypatch):
+    state = scorer._Compiled()  # a process that has not loaded the kernel yet
+    monkeypatch.setattr(scorer, "_compiled", state)
+    loaded: list[bool] = []
+    real = scorer.use_compiled_top
+    monkeypatch.setattr(scorer, "use_compiled_top", lambda: loaded.append(True) or real())
+    index = BM25Index.build([["a", "b"], ["b"], ["c"]], BM25Params())
+    expected = index._top_numpy([index.terms["b"]], 2)
+    assert index.top(["b"], 2) == expected and not loaded
+    assert state.numpy_seconds > 0
+    state.numpy_seconds = scorer.KERNEL_LOAD_SECONDS  # NumPy has now spent as much
+    assert index.top(["b"], 2) == expected and loaded == [True]
+    assert index.top(["b"], 2) == expected and loaded == [True], "loaded once"

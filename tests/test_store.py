@@ -13,6 +13,7 @@ import pytest
 
 import index.store as store
 from bot.engine import Engine
+from index.cache_folder import CACHE_MARKER, mark_generation
 from index.errors import DataFileError
 from index.ingest import ingest, read_sources
 from index.search import BM25Params, Retriever
@@ -188,7 +189,7 @@ def test_killed_write_leaves_the_old_index(
     load_index(folder)
     saved = cache_dir_for(folder) / MANIFEST
     before = saved.read_bytes()
-    kept = {MANIFEST, LOCK, generation(folder).name}
+    kept = {MANIFEST, LOCK, CACHE_MARKER, generation(folder).name}
     (folder / "b.txt").write_text("Another note about the 12 tugboats in port.\n")
 
     def killed(*_: object) -> None:
@@ -229,7 +230,8 @@ def test_build_killed_while_writing_arrays_leaves_the_old_index(sources_copy, mo
 def test_next_build_clears_leftover_generations(sources_copy):
     load_index(sources_copy)
     folder = cache_dir_for(sources_copy)
-    (folder / "gen-leftover").mkdir()
+    (folder / "gen-leftover").mkdir()  # what a build killed by SIGKILL leaves behind
+    mark_generation(folder / "gen-leftover")
     load_index(sources_copy, force=True)
     assert len(list(folder.glob("gen-*"))) == 1
     assert not (folder / "gen-leftover").exists()

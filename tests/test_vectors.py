@@ -184,3 +184,12 @@ def test_unwritable_cache_still_gives_vectors(make_sources, encoder: Encoder, tm
     retriever, notes = load_index(folder, blocked, encoder=encoder)
     assert retriever.vectors is not None and len(retriever.vectors) > 0
     assert any("could not be saved" in n for n in notes)
+
+
+def test_an_index_with_no_sentences_keeps_its_empty_vectors(make_sources, encoder: Encoder):
+    folder = make_sources({"a.txt": ""})
+    first, _ = load_index(folder, encoder=encoder)
+    assert first.vectors is not None and len(first.vectors) == 0
+    again, notes = load_index(folder, encoder=encoder)
+    assert not any("stale" in n for n in notes), "an empty vector table is not a lexical index"
+    assert again.nearest(encoder.encode_query("harbor"), 5) == []

@@ -4,8 +4,10 @@ loop, and turns command errors into friendly ephemeral notes (details go to the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -20,6 +22,7 @@ from bot.facts.models import FactLookup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DRAIN_SECONDS = 8.0  # within docker's default 10 s between SIGTERM and SIGKILL
 
 # One extension per feature.
 EXTENSIONS: tuple[str, ...] = (
@@ -43,8 +46,10 @@ class QuoteTree(app_commands.CommandTree):
             if (
                 interaction.response.type
                 == discord.InteractionResponseType.deferred_channel_message
+                and not actions.shown(interaction)
             ):
                 # The "thinking…" message is public; remove it so the note can be ephemeral.
+                # Once a follow-up went out it *is* that message: an answer never deleted.
                 await interaction.delete_original_response()
             await actions.tell(interaction, actions.friendly_error(error))
         except discord.HTTPException:
@@ -73,17 +78,45 @@ class QuoteBot(commands.Bot):
         # (synchronous=FULL), and a pin or a vote must not queue behind slow retrievals
         # when Discord wants its response within 3 seconds.
         self.store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        # Actions in flight (answers, pins, votes): close() lets them finish first.
+        self.stopping = False
+        self._jobs = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
 
+    async def on_ready(self) -> None:
+        """Connected, the servers known: rows stored before scoping get their server (see
+        `Store.adopt_unscoped`). On every READY, so a reconnect after an upgrade works too;
+        when nothing is unscoped it costs one count."""
+        unscoped = await self.stored(self.store.unscoped_rows)
+        if not unscoped:
+            return
+        channels = await self.stored(self.store.unscoped_channels)
+        guilds = {}
+        for channel_id in channels:
+            channel = self.get_channel(channel_id)
+            if isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+                guilds[channel_id] = channel.guild.id
+        only = self.guilds[0].id if len(self.guilds) == 1 else None
+        left = await self.stored(self.store.adopt_unscoped, guilds, only)
+        log.info(
+            "%d rows from before server scoping: %d now scoped, %d of unknown server "
+            "are kept but never shown",
+            unscoped,
+            unscoped - left,
+            left,
+        )
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mention mode is the mention cog's listener."""
 
-    async def reply(self, question: str) -> Reply:
+    async def reply(self, question: str, scope: int) -> Reply:
         """Answer in an executor thread so the gateway heartbeat never waits on retrieval."""
-        return await self._off_loop(self.executor, self.service.reply, question)
+        return await self._off_loop(self.executor, self.service.reply, question, scope)
 
     async def fact(self, query: str) -> FactLookup:
         """Look a fact up in an executor thread, like answers: the loop never waits on it."""
@@ -104,14 +137,45 @@ class QuoteBot(commands.Bot):
             raise asyncio.CancelledError
         return result
 
-    async def remember(self, message: discord.Message, reply: Reply) -> None:
-        """Record what an answer message said (for pins and votes), off the loop: it syncs."""
-        await self.stored(self.store.record_answer, message.id, message.channel.id, reply.answer)
+    async def remember(self, message: discord.Message, reply: Reply, scope: int) -> bool:
+        """Record what an answer message said (for pins and votes) in the scope it was asked
+        in, off the loop: it syncs. False when the database refused (logged): the answer was
+        sent and stays."""
+        try:
+            await self.stored(
+                self.store.record_answer, message.id, message.channel.id, scope, reply.answer
+            )
+        except sqlite3.Error:
+            log.exception("answer %s was sent but could not be recorded", message.id)
+            return False
+        return True
+
+    @contextlib.asynccontextmanager
+    async def job(self) -> AsyncIterator[None]:
+        """An action in flight (an answer, a pin, a vote): `close` waits for it to finish,
+        sent and saved, before it disconnects. Callers check `stopping` first: once closing
+        has begun, new actions are turned away."""
+        self._jobs += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._jobs -= 1
+            if not self._jobs:
+                self._idle.set()
 
     async def close(self) -> None:
-        """Disconnect, then wait for the answers and store calls already running (work still
-        queued is dropped): whoever owns the store closes it after this, and a thread still
-        writing would hit a closed connection."""
+        """Stop taking new actions, let those in flight finish (for at most `DRAIN_SECONDS`:
+        docker and systemd kill a process that takes too long), disconnect, then wait for
+        the answers and store calls still running (work still queued is dropped): whoever
+        owns the store closes it after this, and a thread still writing would hit a closed
+        connection."""
+        if not self.stopping:
+            self.stopping = True
+            try:
+                await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("closing with %d actions still in flight", self._jobs)
         await super().close()
         for pool in (self.executor, self.store_thread):
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import discord
 
+from bot.discord import redact
 from bot.discord.client import QuoteBot, sync_commands
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings, SettingsError, load_settings
@@ -27,7 +29,7 @@ def build_bot(
 ) -> QuoteBot:
     """The bot over its database and engine. The database is opened first: a bad
     DATABASE_PATH fails at once, where indexing may take minutes."""
-    store = open_store(settings.database_path)
+    store = open_store(settings)
     try:
         engine = open_engine(sources, cache, semantic)
     except BaseException:
@@ -36,10 +38,10 @@ def build_bot(
     return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
 
 
-def open_store(path: Path) -> Store:
+def open_store(settings: BotSettings) -> Store:
     """The bot's database, or a `SettingsError` naming DATABASE_PATH and the path."""
     try:
-        return Store(path)
+        return Store(settings.database_path, settings.declined_retention_days)
     except StoreError as exc:
         raise SettingsError(f"DATABASE_PATH: {exc}") from None
 
@@ -54,7 +56,9 @@ def open_engine(sources: Path, cache: Path | None, semantic: bool | None = None)
 
 
 def setup_logging(settings: BotSettings) -> None:
-    """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging."""
+    """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging;
+    either way, interaction tokens and the bot token are redacted from every record."""
+    redact.install([settings.discord_token.get_secret_value()])
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -87,13 +91,44 @@ def with_bot(
 
 
 def _run(bot: QuoteBot) -> int:
-    bot.run(bot.settings.discord_token, log_handler=None)
+    asyncio.run(serve(bot))
     return EXIT_OK
+
+
+async def serve(bot: QuoteBot) -> None:
+    """Connect and answer until SIGTERM or SIGINT, then close gracefully: answers, pins and
+    votes in flight finish, sent and saved (see `QuoteBot.close`). discord.py's own `run`
+    handles only KeyboardInterrupt, so `docker stop` or `systemctl stop` (SIGTERM) would kill
+    the process mid-write. A second signal while closing stops at once."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def stopping(name: str) -> None:
+        log.info("%s: finishing the answers in flight, then stopping", name)
+        for sig in signals:
+            loop.remove_signal_handler(sig)  # the next one acts at once, as by default
+        stop.set()
+
+    for sig in signals:
+        loop.add_signal_handler(sig, stopping, sig.name)
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(bot.settings.discord_token.get_secret_value()))
+            stopped = asyncio.create_task(stop.wait())
+            await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if stopped.done():
+                await bot.close()
+            stopped.cancel()
+            await running  # a failed login or connection raises here
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
 
 
 async def _register(bot: QuoteBot) -> list[str]:
     async with bot:
-        await bot.login(bot.settings.discord_token)
+        await bot.login(bot.settings.discord_token.get_secret_value())
         return [command.name for command in await sync_commands(bot)]
 
 

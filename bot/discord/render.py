@@ -14,7 +14,8 @@ from bot.citation import cite
 from bot.discord import limits
 from bot.discord.controls import PinButton, VoteButton
 from bot.discord.fact_card import card_blocks, card_text, no_match_text
-from bot.discord.markdown import block_quote, escape
+from bot.discord.links import usable_link
+from bot.discord.markdown import block_quote, code, escape
 from bot.discord.service import Reply, SourceInfo
 from bot.discord.store import Unanswered
 from bot.facts.models import FactLookup
@@ -109,14 +110,16 @@ def _no_answer_block(reply: Reply) -> str:
 
 
 def _link_buttons(snippets: list[Snippet]) -> list[discord.ui.Button]:
-    """One link per distinct source URL, labelled with the source's title."""
+    """One link per distinct source URL Discord accepts, labelled with the source's title."""
     seen: dict[str, str] = {}
     for s in snippets:
-        if s.url and s.url.startswith(("https://", "http://")) and s.url not in seen:
+        if s.url and s.url not in seen and usable_link(s.url):
             seen[s.url] = s.title
     return [
         discord.ui.Button(
-            style=discord.ButtonStyle.link, url=url, label=limits.trim(title, limits.BUTTON_LABEL)
+            style=discord.ButtonStyle.link,
+            url=url,
+            label=limits.trim(" ".join(title.split()), limits.BUTTON_LABEL) or "Source",
         )
         for url, title in list(seen.items())[:MAX_LINK_BUTTONS]
     ]
@@ -194,22 +197,38 @@ def sources_message(sources: list[SourceInfo]) -> OutgoingMessage:
         colour=discord.Colour.blurple(),
     )
     shown = sources if len(sources) <= limits.FIELDS else sources[: limits.FIELDS - 1]
-    fields = []
+    rest = sources[len(shown) :]
+    room = (limits.EMBED_TOTAL - 200) // (len(shown) + bool(rest))
     for s in shown:
-        value = f"{escape(s.publisher)} · {s.date} · {s.passages} passages\n`{s.file}`"
-        fields.append((escape(s.title), f"{value}\n{s.url}" if s.url else value))
-    if len(shown) < len(sources):
-        rest = sources[len(shown) :]
-        fields.append((f"…and {len(rest)} more", ", ".join(escape(s.title) for s in rest)))
-    room = (limits.EMBED_TOTAL - 200) // max(len(fields), 1)
-    for name, value in fields:
-        name = limits.trim(name, min(limits.FIELD_NAME, room // 3))
+        name = limits.trim(escape(s.title), min(limits.FIELD_NAME, room // 3))
         embed.add_field(
             name=name,
-            value=limits.trim(value, min(limits.FIELD_VALUE, room - len(name))),
+            value=_source_value(s, min(limits.FIELD_VALUE, room - len(name))),
             inline=False,
         )
+    if rest:
+        name = f"…and {len(rest)} more"
+        listed = ", ".join(escape(s.title) for s in rest)
+        embed.add_field(name=name, value=limits.trim(listed, min(limits.FIELD_VALUE, room)))
     return OutgoingMessage(embed=limits.fit_embed(embed))
+
+
+def _source_value(source: SourceInfo, limit: int) -> str:
+    """Publisher, date and passages, then the file in code and the URL as a link; when that
+    is too long, all of it as escaped text, trimmed (a cut code span or `<url>` would leave
+    a backtick open or a truncated address live)."""
+    head = f"{escape(source.publisher)} · {escape(source.date)} · {source.passages} passages"
+    url = [source.url] if source.url else []
+    value = "\n".join([head, code(source.file), *map(source_link, url)])
+    if len(value) <= limit:
+        return value
+    return limits.trim("\n".join([head, escape(source.file), *map(escape, url)]), limit)
+
+
+def source_link(url: str) -> str:
+    """A source's URL as `<url>`, a link that shows its own address (never a masked link),
+    when Discord accepts it; else as inert text."""
+    return f"<{url}>" if usable_link(url) else escape(url)
 
 
 def unanswered_message(rows: list[Unanswered], days: int) -> OutgoingMessage:
@@ -219,12 +238,23 @@ def unanswered_message(rows: list[Unanswered], days: int) -> OutgoingMessage:
         embed.description = "No question was declined in that time."
     else:
         embed.description = "\n".join(
-            f"**{r.count}×** {escape(limits.trim(r.question, 300))} (last {r.last_asked[:10]})"
+            f"**{r.count}×** {escape(limits.trim(' '.join(r.question.split()), 300))} "
+            f"(last {r.last_asked[:10]})"
             for r in rows
         )
     return OutgoingMessage(embed=limits.fit_embed(embed))
 
 
 def notice(text: str) -> OutgoingMessage:
-    """A short plain message (refusals, confirmations); echoed text in it must be escaped."""
+    """A short plain message (refusals, confirmations) of the bot's own words; a notice that
+    echoes a user's text is built by a function here that escapes it (`pinned_notice`)."""
     return OutgoingMessage(content=limits.trim(text, limits.CONTENT))
+
+
+def pinned_notice(question: str, refused_by_discord: bool) -> OutgoingMessage:
+    """The moderator's confirmation of a pin, echoing the pinned question."""
+    echoed = escape(limits.trim(" ".join(question.split()), 300))
+    text = f"Pinned. Later questions like “{echoed}” get this answer first."
+    if refused_by_discord:
+        text += " Discord refused to pin the message itself (the channel may be at its limit)."
+    return notice(text)

@@ -2,11 +2,14 @@
 question (curated answers first), pin and unpin, vote, list sources and declined questions.
 
 Nothing here touches Discord, so it is tested directly; `reply` is blocking and runs in an
-executor thread, off the event loop.
+executor thread, off the event loop. `scope` is the server a question comes from (the store's
+`DM_SCOPE` for direct messages): pins and the declined log never cross from one to another.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
@@ -18,6 +21,8 @@ from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
 from bot.question import QuestionError
+
+log = logging.getLogger(__name__)
 
 
 class PinMark(BaseModel):
@@ -90,20 +95,22 @@ class AnswerService:
             return FactLookup(query=parsed.text, note="No facts are loaded for these sources.")
         return lookup(self.engine.facts, parsed)
 
-    def pinned_for(self, key: str) -> Pin | None:
-        """The curated answer whose match key is closest to `key`, if close enough; only that
-        one pin is read from the store."""
-        keys = self.store.pin_keys()
+    def pinned_for(self, key: str, scope: int) -> Pin | None:
+        """The curated answer of this scope whose match key is closest to `key`, if close
+        enough; only that one pin is read from the store."""
+        keys = self.store.pin_keys(scope)
         if not key or not keys:
             return None
         best = process.extractOne(
             key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=self.pin_match_threshold
         )
-        return self.store.pinned(best[2]) if best else None
+        return self.store.pinned(best[2], scope) if best else None
 
-    def reply(self, question: str) -> Reply:
-        """A curated answer when one matches, else the engine's; declined questions are logged.
-        The question is parsed once, here, and that parse serves every step."""
+    def reply(self, question: str, scope: int) -> Reply:
+        """A curated answer of this scope when one matches, else the engine's; declined
+        questions are logged in the scope (a log that cannot be written costs only the log
+        line: the user still gets the answer). The question is parsed once, here, and that
+        parse serves every step."""
         try:
             parsed = self.engine.parse(question)
         except QuestionError as exc:
@@ -112,7 +119,7 @@ class AnswerService:
                 topics=self.topics(),
             )
         key = parsed.key
-        pin = self.pinned_for(key)
+        pin = self.pinned_for(key, scope)
         if pin is not None:
             mark = PinMark(
                 question=pin.question,
@@ -125,14 +132,19 @@ class AnswerService:
         if answer.status != "no_answer":
             return Reply(answer=answer)
         if key:
-            self.store.log_declined(answer.question, key)
+            try:
+                self.store.log_declined(answer.question, key, scope)
+            except sqlite3.Error:
+                log.exception("could not log the declined question %r", answer.question)
         return Reply(answer=answer, topics=self.topics())
 
     def pin(self, sent: SentAnswer, user_id: int, user_name: str) -> Pin:
-        """Save a sent answer as curated; committed before this returns."""
+        """Save a sent answer as curated, in the answer's own scope; committed before this
+        returns."""
         pin = Pin(
             message_id=sent.message_id,
             channel_id=sent.channel_id,
+            guild_id=sent.guild_id,
             question=sent.answer.question,
             match_key=self.match_key(sent.answer.question),
             answer=sent.answer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -14,11 +14,13 @@ class SettingsError(Exception):
 
 
 class BotSettings(BaseSettings):
-    """Everything `python -m bot run` and `sync` need; only the token is required."""
+    """Everything `python -m bot run` and `sync` need; only the token is required. The token
+    is a `SecretStr`: it shows as `**********` in reprs, errors and logs, and its value is
+    taken (`get_secret_value()`) only where it is handed to discord.py."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    discord_token: str = Field(min_length=1)
+    discord_token: SecretStr = Field(min_length=1)
     dev_guild_id: int | None = None
     answer_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     database_path: Path = Path("quotebot.sqlite3")
@@ -26,6 +28,7 @@ class BotSettings(BaseSettings):
     ask_cooldown_rate: int = Field(default=3, ge=1)
     ask_cooldown_seconds: float = Field(default=30.0, gt=0)
     pin_match_threshold: float = Field(default=85.0, ge=0, le=100)
+    declined_retention_days: float = Field(default=90.0, gt=0)
 
     @field_validator("dev_guild_id", mode="before")
     @classmethod

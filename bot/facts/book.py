@@ -14,6 +14,7 @@ from bot.facts.curated import FACTS_NAME, load_curated
 from bot.facts.from_tables import table_facts
 from bot.facts.models import Fact
 from index.analyzer import Analyzer
+from index.ingest import skip_reason
 from index.models import FaqEntry, SourceMeta
 from index.search import Retriever
 
@@ -114,20 +115,23 @@ def _targets(fact: Fact) -> list[str]:
     return [f"{fact.subject} {fact.measure}", fact.measure, *fact.aliases]
 
 
-def build_factbook(sources_dir: Path, retriever: Retriever) -> FactBook:
-    """Read `facts.toml` beside the sources and the tables and FAQs inside them.
+def build_factbook(sources_dir: Path, retriever: Retriever) -> tuple[FactBook, list[str]]:
+    """Read `facts.toml` beside the sources and the tables and FAQs inside them; plus warnings
+    (curated facts skipped with the source they cite, which is not served).
 
     A wrong curated entry raises `DataFileError` naming the file and line.
     """
     texts = retriever.texts
     documents = retriever.documents
     chrome = {name: doc.chrome for name, doc in documents.items()}
-    facts = load_curated(sources_dir / FACTS_NAME, texts, chrome)
+    facts, notes = load_curated(
+        sources_dir / FACTS_NAME, texts, chrome, lambda name: skip_reason(sources_dir, name)
+    )
     faqs: list[FaqEntry] = []
     for name, doc in documents.items():
         facts.extend(table_facts(doc.tables, texts[name], doc.meta))
         faqs.extend(doc.faqs)
-    return FactBook(
+    book = FactBook(
         facts=facts,
         faqs=faqs,
         metas={name: doc.meta for name, doc in documents.items()},
@@ -135,3 +139,4 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> FactBook:
         analyzer=retriever.analyzer,
         encoder=retriever.encoder if retriever.vectors is not None else None,
     )
+    return book, notes

@@ -2,12 +2,15 @@
 
 Every entry names a source and a verbatim quote. A wrong entry stops the build with the file,
 the line, what is wrong and, for a quote not found, the closest passage of its source, so a
-moderator can fix it without reading a traceback.
+moderator can fix it without reading a traceback. An entry citing a source file that exists but
+is not served (not UTF-8, empty, unreadable...) is not wrong: the file is, and it costs only
+itself and the facts that cite it, skipped with a warning giving the real cause.
 """
 
 from __future__ import annotations
 
-import tomllib
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,14 +19,8 @@ from rapidfuzz import fuzz
 
 from bot.facts.models import Fact
 from bot.facts.numbers import figure_fields
-from index.errors import (
-    DataFileError,
-    line_containing,
-    line_of_offset,
-    read_utf8,
-    toml_entry_line,
-    toml_error_line,
-)
+from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
+from index.layout import line_of_offset
 from index.models import Chrome
 
 FACTS_NAME = "facts.toml"
@@ -49,16 +46,17 @@ class CuratedEntry(BaseModel):
 
 
 def load_curated(
-    path: Path, texts: dict[str, str], chrome: dict[str, list[Chrome]] | None = None
-) -> list[Fact]:
-    """The file's facts, checked against the sources; a missing file means no curated facts."""
+    path: Path,
+    texts: dict[str, str],
+    chrome: dict[str, list[Chrome]] | None = None,
+    skipped: Callable[[str], str | None] = lambda _name: None,
+) -> tuple[list[Fact], list[str]]:
+    """The file's facts, checked against the sources, and warnings; a missing file means no
+    curated facts. `skipped(name)` says why a source not among `texts` is not served (None:
+    there is no such source, and citing it is an error)."""
     if not path.exists():
-        return []
-    text = read_utf8(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(path, toml_error_line(exc), f"invalid TOML: {exc}") from exc
+        return [], []
+    text, data = read_toml(path)
     unknown = sorted(set(data) - {"fact"})
     if unknown:
         raise DataFileError(
@@ -69,11 +67,22 @@ def load_curated(
         raise DataFileError(path, None, "expected [[fact]] tables")
     facts: list[Fact] = []
     seen: dict[tuple[str, ...], int] = {}
+    unserved: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
     for i, raw in enumerate(entries):
         check = _EntryCheck(path, text, i)
         if not isinstance(raw, dict):
             raise check.error(None, "not a table: write each fact as a [[fact]] table")
-        fact = check.fact(raw, texts, (chrome or {}).get(str(raw.get("source")), []))
+        entry = check.entry(raw)
+        if entry.source not in texts:
+            reason = reasons.get(entry.source) or skipped(entry.source)
+            if reason is None:
+                known = ", ".join(sorted(texts)) or "none"
+                raise check.error("source", f"no source named {entry.source!r} (sources: {known})")
+            reasons[entry.source] = reason
+            unserved[entry.source] += 1
+            continue
+        fact = check.fact(entry, texts[entry.source], (chrome or {}).get(entry.source, []))
         key = _identity(fact)
         if key in seen:
             raise DataFileError(
@@ -84,7 +93,12 @@ def load_curated(
             )
         seen[key] = check.start
         facts.append(fact)
-    return facts
+    warnings = [
+        f"{reasons[name]}; its {n} curated fact{'s' if n > 1 else ''} in {path} "
+        f"{'are' if n > 1 else 'is'} skipped"
+        for name, n in unserved.items()
+    ]
+    return facts, warnings
 
 
 class _EntryCheck:
@@ -98,9 +112,9 @@ class _EntryCheck:
         line = toml_entry_line(self.text, "fact", self.index, field) or 1
         return DataFileError(self.path, line, f"fact {self.number}: {problem}")
 
-    def fact(self, raw: dict[str, object], texts: dict[str, str], chrome: list[Chrome]) -> Fact:
+    def entry(self, raw: dict[str, object]) -> CuratedEntry:
         try:
-            entry = CuratedEntry.model_validate(raw)
+            return CuratedEntry.model_validate(raw)
         except ValidationError as exc:
             first = exc.errors()[0]
             field = str(first["loc"][0]) if first["loc"] else None
@@ -112,10 +126,8 @@ class _EntryCheck:
             if first["type"] == "string_pattern_mismatch":
                 raise self.error(field, f"field {field!r} is empty") from exc
             raise self.error(field, f"field {field!r}: {first['msg']}") from exc
-        if entry.source not in texts:
-            known = ", ".join(sorted(texts)) or "none"
-            raise self.error("source", f"no source named {entry.source!r} (sources: {known})")
-        source_text = texts[entry.source]
+
+    def fact(self, entry: CuratedEntry, source_text: str, chrome: list[Chrome]) -> Fact:
         start = source_text.find(entry.quote)
         if start < 0:
             raise self.error(

@@ -12,7 +12,7 @@ import re
 from bot.expect import YEAR
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
-from index.errors import line_of_offset
+from index.layout import line_of_offset
 from index.models import NOT_STATED, Cell, SourceMeta, Table, TableRow
 
 _PERIOD_IN_LABEL = re.compile(rf"\s*\({YEAR.pattern}\)\s*")

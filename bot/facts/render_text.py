@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from bot.citation import cite
 from bot.facts.models import Fact, FactLookup
+from bot.terminal import printable
+from index.layout import LINE_BREAK
 
 _INDENT = " " * 4
 
 
 def render_card(result: FactLookup, quotes: bool = True) -> str:
-    """The card; with `quotes`, each claim's quote and citation follow it."""
+    """The card; with `quotes`, each claim's quote and citation follow it. Control characters
+    are shown as escapes, as in answers."""
     if not result.facts:
         lines = [result.note]
         if result.suggestions:
             lines.append(f"Closest measures: {'; '.join(result.suggestions)}.")
-        return "\n".join(lines)
+        return printable("\n".join(lines))
     lines: list[str] = []
     for group in result.groups:
         if lines:
@@ -27,7 +30,7 @@ def render_card(result: FactLookup, quotes: bool = True) -> str:
             lines.append(f"  {fact.value:<{width}}  claimed by {fact.claimed_by}")
             if quotes:
                 lines.extend(_quote(result, fact))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _quote(result: FactLookup, fact: Fact) -> list[str]:
@@ -37,6 +40,6 @@ def _quote(result: FactLookup, fact: Fact) -> list[str]:
         if meta
         else f"{fact.source}, line {fact.line}"
     )
-    quoted = [f"{_INDENT}> {line}" for line in fact.quote.split("\n")]
+    quoted = [f"{_INDENT}> {line}" for line in LINE_BREAK.split(fact.quote)]
     note = [f"{_INDENT}note: {fact.note}"] if fact.note else []
     return [*quoted, f"{_INDENT}  — {where}", *note]

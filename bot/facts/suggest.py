@@ -24,7 +24,8 @@ from bot.facts.periods import (
     parse_period,
     source_year,
 )
-from index.errors import line_of_offset
+from bot.terminal import UNSAFE
+from index.layout import line_of_offset
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 
@@ -201,6 +202,12 @@ def _narrator(meta: SourceMeta) -> str:
     return f"“{meta.title}” (publisher not stated)"
 
 
+def toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes (TOML shares them), plus `\\uXXXX` for DEL, C1
+    controls and bidi overrides, which JSON leaves raw and a terminal or TOML would act on."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
 def to_toml(facts: list[Fact]) -> str:
     """Candidates as `[[fact]]` tables, each headed by where it was found; ready to paste."""
     blocks = []
@@ -215,6 +222,6 @@ def to_toml(facts: list[Fact]) -> str:
             "quote": fact.quote,
         }
         lines = [f"# {fact.source}, line {fact.line}", "[[fact]]"]
-        lines += [f"{key} = {json.dumps(v, ensure_ascii=False)}" for key, v in fields.items() if v]
+        lines += [f"{key} = {toml_string(v)}" for key, v in fields.items() if v]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")

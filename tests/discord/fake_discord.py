@@ -5,8 +5,17 @@ It runs on its own thread and event loop, bound to 127.0.0.1 only, so its clocks
 up by the bot's loop: interaction deadlines and heartbeat gaps are measured as Discord would.
 It performs the HELLO / IDENTIFY / READY handshake, acknowledges heartbeats, dispatches
 INTERACTION_CREATE and MESSAGE_CREATE, records every HTTP call, and rejects what Discord
-rejects: over-long content, embeds and fields, bad components, empty messages, a second
-response to an interaction, and a response after the 3-second interaction deadline.
+rejects: over-long content, embeds and fields, bad components (link buttons included: a URL
+over 512 characters, with whitespace, or not http(s)), empty messages, a second response to
+an interaction, and a response after the 3-second interaction deadline.
+
+It serves two servers (`GUILD_ID` with two channels, `OTHER_GUILD_ID` with one) and direct
+messages (`DM_CHANNEL_ID`), so tests can check that nothing crosses from one to another.
+
+Deferred responses behave as on Discord: a deferred "thinking…" response is a message of its
+own (the interaction's original response, `@original`), and the first follow-up after it
+*becomes* that message (same id, the defer's ephemerality whatever the follow-up asks), so
+deleting `@original` afterwards deletes the answer the follow-up showed.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import itertools
 import json
 import threading
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -41,8 +52,10 @@ MAX_ROW_ITEMS = 5
 MAX_LABEL = 80
 MAX_CUSTOM_ID = 100
 MAX_THREAD_NAME = 100
+MAX_BUTTON_URL = 512
 INTERACTION_DEADLINE = 3.0
 EPHEMERAL = 1 << 6
+LOADING = 1 << 7
 MESSAGE_CONTENT_INTENT = 1 << 15
 
 APP_ID = 100000000000000001
@@ -50,7 +63,15 @@ BOT_ID = APP_ID
 GUILD_ID = 100000000000000002
 CHANNEL_ID = 100000000000000003
 OTHER_CHANNEL_ID = 100000000000000004
+OTHER_GUILD_ID = 100000000000000005
+OTHER_GUILD_CHANNEL_ID = 100000000000000006
+DM_CHANNEL_ID = 100000000000000007
 TOKEN = "test-token"
+# Each server's text channels, by id and name.
+GUILDS: dict[int, list[tuple[int, str]]] = {
+    GUILD_ID: [(CHANNEL_ID, "questions"), (OTHER_CHANNEL_ID, "general")],
+    OTHER_GUILD_ID: [(OTHER_GUILD_CHANNEL_ID, "ask-here")],
+}
 
 
 def embed_problems(embed: dict[str, Any]) -> list[str]:
@@ -102,14 +123,30 @@ def component_problems(rows: list[dict[str, Any]]) -> list[str]:
             if not label and not item.get("emoji"):
                 problems.append("button has neither label nor emoji")
             if item.get("style") == 5:
-                url = item.get("url") or ""
-                if not url.startswith(("http://", "https://")) or "custom_id" in item:
-                    problems.append("link button needs an http(s) url and no custom_id")
+                problems.extend(link_problems(item))
                 continue
             custom_id = item.get("custom_id") or ""
             if not custom_id or len(custom_id) > MAX_CUSTOM_ID or custom_id in ids:
                 problems.append(f"bad or duplicate custom_id {custom_id!r}")
             ids.add(custom_id)
+    return problems
+
+
+def link_problems(button: dict[str, Any]) -> list[str]:
+    """Why Discord would reject this link button: its URL must be at most 512 characters, of
+    scheme http, https or discord, with a host, and without whitespace or control characters;
+    and a link button has no custom_id."""
+    url = button.get("url") or ""
+    problems = []
+    if "custom_id" in button:
+        problems.append("link button has a custom_id")
+    if len(url) > MAX_BUTTON_URL:
+        problems.append(f"link button url is {len(url)} characters (limit {MAX_BUTTON_URL})")
+    if any(c.isspace() or unicodedata.category(c).startswith("C") for c in url):
+        problems.append("link button url has whitespace or control characters")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https", "discord"} or not parts.netloc:
+        problems.append(f"link button url {url[:80]!r}: scheme must be http, https or discord")
     return problems
 
 
@@ -150,12 +187,19 @@ class Dispatched:
     token: str
     kind: str
     user_id: int
+    channel_id: int
     dispatched_at: float
     acked_at: float | None = None
     answered_at: float | None = None
     callback_type: int | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    # The original response's message id (a reply, a deferred placeholder, or for a deferred
+    # update the message the button is on), and whether it is still "thinking…".
+    original_id: int | None = None
+    thinking: bool = False
+    message_id: int | None = None  # the message a pressed button is on
+    deleted: list[int] = field(default_factory=list)
 
     @property
     def ack_latency(self) -> float | None:
@@ -212,6 +256,11 @@ class FakeDiscord:
         self.threads: dict[int, dict[str, Any]] = {}
         self.thread_permission = True
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        # Every channel's server (None: a direct message channel).
+        self.channel_guild: dict[int, int | None] = {
+            cid: gid for gid, channels in GUILDS.items() for cid, _ in channels
+        }
+        self.channel_guild[DM_CHANNEL_ID] = None
         self.heartbeats: list[float] = []
         self.identify: dict[str, Any] | None = None
         self._ids = itertools.count(200000000000000000)
@@ -264,9 +313,9 @@ class FakeDiscord:
 
     # --- gateway -------------------------------------------------------------------------------
 
-    def _guild(self) -> dict[str, Any]:
+    def _guild(self, guild_id: int) -> dict[str, Any]:
         everyone = {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "@everyone",
             "permissions": str((1 << 10) | (1 << 11) | (1 << 16)),
             "position": 0,
@@ -278,13 +327,11 @@ class FakeDiscord:
         }
         channels = [
             {"id": str(cid), "type": 0, "name": name, "position": i, "permission_overwrites": []}
-            for i, (cid, name) in enumerate(
-                [(CHANNEL_ID, "questions"), (OTHER_CHANNEL_ID, "general")]
-            )
+            for i, (cid, name) in enumerate(GUILDS[guild_id])
         ]
         return {
-            "id": str(GUILD_ID),
-            "name": "Test server",
+            "id": str(guild_id),
+            "name": f"Test server {guild_id}",
             "owner_id": "1",
             "roles": [everyone],
             "channels": channels,
@@ -329,7 +376,7 @@ class FakeDiscord:
                     {
                         "v": 10,
                         "user": _user(BOT_ID, "quotebot", bot=True),
-                        "guilds": [self._guild()],
+                        "guilds": [self._guild(g) for g in GUILDS],
                         "session_id": "session",
                         "resume_gateway_url": self.gateway_url,
                         "application": {"id": str(APP_ID), "flags": 0},
@@ -375,49 +422,69 @@ class FakeDiscord:
         user_id: int,
         permissions: int,
         message: dict[str, Any] | None = None,
+        channel_id: int = CHANNEL_ID,
     ) -> Dispatched:
         iid = next(self._ids)
-        token = f"itoken-{iid}"
-        payload = {
+        token = f"itoken-{iid}-{'x' * 40}"  # long and unlike any other text, as Discord's are
+        guild_id = self.channel_guild[channel_id]
+        payload: dict[str, Any] = {
             "id": str(iid),
             "application_id": str(APP_ID),
             "type": itype,
             "token": token,
             "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": {
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "guild_id": str(GUILD_ID),
-                "name": "questions",
-                "position": 0,
-                "permission_overwrites": [],
-            },
-            "member": self._member(user_id, f"user{user_id}", permissions),
+            "channel_id": str(channel_id),
             "app_permissions": str((1 << 53) - 1),
             "locale": "en-US",
             "attachment_size_limit": 10 * 1024 * 1024,
-            "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
             "data": data,
         }
+        if guild_id is None:
+            payload |= {
+                "channel": {"id": str(channel_id), "type": 1, "recipients": [_user(user_id, "u")]},
+                "user": _user(user_id, f"user{user_id}"),
+                "authorizing_integration_owners": {"1": str(user_id)},
+                "context": 1,
+            }
+        else:
+            payload |= {
+                "guild_id": str(guild_id),
+                "channel": {
+                    "id": str(channel_id),
+                    "type": 0,
+                    "guild_id": str(guild_id),
+                    "name": "questions",
+                    "position": 0,
+                    "permission_overwrites": [],
+                },
+                "member": self._member(user_id, f"user{user_id}", permissions),
+                "guild_locale": "en-US",
+                "authorizing_integration_owners": {"0": str(guild_id)},
+                "context": 0,
+            }
+        record = Dispatched(iid, token, kind, user_id, channel_id, time.perf_counter())
         if message is not None:
             payload["message"] = message
-        record = Dispatched(iid, token, kind, user_id, time.perf_counter())
+            record.message_id = int(message["id"])
         self.dispatched[iid] = record
         await self._dispatch_event("INTERACTION_CREATE", payload)
         return record
 
     async def slash(
-        self, name: str, user_id: int = 7001, permissions: int = 0, **options: Any
+        self,
+        name: str,
+        user_id: int = 7001,
+        permissions: int = 0,
+        channel_id: int = CHANNEL_ID,
+        **options: Any,
     ) -> Dispatched:
         """Dispatch a chat-input command, e.g. `slash("ask", question="…")`; for a subcommand
-        pass `name="answers unanswered"`."""
+        pass `name="answers unanswered"`. `channel_id` picks the server (or a DM)."""
         data = self._command_data(name, options)
-        return await self._on_loop(self._interaction(name, 2, data, user_id, permissions))
+        return await self._on_loop(
+            self._interaction(name, 2, data, user_id, permissions, channel_id=channel_id)
+        )
 
     @staticmethod
     def _command_data(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -445,9 +512,15 @@ class FakeDiscord:
         return await self._on_loop(burst())
 
     async def menu(
-        self, name: str, message_id: int, user_id: int = 7001, permissions: int = 0
+        self,
+        name: str,
+        message_id: int,
+        user_id: int = 7001,
+        permissions: int = 0,
+        channel_id: int | None = None,
     ) -> Dispatched:
-        """Dispatch a message context-menu command on a message the bot sent."""
+        """Dispatch a message context-menu command on a message the bot sent (from the
+        message's channel unless `channel_id` says otherwise)."""
         message = self.messages[message_id]
         data = {
             "id": "2",
@@ -456,7 +529,10 @@ class FakeDiscord:
             "target_id": str(message_id),
             "resolved": {"messages": {str(message_id): message}},
         }
-        return await self._on_loop(self._interaction(name, 2, data, user_id, permissions))
+        channel = channel_id or int(message["channel_id"])
+        return await self._on_loop(
+            self._interaction(name, 2, data, user_id, permissions, channel_id=channel)
+        )
 
     async def click(
         self, custom_id: str, message_id: int, user_id: int = 7001, permissions: int = 0
@@ -464,8 +540,9 @@ class FakeDiscord:
         """Dispatch a button press on a message the bot sent."""
         data = {"custom_id": custom_id, "component_type": 2}
         message = self.messages[message_id]
+        channel = int(message["channel_id"])
         return await self._on_loop(
-            self._interaction(custom_id, 3, data, user_id, permissions, message)
+            self._interaction(custom_id, 3, data, user_id, permissions, message, channel)
         )
 
     async def post(
@@ -481,9 +558,10 @@ class FakeDiscord:
             mid = next(self._ids)
             message = self._message_json(mid, channel_id, content, _user(author_id, "member"))
             message["mentions"] = [_user(BOT_ID, "quotebot", bot=True)] if mention_bot else []
-            message["member"] = {
-                k: v for k, v in self._member(author_id, "m", 0).items() if k != "user"
-            }
+            if self.channel_guild[channel_id] is not None:
+                message["member"] = {
+                    k: v for k, v in self._member(author_id, "m", 0).items() if k != "user"
+                }
             self.messages[mid] = message
             await self._dispatch_event("MESSAGE_CREATE", message)
             return mid
@@ -524,10 +602,11 @@ class FakeDiscord:
     def _message_json(
         self, mid: int, channel_id: int, content: str, author: dict[str, Any], **extra: Any
     ) -> dict[str, Any]:
+        guild_id = self.channel_guild[channel_id]
         return {
             "id": str(mid),
             "channel_id": str(channel_id),
-            "guild_id": str(GUILD_ID),
+            **({} if guild_id is None else {"guild_id": str(guild_id)}),
             "author": author,
             "content": content,
             "embeds": [],
@@ -602,8 +681,8 @@ class FakeDiscord:
             return self._callback(int(parts[1]), parts[2], call.body)
         if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
             return self._followup(parts[2], call.body)
-        if parts[0] == "webhooks" and parts[3:] == ["messages", "@original"] and method == "DELETE":
-            return web.Response(status=204)
+        if parts[0] == "webhooks" and parts[3:] == ["messages", "@original"]:
+            return self._original(parts[2], method, call.body)
         if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
             return self._create_message(int(parts[1]), call.body)
         if parts[0] == "channels" and len(parts) == 5 and parts[4] == "threads":
@@ -656,9 +735,17 @@ class FakeDiscord:
             if problems:
                 record.refused.extend(problems)
                 return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
-            message = self._bot_message(CHANNEL_ID, data, type=20)
+            message = self._bot_message(record.channel_id, data, type=20)
             record.messages.append(message)
             record.answered_at = time.perf_counter()
+            record.original_id = int(message["id"])
+        elif rtype == 5:
+            # "thinking…": a message of its own, public or ephemeral as the defer asked.
+            flags = LOADING | (data.get("flags", 0) & EPHEMERAL)
+            placeholder = self._bot_message(record.channel_id, {"flags": flags}, type=20)
+            record.original_id, record.thinking = int(placeholder["id"]), True
+        elif rtype == 6:
+            record.original_id = record.message_id  # a deferred update: the button's message
         record.acked_at = time.perf_counter()
         record.callback_type = rtype
         response: dict[str, Any] = {
@@ -682,16 +769,55 @@ class FakeDiscord:
         if problems:
             record.refused.extend(problems)
             return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
-        message = self._bot_message(CHANNEL_ID, body, type=20, webhook_id=str(APP_ID))
+        if record.thinking and record.original_id in self.messages:
+            # The first follow-up after a defer is the original response: it replaces the
+            # "thinking…" message, keeps its id and its ephemerality.
+            message = self.messages[record.original_id]
+            self._fill(message, body, flags=message["flags"] & ~LOADING)
+            record.thinking = False
+        else:
+            message = self._bot_message(record.channel_id, body, type=20, webhook_id=str(APP_ID))
         record.messages.append(message)
         record.answered_at = record.answered_at or time.perf_counter()
         return _json(message)
+
+    def _original(self, token: str, method: str, body: Any) -> web.Response:
+        """GET, PATCH or DELETE `@original`: whatever message the original response is now."""
+        record = next((r for r in self.dispatched.values() if r.token == token), None)
+        if record is None or record.acked_at is None:
+            return _error(404, 10015, "Unknown Webhook")
+        message = self.messages.get(record.original_id or 0)
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        if method == "DELETE":
+            del self.messages[int(message["id"])]
+            record.deleted.append(int(message["id"]))
+            record.thinking = False
+            return web.Response(status=204)
+        if method == "PATCH":
+            problems = message_problems({**message, **body})
+            if problems:
+                record.refused.extend(problems)
+                return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+            self._fill(message, body, flags=message["flags"] & ~LOADING)
+            if record.thinking:
+                record.thinking = False
+                record.messages.append(message)
+                record.answered_at = record.answered_at or time.perf_counter()
+        return _json(message)
+
+    @staticmethod
+    def _fill(message: dict[str, Any], body: dict[str, Any], flags: int) -> None:
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key]
+        message["flags"] = flags
 
     def _create_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
         problems = message_problems(body)
         if problems:
             return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
-        if channel_id not in {CHANNEL_ID, OTHER_CHANNEL_ID, *self.threads}:
+        if channel_id not in self.channel_guild:
             return _error(404, 10003, "Unknown Channel")
         return _json(self._bot_message(channel_id, body))
 
@@ -705,11 +831,15 @@ class FakeDiscord:
             return _error(400, 50035, f"thread name is {len(name)} characters")
         if message_id not in self.messages:
             return _error(404, 10008, "Unknown Message")
+        guild_id = self.channel_guild.get(channel_id)
+        if guild_id is None:
+            return _error(400, 50024, "Cannot execute action on this channel type")
         tid = next(self._ids)
+        self.channel_guild[tid] = guild_id
         thread = {
             "id": str(tid),
             "type": 11,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "parent_id": str(channel_id),
             "owner_id": str(BOT_ID),
             "name": name,

@@ -15,7 +15,7 @@ from discord.http import Route
 from bot.discord.client import QuoteBot
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings
-from bot.discord.store import Store
+from bot.discord.store import BUSY_TIMEOUT, Store
 from bot.engine import Engine
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 
@@ -45,13 +45,19 @@ async def pointed_at(fake: FakeDiscord) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    engine: Engine, tmp_path: Path, fake: FakeDiscord | None = None, **overrides: Any
+    engine: Engine,
+    tmp_path: Path,
+    fake: FakeDiscord | None = None,
+    busy_timeout: float = BUSY_TIMEOUT,
+    **overrides: Any,
 ) -> AsyncIterator[tuple[QuoteBot, FakeDiscord]]:
-    """The bot connected to a fake Discord, with its own database under `tmp_path`."""
+    """The bot connected to a fake Discord, with its own database under `tmp_path`
+    (`busy_timeout`: how long its writes wait for another connection's lock)."""
     fake = fake or FakeDiscord()
     fake.start()
     config = settings(tmp_path, **overrides)
-    bot = QuoteBot(config, AnswerService(engine, Store(config.database_path)))
+    store = Store(config.database_path, config.declined_retention_days, busy_timeout)
+    bot = QuoteBot(config, AnswerService(engine, store))
     try:
         async with pointed_at(fake):
             task = asyncio.create_task(bot.start(TOKEN))

@@ -61,9 +61,9 @@ async def _run(engine: Engine, tmp_path: Path, count: int, delay: float) -> Load
         if delay:
             answer = bot.service.reply
 
-            def slow_reply(question: str) -> Reply:
+            def slow_reply(question: str, scope: int) -> Reply:
                 time.sleep(delay)  # a blocking retrieval, as over a large corpus
-                return answer(question)
+                return answer(question, scope)
 
             bot.service.reply = slow_reply  # type: ignore[method-assign]
         await asyncio.sleep(2 * HEARTBEAT_INTERVAL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -78,7 +79,8 @@ async def ask(
     assert record.ack_latency is not None and record.ack_latency < 3
     if reply.get("embeds"):
         await fake.wait_until(
-            lambda: bot.store.sent_answer(int(reply["id"])) is not None, what="stored answer"
+            lambda: bot.store.sent_answer(int(reply["id"]), GUILD_ID) is not None,
+            what="stored answer",
         )
     return reply
 
@@ -99,7 +101,7 @@ def test_ask_answers_with_the_payload_the_cli_prints(engine: Engine, tmp_path: P
         for key in ("embeds", "components", "allowed_mentions"):
             assert followup[key] == expected[key]
         assert not ephemeral(reply)
-        sent = bot.store.sent_answer(int(reply["id"]))
+        sent = bot.store.sent_answer(int(reply["id"]), GUILD_ID)
         assert sent is not None and sent.answer == engine.ask(QUESTION)
 
     run(engine, tmp_path, scenario)
@@ -127,7 +129,9 @@ def test_mention_mode_answers_in_a_thread(engine: Engine, tmp_path: Path) -> Non
         body = next(c.body for c in fake.calls if c.path == path)
         assert body["embeds"][0]["title"] == QUESTION
         answer = next(m for m in fake.messages.values() if m["channel_id"] == str(thread_id))
-        await fake.wait_until(lambda: bot.store.sent_answer(int(answer["id"])) is not None)
+        await fake.wait_until(
+            lambda: bot.store.sent_answer(int(answer["id"]), GUILD_ID) is not None
+        )
 
         # Elsewhere, or without a mention, or with an empty mention: no thread.
         calls = len(fake.calls)
@@ -160,7 +164,9 @@ def test_mention_mode_without_thread_permission_replies_in_channel(
             assert body["allowed_mentions"] == {"parse": []}
             assert fake.threads == {}
             answer = next(m for m in fake.messages.values() if m["author"]["id"] == str(BOT_ID))
-            await fake.wait_until(lambda: bot.store.sent_answer(int(answer["id"])) is not None)
+            await fake.wait_until(
+                lambda: bot.store.sent_answer(int(answer["id"]), GUILD_ID) is not None
+            )
 
     asyncio.run(go())
 
@@ -186,7 +192,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
 
         await refused(await fake.menu("Pin answer", message_id), fake, "moderators")
         await refused(await fake.click("quotebot:pin", message_id), fake, "moderators")
-        assert fake.pinned == set() and bot.store.pin_keys() == {}
+        assert fake.pinned == set() and bot.store.pin_keys(GUILD_ID) == {}
 
         member = await fake.post("not an answer", mention_bot=False)
         record = await fake.menu("Pin answer", member, permissions=MANAGE_MESSAGES)
@@ -195,7 +201,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         record = await fake.menu("Pin answer", message_id, permissions=MANAGE_MESSAGES)
         assert ephemeral(await fake.answered(record))
         assert fake.pinned == {message_id}
-        assert list(bot.store.pin_keys()) == [message_id]
+        assert list(bot.store.pin_keys(GUILD_ID)) == [message_id]
 
         pinned = await ask(bot, fake, REWORDED, user_id=7002)
         assert pinned["embeds"][0]["author"]["name"] == PINNED_LABEL
@@ -205,7 +211,7 @@ def test_pin_and_unpin_need_manage_messages(engine: Engine, tmp_path: Path) -> N
         assert fake.pinned == {message_id}
         record = await fake.menu("Unpin answer", message_id, permissions=MANAGE_MESSAGES)
         await fake.answered(record)
-        assert fake.pinned == set() and bot.store.pin_keys() == {}
+        assert fake.pinned == set() and bot.store.pin_keys(GUILD_ID) == {}
         assert "author" not in (await ask(bot, fake, REWORDED, user_id=7003))["embeds"][0]
 
         record = await fake.click("quotebot:pin", message_id, permissions=MANAGE_MESSAGES)
@@ -329,7 +335,7 @@ def test_fact_answers_with_the_card_off_the_loop(engine: Engine, tmp_path: Path)
 
 def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
-        def broken(question: str) -> Any:
+        def broken(question: str, scope: int) -> Any:
             raise RuntimeError("index exploded")
 
         bot.service.reply = broken  # type: ignore[method-assign]
@@ -339,6 +345,27 @@ def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> No
         assert "something went wrong" in reply["content"]
         assert "exploded" not in reply["content"]
         assert any(c.method == "DELETE" and c.path.endswith("/@original") for c in fake.calls)
+
+    run(engine, tmp_path, scenario)
+
+
+def test_an_answer_shown_stays_when_saving_it_fails(engine: Engine, tmp_path: Path) -> None:
+    """The answer is sent, then recording it fails: on Discord the first follow-up after the
+    defer *is* the original response, so deleting `@original` would delete the answer the
+    user just saw. It stays, and an ephemeral note says it could not be saved."""
+
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        def broken(*args: Any) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        bot.store.record_answer = broken  # type: ignore[method-assign]
+        record = await fake.slash("ask", question=QUESTION)
+        await fake.answered(record, messages=2)
+        answer, note = record.messages
+        assert record.deleted == []
+        assert fake.messages[int(answer["id"])]["embeds"][0]["title"] == QUESTION
+        assert not ephemeral(answer)
+        assert ephemeral(note) and "could not be saved" in note["content"]
 
     run(engine, tmp_path, scenario)
 
@@ -354,7 +381,7 @@ def cli_against_fake(
         monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
         for name, value in env.items():
             monkeypatch.setenv(name, value)
-        return main(["--sources", str(SOURCES), "--cache", str(tmp_path), command])
+        return main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), command])
     finally:
         fake.stop()
 

@@ -124,7 +124,7 @@ def test_values_and_claimants_are_escaped() -> None:
     hostile = fact(value="**98** @everyone", claimed_by="<@&1> _the_ agency")
     value = render.fact_embed(lookup_of([hostile])).fields[0].value or ""
     assert "\\*\\*98\\*\\* @\u200beveryone" in value
-    assert "— <@&1> \\_the\\_ agency ·" in value  # a role stays text: mentions are off
+    assert "— \\<@&1> \\_the\\_ agency ·" in value  # a role shown as text, not a mention
 
 
 def fact(**overrides: Any) -> Fact:

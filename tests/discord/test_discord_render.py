@@ -4,16 +4,18 @@ Discord's limits (stated independently in the fake) and for verbatim, escaped qu
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.discord import limits, render
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
-from bot.discord.store import Store, Unanswered
+from bot.discord.store import DM_SCOPE, Store, Unanswered
 from bot.engine import Engine
 from bot.evaluate import load_eval
 from bot.models import Answer, Snippet
@@ -58,7 +60,7 @@ def assert_sendable(message: render.OutgoingMessage) -> dict:
 def test_every_question_renders_within_limits(engine: Engine) -> None:
     service = AnswerService(engine, Store(":memory:"))
     for question in QUESTIONS + HOSTILE_QUESTIONS:
-        reply = service.reply(question)
+        reply = service.reply(question, DM_SCOPE)
         payload = assert_sendable(render.answer_message(reply))
         description = payload["embeds"][0]["description"]
         shown = shown_quotes(description)
@@ -71,9 +73,9 @@ def test_every_question_renders_within_limits(engine: Engine) -> None:
 
 def test_hostile_question_is_escaped_in_title(engine: Engine) -> None:
     service = AnswerService(engine, Store(":memory:"))
-    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[0])).title or ""
+    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[0], DM_SCOPE)).title or ""
     assert "@everyone" not in title and "@\u200beveryone" in title
-    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[1])).title or ""
+    title = render.answer_embed(service.reply(HOSTILE_QUESTIONS[1], DM_SCOPE)).title or ""
     assert "\\*\\*How many\\*\\*" in title
 
 
@@ -178,7 +180,7 @@ def test_conflict_names_each_claimant_and_source() -> None:
 
 def test_no_answer_says_so_and_names_topics(engine: Engine) -> None:
     service = AnswerService(engine, Store(":memory:"))
-    reply = service.reply("What is the boiling point of mercury?")
+    reply = service.reply("What is the boiling point of mercury?", DM_SCOPE)
     description = render.answer_embed(reply).description or ""
     assert reply.answer.status == "no_answer"
     assert "don't say" in description
@@ -214,6 +216,55 @@ def test_link_buttons_one_per_source_url() -> None:
         "quotebot:vote:down",
         "quotebot:pin",
     }
+
+
+# Each unique to this test: a URL is warned about once per process.
+BAD_URLS = [
+    "https://example.org/" + "a" * 493,  # 513 characters: Discord's limit is 512
+    "https://example.org/with space",
+    "https://example.org/line\nbreak",
+    "https://example.org/tab\there",
+    "https://example.org/\x7fdel",
+    "https:///no-host-render-test",
+    "https://?render-test",
+    "javascript:alert('render-test')",
+    " https://example.org/leading-space",
+]
+
+
+def test_bad_link_button_urls_are_dropped_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discord rejects the whole message for one bad link button, so a source URL it would
+    refuse gets no button (the answer still goes out), with one warning per URL."""
+    good = "https://example.org/" + "a" * 492  # exactly 512
+
+    def reply(urls: list[str]) -> Reply:
+        snippets = [
+            Snippet(
+                quote="Q.",
+                source=f"{i}.txt",
+                start=0,
+                end=2,
+                title=f"T{i}",
+                publisher="P",
+                date="D",
+                score=1.0,
+                line=1,
+                url=url,
+            )
+            for i, url in enumerate(urls)
+        ]
+        return Reply(answer=Answer(question="q", status="answered", snippets=snippets))
+
+    with caplog.at_level(logging.WARNING, logger="bot.discord"):
+        for _ in range(3):
+            payload = assert_sendable(render.answer_message(reply([*BAD_URLS, good])))
+    buttons = [c for row in payload["components"] for c in row["components"]]
+    assert [b["url"] for b in buttons if b["style"] == 5] == [good]
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == len(BAD_URLS)
+    assert all("Discord would refuse" in w for w in warned)
 
 
 def test_pinned_reply_is_marked() -> None:

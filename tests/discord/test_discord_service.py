@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +17,20 @@ import pytest
 
 from bot import engine as engine_module
 from bot.discord.service import AnswerService
-from bot.discord.store import Pin, SentAnswer, Store, StoreError
+from bot.discord.store import DM_SCOPE, MIGRATIONS, Pin, SentAnswer, Store, StoreError
 from bot.engine import Engine
 from bot.question import ParsedQuestion, parse_question
 
 PINNED_QUESTION = "How many detainer requests did Boston police ignore in 2025?"
+GUILD = 5  # the server every row of these tests is in
 
 
 def service_with_pin(engine: Engine, store: Store) -> AnswerService:
     service = AnswerService(engine, store)
     answer = engine.ask(PINNED_QUESTION)
     assert answer.status == "answered"
-    store.record_answer(11, 22, answer)
-    sent = store.sent_answer(11)
+    store.record_answer(11, 22, GUILD, answer)
+    sent = store.sent_answer(11, GUILD)
     assert sent is not None
     service.pin(sent, user_id=33, user_name="Mod")
     return service
@@ -45,10 +48,10 @@ def service_with_pin(engine: Engine, store: Store) -> AnswerService:
 def test_matching_questions_get_the_pinned_answer(engine: Engine, question: str) -> None:
     store = Store(":memory:")
     service = service_with_pin(engine, store)
-    reply = service.reply(question)
+    reply = service.reply(question, GUILD)
     assert reply.pinned is not None
     assert reply.pinned.pinned_by_name == "Mod"
-    pinned = store.pinned(11)
+    pinned = store.pinned(11, GUILD)
     assert pinned is not None and reply.answer == pinned.answer
 
 
@@ -63,7 +66,7 @@ def test_matching_questions_get_the_pinned_answer(engine: Engine, question: str)
 )
 def test_other_questions_get_the_engine(engine: Engine, question: str) -> None:
     service = service_with_pin(engine, Store(":memory:"))
-    reply = service.reply(question)
+    reply = service.reply(question, GUILD)
     assert reply.pinned is None
     assert reply.answer == engine.ask(question)
 
@@ -71,10 +74,10 @@ def test_other_questions_get_the_engine(engine: Engine, question: str) -> None:
 def test_unpin_restores_the_engine(engine: Engine) -> None:
     store = Store(":memory:")
     service = service_with_pin(engine, store)
-    assert store.unpin(11)
-    assert not store.unpin(11)
-    assert store.pin_keys() == {} and store.pinned(11) is None
-    assert service.reply(PINNED_QUESTION).pinned is None
+    assert store.unpin(11, GUILD)
+    assert not store.unpin(11, GUILD)
+    assert store.pin_keys(GUILD) == {} and store.pinned(11, GUILD) is None
+    assert service.reply(PINNED_QUESTION, GUILD).pinned is None
 
 
 def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
@@ -88,6 +91,7 @@ def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
             Pin(
                 message_id=i,
                 channel_id=1,
+                guild_id=GUILD,
                 question=f"q{i}",
                 match_key=f"topic{i} other{i}",
                 answer=answer,
@@ -98,11 +102,11 @@ def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
         )
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)
-    assert service.reply("Who is the ICE spokeswoman?").pinned is None
+    assert service.reply("Who is the ICE spokeswoman?", GUILD).pinned is None
     assert not [s for s in statements if "FROM pins" in s]
-    assert service.reply(PINNED_QUESTION).pinned is not None
+    assert service.reply(PINNED_QUESTION, GUILD).pinned is not None
     (read,) = [s for s in statements if "FROM pins" in s]
-    assert read.endswith("WHERE message_id = 11")
+    assert read.endswith(f"WHERE message_id = 11 AND guild_id = {GUILD}")
 
 
 def test_a_declined_question_is_parsed_once(
@@ -119,9 +123,9 @@ def test_a_declined_question_is_parsed_once(
     store = Store(":memory:")
     service = service_with_pin(engine, store)
     cleaned.clear()
-    assert service.reply("What is the capital of France?").answer.status == "no_answer"
+    assert service.reply("What is the capital of France?", GUILD).answer.status == "no_answer"
     assert cleaned == ["What is the capital of France?"]
-    assert [r.count for r in store.unanswered()] == [1]
+    assert [r.count for r in store.unanswered(GUILD)] == [1]
 
 
 def test_declined_questions_are_logged_most_frequent_first(engine: Engine) -> None:
@@ -130,26 +134,26 @@ def test_declined_questions_are_logged_most_frequent_first(engine: Engine) -> No
     asked = ["What is the capital of France?"] * 3 + ["Who painted the Mona Lisa?"] * 2
     asked += ["what is the CAPITAL of france", "   ", PINNED_QUESTION]
     for question in asked:
-        service.reply(question)
-    rows = store.unanswered()
+        service.reply(question, GUILD)
+    rows = store.unanswered(GUILD)
     assert [r.count for r in rows] == [4, 2]
     assert "France" in rows[0].question or "france" in rows[0].question
     assert "Mona Lisa" in rows[1].question
 
 
 def test_no_answer_reply_names_the_topics(engine: Engine) -> None:
-    reply = AnswerService(engine, Store(":memory:")).reply("What is the capital of France?")
+    reply = AnswerService(engine, Store(":memory:")).reply("What is the capital of France?", GUILD)
     assert reply.answer.status == "no_answer"
     assert reply.topics == [d.meta.title for d in engine.retriever.corpus.documents]
 
 
 def test_one_vote_per_user_per_answer(tmp_path: Path) -> None:
     store = Store(tmp_path / "db.sqlite3")
-    assert store.vote(1, 100, 1) is False
-    assert store.vote(1, 100, 1) is False
-    assert store.vote(1, 100, -1) is True
-    store.vote(1, 200, 1)
-    store.vote(2, 100, 1)
+    assert store.vote(1, GUILD, 100, 1) is False
+    assert store.vote(1, GUILD, 100, 1) is False
+    assert store.vote(1, GUILD, 100, -1) is True
+    store.vote(1, GUILD, 200, 1)
+    store.vote(2, GUILD, 100, 1)
     assert store.tally(1).model_dump() == {"up": 1, "down": 1}
     store.close()
     assert Store(tmp_path / "db.sqlite3").tally(1).model_dump() == {"up": 1, "down": 1}
@@ -160,10 +164,10 @@ def test_schema_is_created_in_wal_mode_and_reopens(tmp_path: Path, engine: Engin
     store = service_with_pin(engine, Store(path)).store
     store.close()
     again = Store(path)
-    assert again.schema_version == 1
-    assert list(again.pin_keys()) == [11]
-    assert again.sent_answer(11) == SentAnswer(
-        message_id=11, channel_id=22, answer=engine.ask(PINNED_QUESTION)
+    assert again.schema_version == len(MIGRATIONS)
+    assert list(again.pin_keys(GUILD)) == [11]
+    assert again.sent_answer(11, GUILD) == SentAnswer(
+        message_id=11, channel_id=22, guild_id=GUILD, answer=engine.ask(PINNED_QUESTION)
     )
     again.close()
     with sqlite3.connect(path) as db:
@@ -189,25 +193,38 @@ KILLED_WRITER = textwrap.dedent(
     from bot.models import Answer
 
     store = Store(sys.argv[1])
+    if sys.argv[2] != "FULL":
+        store._db.execute(f"PRAGMA synchronous={sys.argv[2]}")
+    print(store.pragma("journal_mode"), store.pragma("synchronous"), flush=True)
     answer = Answer(question="q", status="answered")
     for i in range(1, 100000):
-        store.pin(Pin(message_id=i, channel_id=1, question="q", match_key="q", answer=answer,
-                      pinned_by=1, pinned_by_name="m", pinned_at="2026-01-01"))
+        store.pin(Pin(message_id=i, channel_id=1, guild_id=1, question="q", match_key="q",
+                      answer=answer, pinned_by=1, pinned_by_name="m", pinned_at="2026-01-01"))
         print(i, flush=True)
     """
 )
+CHILD_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 
-def test_a_kill_loses_no_committed_pin(tmp_path: Path) -> None:
-    """SIGKILL the writer mid-stream: every pin it reported committed is still there."""
+@pytest.mark.parametrize(("synchronous", "level"), [("FULL", 2), ("OFF", 0)])
+def test_a_kill_loses_no_committed_pin(tmp_path: Path, synchronous: str, level: int) -> None:
+    """SIGKILL the writer mid-stream: every pin it reported committed is still there.
+
+    What this proves: a *process* crash loses no committed pin. It passes with
+    `synchronous=OFF` too (the second case), because a killed process's writes are already
+    in the operating system's cache. Surviving a power cut or an OS crash is not something
+    this test can show: that rests on WAL mode with `synchronous=FULL` (every commit waits
+    for the WAL to reach the disk), so the pragmas the store relies on are asserted on the
+    writer's live connection instead."""
     path = tmp_path / "db.sqlite3"
     writer = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(path)],
+        [sys.executable, "-c", KILLED_WRITER, str(path), synchronous],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env=CHILD_ENV,
     )
     assert writer.stdout is not None
+    assert writer.stdout.readline().split() == ["wal", str(level)]
     committed = 0
     for line in writer.stdout:
         committed = int(line)
@@ -215,5 +232,213 @@ def test_a_kill_loses_no_committed_pin(tmp_path: Path) -> None:
             break
     writer.send_signal(signal.SIGKILL)
     writer.wait()
-    pinned = set(Store(path).pin_keys())
+    pinned = set(Store(path).pin_keys(1))
     assert set(range(1, committed + 1)) <= pinned
+
+
+def test_the_store_runs_in_wal_with_full_sync(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    assert (store.pragma("journal_mode"), store.pragma("synchronous")) == ("wal", 2)
+    store.close()
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+A, B = 1001, 1002  # two servers
+
+
+def test_nothing_crosses_servers(engine: Engine, tmp_path: Path) -> None:
+    """A pin, a sent answer, a vote and a declined question of server A are invisible from
+    server B and from direct messages, and the other way round."""
+    store = Store(tmp_path / "db.sqlite3")
+    service = AnswerService(engine, store)
+    store.record_answer(11, 22, A, engine.ask(PINNED_QUESTION))
+    sent = store.sent_answer(11, A)
+    assert sent is not None and store.sent_answer(11, B) is None
+    service.pin(sent, user_id=33, user_name="Mod")
+    assert service.reply(PINNED_QUESTION, A).pinned is not None
+    assert service.reply(PINNED_QUESTION, B).pinned is None
+    assert service.reply(PINNED_QUESTION, DM_SCOPE).pinned is None
+    assert store.pin_keys(B) == {} and store.pinned(11, B) is None
+    assert not store.unpin(11, B) and store.pinned(11, A) is not None
+
+    service.reply("What is the capital of France?", B)
+    service.reply("Who painted the Mona Lisa?", DM_SCOPE)
+    assert [r.question for r in store.unanswered(B)] == ["What is the capital of France?"]
+    assert store.unanswered(A) == []
+    assert [r.question for r in store.unanswered(DM_SCOPE)] == ["Who painted the Mona Lisa?"]
+    store.close()
+
+
+def v1_database(path: Path) -> Path:
+    """A database file as schema 1 left it, from the frozen dump in `data/`."""
+    with sqlite3.connect(path) as db:
+        db.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+    return path
+
+
+def schema(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        return [" ".join(sql.split()) for (sql,) in rows]
+
+
+def test_a_v1_database_is_migrated_and_its_rows_scoped(tmp_path: Path) -> None:
+    """Schema 1 had no server ids. Migrated, its rows are kept but served nowhere until
+    their server is known: answers and pins by their channel, votes by their answer; with
+    the bot in one server only, all the rest (declined questions too) are that server's."""
+    path = v1_database(tmp_path / "v1.sqlite3")
+    store = Store(path, declined_retention_days=None)
+    assert store.schema_version == len(MIGRATIONS) == 2
+    fresh = tmp_path / "fresh.sqlite3"
+    Store(fresh).close()
+    assert schema(path) == schema(fresh)  # migrating gives what a new database has
+    assert store.unscoped_rows() == 6
+    assert store.pin_keys(A) == {} and store.sent_answer(11, A) is None
+    assert store.unanswered(A) == []
+    assert store.unscoped_channels() == {100000000000000003, 999}
+
+    # Two servers: only what a known channel places is scoped.
+    assert store.adopt_unscoped({100000000000000003: A}, only_guild=None) == 3
+    assert list(store.pin_keys(A)) == [11] and store.pin_keys(B) == {}
+    assert store.sent_answer(11, A) is not None and store.sent_answer(12, A) is None
+    assert store.tally(11).up == 1
+    assert store.unanswered(A, days=365) == []  # a declined question names no channel
+    # One server: everything left is its own.
+    assert store.adopt_unscoped({}, only_guild=B) == 0
+    assert store.sent_answer(12, B) is not None
+    assert [r.question for r in store.unanswered(B, days=365)] == [
+        "What is the boiling point of mercury?"
+    ]
+    store.close()
+    again = Store(path, declined_retention_days=None)
+    assert list(again.pin_keys(A)) == [11] and again.unscoped_rows() == 0
+    again.close()
+
+
+def test_a_pin_that_no_longer_validates_is_skipped(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stored pin whose answer JSON fails today's `Answer` (a schema change, a damaged
+    row) is skipped with one log line; matching questions get the engine's answer."""
+    path = tmp_path / "db.sqlite3"
+    store = Store(path)
+    service = service_with_pin(engine, store)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE pins SET answer_json = ?", ('{"question": "q", "status": "maybe"}',))
+    with caplog.at_level(logging.WARNING, logger="bot.discord.store"):
+        replies = [service.reply(PINNED_QUESTION, GUILD) for _ in range(3)]
+    for reply in replies:
+        assert reply.pinned is None and reply.answer == engine.ask(PINNED_QUESTION)
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["skipping pin 11"]
+    store.close()
+
+
+PINNING_PROCESS = textwrap.dedent(
+    """
+    import sys
+    from bot.discord.store import Pin, Store
+    from bot.models import Answer
+
+    store = Store(sys.argv[1])
+    answer = Answer.model_validate_json(sys.argv[3])
+    if sys.argv[2] == "pin":
+        store.pin(Pin(message_id=77, channel_id=1, guild_id=5, question=answer.question,
+                      match_key=sys.argv[4], answer=answer, pinned_by=1, pinned_by_name="m",
+                      pinned_at="2026-01-01"))
+    else:
+        store.unpin(77, 5)
+    """
+)
+
+
+def test_a_pin_made_by_another_process_is_served(engine: Engine, tmp_path: Path) -> None:
+    """Two bot processes on one database: pins and unpins made by one are served by the
+    other (its in-memory keys follow `PRAGMA data_version`)."""
+    path = tmp_path / "db.sqlite3"
+    store = Store(path)
+    service = AnswerService(engine, store)
+    assert service.reply(PINNED_QUESTION, GUILD).pinned is None  # keys loaded, none pinned
+    answer = engine.ask(PINNED_QUESTION).model_dump_json()
+    key = service.match_key(PINNED_QUESTION)
+    for action in ("pin", "unpin"):
+        subprocess.run(
+            [sys.executable, "-c", PINNING_PROCESS, str(path), action, answer, key],
+            check=True,
+            env=CHILD_ENV,
+            timeout=60,
+        )
+        pinned = service.reply(PINNED_QUESTION, GUILD).pinned
+        assert (pinned is not None and pinned.message_id == 77) == (action == "pin")
+    # And within one process, two stores (two connections) see each other's pins too.
+    other = Store(path)
+    sent = other.sent_answer(11, GUILD)
+    assert sent is None
+    other.record_answer(11, 22, GUILD, engine.ask(PINNED_QUESTION))
+    AnswerService(engine, other).pin(other.sent_answer(11, GUILD), 1, "m")  # type: ignore[arg-type]
+    assert list(store.pin_keys(GUILD)) == [11]
+    other.close()
+    store.close()
+
+
+def test_declined_questions_are_kept_only_for_the_retention(tmp_path: Path) -> None:
+    """Declined questions older than DECLINED_RETENTION_DAYS are deleted when the store
+    opens and whenever another question is declined."""
+    path = tmp_path / "db.sqlite3"
+    Store(path).close()
+    old = (datetime.now(UTC) - timedelta(days=91)).isoformat(timespec="seconds")
+    recent = (datetime.now(UTC) - timedelta(days=89)).isoformat(timespec="seconds")
+
+    def add(asked_at: str) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "INSERT INTO declined (question, match_key, asked_at, guild_id) "
+                "VALUES (?, ?, ?, ?)",
+                (f"asked {asked_at}", asked_at, asked_at, GUILD),
+            )
+
+    def kept() -> list[str]:
+        with sqlite3.connect(path) as db:
+            return sorted(q for (q,) in db.execute("SELECT question FROM declined"))
+
+    add(old)
+    add(recent)
+    store = Store(path, declined_retention_days=90)
+    assert kept() == [f"asked {recent}"]
+    add(old)
+    store.log_declined("today", "today", GUILD)
+    assert kept() == [f"asked {recent}", "today"]
+    store.close()
+    Store(path, declined_retention_days=1).close()
+    assert kept() == ["today"]
+
+
+def test_a_declined_log_that_cannot_be_written_costs_only_the_log(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database is busy (another process holds it) when a question is declined: the
+    user still gets the answer; the failure is logged."""
+    store = Store(":memory:")
+
+    def busy(*args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    store.log_declined = busy  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, logger="bot.discord.service"):
+        reply = AnswerService(engine, store).reply("What is the capital of France?", GUILD)
+    assert reply.answer.status == "no_answer" and reply.topics
+    assert "could not log the declined question" in caplog.records[0].getMessage()
+
+
+def test_a_sent_answer_that_no_longer_validates_is_not_on_record(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = Store(path)
+    store.record_answer(11, 22, GUILD, engine.ask(PINNED_QUESTION))
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE answers SET answer_json = '{\"snippets\": 3}'")
+    with caplog.at_level(logging.WARNING, logger="bot.discord.store"):
+        assert store.sent_answer(11, GUILD) is None
+    assert "no longer reads as an answer" in caplog.records[0].getMessage()
+    store.close()

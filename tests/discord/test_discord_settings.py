@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from discord.http import Route
 
 from bot.cli import main
 from bot.discord.settings import BotSettings, SettingsError, load_settings
+from bot.discord.store import Store
 from tests.paths import ROOT, SOURCES
 
 
@@ -47,7 +51,8 @@ def test_settings_come_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "DISCORD_TOKEN=abc\nANSWER_CHANNEL_IDS=11, 22\nDEV_GUILD_ID=\nLOG_LEVEL=debug\n"
     )
     settings = load_settings(env_file)
-    assert settings.discord_token == "abc"
+    assert settings.discord_token.get_secret_value() == "abc"
+    assert "abc" not in repr(settings)
     assert settings.answer_channel_ids == [11, 22]
     assert settings.dev_guild_id is None
     assert settings.log_level == "DEBUG"
@@ -98,4 +103,63 @@ def test_unusable_database_is_one_line(
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"error: DATABASE_PATH: {tmp_path / database}")
     assert words in lines[0]
+    assert not (tmp_path / "cache").exists()
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """`path` (a file or a folder) cannot be written while inside this block. Permission bits
+    do not stop root, so as root the file is made immutable (`chattr +i`) instead."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("running as root where chattr +i is not allowed")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("read-only file", "cannot be written"),  # SQLite opens it read-only without a word
+        ("read-only folder", "unable to open"),  # no room for the -wal and -shm files
+        ("new file in a read-only folder", "unable to open"),
+    ],
+)
+def test_database_that_cannot_be_written_stops_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    case: str,
+    words: str,
+) -> None:
+    """A database that opens but refuses writes would fail every answer later: `run` stops
+    at start with one line naming DATABASE_PATH, exit 2, and the database is untouched."""
+    clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = folder / ("new.sqlite3" if case.startswith("new") else "bot.sqlite3")
+    if not case.startswith("new"):
+        Store(database).close()
+    before = database.read_bytes() if database.exists() else None
+    monkeypatch.setenv("DISCORD_TOKEN", "abc")
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    monkeypatch.setattr(Route, "BASE", "http://127.0.0.1:9/api/v10")  # never the real Discord
+    with read_only(folder if "folder" in case else database):
+        code = main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), "run"])
+    assert code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: DATABASE_PATH: {database}")
+    assert words in lines[0]
+    assert (database.read_bytes() if database.exists() else None) == before
     assert not (tmp_path / "cache").exists()

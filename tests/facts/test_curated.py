@@ -21,7 +21,9 @@ ENTRY = FACTS.split("\n\n")[0] + "\n"  # one valid entry, eight lines long
 def load(tmp_path: Path, body: str, chrome: dict[str, list[Chrome]] | None = None) -> list:
     path = tmp_path / "facts.toml"
     path.write_text(body, encoding="utf-8")
-    return load_curated(path, TEXTS, chrome)
+    facts, warnings = load_curated(path, TEXTS, chrome)
+    assert warnings == []
+    return facts
 
 
 def error(tmp_path: Path, body: str, chrome: dict[str, list[Chrome]] | None = None):
@@ -48,7 +50,7 @@ def test_valid_entries_become_verbatim_facts_with_numbers(tmp_path: Path) -> Non
 
 
 def test_missing_file_means_no_curated_facts(tmp_path: Path) -> None:
-    assert load_curated(tmp_path / "absent.toml", TEXTS) == []
+    assert load_curated(tmp_path / "absent.toml", TEXTS) == ([], [])
 
 
 def test_invalid_toml_names_its_line(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ def parse_back(engine: Engine, text: str, tmp_path: Path) -> list:
     path = tmp_path / "suggested.toml"
     path.write_text(text, encoding="utf-8")
     chrome = {name: doc.chrome for name, doc in engine.retriever.documents.items()}
-    return load_curated(path, engine.retriever.corpus.texts, chrome)
+    facts, warnings = load_curated(path, engine.retriever.corpus.texts, chrome)
+    assert warnings == []
+    return facts
 
 
 def test_suggestions_find_figures_years_and_claimants(

@@ -30,7 +30,7 @@ class Answers(commands.Cog):
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
         bot = actions.bot_of(interaction)
-        rows = await bot.stored(bot.store.unanswered, days)
+        rows = await bot.stored(bot.store.unanswered, actions.scope_of(interaction), days)
         await actions.respond(interaction, render.unanswered_message(rows, days), ephemeral=True)
 
 

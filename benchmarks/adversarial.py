@@ -1,0 +1,1496 @@
+"""Bad inputs and injected faults against the command-line harness: how many are handled.
+
+Every case builds its own folders, runs `python -m bot ...` in a subprocess (so a crash, a hang
+or a traceback is seen as a user sees it) and checks the project's rule for bad input: exit
+code 0 with the problem named in a warning when the rest can be served, else one line on stderr
+naming the file and exit code 2; never a traceback; nothing the user owns changed or deleted;
+and whatever is still good still answered. Faults a root user cannot provoke with chmod (this
+machine's CI runs as root) are injected in the child process: `EACCES` on chosen paths, a disk
+that is full under a folder, SIGKILL at points of a build.
+
+    .venv/bin/python benchmarks/adversarial.py               # this checkout
+    .venv/bin/python benchmarks/adversarial.py --code DIR    # another checkout of the project
+    .venv/bin/python benchmarks/adversarial.py -v            # every case, not only failures
+
+It prints one line per failed case and a table of handled / tried per category.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
+GOOD_Q = "How many sailboats did the harbor master count?"
+TIMEOUT = 120
+
+# Runs bot.cli.main with faults injected from the environment: QB_DENY (paths, os.pathsep
+# separated) raise EACCES when opened or listed; QB_READONLY (a folder) refuses to create
+# anything under it; QB_FULL (a folder) makes every write under it fail with ENOSPC.
+INJECT = r"""
+import builtins, errno, io, os, sys
+def _paths(name):
+    return {os.path.realpath(p) for p in os.environ.get(name, "").split(os.pathsep) if p}
+DENY, READONLY, FULL = _paths("QB_DENY"), _paths("QB_READONLY"), _paths("QB_FULL")
+def _real(p):
+    return None if isinstance(p, int) else os.path.realpath(os.fspath(p))
+def _under(p, roots):
+    r = _real(p)
+    return r is not None and any(r == d or r.startswith(d + os.sep) for d in roots)
+def _deny(p):
+    raise PermissionError(errno.EACCES, "Permission denied", os.fspath(p))
+class _Full:
+    def __init__(self, f): self._f = f
+    def write(self, data): raise OSError(errno.ENOSPC, "No space left on device")
+    def __getattr__(self, name): return getattr(self._f, name)
+    def __enter__(self): return self
+    def __exit__(self, *exc): self._f.close()
+_open, _scandir, _listdir, _mkdir, _replace = io.open, os.scandir, os.listdir, os.mkdir, os.replace
+def _fake_open(file, mode="r", *args, **kwargs):
+    writing = any(c in mode for c in "wxa+")
+    if _real(file) in DENY or (writing and _under(file, READONLY)):
+        _deny(file)
+    f = _open(file, mode, *args, **kwargs)
+    return _Full(f) if writing and _under(file, FULL) else f
+def _fake_scandir(path="."):
+    if _real(path) in DENY: _deny(path)
+    return _scandir(path)
+def _fake_listdir(path="."):
+    if _real(path) in DENY: _deny(path)
+    return _listdir(path)
+def _fake_mkdir(path, *args, **kwargs):
+    if _under(path, READONLY): _deny(path)
+    return _mkdir(path, *args, **kwargs)
+def _fake_replace(src, dst, *args, **kwargs):
+    if _under(dst, READONLY): _deny(dst)
+    return _replace(src, dst, *args, **kwargs)
+builtins.open = io.open = _fake_open
+os.scandir, os.listdir = _fake_scandir, _fake_listdir
+os.mkdir, os.replace = _fake_mkdir, _fake_replace
+from bot.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+@dataclass
+class Result:
+    code: int | None
+    out: str
+    err: str
+    seconds: float
+
+    @property
+    def traceback(self) -> bool:
+        return "Traceback (most recent call last)" in self.err
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@dataclass
+class Case:
+    """One bad input or fault: `run` sets it up and runs the harness, `expect` judges it."""
+
+    category: str
+    name: str
+    run: Callable[[Path], Result]
+    expect: Callable[[Result, Path], str | None]
+    """None when handled, else what went wrong."""
+    user_files: Callable[[Path], list[Path]] = field(default=lambda tmp: [tmp / "src"])
+
+
+@dataclass
+class Runner:
+    """Runs the harness; around each run, checks that the watched user files are unchanged."""
+
+    code: Path
+    watch: list[Path] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    def __call__(
+        self,
+        tmp: Path,
+        *argv: str,
+        stdin: bytes = b"",
+        env: dict[str, str] | None = None,
+        inject: bool = False,
+        kill_after: float | None = None,
+    ) -> Result:
+        full_env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp / "home"),
+            "LANG": "C.UTF-8",
+            "PYTHONPATH": str(self.code),
+            "QUOTEBOT_CACHE": str(tmp / "qcache"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        full_env.update(env or {})
+        command = [sys.executable, "-c", INJECT] if inject else [sys.executable, "-m", "bot"]
+        before = snapshot(self.watch)
+        try:
+            return self._run(command, argv, tmp, full_env, stdin, kill_after)
+        finally:
+            after = snapshot(self.watch)
+            self.changed += sorted(
+                k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
+            )
+
+    def _run(
+        self,
+        command: list[str],
+        argv: tuple[str, ...],
+        tmp: Path,
+        env: dict[str, str],
+        stdin: bytes,
+        kill_after: float | None,
+    ) -> Result:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [*command, *argv],
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        if kill_after is not None:
+            time.sleep(kill_after)
+            child.send_signal(signal.SIGKILL)
+        try:
+            out, err = child.communicate(stdin, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            out, err = child.communicate()
+            return Result(None, out.decode(errors="replace"), "TIMEOUT", TIMEOUT)
+        return Result(
+            child.returncode,
+            out.decode("utf-8", errors="replace"),
+            err.decode("utf-8", errors="replace"),
+            time.perf_counter() - started,
+        )
+
+
+# --- judging -----------------------------------------------------------------------------
+
+
+def error_line(*needles: str) -> Callable[[Result, Path], str | None]:
+    """Exit 2, one line on stderr containing every needle, no traceback."""
+
+    def judge(r: Result, tmp: Path) -> str | None:
+        lines = r.err.strip().splitlines()
+        if r.traceback:
+            return f"traceback ({lines[-1][:100] if lines else ''})"
+        if r.code != 2:
+            return f"exit {r.code}, expected 2"
+        if len(lines) != 1:
+            return f"{len(lines)} lines on stderr"
+        missing = [n.format(tmp=tmp) for n in needles if n.format(tmp=tmp) not in lines[0]]
+        return f"message lacks {missing}: {lines[0][:140]}" if missing else None
+
+    return judge
+
+
+def served(
+    *warn: str, answered: str | None = GOOD_Q, check: Callable[[Result], str | None] | None = None
+) -> Callable[[Result, Path], str | None]:
+    """Exit 0, no traceback, a warning containing each of `warn`, and (when given) the
+    `--json` answer to the good document's question still answered."""
+
+    def judge(r: Result, tmp: Path) -> str | None:
+        if r.traceback:
+            return f"traceback ({r.err.strip().splitlines()[-1][:100]})"
+        if r.code != 0:
+            return f"exit {r.code}: {r.err.strip()[:140]}"
+        for needle in warn:
+            if needle.format(tmp=tmp) not in r.err:
+                return f"no warning with {needle!r}: {r.err.strip()[:140]!r}"
+        if answered is not None:
+            try:
+                answer = r.json()
+            except ValueError:
+                return "no JSON answer"
+            if answer["status"] == "no_answer":
+                return "the good source is no longer answered"
+        return check(r) if check else None
+
+    return judge
+
+
+def snapshot(paths: list[Path]) -> dict[str, str]:
+    """Every file, folder and link under `paths`, with its content's digest or link target."""
+    seen: dict[str, str] = {}
+    for top in paths:
+        if not top.exists() and not top.is_symlink():
+            seen[str(top)] = "absent"
+            continue
+        for path in [top, *sorted(top.rglob("*"))] if top.is_dir() else [top]:
+            if path.is_symlink():
+                seen[str(path)] = f"link {os.readlink(path)}"
+            elif path.is_dir():
+                seen[str(path)] = "dir"
+            elif path.is_file():
+                seen[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return seen
+
+
+def write(folder: Path, files: dict[str, str | bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(body, encoding="utf-8")
+    return folder
+
+
+def ask(tmp: Path, run: Runner, question: str = GOOD_Q, *extra: str, **kw) -> Result:
+    return run(tmp, "--sources", "src", *extra, "ask", question, "--json", **kw)
+
+
+# --- the cases ---------------------------------------------------------------------------
+
+
+def cases(run: Runner) -> list[Case]:
+    out: list[Case] = []
+
+    def sources_case(category: str, name: str, files: dict[str, str | bytes], expect, **kw):
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, **files})
+            return ask(tmp, run, **kw)
+
+        out.append(Case(category, name, setup, expect))
+
+    # Cache folder: the user's folders are never written over nor deleted.
+    def user_folder(tmp: Path) -> Path:
+        return write(
+            tmp / "mine",
+            {"manifest.json": '{"my": "data"}', "gen-ai/a.md": "Gen AI\n\nIt counted 60 zebras.\n"},
+        )
+
+    def cache_is_sources(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD, "gen-ai/a.md": "Gen AI\n\nIt counted 60 zebras.\n"})
+        return run(tmp, "--sources", "src", "--cache", "src", "index")
+
+    out.append(
+        Case(
+            "cache folder",
+            "--cache is the sources folder",
+            cache_is_sources,
+            error_line("src", "sources"),
+        )
+    )
+
+    def cache_inside_sources(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        return run(tmp, "--sources", "src", "--cache", "src/.idx", "index")
+
+    out.append(
+        Case(
+            "cache folder",
+            "--cache inside the sources folder",
+            cache_inside_sources,
+            error_line("src/.idx"),
+        )
+    )
+
+    def cache_user_folder(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        user_folder(tmp)
+        return run(tmp, "--sources", "src", "--cache", "mine", "index")
+
+    out.append(
+        Case(
+            "cache folder",
+            "--cache is a folder of the user's (gen-ai/, manifest.json)",
+            cache_user_folder,
+            error_line("mine"),
+            lambda tmp: [tmp / "src", tmp / "mine"],
+        )
+    )
+
+    def cache_user_manifest_only(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        write(tmp / "mine", {"manifest.json": '{"my": "data"}'})
+        return ask(tmp, run, GOOD_Q, "--cache", "mine")
+
+    out.append(
+        Case(
+            "cache folder",
+            "ask --cache a folder holding the user's manifest.json",
+            cache_user_manifest_only,
+            error_line("mine"),
+            lambda tmp: [tmp / "src", tmp / "mine"],
+        )
+    )
+
+    def cache_project_folder(tmp: Path) -> Result:
+        write(tmp / "proj/src", {"good.txt": GOOD})
+        write(tmp / "proj", {"notes.txt": "my notes"})
+        return run(tmp / "proj", "--sources", "src", "--cache", ".", "index")
+
+    out.append(
+        Case(
+            "cache folder",
+            "--cache is the project folder (parent of sources)",
+            cache_project_folder,
+            error_line(),
+            lambda tmp: [tmp / "proj"],
+        )
+    )
+
+    def env_cache_in_sources(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD, "gen-keep/x.md": "Keep\n\nKeep me please now.\n"})
+        return ask(tmp, run, GOOD_Q, env={"QUOTEBOT_CACHE": str(tmp / "src")})
+
+    out.append(
+        Case(
+            "cache folder",
+            "QUOTEBOT_CACHE is the sources folder",
+            env_cache_in_sources,
+            error_line("src"),
+        )
+    )
+
+    def cache_empty(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        (tmp / "fresh").mkdir()
+        run(tmp, "--sources", "src", "--cache", "fresh", "index")
+        return ask(tmp, run, GOOD_Q, "--cache", "fresh")
+
+    out.append(
+        Case("cache folder", "--cache an empty folder (works, reused)", cache_empty, served())
+    )
+
+    def cache_new(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        return ask(tmp, run, GOOD_Q, "--cache", "new/deeper")
+
+    out.append(
+        Case("cache folder", "--cache a folder that does not exist yet", cache_new, served())
+    )
+
+    def cache_is_file(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        write(tmp, {"afile": "mine"})
+        return ask(tmp, run, GOOD_Q, "--cache", "afile")
+
+    out.append(
+        Case(
+            "cache folder",
+            "--cache is a file: answered, the file kept",
+            cache_is_file,
+            served("afile"),
+            lambda tmp: [tmp / "src", tmp / "afile"],
+        )
+    )
+
+    def cache_foreign_gen(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        run(tmp, "--sources", "src", "--cache", "c", "index")
+        write(tmp / "c", {"gen-mine/notes.txt": "mine"})
+        run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    out.append(
+        Case(
+            "cache folder",
+            "a gen-* folder the user put in a real cache survives",
+            cache_foreign_gen,
+            served(check=lambda r: None),
+            lambda tmp: [tmp / "src"],
+        )
+    )
+    out[-1].expect = _and(
+        out[-1].expect,
+        lambda r, tmp: None if (tmp / "c/gen-mine/notes.txt").exists() else "gen-mine deleted",
+    )
+
+    def cache_rebuilds_clean(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        for _ in range(3):
+            run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    out.append(
+        Case(
+            "cache folder",
+            "three forced builds leave one generation",
+            cache_rebuilds_clean,
+            _and(
+                served(),
+                lambda r, tmp: (
+                    None if len(list((tmp / "c").glob("gen-*"))) == 1 else "old generations left"
+                ),
+            ),
+        )
+    )
+
+    def cache_symlinked_gen(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        write(tmp / "mine", {"precious.txt": "mine"})
+        run(tmp, "--sources", "src", "--cache", "c", "index")
+        os.symlink(tmp / "mine", tmp / "c/gen-link")
+        run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    out.append(
+        Case(
+            "cache folder",
+            "a gen-* link in the cache to a user folder",
+            cache_symlinked_gen,
+            served(),
+            lambda tmp: [tmp / "src", tmp / "mine"],
+        )
+    )
+
+    # Source files: one bad file costs only itself.
+    sources_case(
+        "source files",
+        "not UTF-8 (Latin-1)",
+        {"bad.txt": "Caf\xe9 ol\xe9.\n".encode("latin-1")},
+        served("bad.txt:1", "UTF-8"),
+    )
+    sources_case("source files", "empty file", {"empty.md": b""}, served("empty.md", "empty"))
+    sources_case("source files", "white space only", {"blank.md": " \n\t\n"}, served("blank.md"))
+    sources_case(
+        "source files", "all NUL bytes", {"nul.txt": b"\x00" * 5000}, served("nul.txt", "binary")
+    )
+    sources_case(
+        "source files",
+        "text with NUL bytes in it",
+        {"half.txt": b"Zebra Notes\n\nThe zoo had 12 zebras.\x00\x00\x00\n"},
+        served("half.txt", "binary"),
+    )
+    sources_case(
+        "source files",
+        "UTF-16 with a BOM",
+        {"u16.txt": "Zebra Notes\n\nThe zoo had 12 zebras.\n".encode("utf-16")},
+        served("u16.txt"),
+    )
+    sources_case(
+        "source files",
+        "UTF-16 without a BOM (valid UTF-8 full of NULs)",
+        {"u16le.txt": "Zebra Notes\n\nThe zoo had 12 zebras.\n".encode("utf-16-le")},
+        served("u16le.txt", "binary"),
+    )
+    sources_case("source files", "random bytes", {"rand.txt": os.urandom(4096)}, served("rand.txt"))
+    sources_case(
+        "source files",
+        "control characters throughout",
+        {"ctl.txt": "".join(chr(c) for c in range(1, 32) if c not in (9, 10, 13)) * 200},
+        served("ctl.txt", "binary"),
+    )
+    sources_case(
+        "source files",
+        "a folder named like a source (x.txt/)",
+        {"x.txt/inner.md": "Inner\n\nThe inner file has 3 lines.\n"},
+        served(),
+    )
+    sources_case(
+        "source files",
+        "file name with spaces and accents",
+        {"réunion du conseil.md": "Conseil\n\nThe council met 4 times.\n"},
+        served(),
+    )
+    sources_case(
+        "source files",
+        "50 folders deep",
+        {"/".join(["d"] * 50) + "/deep.md": "Deep\n\nThe deep file counted 9 owls.\n"},
+        served(),
+    )
+    sources_case(
+        "source files", "hidden file ignored", {".secret.txt": "The password is 1234.\n"}, served()
+    )
+
+    def unreadable_file(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD, "locked.txt": "Locked\n\nIt had 5 locks.\n"})
+        return ask(tmp, run, env={"QB_DENY": str(tmp / "src/locked.txt")}, inject=True)
+
+    out.append(
+        Case(
+            "source files",
+            "unreadable file (EACCES)",
+            unreadable_file,
+            served("locked.txt", "Permission denied"),
+        )
+    )
+
+    def fifo(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        os.mkfifo(tmp / "src/pipe.md")
+        return ask(tmp, run)
+
+    out.append(Case("source files", "a FIFO named pipe.md (no hang)", fifo, served()))
+
+    def huge_line(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD, "huge.txt": "word " * 1_000_000})
+        return ask(tmp, run)
+
+    out.append(Case("source files", "one 5 MB line", huge_line, served()))
+
+    def many_lines(tmp: Path) -> Result:
+        body = "".join(f"Line {i} says the depot has {i} crates.\n" for i in range(50_000))
+        write(tmp / "src", {"good.txt": GOOD, "many.txt": "Depot\n\n" + body})
+        return ask(tmp, run)
+
+    out.append(Case("source files", "50,000 lines", many_lines, served()))
+
+    # Links: nothing outside the sources folder is read through a link.
+    def link_out_file(tmp: Path) -> Result:
+        write(tmp / "outside", {"secret.txt": "Secret\n\nThe secret code is 4711 zebras.\n"})
+        write(tmp / "src", {"good.txt": GOOD})
+        os.symlink(tmp / "outside/secret.txt", tmp / "src/p.txt")
+        return ask(tmp, run, "What is the secret code?")
+
+    out.append(
+        Case(
+            "links",
+            "file link out of the sources folder",
+            link_out_file,
+            served(
+                "p.txt",
+                answered=None,
+                check=lambda r: ("4711" in r.out and "secret quoted") or None,
+            ),
+            lambda tmp: [tmp / "src", tmp / "outside"],
+        )
+    )
+
+    def link_out_dir(tmp: Path) -> Result:
+        write(tmp / "outside", {"secret.txt": "Secret\n\nThe secret code is 4711 zebras.\n"})
+        write(tmp / "src", {"good.txt": GOOD})
+        os.symlink(tmp / "outside", tmp / "src/more")
+        return ask(tmp, run, "What is the secret code?")
+
+    out.append(
+        Case(
+            "links",
+            "folder link out of the sources folder",
+            link_out_dir,
+            served(
+                "more", answered=None, check=lambda r: ("4711" in r.out and "secret quoted") or None
+            ),
+            lambda tmp: [tmp / "src", tmp / "outside"],
+        )
+    )
+
+    def link_etc_passwd(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        os.symlink("/etc/passwd", tmp / "src/p.txt")
+        return ask(tmp, run, "root")
+
+    out.append(
+        Case(
+            "links",
+            "ln -s /etc/passwd sources/p.txt",
+            link_etc_passwd,
+            served(
+                "p.txt",
+                answered=None,
+                check=lambda r: ("/bin/" in r.out and "passwd quoted") or None,
+            ),
+        )
+    )
+
+    def link_inside(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        os.symlink("good.txt", tmp / "src/alias.txt")
+        return ask(tmp, run)
+
+    out.append(Case("links", "link to a file inside the folder (served)", link_inside, served()))
+
+    def link_broken(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        os.symlink("nowhere.txt", tmp / "src/broken.txt")
+        return ask(tmp, run)
+
+    out.append(Case("links", "broken link", link_broken, served()))
+
+    def link_loop(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        os.symlink(".", tmp / "src/loop")
+        return ask(tmp, run)
+
+    out.append(Case("links", "link loop (src/loop -> .)", link_loop, served()))
+
+    # The sources folder itself.
+    def folder_missing(tmp: Path) -> Result:
+        return run(tmp, "--sources", "nope", "ask", GOOD_Q)
+
+    out.append(Case("sources folder", "missing", folder_missing, error_line("nope")))
+
+    def folder_is_file(tmp: Path) -> Result:
+        write(tmp, {"src": "a file"})
+        return run(tmp, "--sources", "src", "ask", GOOD_Q)
+
+    out.append(Case("sources folder", "is a file", folder_is_file, error_line("src")))
+
+    def folder_unreadable(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        return run(
+            tmp, "--sources", "src", "ask", GOOD_Q, env={"QB_DENY": str(tmp / "src")}, inject=True
+        )
+
+    out.append(
+        Case(
+            "sources folder",
+            "unreadable (EACCES)",
+            folder_unreadable,
+            error_line("src", "Permission denied"),
+        )
+    )
+
+    def subfolder_unreadable(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD, "sub/x.md": "Sub\n\nThe sub has 2 rooms.\n"})
+        return ask(tmp, run, env={"QB_DENY": str(tmp / "src/sub")}, inject=True)
+
+    out.append(
+        Case(
+            "sources folder",
+            "an unreadable subfolder (EACCES)",
+            subfolder_unreadable,
+            served("sub", "Permission denied"),
+        )
+    )
+
+    def folder_empty(tmp: Path) -> Result:
+        (tmp / "src").mkdir()
+        return run(tmp, "--sources", "src", "ask", GOOD_Q)
+
+    out.append(Case("sources folder", "empty", folder_empty, served(answered=None)))
+
+    # sources.toml
+    def toml_case(name: str, body: str | bytes, expect, **kw) -> None:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, "sources.toml": body})
+            return ask(tmp, run, **kw)
+
+        out.append(Case("sources.toml", name, setup, expect))
+
+    def url_entry(url: str) -> str:
+        return f'[[source]]\nfile = "good.txt"\ntitle = "Harbor"\nurl = {json.dumps(url)}\n'
+
+    no_url = lambda r: None if r.json()["snippets"][0]["url"] is None else "bad URL kept"  # noqa: E731
+    toml_case("invalid TOML", "[[source]\n", error_line("sources.toml:1"))
+    toml_case(
+        "nested 5,000 deep", "x = " + "[" * 5000 + "]" * 5000 + "\n", error_line("sources.toml")
+    )
+    toml_case(
+        "not UTF-8",
+        b'[[source]]\nfile = "good.txt"\ntitle = "Caf\xe9"\n',
+        error_line("sources.toml:3"),
+    )
+    toml_case("[[source]] not a table list", "source = 3\n", error_line("sources.toml"))
+    toml_case("duplicate entry", url_entry("https://a.example/") * 2, error_line("sources.toml:6"))
+    toml_case(
+        "unknown field",
+        '[[source]]\nfile = "good.txt"\ntitle = "H"\nauthor = "me"\n',
+        error_line("sources.toml:4"),
+    )
+    toml_case(
+        "entry for a missing file",
+        '[[source]]\nfile = "gone.txt"\ntitle = "Gone"\n',
+        served("gone.txt"),
+    )
+    toml_case(
+        "url of 600 characters",
+        url_entry("https://a.example/" + "a" * 600),
+        served("sources.toml:4", check=no_url),
+    )
+    toml_case(
+        "url with a space",
+        url_entry("https://a.example/a b"),
+        served("sources.toml:4", check=no_url),
+    )
+    toml_case(
+        "url with a newline",
+        url_entry("https://a.example/\nb"),
+        served("sources.toml:4", check=no_url),
+    )
+    toml_case(
+        "url javascript:", url_entry("javascript:alert(1)"), served("sources.toml:4", check=no_url)
+    )
+    toml_case(
+        "url without a host", url_entry("https:///path"), served("sources.toml:4", check=no_url)
+    )
+    toml_case("url ftp://", url_entry("ftp://a.example/x"), served("sources.toml:4", check=no_url))
+    toml_case(
+        "url with a control character",
+        url_entry("https://a.example/\x1b[31m"),
+        served("sources.toml:4", check=no_url),
+    )
+    toml_case(
+        "url with a bad port",
+        url_entry("https://a.example:99999/"),
+        served("sources.toml:4", check=no_url),
+    )
+    toml_case(
+        "good url kept",
+        url_entry("https://a.example/x"),
+        served(check=lambda r: None if r.json()["snippets"][0]["url"] else "good URL lost"),
+    )
+
+    # facts.toml: a bad source costs only itself and the facts that cite it.
+    fact = (
+        '[[fact]]\nsubject = "Zoo"\nmeasure = "zebras"\nvalue = "12"\nclaimed_by = "Zoo"\n'
+        'source = "{source}"\nquote = "The zoo had 12 zebras."\n'
+    )
+    harbor_fact = (
+        '[[fact]]\nsubject = "Harbor"\nmeasure = "sailboats"\nvalue = "31"\nclaimed_by = "HM"\n'
+        'source = "good.txt"\nquote = "The harbor master counted 31 sailboats in June."\n'
+    )
+
+    def facts_case(name: str, files: dict[str, str | bytes], expect, **kw) -> None:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, **files})
+            return ask(tmp, run, **kw)
+
+        out.append(Case("facts.toml", name, setup, expect))
+
+    zoo = b"Zoo Notes\n\nThe zoo had 12 zebras.\n"
+    facts_case(
+        "cites a source that is not UTF-8",
+        {"zoo.txt": zoo + b"Caf\xe9\n", "facts.toml": fact.format(source="zoo.txt") + harbor_fact},
+        served("zoo.txt", "UTF-8"),
+    )
+    facts_case(
+        "cites an empty source",
+        {"zoo.txt": b"", "facts.toml": fact.format(source="zoo.txt") + harbor_fact},
+        served("zoo.txt", "empty"),
+    )
+    facts_case(
+        "cites a binary source",
+        {"zoo.txt": zoo + b"\x00" * 100, "facts.toml": fact.format(source="zoo.txt")},
+        served("zoo.txt", "binary"),
+    )
+
+    def facts_unreadable_source(tmp: Path) -> Result:
+        write(
+            tmp / "src",
+            {"good.txt": GOOD, "zoo.txt": zoo, "facts.toml": fact.format(source="zoo.txt")},
+        )
+        return ask(tmp, run, env={"QB_DENY": str(tmp / "src/zoo.txt")}, inject=True)
+
+    out.append(
+        Case(
+            "facts.toml",
+            "cites an unreadable source (EACCES)",
+            facts_unreadable_source,
+            served("zoo.txt", "Permission denied"),
+        )
+    )
+
+    def facts_linked_source(tmp: Path) -> Result:
+        write(tmp / "outside", {"zoo.txt": zoo})
+        write(tmp / "src", {"good.txt": GOOD, "facts.toml": fact.format(source="zoo.txt")})
+        os.symlink(tmp / "outside/zoo.txt", tmp / "src/zoo.txt")
+        return ask(tmp, run)
+
+    out.append(
+        Case(
+            "facts.toml",
+            "cites a link out of the folder",
+            facts_linked_source,
+            served("zoo.txt"),
+            lambda tmp: [tmp / "src", tmp / "outside"],
+        )
+    )
+    facts_case(
+        "cites no such source",
+        {"facts.toml": fact.format(source="nope.txt")},
+        error_line("facts.toml:6", "nope.txt"),
+    )
+    facts_case(
+        "nested 5,000 deep",
+        {"facts.toml": "x = " + "[" * 5000 + "]" * 5000 + "\n"},
+        error_line("facts.toml"),
+    )
+    facts_case("not UTF-8", {"facts.toml": b"# caf\xe9\n"}, error_line("facts.toml:1"))
+    facts_case("invalid TOML", {"facts.toml": "[[fact]\n"}, error_line("facts.toml:1"))
+    facts_case(
+        "quote not in its source",
+        {"facts.toml": harbor_fact.replace("31 sailboats", "32 sailboats").replace('"31"', '"32"')},
+        error_line("facts.toml:7", "quote not found"),
+    )
+
+    for name, body in (
+        ("sources.toml", url_entry("https://a.example/")),
+        ("facts.toml", harbor_fact),
+    ):
+
+        def unreadable(tmp: Path, name: str = name, body: str = body) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, name: body})
+            return ask(tmp, run, env={"QB_DENY": str(tmp / "src" / name)}, inject=True)
+
+        def folder(tmp: Path, name: str = name) -> Result:
+            write(tmp / "src", {"good.txt": GOOD})
+            (tmp / "src" / name).mkdir()
+            return ask(tmp, run)
+
+        category = name
+        out.append(
+            Case(category, "unreadable (EACCES)", unreadable, error_line(name, "Permission denied"))
+        )
+        out.append(Case(category, "is a folder", folder, error_line(name)))
+
+    # Command line.
+    def cli(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(Case("command line", name, setup, expect))
+
+    def with_good(tmp: Path) -> None:
+        write(tmp / "src", {"good.txt": GOOD})
+
+    cli(
+        "eval /nope",
+        lambda tmp: (with_good(tmp), run(tmp, "--sources", "src", "eval", "/nope"))[1],
+        error_line("/nope"),
+    )
+    cli(
+        "eval a folder",
+        lambda tmp: (with_good(tmp), run(tmp, "--sources", "src", "eval", "src"))[1],
+        error_line("src"),
+    )
+
+    def eval_file(body: bytes) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            with_good(tmp)
+            (tmp / "q.jsonl").write_bytes(body)
+            return run(tmp, "--sources", "src", "eval", "q.jsonl")
+
+        return setup
+
+    cli(
+        "eval file not UTF-8",
+        eval_file(b'{"question": "ok"}\n{"question": "caf\xe9"}\n'),
+        error_line("q.jsonl:2"),
+    )
+    cli(
+        "eval file with a bad JSON line",
+        eval_file(b'{"question": "ok"}\n{oops\n'),
+        error_line("q.jsonl:2"),
+    )
+    cli("eval file that is a JSON list", eval_file(b"[1, 2]\n"), error_line("q.jsonl:1"))
+
+    def jsonl(stdin: bytes, env: dict[str, str] | None = None) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            with_good(tmp)
+            return run(tmp, "--sources", "src", "ask", "--jsonl", stdin=stdin, env=env)
+
+        return setup
+
+    def lines_out(n: int, errors: int) -> Callable[[Result, Path], str | None]:
+        def judge(r: Result, tmp: Path) -> str | None:
+            if r.traceback or r.code != 0:
+                return f"exit {r.code}, traceback {r.traceback}"
+            try:
+                rows = [json.loads(line) for line in r.out.splitlines()]
+            except ValueError:
+                return "output is not JSON lines"
+            if len(rows) != n:
+                return f"{len(rows)} lines out, expected {n}"
+            bad = sum("error" in row for row in rows)
+            return None if bad == errors else f"{bad} error lines, expected {errors}"
+
+        return judge
+
+    q = GOOD_Q.encode()
+    cli(
+        "ask --jsonl with a line of bad UTF-8",
+        jsonl(q + b"\n\xff\xfe question\n" + q + b"\n"),
+        lines_out(3, 1),
+    )
+    strict = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    cli(
+        "ask --jsonl, strict locale, non-ASCII question",
+        jsonl(q + b"\n" + "Combien de bateaux à voile ?".encode() + b"\n" + q + b"\n", strict),
+        lines_out(3, 0),
+    )
+    cli(
+        "ask --jsonl, strict locale, bad byte",
+        jsonl(q + b"\n\xe9t\xe9\n" + q + b"\n", strict),
+        lines_out(3, 1),
+    )
+    cli(
+        "ask --jsonl with NUL and escape bytes",
+        jsonl(q + b"\x00\x1b[2J\n" + q + b"\n"),
+        lines_out(2, 0),
+    )
+    cli(
+        "ask --jsonl with a 2 MB line",
+        jsonl(b"sailboats " * 200_000 + b"\n" + q + b"\n"),
+        lines_out(2, 0),
+    )
+    cli("ask --jsonl with CRLF lines", jsonl(q + b"\r\n" + q + b"\r\n"), lines_out(2, 0))
+
+    def strict_text(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": GOOD.replace("June.", "June’s end.")})
+        return run(tmp, "--sources", "src", "ask", GOOD_Q, env=strict)
+
+    cli(
+        "ask (text), strict locale, non-ASCII quote",
+        strict_text,
+        lambda r, tmp: (
+            None
+            if r.code == 0 and not r.traceback and "31" in r.out
+            else f"exit {r.code}, traceback {r.traceback}"
+        ),
+    )
+
+    def after(argv: list[str]) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            with_good(tmp)
+            return run(tmp, *argv)
+
+        return setup
+
+    def ok_json(r: Result, tmp: Path) -> str | None:
+        if r.code == 0 and r.json()["status"] == "answered":
+            return None
+        return f"exit {r.code}: {r.err[:120]}"
+
+    cli(
+        "ask Q --cache DIR (global option after the command)",
+        after(["--sources", "src", "ask", GOOD_Q, "--json", "--cache", "c2"]),
+        ok_json,
+    )
+    cli(
+        "ask Q --sources DIR (global option after the command)",
+        after(["ask", GOOD_Q, "--json", "--sources", "src"]),
+        ok_json,
+    )
+    cli(
+        "index --sources DIR --cache DIR",
+        after(["index", "--sources", "src", "--cache", "c3"]),
+        lambda r, tmp: None if r.code == 0 and (tmp / "c3").is_dir() else f"exit {r.code}",
+    )
+    cli(
+        "ask with an empty question",
+        after(["--sources", "src", "ask", "", "--json"]),
+        lambda r, tmp: (
+            None if r.code == 0 and r.json()["status"] == "no_answer" else "not declined"
+        ),
+    )
+    cli(
+        "ask with escapes only",
+        after(["--sources", "src", "ask", "\x1b[2J\x07", "--json"]),
+        lambda r, tmp: (
+            None if r.code == 0 and r.json()["status"] == "no_answer" else "not declined"
+        ),
+    )
+
+    def inert(stream: str, shown: str) -> Callable[[Result, Path], str | None]:
+        """Exit 0, `shown` printed, and no raw C0/C1 control but newline and tab on `stream`."""
+
+        def judge(r: Result, tmp: Path) -> str | None:
+            text = r.out if stream == "out" else r.err
+            raw = sorted({hex(ord(c)) for c in text if _control(c)})
+            if r.code != 0 or r.traceback:
+                return f"exit {r.code}"
+            if shown not in r.out:
+                return f"{shown!r} not shown"
+            return f"raw controls printed: {raw}" if raw else None
+
+        return judge
+
+    def escapes(files: dict[str, str | bytes], *argv: str, stdin: bytes = b"") -> Callable:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", files)
+            return run(tmp, "--sources", "src", *argv, stdin=stdin)
+
+        return setup
+
+    trap = GOOD.replace("Ferries", "\x1b]0;pwned\x07\x1b[2J\x9b31m Ferries")
+    cli(
+        "terminal escapes in a source, ask (text)",
+        escapes({"good.txt": trap}, "ask", "Which ferries ran hourly?"),
+        inert("out", "hourly"),
+    )
+    cli(
+        "terminal escapes in a source, chat",
+        escapes({"good.txt": trap}, "chat", stdin=b"Which ferries ran hourly?\n\n"),
+        inert("out", "hourly"),
+    )
+    cli(
+        "terminal escapes in a source, fact card",
+        escapes(
+            {
+                "good.txt": trap,
+                "facts.toml": harbor_fact.replace("HM", "HM\\u001b[2J"),
+            },
+            "fact",
+            "sailboats",
+        ),
+        inert("out", "31"),
+    )
+    titled = '[[source]]\nfile = "good.txt"\ntitle = "H\\u001b[2J"\npublisher = "P\\u009b1m"\n'
+    cli(
+        "terminal escapes in a title, ask (text)",
+        escapes({"good.txt": GOOD, "sources.toml": titled}, "ask", GOOD_Q),
+        inert("out", "31"),
+    )
+    cli(
+        "terminal escapes in a title, sources",
+        escapes({"good.txt": GOOD, "sources.toml": titled}, "sources"),
+        inert("out", "good.txt"),
+    )
+    cli(
+        "terminal escapes in a file name (warning)",
+        escapes({"good.txt": GOOD, "\x1b[2Jbad.txt": b"\xff"}, "ask", GOOD_Q),
+        inert("err", "31"),
+    )
+
+    # Text hygiene: lines, offsets and normalisation.
+    def cites(text: bytes, question: str) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"doc.txt": text})
+            return run(tmp, "--sources", "src", "ask", question, "--json")
+
+        return setup
+
+    def cited(text: bytes, figure: str) -> Callable[[Result, Path], str | None]:
+        """The first quote holds `figure`, its offsets hold in the text decoded from the bytes,
+        and its line counts every line break before it (CRLF, CR or LF)."""
+
+        def judge(r: Result, tmp: Path) -> str | None:
+            if r.code != 0 or r.traceback:
+                return f"exit {r.code}"
+            answer = r.json()
+            if not answer["snippets"]:
+                return "declined"
+            s = answer["snippets"][0]
+            decoded = text.decode("utf-8")
+            if decoded[s["start"] : s["end"]] != s["quote"]:
+                return "offsets do not hold"
+            if figure not in s["quote"]:
+                return f"quote without {figure!r}"
+            line = len(re.findall(r"\r\n|\r|\n", decoded[: s["start"]])) + 1
+            return None if s["line"] == line else f"cited line {s['line']}, expected {line}"
+
+        return judge
+
+    body = ["Depot Notes", "", "The depot opened in 1911.", "It had a clock.", "It had two gates."]
+    body += ["It was painted red.", "", "It held 70 wagons by 1920."]
+    for name, sep, bom in [
+        ("LF", "\n", b""),
+        ("CRLF", "\r\n", b""),
+        ("CR only", "\r", b""),
+        ("BOM + CRLF", "\r\n", b"\xef\xbb\xbf"),
+    ]:
+        text = bom + sep.join(body).encode() + sep.encode()
+        out.append(
+            Case(
+                "text hygiene",
+                f"{name}: line and offsets of a quote",
+                cites(text, "How many wagons did the depot hold?"),
+                cited(text, "70 wagons"),
+            )
+        )
+    soft = "Depot Notes\n\nThe depot logged 44 de\u00adtainer requests.\n".encode()
+    out.append(
+        Case(
+            "text hygiene",
+            "soft hyphen in the question",
+            cites(
+                soft.replace("de\u00adtainer".encode(), b"detainer"),
+                "How many de\u00adtainer requests?",
+            ),
+            cited(soft.replace("de\u00adtainer".encode(), b"detainer"), "44"),
+        )
+    )
+    out.append(
+        Case(
+            "text hygiene",
+            "soft hyphen in the source",
+            cites(soft, "How many detainer requests?"),
+            cited(soft, "44"),
+        )
+    )
+    zw = "Depot Notes\n\nThe depot logged 44 con\u200btainers.\n".encode()
+    out.append(
+        Case(
+            "text hygiene",
+            "zero-width space in the source",
+            cites(zw, "How many containers?"),
+            cited(zw, "44"),
+        )
+    )
+    wide = b"Depot Notes\n\nThe depot logged 44 containers.\n"
+    out.append(
+        Case(
+            "text hygiene",
+            "fullwidth question",
+            cites(wide, "How many ｃｏｎｔａｉｎｅｒｓ?"),
+            cited(wide, "44"),
+        )
+    )
+
+    # Injected faults: a save that fails, a build that is killed.
+    def save_fails(argv: list[str], env_key: str) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            with_good(tmp)
+            (tmp / "c").mkdir()
+            return run(
+                tmp,
+                "--sources",
+                "src",
+                "--cache",
+                "c",
+                *argv,
+                env={env_key: str(tmp / "c")},
+                inject=True,
+            )
+
+        return setup
+
+    def no_partial(judge):
+        def check(r: Result, tmp: Path) -> str | None:
+            left = [p.name for p in (tmp / "c").iterdir() if p.name.startswith((".gen", "gen-"))]
+            return judge(r, tmp) or (f"partial files left: {left}" if left else None)
+
+        return check
+
+    out.append(
+        Case(
+            "faults",
+            "disk full while saving, ask",
+            save_fails(["ask", GOOD_Q, "--json"], "QB_FULL"),
+            no_partial(served("could not be saved")),
+        )
+    )
+    out.append(
+        Case(
+            "faults",
+            "disk full while saving, index",
+            save_fails(["index"], "QB_FULL"),
+            no_partial(error_line("c", "No space left")),
+        )
+    )
+    out.append(
+        Case(
+            "faults",
+            "cache not writable, ask",
+            save_fails(["ask", GOOD_Q, "--json"], "QB_READONLY"),
+            served("could not be saved"),
+        )
+    )
+    out.append(
+        Case(
+            "faults",
+            "cache not writable, index",
+            save_fails(["index"], "QB_READONLY"),
+            error_line("c", "Permission denied"),
+        )
+    )
+
+    def corpus(folder: Path, n: int) -> None:
+        for i in range(n):
+            text = f"Depot {i}\n\n" + "".join(
+                f"Clerk {i} logged {j} crates of item {i * 31 + j} on day {j}. " for j in range(40)
+            )
+            write(folder, {f"d{i:03}.txt": text + "\n"})
+
+    for at in (0.3, 0.8, 1.5, 2.5):
+
+        def killed(tmp: Path, at: float = at) -> Result:
+            corpus(tmp / "src", 150)
+            run(tmp, "--sources", "src", "--cache", "c", "index")
+            (tmp / "src/d000.txt").write_text("Depot\n\nThe depot logged 5 zebras.\n")
+            run(tmp, "--sources", "src", "--cache", "c", "index", kill_after=at)
+            return run(tmp, "--sources", "src", "--cache", "c", "ask", "How many zebras?", "--json")
+
+        out.append(
+            Case(
+                "faults",
+                f"build killed (SIGKILL) after {at} s, then ask",
+                killed,
+                lambda r, tmp: (
+                    None if r.code == 0 and "5 zebras" in r.out else f"exit {r.code}: {r.err[:100]}"
+                ),
+                lambda tmp: [],
+            )
+        )
+
+    def corrupt_manifest(tmp: Path) -> Result:
+        with_good(tmp)
+        run(tmp, "--sources", "src", "--cache", "c", "index")
+        (tmp / "c/manifest.json").write_text("{truncated")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    out.append(Case("faults", "corrupt manifest.json", corrupt_manifest, served("rebuilt")))
+    out.extend(more_cases(run, GOOD))
+    return out
+
+
+def more_cases(run: Runner, good: str) -> list[Case]:
+    """The second round: links to and of folders, concurrency, odd files, odd output."""
+    out: list[Case] = []
+
+    def add(category: str, name: str, setup, expect, user=None) -> None:
+        out.append(Case(category, name, setup, expect, user or (lambda tmp: [tmp / "src"])))
+
+    def cache_link_to_sources(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        os.symlink(tmp / "src", tmp / "c")
+        return run(tmp, "--sources", "src", "--cache", "c", "index")
+
+    add(
+        "cache folder",
+        "--cache is a link to the sources folder",
+        cache_link_to_sources,
+        error_line("inside the sources folder"),
+    )
+
+    def sources_is_link(tmp: Path) -> Result:
+        write(tmp / "real", {"good.txt": good})
+        os.symlink(tmp / "real", tmp / "src")
+        return ask(tmp, run)
+
+    add(
+        "sources folder",
+        "the sources folder is a link",
+        sources_is_link,
+        served(),
+        lambda tmp: [tmp / "real"],
+    )
+
+    def concurrent(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
+        argv = [sys.executable, "-m", "bot", "--sources", "src", "index", "--force"]
+        children = [
+            subprocess.Popen(
+                argv, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            for _ in range(3)
+        ]
+        codes = [c.wait(timeout=TIMEOUT) for c in children]
+        errs = [c.stderr.read().decode() for c in children if c.stderr]
+        result = ask(tmp, run)
+        if codes != [0, 0, 0] or any("Traceback" in e for e in errs):
+            return Result(1, result.out, f"concurrent builds: {codes}", result.seconds)
+        return result
+
+    add(
+        "faults",
+        "three `index --force` at once",
+        concurrent,
+        _and(
+            served(),
+            lambda r, tmp: (
+                None
+                if len(list((tmp / "qcache").glob("*/gen-*"))) == 1
+                else "more than one generation left"
+            ),
+        ),
+    )
+
+    def gen_is_file(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        run(tmp, "--sources", "src", "--cache", "c", "index")
+        (generation,) = (tmp / "c").glob("gen-*")
+        shutil.rmtree(generation)
+        generation.write_text("not a folder")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add("faults", "the current generation replaced by a file", gen_is_file, served("rebuilt"))
+
+    def odd(name: str, files: dict[str, str | bytes], expect) -> None:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": good, **files})
+            return ask(tmp, run)
+
+        add("source files", name, setup, expect)
+
+    odd("a BOM and nothing else", {"bom.txt": b"\xef\xbb\xbf"}, served("bom.txt"))
+    odd(
+        "a BOM, then CR-only lines with a bad byte on line 3",
+        {"cr.txt": b"\xef\xbb\xbfA\rB\rC\xff\r"},
+        served("cr.txt:3", "UTF-8"),
+    )
+    odd(
+        "a file name of 250 characters",
+        {"n" * 246 + ".txt": "Names\n\nIt had 4 names.\n"},
+        served(),
+    )
+
+    def bom_title(tmp: Path) -> Result:
+        write(tmp / "src", {"doc.md": b"\xef\xbb\xbfDepot Notes\n\nThe depot logged 44 crates.\n"})
+        return run(tmp, "--sources", "src", "ask", "How many crates?", "--json")
+
+    add(
+        "text hygiene",
+        "a BOM before the first heading",
+        bom_title,
+        lambda r, tmp: (
+            None
+            if r.code == 0
+            and r.json()["snippets"]
+            and r.json()["snippets"][0]["title"] == "Depot Notes"
+            and "\ufeff" not in r.json()["snippets"][0]["quote"]
+            else f"title or quote wrong: {r.out[:200]}"
+        ),
+    )
+
+    def bidi_question(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        return ask(tmp, run, "How many \u202esailboats\u202c did the harbor master count?")
+
+    add("text hygiene", "bidi override characters in the question", bidi_question, served())
+
+    def suggest_escapes(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good.replace("31 sailboats", "31 sailboats \x1b[2J\x9b1m")})
+        return run(tmp, "--sources", "src", "facts", "suggest")
+
+    def toml_inert(r: Result, tmp: Path) -> str | None:
+        import tomllib
+
+        if r.code != 0 or r.traceback:
+            return f"exit {r.code}"
+        raw = sorted({hex(ord(c)) for c in r.out if _control(c)})
+        if raw:
+            return f"raw controls printed: {raw}"
+        try:
+            facts = tomllib.loads(r.out).get("fact", [])
+        except tomllib.TOMLDecodeError as exc:
+            return f"output is not TOML: {exc}"
+        return None if facts else "no candidate"
+
+    add("command line", "terminal escapes in a source, facts suggest", suggest_escapes, toml_inert)
+
+    def discord_escapes(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good.replace("June.", "June. \x1b[2J")})
+        return run(tmp, "--sources", "src", "ask", GOOD_Q, "--format", "discord")
+
+    add(
+        "command line",
+        "ask --format discord over escapes (valid JSON)",
+        discord_escapes,
+        lambda r, tmp: None if r.code == 0 and json.loads(r.out) else f"exit {r.code}",
+    )
+
+    def huge_argv(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        return ask(tmp, run, "sailboats " * 12_000)
+
+    add(
+        "command line",
+        "a 120 kB question on the command line",
+        huge_argv,
+        lambda r, tmp: (
+            None if r.code == 0 and "characters" in r.json()["note"] else f"exit {r.code}"
+        ),
+    )
+
+    def empty_fact(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        return run(tmp, "--sources", "src", "fact", "   ")
+
+    add("command line", "fact with an empty query", empty_fact, error_line("empty"))
+
+    def many_entries(tmp: Path) -> Result:
+        entries = "".join(f'[[source]]\nfile = "gone{i}.txt"\ntitle = "G"\n' for i in range(5000))
+        write(tmp / "src", {"good.txt": good, "sources.toml": entries})
+        return ask(tmp, run)
+
+    add(
+        "sources.toml",
+        "5,000 entries for missing files",
+        many_entries,
+        _and(served("gone4999.txt"), lambda r, tmp: None if r.seconds < 60 else "too slow"),
+    )
+
+    def many_facts(tmp: Path) -> Result:
+        fact = (
+            '[[fact]]\nsubject = "Z"\nmeasure = "m{i}"\nvalue = "1"\nclaimed_by = "Z"\n'
+            'source = "bad.txt"\nquote = "1"\n'
+        )
+        write(
+            tmp / "src",
+            {
+                "good.txt": good,
+                "bad.txt": b"\xff",
+                "facts.toml": "".join(fact.format(i=i) for i in range(2000)),
+            },
+        )
+        return ask(tmp, run)
+
+    add(
+        "facts.toml",
+        "2,000 facts citing one bad source: one warning",
+        many_facts,
+        _and(
+            served("its 2000 curated facts"),
+            lambda r, tmp: None if r.err.count("curated fact") == 1 else "not one warning",
+        ),
+    )
+
+    return out
+
+
+def _control(ch: str) -> bool:
+    """C0 and C1 controls and DEL, but newline and tab: what a terminal may act on."""
+    code = ord(ch)
+    return (code < 0x20 and ch not in "\n\t") or 0x7F <= code <= 0x9F
+
+
+def _and(*judges):
+    def judge(r: Result, tmp: Path) -> str | None:
+        for j in judges:
+            problem = j(r, tmp)
+            if problem:
+                return problem
+        return None
+
+    return judge
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose bot/ to run")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every case")
+    parser.add_argument("-k", default="", help="only cases whose name contains this")
+    args = parser.parse_args()
+    run = Runner(args.code.resolve())
+    tally: dict[str, list[int]] = {}
+    for case in cases(run):
+        if args.k not in case.name:
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix="qb-adv-"))
+        run.watch, run.changed = case.user_files(tmp), []
+        try:
+            problem = case.expect(case.run(tmp), tmp)
+        except Exception as exc:  # a case that cannot even be judged is not handled
+            problem = f"{type(exc).__name__}: {exc}"
+        if problem is None and run.changed:
+            problem = f"user files changed: {[str(Path(c).relative_to(tmp)) for c in run.changed]}"
+        counts = tally.setdefault(case.category, [0, 0])
+        counts[1] += 1
+        counts[0] += problem is None
+        if problem or args.verbose:
+            mark = "ok  " if problem is None else "FAIL"
+            print(f"{mark} [{case.category}] {case.name}{': ' + problem if problem else ''}")
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("\n| category | handled | tried |\n|---|---|---|")
+    for category, (handled, tried) in tally.items():
+        print(f"| {category} | {handled} | {tried} |")
+    total = [sum(c[0] for c in tally.values()), sum(c[1] for c in tally.values())]
+    print(f"| **all** | **{total[0]}** | **{total[1]}** |")
+
+
+if __name__ == "__main__":
+    main()

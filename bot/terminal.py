@@ -1,0 +1,21 @@
+"""Text made safe for a terminal: sources, their metadata and file names are not ours, and an
+escape sequence in them could clear the screen, retitle the window or fake an answer."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls but newline and tab, DEL, and the bidirectional overrides and isolates
+# that make a terminal show text in another order than it is stored.
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every unsafe character shown as a visible escape (ESC as `\\x1b`); newlines
+    and tabs are kept. Idempotent: what it prints holds nothing it would change."""
+    return UNSAFE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
