@@ -10,7 +10,8 @@ import re
 
 from pydantic import BaseModel, Field
 
-from bot.attribution import claimant
+from bot.attribution import claimant_at
+from bot.compose import claim_key, compose
 from bot.evidence import (
     LEXICAL_WEIGHTS,
     SEMANTIC_WEIGHTS,
@@ -20,8 +21,9 @@ from bot.evidence import (
     RankWeights,
 )
 from bot.expect import YEAR, Expect
-from bot.facts.answer import with_facts
+from bot.facts.answer import fact_card
 from bot.facts.book import FactBook
+from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
 from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
@@ -96,9 +98,13 @@ class Engine:
         return self.answer(question, max_quotes)
 
     def answer(self, question: ParsedQuestion, max_quotes: int | None = None) -> Answer:
-        answer = self._quotes(question, max_quotes or self.config.max_quotes)
+        """The evidence for `question`, judged by the policy and composed into one answer."""
+        quoted = self._quotes(question, max_quotes or self.config.max_quotes)
+        card = faq = None
         if self.facts is not None and not question.unknown:
-            answer = with_facts(self.facts, question, answer, self.config.policy)
+            card = fact_card(self.facts, question, self.config.policy)
+            faq = faq_match(self.facts, question, self.config.policy)
+        answer = compose(question, quoted, card, faq, self.facts)
         if question.notes:
             answer.note = " ".join([*question.notes, answer.note]).strip()
         return answer
@@ -199,28 +205,27 @@ class Engine:
 
     # --- conflicts ---------------------------------------------------------------------------
 
-    def _figures(self, sentence: str, terms: set[str]) -> list[tuple[float, str | None]]:
-        """Figures in a sentence that count something the question asks about, as values:
-        "1,000" and "1000", "two" and "2" are the same figure."""
+    def _figures(self, sentence: str, terms: set[str]) -> list[tuple[str, int]]:
+        """Figures in a sentence that count something the question asks about, with where
+        each starts (for who claims it)."""
         analyzer = self.retriever.analyzer
-        values = []
-        for found in find_figures(sentence):
-            if not terms & set(analyzer.terms(" ".join(found.after.split()[:4]))):
-                continue
-            figure = read_figure(found.text)
-            if figure is not None:
-                values.append((float(figure.number), figure.unit))
-        return values
+        return [
+            (found.text, found.start)
+            for found in find_figures(sentence)
+            if terms & set(analyzer.terms(" ".join(found.after.split()[:4])))
+            and read_figure(found.text) is not None
+        ]
 
     def _conflict(self, question: ParsedQuestion, evidence: Evidence) -> list[Snippet]:
         """Strong sentences that give different figures for the same year, claimed by different
-        parties. The year is the question's, or else that of the strongest claim: figures for
-        different or unknown years are not in conflict."""
+        parties, each figure with its own claimant (one sentence may carry two parties'
+        figures). The year is the question's, or else that of the strongest claim: figures
+        for different or unknown years are not in conflict."""
         period = set(question.years)
         terms = set(question.terms)
         singles = [c for c in evidence.candidates if c.count == 1]
         best = singles[0].score
-        claims: dict[tuple[float, str | None], tuple[Candidate, str | None]] = {}
+        claims: dict[object, tuple[Candidate, str, str | None]] = {}
         for c in singles:
             if c.score < self.config.conflict_ratio * best:
                 break
@@ -235,13 +240,17 @@ class Engine:
                 period = years
             if not period & years:
                 continue
-            claims.setdefault(figures[0], (c, claimant(c.body, context)))
+            for text, at in figures:
+                claims.setdefault(claim_key(text), (c, text, claimant_at(c.body, at, context)))
         if len(claims) < 2:
             return []
-        parties = {(c.passage.source, who) for c, who in claims.values()}
+        parties = {(c.passage.source, who) for c, _, who in claims.values()}
         if len(parties) < 2:
             return []
-        return [self._snippet(c, who) for c, who in list(claims.values())[:3]]
+        return [
+            self._snippet(c, who).model_copy(update={"value": text})
+            for c, text, who in list(claims.values())[:3]
+        ]
 
     def _context(self, c: Candidate) -> str:
         """The sentence and the two before it, for the year and the speaker it relies on."""

@@ -177,15 +177,21 @@ class EvidenceFinder:
 
     # --- windows -----------------------------------------------------------------------------
 
-    def _windows(self, pid: int, passage: Passage) -> list[Candidate]:
+    def _windows(self, pid: int, passage: Passage, asked: set[str]) -> list[Candidate]:
         """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
         hold no table row after the first sentence, and never step over chrome. No window
         holds a question line: a question is never an answer. An FAQ answer also carries its
-        question's words, since it answers exactly that question."""
+        question's words, since it answers exactly that question. A table row is a window
+        only when the question asks for its label's attribute (shares a term with the label):
+        "| Authority for Non-Compliance | Boston Trust Act |" does not say what the act is."""
         text = self.retriever.text(passage.source)
         analyzer = self.retriever.analyzer
         sentences = passage.sentences
         single = [Counter(analyzer.terms(text[s.start : s.end])) for s in sentences]
+        unasked = [
+            s.kind == "table" and not asked & set(analyzer.terms(_row_label(text[s.start : s.end])))
+            for s in sentences
+        ]
         for i in range(1, len(sentences)):
             if sentences[i - 1].kind == "question" and sentences[i].kind != "question":
                 single[i] = single[i] + single[i - 1]
@@ -193,7 +199,7 @@ class EvidenceFinder:
         for first in range(len(sentences)):
             for count in range(1, self.max_window + 1):
                 last = first + count - 1
-                if last >= len(sentences) or sentences[last].kind == "question":
+                if last >= len(sentences) or sentences[last].kind == "question" or unasked[last]:
                     break
                 start, end = sentences[first].start, sentences[last].end
                 if count > 1 and (
@@ -219,7 +225,7 @@ class EvidenceFinder:
         top = max((x.score for x in retrieved), default=0.0) or 1.0
         candidates: list[Candidate] = []
         for x in retrieved:
-            for c in self._windows(x.pid, x.passage):
+            for c in self._windows(x.pid, x.passage, set(question.terms)):
                 c.features["passage"] = x.score / top
                 kind = question.kind
                 c.features["kind"] = float(
@@ -292,6 +298,12 @@ class EvidenceFinder:
         if term not in self.retriever.vocabulary:
             return self._unseen_idf
         return self.retriever.idf(term)
+
+
+def _row_label(row: str) -> str:
+    """The first cell of a pipe-table row: what the row is about."""
+    cells = row.strip().strip("|").split("|")
+    return cells[0] if cells else ""
 
 
 def _cosine_of_mean(vectors: np.ndarray, cosines: np.ndarray) -> float:

@@ -14,6 +14,7 @@ from bot.number_words import NUMBER_WORDS
 
 
 class Expect(StrEnum):
+    DEFINITION = "definition"
     MONEY = "money"
     PERCENT = "percent"
     NUMBER = "number"
@@ -27,6 +28,16 @@ class Expect(StrEnum):
 _MONEY_WORDS = (
     r"cost|costs|price|prices|salary|salaries|wage|wages|pay|paid|earn|earns|earned|budget|"
     r"budgets|spend|spends|spent|fund|funds|funding|worth|money|revenue|income|fine|fines|fee|fees"
+)
+# "what is a detainer?", "what's the trust act?", "what does the Trust Act do?": the thing
+# asked about, a few words, whose definition or description answers the question.
+DEFINED = re.compile(
+    r"^what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?"
+    r"(?P<thing>(?:(?!of\b)[\w’'.-]+\s*){1,4}?)\s*\??$"
+    r"|^who(?:'s|’s|\s+is|\s+was)\s+(?P<name>(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s*\??$"
+    r"|^what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(?P<doer>(?:[\w’'.-]+\s*){1,4}?)\s+"
+    r"(?:do|mean|stand for)\s*\??$",
+    re.I,
 )
 _RULES: list[tuple[re.Pattern[str], Expect]] = [
     (
@@ -58,6 +69,7 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
         ),
         Expect.DATE,
     ),
+    (DEFINED, Expect.DEFINITION),
     (re.compile(r"\b(?:who|whom|whose)\b", re.I), Expect.PERSON),
     (
         re.compile(r"\bwhere\b|\b(?:what|which) (?:city|country|state|place|region|town)\b", re.I),
@@ -116,4 +128,30 @@ def carries(kind: Expect, sentence: str, question: str) -> bool:
         return any(m.group(0).split()[-1].lower() not in q for m in _PLACE.finditer(sentence))
     if kind is Expect.REASON:
         return bool(REASON.search(sentence))
+    if kind is Expect.DEFINITION:
+        return defines(sentence, question)
     return False
+
+
+def defines(sentence: str, question: str) -> bool:
+    """True when `sentence` says what the question's thing is: "the Boston Trust Act, which
+    restricts …", "detainer requests are …", "Immigration and Customs Enforcement (ICE)"."""
+    found = DEFINED.search(question.strip())
+    if not found:
+        return False
+    words = (found.group("thing") or found.group("name") or found.group("doer") or "").split()
+    if not words:
+        return False
+    head = re.escape(words[-1].rstrip("?.’'s").rstrip("s"))
+    cue = (
+        rf"\b{head}\w*(?:\s*,\s*(?:which|who|a|an|the)\b|\s+(?:\w+\s+)?"
+        rf"(?:is|are|was|were|refers?|means?)\b|\s*\([A-Z]{{2,}}\))"
+        rf"|\b(?:so-called|known as|called)\s+(?:the\s+)?(?:\w+\s+){{0,3}}{head}"
+        rf"|\({head}\)"
+    )
+    return bool(re.search(cue, sentence, re.I))
+
+
+def name_runs(text: str) -> list[str]:
+    """Runs of capitalised words that are not a sentence's first word: names, places, titles."""
+    return [m.group(0) for m in _NAME.finditer(text)]

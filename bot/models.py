@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.facts.models import FactLookup
 from index.layout import line_of_offset
-from index.models import SourceMeta
+from index.models import NOT_STATED, SourceMeta
 
 Status = Literal["answered", "conflict", "no_answer"]
 CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
@@ -24,14 +25,44 @@ class Snippet(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     title: str
-    publisher: str
-    date: str
+    publisher: str | None = Field(description="None when the source does not state one.")
+    date: str | None = Field(description="None when the source does not state one.")
     score: float
     line: int = Field(ge=1, description="1-based line of the source where the quote starts.")
     claimed_by: str | None = Field(
         default=None, description="Who makes the claim, where the text says (conflicts)."
     )
     url: str | None = None
+    value: str | None = Field(
+        default=None, description="The figure or name this quote states for its claim."
+    )
+    table_row: list[str] | None = Field(
+        default=None, description="A table row's cells, shown as 'label: value'."
+    )
+
+
+class Corroboration(BaseModel):
+    """Another place the sources state a claim already quoted: shown as a line, not a quote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: str
+    claimed_by: str | None
+    source: str
+    title: str
+    line: int = Field(ge=1)
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def table_cells(quote: str) -> list[str] | None:
+    """The cells of a quoted pipe-table row ("| Label | 57 |" → ["Label", "57"]), else None."""
+    stripped = quote.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")) or len(stripped) < 3:
+        return None
+    cells = [c.strip() for c in _CELL_SPLIT.split(stripped[1:-1])]
+    return cells if len(cells) >= 2 else None
 
 
 def quote_snippet(
@@ -49,9 +80,10 @@ def quote_snippet(
         start=start,
         end=end,
         title=meta.title,
-        publisher=meta.publisher,
-        date=meta.date,
+        publisher=None if meta.publisher == NOT_STATED else meta.publisher,
+        date=None if meta.date == NOT_STATED else meta.date,
         url=meta.url,
+        table_row=table_cells(text[start:end]),
         score=score,
         line=line_of_offset(text, start),
         claimed_by=claimed_by,
@@ -68,13 +100,20 @@ class LineError(BaseModel):
 
 
 class Answer(BaseModel):
-    """The engine's reply to one question."""
+    """The engine's reply to one question (schema 2: see the README)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    schema_version: Literal[2] = 2
     question: str
     status: Status
+    answer: str | None = Field(
+        default=None, description="The answer itself, in one line, when there is one."
+    )
     snippets: list[Snippet] = Field(default_factory=list)
+    corroborated_by: list[Corroboration] = Field(
+        default_factory=list, description="Where else the sources state a quoted claim."
+    )
     note: str = ""
     facts: FactLookup | None = Field(
         default=None, description="The fact card, shown before the quotes, when one matches."

@@ -47,17 +47,17 @@ class Answerability(BaseModel):
     XQuAD even with the removed articles' questions as negatives, and on-topic even; the
     threshold is the lowest that declines 95 % of XQuAD even's removed-article questions."""
 
-    coverage: float = 2.132
+    coverage: float = 2.249
     """Share of the question's IDF mass in the window (a word no source uses weighs most)."""
-    cosine: float = 1.097
-    best_sentence: float = 1.021
-    passage_cosine: float = 0.91
-    nearest: float = 0.728
+    cosine: float = 1.167
+    best_sentence: float = 0.92
+    passage_cosine: float = 0.825
+    nearest: float = 0.496
     """Cosine of the nearest sentence of all: how close the sources come to the question."""
-    unknown_name: float = 0.053
+    unknown_name: float = 0.021
     """The question names someone or something the sources never mention."""
-    bias: float = -1.986
-    threshold: float = 0.95
+    bias: float = -2.259
+    threshold: float = 0.7
 
     def score(self, best: Candidate, evidence: Evidence) -> float:
         f = best.features
@@ -85,7 +85,7 @@ class Policy(BaseModel):
     card_min_score: float = 90.0
     """A fact card leads when its group matches this well (rapidfuzz token-set ratio of the
     analyzed words, 0-100). Hand-set in v1 on tests/questions.jsonl."""
-    card_min_cosine: float = 0.55
+    card_min_cosine: float = 0.45
     """... or, in semantic mode, when the question's cosine with a fact's subject and measure
     (or an alias) reaches this. Fitted on on-topic even."""
     faq_min_similarity: float = 85.0

@@ -1,10 +1,15 @@
-"""Plain-text rendering of answers for the terminal: control characters made visible."""
+"""Plain-text rendering of answers for the terminal: control characters made visible.
+
+It only lays out what composition decided (bot/compose.py): the answer line, then each
+quote once with its citation, then where else the sources say the same.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from bot.citation import cite
-from bot.facts.render_text import render_card
-from bot.models import Answer, Snippet
+from bot.models import Answer, Corroboration, Snippet
 from bot.terminal import printable
 from index.layout import LINE_BREAK
 
@@ -16,22 +21,45 @@ _HEADINGS = {
 
 
 def citation(snippet: Snippet) -> str:
-    """ "Title", publisher, date, file line N."""
+    """ "Title", publisher, date (file, line N): what the source does not state left out."""
     return cite(snippet.title, snippet.publisher, snippet.date, snippet.source, snippet.line)
+
+
+def shown_text(snippet: Snippet) -> str:
+    """What a quote reads as: a table row as "label: value", anything else as written."""
+    if snippet.table_row:
+        label, *values = snippet.table_row
+        return f"{label}: {' · '.join(values)}"
+    return snippet.quote
+
+
+def also_stated(corroborations: list[Corroboration]) -> list[str]:
+    """ "Also stated in: file lines 2, 19": one line per source."""
+    lines: dict[str, list[int]] = defaultdict(list)
+    for c in corroborations:
+        if c.line not in lines[c.source]:
+            lines[c.source].append(c.line)
+    return [
+        f"{source} line{'s' if len(found) > 1 else ''} {', '.join(map(str, sorted(found)))}"
+        for source, found in lines.items()
+    ]
 
 
 def render_answer(answer: Answer) -> str:
     """Quotes as in the source, line breaks included (the terminal wraps them), and anything
     a terminal would act on (escape sequences, a lone CR) shown as an escape instead."""
-    lines = [render_card(answer.facts, quotes=False), ""] if answer.facts else []
-    lines.append(_HEADINGS[answer.status])
+    lines = [answer.answer or _HEADINGS[answer.status]]
+    conflict = answer.status == "conflict"
     for snippet in answer.snippets:
-        quote = "\n".join(f"  > {line}" for line in LINE_BREAK.split(snippet.quote))
         lines.append("")
-        if snippet.claimed_by:
+        if conflict and snippet.value:
+            lines.append(f"  {snippet.value} — {snippet.claimed_by or 'an unnamed party'}:")
+        elif conflict and snippet.claimed_by:
             lines.append(f"  Claimed by {snippet.claimed_by}:")
-        lines.append(quote)
+        lines.extend(f"  > {line}" for line in LINE_BREAK.split(shown_text(snippet)))
         lines.append(f"    — {citation(snippet)}")
-    if answer.note:
+    if answer.corroborated_by:
+        lines.extend(["", f"  Also stated in: {'; '.join(also_stated(answer.corroborated_by))}"])
+    if answer.note and not (conflict and answer.answer):
         lines.extend(["", f"Note: {answer.note}"])
     return printable("\n".join(lines))

@@ -32,7 +32,17 @@ def test_ask_json_matches_the_schema_and_the_source(capsys: pytest.CaptureFixtur
     assert code == 0
     data = json.loads(out)
     answer = Answer.model_validate(data)
-    assert set(data) == {"question", "status", "snippets", "note", "facts"}
+    assert set(data) == {
+        "schema_version",
+        "question",
+        "status",
+        "answer",
+        "snippets",
+        "corroborated_by",
+        "note",
+        "facts",
+    }
+    assert data["schema_version"] == 2
     for snippet in data["snippets"]:
         assert {"quote", "source", "start", "end", "title", "publisher", "date", "score"} <= set(
             snippet
@@ -114,4 +124,4 @@ def test_chat_answers_until_an_empty_line(
     monkeypatch.setattr("sys.stdin", stdin(f"{QUESTION}\n\nnever asked\n".encode()))
     code, out, _ = run(capsys, "chat")
     assert code == 0
-    assert out.count("From the sources:") == 1
+    assert out.count("? ") == 2 and out.count("  > ") >= 1  # one answer, then the prompt

@@ -13,13 +13,14 @@ from discord.http import handle_message_parameters
 from bot.citation import cite
 from bot.discord import limits
 from bot.discord.controls import PinButton, VoteButton
-from bot.discord.fact_card import card_blocks, card_text, no_match_text
+from bot.discord.fact_card import card_blocks, no_match_text
 from bot.discord.links import usable_link
 from bot.discord.markdown import block_quote, code, escape
 from bot.discord.service import Reply, SourceInfo
 from bot.discord.store import Unanswered
 from bot.facts.models import FactLookup
-from bot.models import Snippet
+from bot.models import Answer, Snippet
+from bot.render_text import also_stated, shown_text
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -38,7 +39,6 @@ FACT_HEADINGS = {
     "answered": "Every claim the sources make about it, with who makes it and where.",
     "conflict": "**The sources disagree.** Each claim is listed with who makes it and where.",
 }
-CARD_ROOM = 1500  # of the /ask description; the quotes below the card get the rest
 PINNED_LABEL = "📌 Pinned by moderators"
 MAX_LINK_BUTTONS = 20  # four rows of five under the row of feedback buttons
 
@@ -68,27 +68,45 @@ class OutgoingMessage:
 
 
 def citation(snippet: Snippet) -> str:
-    """— "Title", publisher, date (file, line N), as every face cites, escaped."""
+    """— "Title", publisher, date (file, line N), as every face cites, escaped; what the
+    source does not state is left out."""
     title = limits.trim(snippet.title, 200)
-    publisher = limits.trim(snippet.publisher, 120)
+    publisher = limits.trim(snippet.publisher, 120) if snippet.publisher else None
     return "— " + escape(cite(title, publisher, snippet.date, snippet.source, snippet.line))
 
 
-def _claim_heading(snippet: Snippet) -> str:
+def _claim_line(snippet: Snippet) -> str:
+    """ "**15** — Boston Police (Commissioner Michael Cox)": one line per claim."""
     who = escape(snippet.claimed_by) if snippet.claimed_by else "an unnamed party"
+    if snippet.value:
+        return f"**{escape(snippet.value)}** — {who}"
     return f"**Claimed by {who}:**"
 
 
+def _lead(answer: Answer) -> str:
+    """The answer line, its value in bold ("**57** — Boston Police Department, 2025"), or the
+    heading of the answer's kind."""
+    if not answer.answer:
+        return HEADINGS[answer.status]
+    value, sep, rest = answer.answer.partition(" — ")
+    if sep and answer.status != "conflict":
+        return f"**{escape(value)}** — {escape(rest)}"
+    return f"**{escape(answer.answer)}**"
+
+
 def _quotes_block(reply: Reply, room: int) -> str:
-    """Heading, then each quote with its citation, sharing `room` characters fairly."""
-    status = reply.answer.status
-    heading = HEADINGS[status]
-    conflict = status == "conflict"
+    """The answer line, then each quote with its citation (sharing `room` characters fairly),
+    then where else the sources say the same, in one line."""
+    answer = reply.answer
+    heading = _lead(answer)
+    conflict = answer.status == "conflict"
+    also = also_stated(answer.corroborated_by)
+    tail = escape(f"Also stated in: {'; '.join(also)}") if also else ""
     parts = []
-    for s in reply.answer.snippets:
-        head = f"{_claim_heading(s)}\n" if conflict else ""
-        parts.append((head, citation(s), s.quote))
-    fixed = len(heading) + 2 + sum(len(h) + len(c) + 3 for h, c, _ in parts)
+    for s in answer.snippets:
+        head = f"{_claim_line(s)}\n" if conflict else ""
+        parts.append((head, citation(s), shown_text(s)))
+    fixed = len(heading) + len(tail) + 4 + sum(len(h) + len(c) + 3 for h, c, _ in parts)
     share = max((room - fixed) // max(len(parts), 1), 40)
     blocks = [heading] if heading else []
     spare = 0
@@ -96,6 +114,8 @@ def _quotes_block(reply: Reply, room: int) -> str:
         quoted = block_quote(quote, share + spare)
         spare = share + spare - len(quoted)
         blocks.append(f"{head}{quoted}\n{cited}")
+    if tail:
+        blocks.append(tail)
     return "\n\n".join(blocks)
 
 
@@ -144,14 +164,10 @@ def answer_embed(reply: Reply) -> discord.Embed:
         embed.set_author(name=PINNED_LABEL)
     if answer.status == "no_answer":
         embed.description = _no_answer_block(reply)
-    elif answer.facts is not None and answer.facts.facts:
-        card = card_text(answer.facts, CARD_ROOM)
-        quotes = _quotes_block(reply, limits.DESCRIPTION - len(card) - 2)
-        embed.description = f"{card}\n\n{quotes}"
     else:
         embed.description = _quotes_block(reply, limits.DESCRIPTION)
     footer = []
-    if answer.note and answer.status != "no_answer":
+    if answer.note and answer.status == "answered":
         footer.append(answer.note)
     if reply.pinned:
         footer.append(

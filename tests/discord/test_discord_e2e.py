@@ -15,7 +15,7 @@ from discord.http import Route
 from bot.cli import main
 from bot.discord import render
 from bot.discord.client import QuoteBot
-from bot.discord.fact_card import DISAGREE, group_name
+from bot.discord.fact_card import DISAGREE
 from bot.discord.preview import discord_payload
 from bot.discord.render import PINNED_LABEL
 from bot.engine import Engine
@@ -319,16 +319,16 @@ def test_fact_answers_with_the_card_off_the_loop(engine: Engine, tmp_path: Path)
         failed = await fake.answered(await fake.slash("fact", user_id=7003, query=query))
         assert ephemeral(failed) and "something went wrong" in failed["content"]
 
-        # Mention mode leads with the same card /ask shows.
+        # Mention mode leads with the same answer line /ask shows.
         await fake.post(f"<@{BOT_ID}> {QUESTION}")
         await fake.wait_until(lambda: len(fake.threads) == 1, what="a thread")
         path = f"/channels/{next(iter(fake.threads))}/messages"
         await fake.wait_until(lambda: any(c.path == path for c in fake.calls), what="answer")
         body = next(c.body for c in fake.calls if c.path == path)
         assert body["embeds"] == discord_payload(engine, QUESTION)["embeds"]
-        facts = engine.ask(QUESTION).facts
-        assert facts is not None
-        assert description(body).startswith(f"**{group_name(facts.groups[0])}")
+        lead = engine.ask(QUESTION).answer
+        assert lead is not None
+        assert description(body).startswith(f"**{lead.split(' — ')[0]}** — ")
 
     run(engine, tmp_path, scenario)
 

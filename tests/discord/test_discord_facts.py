@@ -17,6 +17,7 @@ from bot.discord.store import Store
 from bot.engine import Engine
 from bot.facts.models import Fact, FactLookup
 from bot.models import Answer
+from bot.render_text import shown_text
 from index.models import SourceMeta
 from tests.discord.test_discord_render import (
     HOSTILE_QUESTIONS,
@@ -224,20 +225,20 @@ def test_a_group_too_big_for_its_field_counts_what_it_leaves_out() -> None:
     assert field["value"].endswith(f"…and {30 - shown} more claims")
 
 
-def test_ask_shows_the_card_first_then_its_quotes(engine: Engine) -> None:
+def test_ask_leads_with_the_answer_then_one_quote_per_claim(engine: Engine) -> None:
     payload = discord_payload(engine, HOW_MANY)  # what `python -m bot ask --format discord` prints
     answer = engine.ask(HOW_MANY)
-    assert answer.facts is not None
+    assert answer.facts is not None and answer.answer
     description = payload["embeds"][0]["description"]
-    first = answer.facts.groups[0]
-    assert description.startswith(f"**{DISAGREE if first.conflict else ''}")
-    card, _, quotes = description.partition("\n\n**The sources disagree.**")
-    for f in first.facts:
-        assert f"**{escape(f.value)}** — {escape(f.claimed_by)}" in card
-    shown = shown_quotes(quotes)
+    assert description.startswith(f"**{escape(answer.answer)}**")
+    for snippet in answer.snippets:
+        assert f"**{escape(snippet.value or '')}** — {escape(snippet.claimed_by or '')}" in (
+            description
+        )
+    shown = shown_quotes(description)
     assert len(shown) == len(answer.snippets)
     for text, snippet in zip(shown, answer.snippets, strict=True):
-        assert_verbatim(text, snippet.quote)
+        assert_verbatim(text, shown_text(snippet))
 
 
 @settings(max_examples=10, deadline=None)

@@ -19,6 +19,7 @@ from bot.discord.store import DM_SCOPE, Store, Unanswered
 from bot.engine import Engine
 from bot.evaluate import load_eval
 from bot.models import Answer, Snippet
+from bot.render_text import shown_text
 from tests.discord.fake_discord import message_problems
 from tests.paths import SOURCES
 
@@ -66,7 +67,7 @@ def test_every_question_renders_within_limits(engine: Engine) -> None:
         shown = shown_quotes(description)
         assert len(shown) == len(reply.answer.snippets), question
         for text, snippet in zip(shown, reply.answer.snippets, strict=True):
-            assert_verbatim(text, snippet.quote)
+            assert_verbatim(text, shown_text(snippet))
             assert snippet.title.split()[0] in description
             assert f"line {snippet.line}" in description
 
