@@ -139,7 +139,7 @@ def judge(asked: list[Asked], weights: RankWeights) -> list[Judged]:
         reason = decline_reason(
             ev.question,
             ranked_ev,
-            engine.coverage(ev.question, top.passage),
+            engine.coverage(ev.question, top.pid),
             [engine.passage_text(x.passage) for x in ev.retrieved],
             list,
             HARD_RULES_ONLY,

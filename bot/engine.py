@@ -31,6 +31,7 @@ from bot.policy import Policy, decline_reason
 from bot.question import ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
+from index.passage_table import NO_HEADING
 from index.search import Retriever
 
 
@@ -119,7 +120,7 @@ class Engine:
         reason = decline_reason(
             question,
             evidence,
-            self.coverage(question, best.passage),
+            self.coverage(question, best.pid),
             [self.passage_text(x.passage) for x in evidence.retrieved],
             lambda: self.missing_words(question, best.passage),
             self.config.policy,
@@ -154,19 +155,28 @@ class Engine:
     def passage_text(self, passage: Passage) -> str:
         return self.retriever.text(passage.source)[passage.start : passage.end]
 
-    def coverage(self, question: ParsedQuestion, passage: Passage) -> float:
-        """Share of the question's IDF mass that the passage and its heading hold; unseen
+    def coverage(self, question: ParsedQuestion, pid: int) -> float:
+        """Share of the question's IDF mass that passage `pid` and its heading hold; unseen
         words weigh most. A word of six letters or more sharing its first five with a passage
         word counts as held, which forgives misspellings."""
-        present = set(
-            self.retriever.analyzer.terms(f"{passage.heading or ''} {self.passage_text(passage)}")
-        )
+        present = self.passage_terms(pid)
         unique = set(question.terms)
         weight = self.finder.weight
         total = sum(weight(t) for t in unique)
         prefixes = {p[:5] for p in present if len(p) >= 5}
         held = sum(weight(t) for t in unique if t in present or (len(t) >= 6 and t[:5] in prefixes))
         return held / total if total else 0.0
+
+    def passage_terms(self, pid: int) -> set[str]:
+        """The index terms of passage `pid` and its heading, as the build saved them."""
+        r = self.retriever
+        _, _, _, first, stop, heading = r.passages.passages[pid].tolist()
+        rows = r.sentence_terms
+        ids = set(rows.ids[int(rows.offsets[first]) : int(rows.offsets[stop])].tolist())
+        if heading != NO_HEADING:
+            ids |= set(r.heading_terms.row(heading))
+        names = r.term_names
+        return {names[i] for i in ids}
 
     def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[str]:
         """The question's words that the passage does not hold, as the user wrote them."""

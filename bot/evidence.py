@@ -11,7 +11,6 @@ features (`RankWeights`); the weights of each mode and where they come from are 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,7 +72,10 @@ class Candidate:
     passage: Passage
     first: int
     count: int
-    terms: Counter[str]
+    tf: dict[int, int]
+    """How often each of the question's terms (by term id) occurs in the window."""
+    length: int
+    """The window's number of index terms."""
     body: str
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
@@ -177,26 +179,40 @@ class EvidenceFinder:
 
     # --- windows -----------------------------------------------------------------------------
 
-    def _windows(self, pid: int, passage: Passage, asked: set[str]) -> list[Candidate]:
+    def _windows(self, pid: int, passage: Passage, asked: dict[int, str]) -> list[Candidate]:
         """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
         hold no table row after the first sentence, and never step over chrome. No window
         holds a question line: a question is never an answer. An FAQ answer also carries its
         question's words, since it answers exactly that question. A table row is a window
         only when the question asks for its label's attribute (shares a term with the label):
-        "| Authority for Non-Compliance | Boston Trust Act |" does not say what the act is."""
-        text = self.retriever.text(passage.source)
-        analyzer = self.retriever.analyzer
+        "| Authority for Non-Compliance | Boston Trust Act |" does not say what the act is.
+
+        `asked` maps the question's term ids to its terms; each sentence's terms come from the
+        index (`Retriever.sentence_terms`), never from analysing its text again."""
+        r = self.retriever
+        text = r.text(passage.source)
         sentences = passage.sentences
-        single = [Counter(analyzer.terms(text[s.start : s.end])) for s in sentences]
-        unasked = [
-            s.kind == "table" and not asked & set(analyzer.terms(_row_label(text[s.start : s.end])))
-            for s in sentences
-        ]
+        first_id = int(r.passages.passages[pid, 3])
+        single: list[dict[int, int]] = []
+        lengths: list[int] = []
+        for i in range(len(sentences)):
+            row = r.sentence_terms.row(first_id + i)
+            single.append({t: row[t] for t in asked if t in row})
+            lengths.append(int(r.sentence_lengths[first_id + i]))
         for i in range(1, len(sentences)):
             if sentences[i - 1].kind == "question" and sentences[i].kind != "question":
-                single[i] = single[i] + single[i - 1]
+                single[i] = _added(single[i], single[i - 1])
+                lengths[i] += lengths[i - 1]
+        words = set(asked.values())
+        unasked = [
+            s.kind == "table"
+            and not words & set(r.analyzer.terms(_row_label(text[s.start : s.end])))
+            for s in sentences
+        ]
         out = []
         for first in range(len(sentences)):
+            tf: dict[int, int] = {}
+            length = 0
             for count in range(1, self.max_window + 1):
                 last = first + count - 1
                 if last >= len(sentences) or sentences[last].kind == "question" or unasked[last]:
@@ -208,8 +224,9 @@ class EvidenceFinder:
                     or self.crosses_chrome(passage.source, start, end)
                 ):
                     break
-                terms = sum(single[first : first + count], Counter())
-                out.append(Candidate(pid, passage, first, count, terms, text[start:end]))
+                tf = _added(tf, single[last])
+                length += lengths[last]
+                out.append(Candidate(pid, passage, first, count, tf, length, text[start:end]))
         return out
 
     def crosses_chrome(self, source: str, start: int, end: int) -> bool:
@@ -223,9 +240,11 @@ class EvidenceFinder:
     ) -> list[Candidate]:
         """Every window of the retrieved passages, scored; best first, ties by retrieval order."""
         top = max((x.score for x in retrieved), default=0.0) or 1.0
+        known = self.retriever.scorer.terms
+        asked = {known[t]: t for t in question.terms if t in known}
         candidates: list[Candidate] = []
         for x in retrieved:
-            for c in self._windows(x.pid, x.passage, set(question.terms)):
+            for c in self._windows(x.pid, x.passage, asked):
                 c.features["passage"] = x.score / top
                 kind = question.kind
                 c.features["kind"] = float(
@@ -247,19 +266,19 @@ class EvidenceFinder:
         of the question's IDF mass the window holds."""
         terms = set(question.terms)
         total = sum(self.weight(t) for t in terms) or 1.0
-        lengths = [sum(c.terms.values()) for c in candidates]
-        singles = [n for n, c in zip(lengths, candidates, strict=True) if c.count == 1]
+        known = self.retriever.scorer.terms
+        weights = {known[t]: self.weight(t) for t in terms if t in known}
+        singles = [c.length for c in candidates if c.count == 1]
         avg = max(sum(singles) / max(len(singles), 1), 1.0)
         k1, b = self.k1, self.b
         raw = []
-        for c, length in zip(candidates, lengths, strict=True):
+        for c in candidates:
             s = held = 0.0
-            for t in terms:
-                tf = c.terms.get(t, 0)
-                if tf:
-                    weight = self.weight(t)
-                    held += weight
-                    s += weight * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
+            norm = k1 * (1 - b + b * c.length / avg)
+            for tid, tf in c.tf.items():
+                weight = weights[tid]
+                held += weight
+                s += weight * tf * (k1 + 1) / (tf + norm)
             raw.append(s)
             c.features["coverage"] = held / total
         best = max(raw, default=0.0) or 1.0
@@ -298,6 +317,14 @@ class EvidenceFinder:
         if term not in self.retriever.vocabulary:
             return self._unseen_idf
         return self.retriever.idf(term)
+
+
+def _added(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
+    """Term counts of two texts together."""
+    out = dict(a)
+    for term, count in b.items():
+        out[term] = out.get(term, 0) + count
+    return out
 
 
 def _row_label(row: str) -> str:

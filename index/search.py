@@ -24,6 +24,7 @@ from index.ingest import Corpus
 from index.models import Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
+from index.sentence_terms import TermRows, TermRowsBuilder, passage_terms
 
 if TYPE_CHECKING:  # the lexical mode never imports the encoder
     import numpy as np
@@ -60,27 +61,51 @@ class Retriever:
         """Build from a corpus: analyze every passage, then index the terms."""
         analyzer = analyzer or build_analyzer(corpus)
         table = PassageTable.from_documents(corpus.documents)
-        terms = analyze_passages(corpus, analyzer)
+        sentences, headings = TermRowsBuilder(), TermRowsBuilder()
+        terms = analyze_passages(corpus, analyzer, sentences, headings)
         scorer = BM25Index.build(terms, params or BM25Params(), progress, total=len(table))
-        self._attach(corpus.texts, table, scorer, analyzer)
+        self._attach(
+            corpus.texts,
+            table,
+            scorer,
+            analyzer,
+            sentences.finish(scorer.terms),
+            headings.finish(scorer.terms),
+        )
         self.__dict__["corpus"] = corpus  # the cached `corpus`: the one it was built from
 
     @classmethod
     def from_index(
-        cls, texts: dict[str, str], table: PassageTable, scorer: BM25Index, analyzer: Analyzer
+        cls,
+        texts: dict[str, str],
+        table: PassageTable,
+        scorer: BM25Index,
+        analyzer: Analyzer,
+        sentence_terms: TermRows,
+        heading_terms: TermRows,
     ) -> Retriever:
         """Assemble from saved parts without re-reading any passage (see index/store.py)."""
         retriever = cls.__new__(cls)
-        retriever._attach(texts, table, scorer, analyzer)
+        retriever._attach(texts, table, scorer, analyzer, sentence_terms, heading_terms)
         return retriever
 
     def _attach(
-        self, texts: dict[str, str], table: PassageTable, scorer: BM25Index, analyzer: Analyzer
+        self,
+        texts: dict[str, str],
+        table: PassageTable,
+        scorer: BM25Index,
+        analyzer: Analyzer,
+        sentence_terms: TermRows,
+        heading_terms: TermRows,
     ) -> None:
         self.texts = texts
         self.table = table
         self.scorer = scorer
         self.analyzer = analyzer
+        # Row i: sentence i of `table.sentences` (heading j of `table.headings`), as term ids.
+        self.sentence_terms = sentence_terms
+        self.heading_terms = heading_terms
+        self.sentence_lengths = sentence_terms.lengths()
         # Semantic mode (see attach_vectors); both None in lexical mode.
         self.vectors: SentenceVectors | None = None
         self.encoder: Encoder | None = None
@@ -109,6 +134,11 @@ class Retriever:
     @property
     def vocabulary(self) -> Collection[str]:
         return self.scorer.terms.keys()
+
+    @cached_property
+    def term_names(self) -> list[str]:
+        """Each term id's term (ids are given in order of first appearance)."""
+        return list(self.scorer.terms)
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -154,13 +184,30 @@ class Retriever:
         return self.scorer.top(terms, k)
 
 
-def analyze_passages(corpus: Corpus, analyzer: Analyzer) -> Iterator[list[str]]:
-    """Index terms of each passage: its heading and its sentences (chrome between is left out)."""
+def analyze_passages(
+    corpus: Corpus,
+    analyzer: Analyzer,
+    sentences: TermRowsBuilder | None = None,
+    headings: TermRowsBuilder | None = None,
+) -> Iterator[list[str]]:
+    """Index terms of each passage: its heading's and its sentences' (chrome between is left
+    out), each sentence analyzed once and, with `sentences`, recorded in it; with `headings`,
+    each distinct heading's terms in order of first appearance (the table's heading ids)."""
+    rows = sentences or TermRowsBuilder()
+    heading_terms: dict[str, list[str]] = {}
     for document in corpus.documents:
         text = corpus.texts[document.meta.file]
         for passage in document.passages:
-            body = " ".join(text[s.start : s.end] for s in passage.sentences)
-            yield analyzer.terms(f"{passage.heading or ''} {body}")
+            heading: list[str] = []
+            if passage.heading is not None:
+                if passage.heading not in heading_terms:
+                    heading_terms[passage.heading] = analyzer.terms(passage.heading)
+                    if headings is not None:
+                        headings.add(heading_terms[passage.heading])
+                heading = heading_terms[passage.heading]
+            yield passage_terms(
+                heading, (analyzer.terms(text[s.start : s.end]) for s in passage.sentences), rows
+            )
 
 
 def build_analyzer(corpus: Corpus) -> Analyzer:

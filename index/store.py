@@ -51,17 +51,28 @@ from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
 from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever, build_analyzer
+from index.sentence_terms import TERM_ROW_PARTS, TermRows
 from index.vector_cache import CACHE_NAME
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
 
 if TYPE_CHECKING:
     from index.encoder import Encoder
 
-FORMAT_VERSION = 4  # 4: per-block upper bounds (bounds.npy)
+FORMAT_VERSION = 5  # 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
-ARRAYS = ("idf", "offsets", "docs", "weights", "bounds", "passages", "sentences", "chrome")
+ARRAYS = (
+    "idf",
+    "offsets",
+    "docs",
+    "weights",
+    "bounds",
+    "passages",
+    "sentences",
+    "chrome",
+    *(f"{rows}_term_{part}" for rows in ("sentence", "heading") for part in TERM_ROW_PARTS),
+)
 # What a generation folder holds: how a cache made before markers existed is recognised.
 GENERATION_FILES = frozenset({STRINGS, *(f"{name}.npy" for name in ARRAYS)})
 
@@ -233,6 +244,11 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
         "sentences": table.sentences,
         "chrome": table.chrome,
     }
+    for rows, terms in (
+        ("sentence", retriever.sentence_terms),
+        ("heading", retriever.heading_terms),
+    ):
+        arrays |= {f"{rows}_term_{part}": getattr(terms, part) for part in TERM_ROW_PARTS}
     if retriever.vectors is not None:
         arrays |= {"vectors": retriever.vectors.codes, "vector_scales": retriever.vectors.scales}
     checksums = {}
@@ -293,11 +309,24 @@ def open_index(
             chrome=arrays["chrome"],
         )
         _check_shapes(scorer, table)
+        sentence_terms, heading_terms = (
+            TermRows(*(arrays[f"{rows}_term_{part}"] for part in TERM_ROW_PARTS))
+            for rows in ("sentence", "heading")
+        )
+        if not (
+            len(sentence_terms) == len(table.sentences)
+            and len(heading_terms) == len(table.headings)
+            and sentence_terms.valid(len(scorer.terms))
+            and heading_terms.valid(len(scorer.terms))
+        ):
+            raise CorruptIndex("saved index arrays disagree")
         retriever = Retriever.from_index(
             texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
             table=table,
             scorer=scorer,
             analyzer=Analyzer(dict(manifest.acronyms)),
+            sentence_terms=sentence_terms,
+            heading_terms=heading_terms,
         )
         if encoder is not None:
             vectors = SentenceVectors(
