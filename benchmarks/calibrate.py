@@ -8,8 +8,10 @@
 2. Answerability (bot/policy.py Answerability): a logistic regression of "the first quote is
    right" on the best window's features, over XQuAD even with 8 articles removed per seed
    1-8 (their questions are negatives) and the on-topic even questions, answerable and
-   unanswerable (tests/eval/unanswerable.jsonl); the threshold is the lowest that declines at
-   least 95 % of every seed's removed-article questions.
+   unanswerable (tests/eval/unanswerable.jsonl); the threshold maximises, on XQuAD even, the
+   worst seed's share of removed-article questions declined plus the mean share of the other
+   questions answered right (the curve is printed: the issue's 0.95 and 0.85 are not both
+   reachable with these features).
 3. Fact cards and FAQ entries matched on meaning (bot/policy.py card_min_cosine,
    faq_min_cosine): a grid over the on-topic even questions, whole answers, maximising right
    answers plus right refusals.
@@ -49,7 +51,16 @@ from bot.policy import Answerability, Policy, decline_reason  # noqa: E402
 from index.ingest import read_sources  # noqa: E402
 
 RANK_FEATURES = list(RankWeights.model_fields)
-ANSWER_FEATURES = ["coverage", "cosine", "best_sentence", "passage_cosine", "nearest"]
+# The best window's features the answerability score weighs, then the evidence's.
+WINDOW_FEATURES = [
+    "coverage",
+    "known_coverage",
+    "unseen",
+    "cosine",
+    "best_sentence",
+    "passage_cosine",
+]
+ANSWER_FEATURES = [*WINDOW_FEATURES, "nearest", "unknown_name"]
 ON_TOPIC = [ROOT / "tests" / "questions.jsonl", ROOT / "tests" / "eval" / "paraphrases.jsonl"]
 UNANSWERABLE = ROOT / "tests" / "eval" / "unanswerable.jsonl"
 HARD_RULES_ONLY = Policy(min_coverage=0.0, answerability=Answerability(threshold=-math.inf))
@@ -87,23 +98,27 @@ def matrix(candidates: list[Candidate], names: list[str]) -> np.ndarray:
     return np.array([[c.features.get(n, 0.0) for n in names] for c in candidates])
 
 
-def fit_ranker(asked: list[Asked], steps: int = 3000, l2: float = 1e-3) -> RankWeights:
-    """Softmax over each question's windows; maximise the probability of the right ones."""
+def fit_ranker(groups: list[list[Asked]], steps: int = 3000, l2: float = 1e-3) -> RankWeights:
+    """Softmax over each question's windows; maximise the probability of the right ones. Each
+    group of questions weighs the same in all: XQuAD's questions were written looking at their
+    paragraph and share its words, the on-topic ones are worded as users word them."""
     data = [
-        (matrix(a.evidence.candidates, RANK_FEATURES), np.array(a.right, float))
-        for a in asked
+        (matrix(a.evidence.candidates, RANK_FEATURES), np.array(a.right, float), 1 / len(g))
+        for g in groups
+        for a in g
         if a.evidence is not None and a.evidence.candidates and any(a.right)
     ]
+    total = sum(weight for _, _, weight in data)
     w = np.zeros(len(RANK_FEATURES))
     for _ in range(steps):
         grad = np.zeros_like(w)
-        for x, y in data:
+        for x, y, weight in data:
             s = x @ w
             p = np.exp(s - s.max())
             p /= p.sum()
             pos = p * y
-            grad -= (pos / pos.sum() - p) @ x
-        w -= 0.5 * (grad / len(data) + l2 * w)
+            grad -= weight * ((pos / pos.sum() - p) @ x)
+        w -= 0.5 * (grad / total + l2 * w)
     return RankWeights(**{n: round(float(v), 3) for n, v in zip(RANK_FEATURES, w, strict=True)})
 
 
@@ -126,7 +141,7 @@ def judge(asked: list[Asked], weights: RankWeights) -> list[Judged]:
         answerable = bool(a.item.answers)
         ev = a.evidence
         if ev is None or not ev.candidates or not ev.lexical_hits:
-            out.append(Judged(a.index, answerable, True, np.zeros(len(ANSWER_FEATURES) + 1), False))
+            out.append(Judged(a.index, answerable, True, np.zeros(len(ANSWER_FEATURES)), False))
             continue
         scores = matrix(ev.candidates, RANK_FEATURES) @ w
         best = int(np.argmax(scores))
@@ -144,8 +159,8 @@ def judge(asked: list[Asked], weights: RankWeights) -> list[Judged]:
             list,
             HARD_RULES_ONLY,
         )
-        values = [top.features.get(n, 0.0) for n in ANSWER_FEATURES[:-1]] + [ev.nearest_cosine]
-        values.append(float(bool(ev.question.unknown)))
+        values = [top.features.get(n, 0.0) for n in WINDOW_FEATURES]
+        values += [ev.nearest_cosine, float(bool(ev.question.unknown))]
         out.append(Judged(a.index, answerable, reason is not None, np.array(values), a.right[best]))
     return out
 
@@ -179,8 +194,7 @@ def rates(judged: list[Judged], w: np.ndarray, threshold: float) -> tuple[float,
 
 
 def answerability(w: np.ndarray, threshold: float) -> Answerability:
-    names = ["coverage", "cosine", "best_sentence", "passage_cosine", "nearest", "unknown_name"]
-    values = {n: round(float(v), 3) for n, v in zip(names, w[:-1], strict=True)}
+    values = {n: round(float(v), 3) for n, v in zip(ANSWER_FEATURES, w[:-1], strict=True)}
     return Answerability(**values, bias=round(float(w[-1]), 3), threshold=round(threshold, 3))
 
 
@@ -216,7 +230,7 @@ def main() -> None:
     def half(asked: list[Asked], keep) -> list[Asked]:
         return [a for a in asked if keep(a.index)]
 
-    weights = fit_ranker(half(xquad, even) + [a for a in topic_asked if even(a.index)])
+    weights = fit_ranker([half(xquad, even), [a for a in topic_asked if even(a.index)]])
     print(f"\nSEMANTIC_WEIGHTS = {weights!r}")
 
     judged_seeds = {s: judge(a, weights) for s, a in seeds.items()}
@@ -225,12 +239,18 @@ def main() -> None:
     xquad_train = [j for s in judged_seeds.values() for j in s if even(j.index)]
     xquad_train += [j for j in judged_all if even(j.index)]
     w = fit_answerability([xquad_train, [j for j in judged_topic if even(j.index)]])
-    threshold = -math.inf
-    for t in np.arange(-3.0, 3.0, 0.05):
-        declined = [rates([j for j in s if even(j.index)], w, t)[0] for s in judged_seeds.values()]
-        if min(declined) >= 0.95:
-            threshold = float(t)
-            break
+    # The threshold balances the two errors on the even halves: the worst seed's share of
+    # removed-article questions declined plus the mean share of the others answered right.
+    print("threshold  declined (worst seed)  answered right (mean)  all-present right")
+    best_t, best_value = 0.0, -math.inf
+    for t in np.arange(-1.0, 1.5, 0.05):
+        evens = [rates([j for j in s if even(j.index)], w, t) for s in judged_seeds.values()]
+        declined, kept = min(d for d, _ in evens), float(np.mean([k for _, k in evens]))
+        present = rates([j for j in judged_all if even(j.index)], w, t)[1]
+        print(f"{t:9.2f}  {declined:21.3f}  {kept:21.3f}  {present:17.3f}")
+        if declined + kept > best_value:
+            best_t, best_value = float(t), declined + kept
+    threshold = best_t
     policy = Policy(answerability=answerability(w, threshold))
     print(f"answerability = {policy.answerability!r}")
 
@@ -252,6 +272,15 @@ def main() -> None:
     print(f"card_min_cosine = {best[1]}, faq_min_cosine = {best[2]}")
 
     print("\n== odd halves, with these knobs")
+    w_rank = np.array([getattr(weights, n) for n in RANK_FEATURES])
+    for name, group in (("XQuAD", half(xquad, odd)), ("on-topic", half(topic_asked, odd))):
+        scored = [a for a in group if a.evidence is not None and a.evidence.candidates]
+        right = [
+            a.right[int(np.argmax(matrix(a.evidence.candidates, RANK_FEATURES) @ w_rank))]
+            for a in scored
+            if a.item.answers
+        ]
+        print(f"{name} odd: first window right {np.mean(right):.3f} (ranking alone)")
     for s, j in judged_seeds.items():
         declined, right = rates([x for x in j if odd(x.index)], w, threshold)
         print(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import Engine
-from bot.evaluate import evaluate, format_report, load_eval, report_json
+from bot.evaluate import evaluate, format_report, load_eval
 from bot.facts.book import FactBook
 from bot.facts.curated import FACTS_NAME
 from bot.facts.lookup import lookup
@@ -27,6 +27,13 @@ from index.errors import DataFileError
 from index.semantic import SWITCH, choose_mode
 
 EXIT_OK, EXIT_USAGE = 0, 2
+_TESTS = Path(__file__).resolve().parents[1] / "tests"
+# The project's own eval sets: questions over the two articles, worded as users word them.
+DEFAULT_EVAL_SETS = (
+    _TESTS / "questions.jsonl",
+    _TESTS / "eval" / "paraphrases.jsonl",
+    _TESTS / "eval" / "unanswerable.jsonl",
+)
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -186,12 +193,33 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    report = evaluate(load_eval(args.file), lambda q: engine.ask(q))
-    print(report_json(report) if args.json else format_report(report))
-    if not args.json:
-        for failure in report.failures:
-            print(printable(f"  miss: {failure}"))
+    """Score eval files (by default the project's own sets) in each mode asked for: both,
+    unless --semantic picks one."""
+    files = args.files or [f for f in DEFAULT_EVAL_SETS if f.exists()]
+    if not files:
+        print(
+            "error: give an eval FILE (the default sets are in the project's tests/)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    sets = [(path, load_eval(path)) for path in files]
+    modes = [args.semantic] if args.semantic is not None else [False, True]
+    reports: dict[str, dict[str, object]] = {}
+    for semantic in modes:
+        engine, notes = load_engine(args.sources, args.cache, semantic=semantic)
+        for note in notes:
+            _warn(note)
+        mode = "semantic" if engine.semantic else "lexical"
+        for path, items in sets:
+            report = evaluate(items, engine.ask)
+            reports.setdefault(str(path), {})[mode] = report.model_dump()
+            if not args.json:
+                print(f"== {path} ({mode})")
+                print(format_report(report))
+                for failure in report.failures:
+                    print(printable(f"  miss: {failure}"))
+    if args.json:
+        print(json.dumps(reports, indent=2))
     return EXIT_OK
 
 
@@ -290,8 +318,14 @@ def build_parser() -> argparse.ArgumentParser:
     command(facts, "check", "validate facts.toml against the sources").set_defaults(
         func=cmd_facts_check
     )
-    ev = command(sub, "eval", "score questions with expected answers (JSONL)")
-    ev.add_argument("file", type=Path)
+    ev = command(sub, "eval", "score questions with expected answers (JSONL), in both modes")
+    ev.add_argument(
+        "files",
+        type=Path,
+        nargs="*",
+        metavar="FILE",
+        help="eval files (default: tests/questions.jsonl and the sets in tests/eval/)",
+    )
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
     command(sub, "run", "run the Discord bot (settings from .env)").set_defaults(func=cmd_run)

@@ -43,6 +43,8 @@ def claim_key(value: str) -> tuple[float | str, str | None]:
 def names_claimant(question: ParsedQuestion, party: str | None) -> bool:
     """Whether `party` is the claimant the question names ("ICE" in "ICE (spokeswoman …)")."""
     wanted = question.claimant
+    if wanted and wanted.casefold().startswith("the "):
+        wanted = wanted[4:]
     if not wanted or not party or len(wanted) < 2:
         return False
     return fuzz.partial_ratio(wanted.casefold(), party.casefold()) >= CLAIMANT_RATIO
@@ -95,13 +97,15 @@ def _from_card(
 ) -> Answer:
     """The best group's claims: one quote per distinct claim, the rest as corroboration. Other
     groups stay in `facts` (the card) for those who want every measure."""
-    card = card.model_copy(update={"facts": _distinct_facts(card.facts)})
     group = _merged(card.groups)
-    facts = _ordered(question, group.facts)
+    facts, repeated = _distinct_facts(_ordered(question, group.facts))
+    card = card.model_copy(update={"facts": _distinct_facts(_ordered(question, card.facts))[0]})
     if question.claimant and not any(names_claimant(question, f.claimed_by) for f in facts):
         return _claimant_silent(question, quoted, card, group)
+    repeats = [_corroboration(book, f) for f in repeated]
     if group.conflict:
         snippets, also = _claims(book, facts)
+        also += repeats
         period = f", {group.period}" if group.period else ""
         return quoted.model_copy(
             update={
@@ -115,6 +119,7 @@ def _from_card(
         )
     lead = facts[0]
     snippets, also = _claims(book, facts)
+    also += repeats
     if faq is not None:
         faq_quote = _quote(book, faq.source, faq.answer.start, faq.answer.end, FAQ_SCORE)
         snippets, more = _without_repeats([*snippets, faq_quote])
@@ -151,7 +156,7 @@ def _claimant_silent(
     saying what the others say instead."""
     period = f" for {group.period}" if group.period else ""
     others = "; ".join(
-        dict.fromkeys(f"{f.claimed_by} says {f.value}" for f in _distinct_facts(group.facts))
+        dict.fromkeys(f"{f.claimed_by} says {f.value}" for f in _distinct_facts(group.facts)[0])
     )
     note = f"The sources give no figure from {question.claimant}{period}. {others}."
     return quoted.model_copy(
@@ -159,16 +164,16 @@ def _claimant_silent(
     )
 
 
-def _distinct_facts(facts: list[Fact]) -> list[Fact]:
-    """The card's facts, the same value from the same source once (the first)."""
-    seen: set[tuple[str, tuple[float | str, str | None], str]] = set()
-    out = []
+def _distinct_facts(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """The facts with the same value from the same source for the same period once (the
+    first), and the repeats left out (where else the source says it)."""
+    seen: set[tuple[str, tuple[float | str, str | None], str | None]] = set()
+    kept, repeats = [], []
     for f in facts:
-        key = (f.source, claim_key(f.value), f.measure.casefold())
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+        key = (f.source, claim_key(f.value), f.period)
+        (repeats if key in seen else kept).append(f)
+        seen.add(key)
+    return kept, repeats
 
 
 def _ordered(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
@@ -233,8 +238,8 @@ def _figures(snippet: Snippet) -> set[tuple[float | str, str | None]]:
 
 
 def _without_repeats(snippets: list[Snippet]) -> tuple[list[Snippet], list[Corroboration]]:
-    """Quotes in order, leaving out one that overlaps an earlier quote, and one whose figures
-    an earlier quote of the same source already gives (it becomes corroboration)."""
+    """Quotes in order, leaving out one that overlaps an earlier quote, and one that gives a
+    figure an earlier quote of the same source already gives (it becomes corroboration)."""
     shown: list[Snippet] = []
     also: list[Corroboration] = []
     for s in snippets:
@@ -242,7 +247,7 @@ def _without_repeats(snippets: list[Snippet]) -> tuple[list[Snippet], list[Corro
             continue
         figures = _figures(s)
         repeat = next(
-            (t for t in shown if t.source == s.source and figures and figures <= _figures(t)),
+            (t for t in shown if t.source == s.source and figures & _figures(t)),
             None,
         )
         if repeat is not None:

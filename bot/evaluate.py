@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -114,7 +113,3 @@ def format_report(report: EvalReport) -> str:
         f"median quote chars   {report.median_quote_chars:.0f}",
     ]
     return "\n".join(lines)
-
-
-def report_json(report: EvalReport) -> str:
-    return json.dumps(report.model_dump(), indent=2)

@@ -60,7 +60,7 @@ _COUNTED_STOP = frozenset(
 )
 # "according to ICE", "did Cox say", "does the agency claim": the party the question asks about.
 _CLAIMANT = re.compile(
-    r"\baccording to (?:the )?([\w’'. -]{2,40}?)(?:[,?]|$| how| what| who| when| did| does)"
+    r"\baccording to ((?:the )?[\w’'. -]{2,40}?)(?:[,?]|$| how| what| who| when| did| does)"
     r"|\b(?:did|does|do)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s+"
     r"(?:say|said|claim|report|write|state)\b"
     r"|\b([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s+(?:says|said|claims|reported|wrote)\b",

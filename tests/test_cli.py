@@ -93,10 +93,26 @@ def test_index_reports_counts(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_eval_prints_accuracy_and_abstention(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "eval", str(Path(__file__).parent / "questions.jsonl"), "--json")
+    path = str(Path(__file__).parent / "questions.jsonl")
+    code, out, _ = run(capsys, "--semantic", "off", "eval", path, "--json")
     assert code == 0
-    report = json.loads(out)
+    report = json.loads(out)[path]["lexical"]
     assert {"accuracy_at_1", "accuracy_at_3", "declined_rate"} <= set(report)
+
+
+def test_eval_runs_the_projects_sets_in_both_modes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", "--json")
+    assert code == 0
+    reports = json.loads(out)
+    assert {Path(p).name for p in reports} == {
+        "questions.jsonl",
+        "paraphrases.jsonl",
+        "unanswerable.jsonl",
+    }
+    for by_mode in reports.values():
+        assert set(by_mode) == {"lexical", "semantic"}
+    unanswerable = next(v for p, v in reports.items() if p.endswith("unanswerable.jsonl"))
+    assert unanswerable["semantic"]["unanswerable"] >= 25
 
 
 def test_eval_file_with_a_bad_line_names_it(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +17,13 @@ _VOCAB = sorted(
     | {"why", "who", "when", "how", "many", "population", "marathon", "zzz"}
 )
 _FRAMES = ["How many {}?", "Who {}?", "When did {}?", "Why {}?", "What {}?", "{}"]
+
+
+def assert_verbatim_at(folder: Path, answer: Answer) -> None:
+    """Every quote of `answer` is the text of its source file at its offsets."""
+    for snippet in answer.snippets:
+        text = (folder / snippet.source).read_text(encoding="utf-8")
+        assert text[snippet.start : snippet.end] == snippet.quote
 
 
 def assert_verbatim(answer: Answer, engine: Engine) -> None:

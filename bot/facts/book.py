@@ -85,14 +85,11 @@ class FactBook:
         asked = [self.texts[e.source][e.question.start : e.question.end] for e in self.faqs]
         distinct = list(dict.fromkeys([*(t for ts in targets for t in ts), *asked]))
         vectors = dict(zip(distinct, encoder.encode(distinct), strict=True)) if distinct else {}
-        dim = next(iter(vectors.values())).shape[0] if vectors else 0
         object.__setattr__(
             self, "fact_vectors", tuple(np.array([vectors[t] for t in ts]) for ts in targets)
         )
         object.__setattr__(
-            self,
-            "faq_vectors",
-            np.array([vectors[a] for a in asked]) if asked else np.empty((0, dim), np.float32),
+            self, "faq_vectors", np.array([vectors[a] for a in asked]) if asked else None
         )
 
     def normal(self, text: str) -> str:

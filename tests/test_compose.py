@@ -1,0 +1,204 @@
+"""Composition: the answer line first, each claim once, conflicts compact, FAQ and table rules,
+citations that say only what is known. Small corpora written for each rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.compose import claim_key
+from bot.engine import Engine
+from bot.figures import find_figures
+from bot.loader import load_engine
+from bot.render_text import render_answer
+from tests.paths import SOURCES
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+DEPOT = (
+    "Depot Annual Report\n\n"
+    "The depot logged 44 towing complaints in 2023, manager Rosa Diaz said. "
+    "Diaz said all 44 towing complaints were answered within a week.\n\n"
+    "Frequently Asked Questions\n"
+    "How many towing complaints did the depot log in 2023?\n"
+    "The depot logged 44 towing complaints in 2023.\n\n"
+    "Key Figures\n"
+    "| Item | Value |\n"
+    "|---|---|\n"
+    "| Towing Complaints (2023) | 44 |\n"
+    "| Depot Manager | Rosa Diaz |\n\n"
+    "The Towing Code, a city ordinance of 2011, sets the fees a depot may charge.\n"
+)
+AUDIT = (
+    "Audit of the Depot\n\n"
+    "The city auditor counted one hundred and ninety-eight towing complaints in 2023, "
+    "auditor Sam Park wrote.\n"
+)
+FACTS = """[[fact]]
+subject = "Depot"
+measure = "towing complaints"
+period = "2023"
+value = "44"
+claimed_by = "Depot (manager Rosa Diaz)"
+source = "depot.txt"
+quote = "The depot logged 44 towing complaints in 2023, manager Rosa Diaz said."
+
+[[fact]]
+subject = "Depot"
+measure = "towing complaints"
+period = "2023"
+value = "one hundred and ninety-eight"
+claimed_by = "City auditor (Sam Park)"
+source = "audit.txt"
+quote = "The city auditor counted one hundred and ninety-eight towing complaints in 2023, auditor Sam Park wrote."
+"""  # noqa: E501
+MANIFEST = """[[source]]
+file = "depot.txt"
+title = "Depot Annual Report"
+publisher = "City Depot"
+"""
+
+
+@pytest.fixture
+def depot(make_sources: MakeSources) -> Engine:
+    """The depot report alone: its figure is stated three times, never contested."""
+    engine, _ = load_engine(make_sources({"depot.txt": DEPOT, "sources.toml": MANIFEST}))
+    return engine
+
+
+@pytest.fixture
+def disputed(make_sources: MakeSources) -> Engine:
+    """The depot report and an audit that disagrees, with curated facts for both."""
+    files = {"depot.txt": DEPOT, "audit.txt": AUDIT, "sources.toml": MANIFEST, "facts.toml": FACTS}
+    engine, _ = load_engine(make_sources(files))
+    return engine
+
+
+def test_an_agreed_figure_leads_and_is_quoted_once(depot: Engine) -> None:
+    answer = depot.ask("How many towing complaints did the depot log in 2023?")
+    assert answer.status == "answered"
+    assert answer.answer is not None and answer.answer.startswith("44 — ")
+    assert answer.answer.endswith(", 2023")
+    with_44 = [s for s in answer.snippets if "44" in s.quote]
+    assert len(with_44) == 1  # the other statements of 44 are corroboration lines
+    assert answer.corroborated_by
+    text = render_answer(answer)
+    assert text.splitlines()[0] == answer.answer
+    assert len(text.splitlines()) <= 10
+    assert "Also stated in: depot.txt line" in text
+
+
+def test_no_two_quotes_of_one_source_give_the_same_figure(depot: Engine) -> None:
+    for question in (
+        "How many towing complaints were there?",
+        "How many towing complaints did the depot answer within a week?",
+        "towing complaints 2023",
+    ):
+        answer = depot.ask(question)
+        for i, a in enumerate(answer.snippets):
+            for b in answer.snippets[i + 1 :]:
+                if a.source == b.source:
+                    mine = {claim_key(f.text) for f in find_figures(a.quote)}
+                    assert not mine & {claim_key(f.text) for f in find_figures(b.quote)}
+
+
+def test_a_conflict_is_one_line_per_claim_with_its_quote_once(disputed: Engine) -> None:
+    answer = disputed.ask("How many towing complaints were there in 2023?")
+    assert answer.status == "conflict"
+    claims = [(s.value, s.claimed_by) for s in answer.snippets]
+    assert claims == [
+        ("44", "Depot (manager Rosa Diaz)"),
+        ("one hundred and ninety-eight", "City auditor (Sam Park)"),
+    ]
+    assert answer.answer == "The sources disagree about towing complaints, 2023."
+    text = render_answer(answer)
+    assert text.count("one hundred and ninety-eight towing complaints") == 1
+
+
+def test_the_claimant_the_question_names_comes_first(disputed: Engine) -> None:
+    answer = disputed.ask("According to the city auditor, how many towing complaints in 2023?")
+    assert answer.status == "conflict"
+    assert answer.snippets[0].claimed_by == "City auditor (Sam Park)"
+
+
+def test_a_named_claimant_who_says_nothing_is_said_so(disputed: Engine) -> None:
+    answer = disputed.ask("According to the mayor, how many towing complaints were there in 2023?")
+    assert answer.status == "no_answer"
+    assert "no figure from the mayor" in answer.note
+    assert "44" in answer.note and "one hundred and ninety-eight" in answer.note
+
+
+def test_a_sentence_with_two_parties_figures_credits_each_its_own() -> None:
+    from bot.attribution import claimant_at
+
+    sentence = (
+        "Agency officials disputed Police Claims that it refused 15 requests, saying that "
+        "police had refused almost 200 such requests."
+    )
+    assert claimant_at(sentence, sentence.index("15")) == "Police"
+    assert claimant_at(sentence, sentence.index("200")) == "Agency officials"
+
+
+def test_an_faq_match_quotes_the_answer_line_never_the_question(depot: Engine) -> None:
+    answer = depot.ask("How many towing complaints did the depot log in 2023?")
+    assert all(not s.quote.rstrip().endswith("?") for s in answer.snippets)
+    answer = depot.ask("What did the FAQ say about towing complaints in 2023?")
+    assert all(not s.quote.rstrip().endswith("?") for s in answer.snippets)
+
+
+def test_a_table_row_is_quoted_for_its_own_attribute_and_shown_as_label_value(
+    depot: Engine,
+) -> None:
+    answer = depot.ask("Who is the depot manager?")
+    rows = [s for s in answer.snippets if s.table_row]
+    assert rows and rows[0].table_row == ["Depot Manager", "Rosa Diaz"]
+    assert rows[0].quote == "| Depot Manager | Rosa Diaz |"  # verbatim in the JSON
+    assert "Depot Manager: Rosa Diaz" in render_answer(answer)
+    assert "| Depot Manager |" not in render_answer(answer)
+
+
+def test_a_table_row_is_not_a_definition(depot: Engine) -> None:
+    answer = depot.ask("What is the Towing Code?")
+    assert answer.snippets[0].quote.startswith("The Towing Code, a city ordinance")
+    assert all(s.table_row is None for s in answer.snippets)
+
+
+def test_citations_leave_out_what_the_source_does_not_state(disputed: Engine) -> None:
+    answer = disputed.ask("How many towing complaints were there in 2023?")
+    text = render_answer(answer)
+    assert "not stated" not in text
+    audit = next(s for s in answer.snippets if s.source == "audit.txt")
+    assert audit.publisher is None and audit.date is None
+    depot_quote = next(s for s in answer.snippets if s.source == "depot.txt")
+    assert depot_quote.publisher == "City Depot"
+
+
+def test_a_name_gets_no_year(engine: Engine) -> None:
+    answer = engine.ask("Who is the ICE spokeswoman?")
+    assert answer.answer is not None
+    assert answer.answer.startswith("Yolanda Choates — ")
+    assert not any(year in answer.answer for year in ("2024", "2025", "2026"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many detainer requests did Boston police ignore in 2025?",
+        "How many detainer requests were sent to Boston police in 2024?",
+        "What is the reason Boston police ignore ICE detainers?",
+        "what's the trust act?",
+        "what is a detainer",
+    ],
+)
+def test_the_issues_questions_quote_no_question_and_no_table_pipes(
+    engine: Engine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.status != "no_answer"
+    assert all(not s.quote.rstrip().endswith("?") for s in answer.snippets)
+    assert "| " not in render_answer(answer)
+    for s in answer.snippets:
+        text = (SOURCES / s.source).read_text(encoding="utf-8")
+        assert text[s.start : s.end] == s.quote

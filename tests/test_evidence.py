@@ -1,0 +1,88 @@
+"""Semantic evidence: paraphrases find their sentence, facts match on meaning, and lexical
+mode stays as it was. Small corpora written for each case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.loader import load_engine
+from bot.policy import Policy
+from tests.test_verbatim import assert_verbatim_at
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+HARBOR = (
+    "Harbor Notes\n\n"
+    "## Records\n\n"
+    "The harbor office keeps its records of the lighthouse in the old customs house. "
+    "Visitors may see the lighthouse lamp on Sundays.\n\n"
+    "## People\n\n"
+    "After thirty years of service, the lighthouse keeper Ada Marsh retired last spring. "
+    "The town held a dinner in her honour.\n\n"
+    "## Ferry\n\n"
+    "The ferry to the island runs twice a day in summer.\n"
+)
+AGENCY = "Agency Report\n\nThe agency sent 198 requests in 2024, spokeswoman Jo Lee wrote.\n"
+AGENCY_FACTS = """[[fact]]
+subject = "Agency"
+measure = "agency spokeswoman"
+period = "2024"
+value = "Jo Lee"
+claimed_by = "Agency Report"
+source = "agency.txt"
+quote = "The agency sent 198 requests in 2024, spokeswoman Jo Lee wrote."
+"""
+
+
+def test_a_paraphrase_ranks_its_sentence_first(make_sources: MakeSources) -> None:
+    """Sharing one word ("lighthouse") with two passages, the paraphrase's meaning picks the
+    right one; whether it is then answered is the policy's call (measured by the eval sets)."""
+    folder = make_sources({"harbor.txt": HARBOR})
+    engine, notes = load_engine(folder, semantic=True)
+    assert engine.semantic, notes
+    question = engine.parse("Which lighthouse worker stepped down after three decades?")
+    best = engine.finder.find(question).best
+    assert "retired" in best.body
+    answer = engine.answer(question)
+    assert_verbatim_at(folder, answer)
+
+
+def test_a_fact_matches_on_meaning_in_semantic_mode_only(make_sources: MakeSources) -> None:
+    folder = make_sources({"agency.txt": AGENCY, "facts.toml": AGENCY_FACTS})
+    semantic, _ = load_engine(folder, semantic=True)
+    lexical, _ = load_engine(folder, semantic=False)
+    question = "Who speaks for the agency?"
+    answer = semantic.ask(question)
+    assert answer.facts is not None and answer.answer is not None
+    assert answer.answer.startswith("Jo Lee")
+    assert lexical.ask(question).facts is None
+
+
+def test_match_scores_put_a_cosine_on_the_fuzzy_scale() -> None:
+    policy = Policy()
+    at = policy.match_score(policy.card_min_cosine, policy.card_min_cosine, 90.0)
+    assert at == 90.0
+    assert policy.match_score(policy.card_min_cosine - 0.1, policy.card_min_cosine, 90.0) < 90
+    assert policy.match_score(None, policy.card_min_cosine, 90.0) == 0.0
+
+
+def test_the_question_is_encoded_once(semantic_engine: Engine, monkeypatch) -> None:
+    encoder = semantic_engine.retriever.encoder
+    assert encoder is not None
+    calls: list[str] = []
+    original = encoder.encode_query
+
+    def counting(text: str):
+        calls.append(text)
+        return original(text)
+
+    monkeypatch.setattr(encoder, "encode_query", counting)
+    semantic_engine.ask("How many detainer requests did Boston police ignore in 2025?")
+    assert len(calls) == 1
+
+
+def test_lexical_mode_encodes_nothing(engine: Engine) -> None:
+    assert engine.retriever.encoder is None and not engine.semantic
+    assert engine.parse("Who is the ICE spokeswoman?").vector is None

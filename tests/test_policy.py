@@ -1,0 +1,86 @@
+"""The answer-or-decline rules that hold whatever the scores (bot/policy.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.facts.models import Fact
+from bot.policy import answer_problem, card_facts
+from bot.question import ParsedQuestion, parse_question
+from index.analyzer import Analyzer
+
+
+def parsed(question: str, vocabulary: tuple[str, ...] = ()) -> ParsedQuestion:
+    return parse_question(question, Analyzer({}), vocabulary)
+
+
+REQUESTS = "The department received 57 civil immigration detainer requests in 2025."
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        ("How many officers does the department have?", REQUESTS, False),
+        ("How many detainer requests did it receive?", REQUESTS, True),
+        ("How many detaner requets did it receive?", REQUESTS, True),  # typos forgiven
+        ("How many detainers did it receive?", REQUESTS, True),  # plurals folded
+        ("How many immigrants live here?", REQUESTS, False),  # not "immigration"
+        ("How many tons are absorbed?", "It absorbs 1.5 gigatons of carbon.", True),
+        ("How many people were at risk?", "It rejected 15 requests to detain people.", False),
+        ("How many homicides were there in 2024?", "A press conference, December 27, 2024.", False),
+        ("How many immigrants live here?", "It refused 100% of the requests.", False),
+        ("How many times did they win?", "They won the cup twice as well.", True),
+        (
+            "How many players were selected?",
+            "The defense gave 308 points; four of them went.",
+            True,
+        ),
+    ],
+)
+def test_a_count_must_count_what_is_asked(question: str, text: str, answers: bool) -> None:
+    assert (answer_problem(parsed(question), text) is None) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        ("What is the salary of the commissioner?", REQUESTS, False),
+        ("How much is the budget?", "The budget is $2.5 million.", True),
+        ("How much does ICE spend on detention?", "ICE spends 40 euros a day.", True),
+        ("How old is the commissioner?", "Commissioner Cox, 2024.", False),
+        ("How old are the fossils?", "Fossils 515 million years old were found.", True),
+        ("How old must a member be?", "A member must be over the age of 18.", True),
+    ],
+)
+def test_money_and_ages_must_be_stated(question: str, text: str, answers: bool) -> None:
+    assert (answer_problem(parsed(question), text) is None) is answers
+
+
+def test_a_name_the_question_already_gives_is_not_its_answer() -> None:
+    fact = Fact(
+        subject="Police", measure="police commissioner", value="Michael Cox",
+        claimed_by="x", source="s.txt", quote="Commissioner Michael Cox", start=0, end=24, line=1,
+    )  # fmt: skip
+    assert card_facts(parsed("Who is the police commissioner?"), [fact]) == [fact]
+    assert card_facts(parsed("Who was the commissioner before Michael Cox?"), [fact]) == []
+
+
+def test_parsing_finds_what_the_rules_need() -> None:
+    q = parsed("According to ICE, how many detainer requests did Boston police ignore last year?")
+    assert q.claimant == "ICE"
+    assert q.counted == ("detainer", "requests")
+    assert q.period.relative == -1
+    assert parsed("How old is Michael Cox?").asks_age
+    assert parsed("Did Cox say how many requests came?").claimant == "Cox"
+    assert parsed("What is the number of requests?").counted == ("requests",)
+    assert parsed("Requests grew in number of cities?").counted == ()
+
+
+def test_a_misspelt_name_is_not_an_unknown_name() -> None:
+    vocabulary = ("sheepshank", "paint", "museum")
+    assert parsed("How many paintings did John Sheeshanks give?", vocabulary).unknown == ("John",)
+    assert parsed("How many paintings did Tulsa give?", vocabulary).unknown == ("Tulsa",)
+
+
+def test_rewordings_share_one_key() -> None:
+    assert parsed("How many requests were ignored?").key == parsed("requests ignored: how many").key
