@@ -35,7 +35,8 @@ class RankWeights(BaseModel):
     coverage: float = 0.0
     """Share of the question's IDF mass found in the window itself."""
     cosine: float = 0.0
-    """Cosine of the question and the window (the mean of its sentence vectors)."""
+    """Mean cosine of the question and the window's sentences (not the cosine of their mean
+    vector, which two unlike sentences inflate: the mean of two unit vectors is shorter)."""
     best_sentence: float = 0.0
     """Cosine of the question and the window's closest sentence."""
     passage_cosine: float = 0.0
@@ -310,11 +311,7 @@ class EvidenceFinder:
                 by_passage[c.pid] = (vectors, raw, answered, _cosine_of_mean(vectors, raw))
             vectors, raw, answered, passage_cosine = by_passage[c.pid]
             window = slice(c.first, c.first + c.count)
-            c.features["cosine"] = (
-                float(answered[c.first])
-                if c.count == 1
-                else _cosine_of_mean(vectors[window], raw[window])
-            )
+            c.features["cosine"] = float(answered[window].mean())
             c.features["best_sentence"] = float(answered[window].max())
             c.features["passage_cosine"] = passage_cosine
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.engine import Engine
+from bot.engine import Engine, EngineConfig
 from bot.loader import load_engine
 from bot.policy import Policy
 from tests.test_verbatim import assert_verbatim_at
@@ -36,17 +36,22 @@ quote = "The agency sent 198 requests in 2024, spokeswoman Jo Lee wrote."
 """
 
 
-def test_a_paraphrase_ranks_its_sentence_first(make_sources: MakeSources) -> None:
-    """Sharing one word ("lighthouse") with two passages, the paraphrase's meaning picks the
-    right one; whether it is then answered is the policy's call (measured by the eval sets)."""
+def test_nearest_sentences_bring_a_passage_bm25_missed(make_sources: MakeSources) -> None:
+    """The paraphrase shares only "lighthouse" with its answer, and more of it with another
+    passage: BM25's best passage is the wrong one, the nearest sentence brings the right one,
+    and its window is the closest in meaning."""
     folder = make_sources({"harbor.txt": HARBOR})
-    engine, notes = load_engine(folder, semantic=True)
-    assert engine.semantic, notes
+    semantic, notes = load_engine(folder, semantic=True)
+    assert semantic.semantic, notes
+    engine = Engine(semantic.retriever, EngineConfig(passages=1, nearest=1), semantic.facts)
     question = engine.parse("Which lighthouse worker stepped down after three decades?")
-    best = engine.finder.find(question).best
-    assert "retired" in best.body
-    answer = engine.answer(question)
-    assert_verbatim_at(folder, answer)
+    evidence = engine.finder.find(question)
+    brought = [x for x in evidence.retrieved if not x.lexical]
+    assert [x.lexical for x in evidence.retrieved] == [True, False]
+    assert "retired" in engine.passage_text(brought[0].passage)
+    closest = max(evidence.candidates, key=lambda c: c.features["cosine"])
+    assert "retired" in closest.body
+    assert_verbatim_at(folder, engine.answer(question))
 
 
 def test_a_fact_matches_on_meaning_in_semantic_mode_only(make_sources: MakeSources) -> None:
