@@ -20,6 +20,8 @@ from bot.engine import Engine
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 
 MANAGE_MESSAGES = 1 << 13
+MANAGE_GUILD = 1 << 5
+MANAGE_THREADS = 1 << 34
 
 
 def settings(tmp_path: Path, **overrides: Any) -> BotSettings:

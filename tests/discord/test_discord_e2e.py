@@ -31,7 +31,7 @@ from tests.discord.fake_discord import (
     Dispatched,
     FakeDiscord,
 )
-from tests.discord.harness import MANAGE_MESSAGES, running_bot
+from tests.discord.harness import MANAGE_GUILD, MANAGE_MESSAGES, running_bot
 from tests.paths import SOURCES
 
 QUESTION = "How many detainer requests did Boston police ignore in 2025?"
@@ -424,8 +424,21 @@ def test_sync_registers_commands(
     path = path or f"/applications/{APP_ID}/commands"
     assert [c.path for c in fake.calls if c.method == "PUT"] == [path]
     commands = {c["name"]: c for c in fake.commands[scope]}
-    assert set(commands) == {"ask", "fact", "sources", "answers", "Pin answer", "Unpin answer"}
+    assert set(commands) == {
+        "ask",
+        "fact",
+        "sources",
+        "help",
+        "answers",
+        "settings",
+        "Answer with quotebot",
+        "Pin answer",
+        "Unpin answer",
+    }
     for moderated in ("answers", "Pin answer", "Unpin answer"):
         assert int(commands[moderated]["default_member_permissions"]) == MANAGE_MESSAGES
-    assert "synced 6 commands" in capsys.readouterr().out
+    assert int(commands["settings"]["default_member_permissions"]) == MANAGE_GUILD
+    for everyone in ("ask", "fact", "sources", "help", "Answer with quotebot"):
+        assert commands[everyone].get("default_member_permissions") is None
+    assert "synced 9 commands" in capsys.readouterr().out
     assert fake.identify is None  # sync never opens the gateway

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord import render
+from bot.discord import render, reports
 from bot.discord.markdown import escape
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
 from bot.discord.store import DM_SCOPE, Store, Unanswered
@@ -180,7 +180,7 @@ def test_any_unanswered_list_is_inert(questions: list[str]) -> None:
         Unanswered(question=q, count=i + 1, last_asked="2026-01-01")
         for i, q in enumerate(questions)
     ]
-    assert_inert(render.unanswered_message(rows, 30).payload())
+    assert_inert(reports.unanswered_message(rows, 30).payload())
 
 
 @settings(max_examples=50, deadline=None)

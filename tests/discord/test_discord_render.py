@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.discord import limits, render
+from bot.discord import limits, render, reports
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
 from bot.discord.store import DM_SCOPE, Store, Unanswered
 from bot.engine import Engine
@@ -215,6 +215,7 @@ def test_link_buttons_one_per_source_url() -> None:
         "quotebot:vote:up",
         "quotebot:vote:down",
         "quotebot:pin",
+        "quotebot:delete",
     }
 
 
@@ -300,7 +301,7 @@ def test_long_unanswered_list_fits() -> None:
         Unanswered(question="why " * 200, count=100 - i, last_asked="2026-01-01")
         for i in range(100)
     ]
-    payload = assert_sendable(render.unanswered_message(rows, 30))
+    payload = assert_sendable(reports.unanswered_message(rows, 30))
     assert payload["embeds"][0]["description"].startswith("**100×**")
 
 
@@ -343,4 +344,5 @@ def test_cli_prints_the_discord_payload(capsys, tmp_path: Path) -> None:
         "quotebot:vote:up",
         "quotebot:vote:down",
         "quotebot:pin",
+        "quotebot:delete",
     ]
