@@ -22,8 +22,14 @@ from tests.discord.fake_discord import (
     OTHER_GUILD_ID,
     FakeDiscord,
 )
-from tests.discord.harness import MANAGE_MESSAGES, running_bot
-from tests.discord.test_discord_e2e import OFF_TOPIC, QUESTION, REWORDED, assert_safe
+from tests.discord.harness import (
+    MANAGE_MESSAGES,
+    OFF_TOPIC,
+    QUESTION,
+    REWORDED,
+    assert_safe,
+    running_bot,
+)
 from tests.discord.test_discord_service import v1_database
 
 SCOPE = {CHANNEL_ID: GUILD_ID, OTHER_GUILD_CHANNEL_ID: OTHER_GUILD_ID, DM_CHANNEL_ID: DM_SCOPE}

@@ -1,0 +1,28 @@
+"""Votes end to end: 👍 / 👎, one per user per answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.discord.client import QuoteBot
+from bot.engine import Engine
+from tests.discord.fake_discord import (
+    FakeDiscord,
+)
+from tests.discord.harness import (
+    QUESTION,
+    ask,
+    ephemeral,
+    run,
+)
+
+
+def test_feedback_is_one_vote_per_user(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        message_id = int((await ask(bot, fake, QUESTION))["id"])
+        for custom_id, user in [("up", 1), ("up", 1), ("down", 1), ("up", 2)]:
+            record = await fake.click(f"quotebot:vote:{custom_id}", message_id, user_id=user)
+            assert ephemeral(await fake.answered(record))
+        assert bot.store.tally(message_id).model_dump() == {"up": 1, "down": 1}
+
+    run(engine, tmp_path, scenario)
