@@ -70,6 +70,12 @@ def cooldown_key(interaction: discord.Interaction) -> Hashable:
     )
 
 
+def channels_here(interaction: discord.Interaction) -> set[int] | None:
+    """The ids of the channels of the server an interaction comes from (None in a DM)."""
+    guild = interaction.guild
+    return None if guild is None else {c.id for c in guild.channels}
+
+
 def is_moderator(interaction: discord.Interaction) -> bool:
     """Moderators are members allowed to manage messages in the channel."""
     return interaction.guild is not None and interaction.permissions.manage_messages

@@ -3,6 +3,8 @@ what it won't do) and /settings (what is in force in a server, and whose choice 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import discord
 
 from bot.discord import limits
@@ -20,13 +22,21 @@ WONT = (
 )
 
 
-def channels(ids: list[int], empty: str) -> str:
-    """Channels as Discord shows them (`<#id>` names a channel, it pings no one)."""
-    return ", ".join(f"<#{i}>" for i in ids) if ids else empty
+def channels(ids: list[int], here: Collection[int], empty: str) -> str:
+    """The listed channels of this server as Discord shows them (`<#id>` names a channel, it
+    pings no one); `empty` when none are listed, "none in this server" when all listed ones
+    are elsewhere (the defaults list channels of every server)."""
+    if not ids:
+        return empty
+    mine = [i for i in ids if i in here]
+    return ", ".join(f"<#{i}>" for i in mine) if mine else "none in this server"
 
 
-def help_message(sources: list[SourceInfo], chosen: Effective, in_server: bool) -> OutgoingMessage:
-    """/help: the documents, the ways to ask that work here, and the limits."""
+def help_message(
+    sources: list[SourceInfo], chosen: Effective, here: Collection[int] | None
+) -> OutgoingMessage:
+    """/help: the documents, the ways to ask that work here (`here`: this server's channel
+    ids; None in direct messages), and the limits."""
     embed = discord.Embed(
         title="quotebot",
         description=(
@@ -39,14 +49,17 @@ def help_message(sources: list[SourceInfo], chosen: Effective, in_server: bool) 
         "`/ask question:` — add `private: True` for an answer only you see.",
         "`/fact query:` — a figure, date or name: every claim and who makes it.",
     ]
-    if in_server:
+    if here is not None:
         ways.append("**Apps → Answer with quotebot** on a message: I answer it in a reply.")
-        if chosen.mention_mode:
-            where = channels(chosen.answer_channel_ids, "any channel")
+        listed = chosen.answer_channel_ids
+        if chosen.mention_mode and (not listed or set(listed) & set(here)):
+            where = channels(listed, here, "any channel")
             ways.append(f"Mention me with your question in {where}: I answer in a thread.")
-        if chosen.forum_channel_ids:
-            forums = channels(chosen.forum_channel_ids, "")
-            ways.append(f"New posts in {forums} are answered when the documents hold an answer.")
+        if set(chosen.forum_channel_ids) & set(here):
+            forums = channels(chosen.forum_channel_ids, here, "")
+            ways.append(
+                f"New posts in the forum {forums} are answered when the documents hold an answer."
+            )
     ways.append(f"At most {chosen.cooldown_rate} questions per {chosen.cooldown_seconds:g} s each.")
     embed.add_field(name="How to ask", value=limits.lines_within(ways, limits.FIELD_VALUE))
     titles = [f"• {escape(limits.trim(s.title, 150))}" for s in sources]
@@ -68,9 +81,11 @@ def help_message(sources: list[SourceInfo], chosen: Effective, in_server: bool) 
     return OutgoingMessage(embed=limits.fit_embed(embed))
 
 
-def settings_message(chosen: Effective, saved: bool = False) -> OutgoingMessage:
-    """/settings: each setting in force, marked when it is the server's own choice rather
-    than the bot's default."""
+def settings_message(
+    chosen: Effective, here: Collection[int], saved: bool = False
+) -> OutgoingMessage:
+    """/settings: each setting in force in the server whose channel ids are `here`, marked
+    when it is the server's own choice rather than the bot's default."""
 
     def whose(name: str) -> str:
         return " *(this server's choice)*" if name in chosen.own else " *(default)*"
@@ -78,10 +93,10 @@ def settings_message(chosen: Effective, saved: bool = False) -> OutgoingMessage:
     lines = [
         "**Mention mode:** " + ("on" if chosen.mention_mode else "off") + whose("mention_mode"),
         "**Answer channels:** "
-        + channels(chosen.answer_channel_ids, "every channel")
+        + channels(chosen.answer_channel_ids, here, "every channel")
         + whose("answer_channel_ids"),
         "**Forums answered:** "
-        + channels(chosen.forum_channel_ids, "none")
+        + channels(chosen.forum_channel_ids, here, "none")
         + whose("forum_channel_ids"),
         f"**Cooldown:** {chosen.cooldown_rate} questions per {chosen.cooldown_seconds:g} s "
         "per member" + whose("cooldown_rate"),

@@ -84,7 +84,7 @@ def page_count(total: int, per_page: int = PINS_PER_PAGE) -> int:
     return max(math.ceil(total / per_page), 1)
 
 
-def _pin_value(pin: PinListing) -> str:
+def _pin_value(pin: PinListing, room: int) -> str:
     lines = []
     if pin.aliases:
         lines.append("Also: " + " · ".join(one_line(a, 150) for a in pin.aliases))
@@ -96,7 +96,7 @@ def _pin_value(pin: PinListing) -> str:
     if pin.edited_by_name and pin.edited_at:
         made += f", edited by {one_line(pin.edited_by_name, 80)} on {pin.edited_at[:10]}"
     lines.append(made)
-    return limits.lines_within(lines, limits.FIELD_VALUE)
+    return limits.lines_within(lines, min(room, limits.FIELD_VALUE))
 
 
 def pinned_page(pins: list[PinListing], page: int, total: int) -> OutgoingMessage:
@@ -108,8 +108,11 @@ def pinned_page(pins: list[PinListing], page: int, total: int) -> OutgoingMessag
             "No answer is curated in this server yet: a moderator pins one with the 📌 button "
             "or the Pin answer menu."
         )
+    # Every pin of the page gets its share of the 6,000 characters, so none is dropped.
+    room = (limits.EMBED_TOTAL - 400) // max(len(pins), 1)
     for n, pin in enumerate(pins, start=page * PINS_PER_PAGE + 1):
-        embed.add_field(name=f"{n}. {one_line(pin.question, 200)}", value=_pin_value(pin))
+        name = f"{n}. {one_line(pin.question, min(200, room // 4))}"
+        embed.add_field(name=name, value=_pin_value(pin, room - len(name)))
     embed.set_footer(
         text=f"Page {page + 1} of {pages} · {total} curated answers · "
         "change one with /answers edit, remove one with /answers remove"

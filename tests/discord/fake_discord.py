@@ -978,6 +978,11 @@ class FakeDiscord:
         message["components"] = body.get("components") or []
         message["flags"] = body.get("flags") or 0
         message["attachments"] = [self._attachment(f) for f in files or []]
+        if "message_reference" in body:
+            message["message_reference"] = {
+                **body["message_reference"],
+                "channel_id": str(channel_id),
+            }
         self.messages[mid] = message
         return message
 

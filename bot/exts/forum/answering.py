@@ -24,17 +24,18 @@ NOT_CLOSED = (
 )
 
 
-async def starter_message(
-    bot: QuoteBot, thread: discord.Thread, wait: float = STARTER_WAIT
-) -> discord.Message | None:
+async def starter_message(bot: QuoteBot, thread: discord.Thread) -> discord.Message | None:
     """A post's first message. Discord sends the thread first and the message just after
     (and refuses posts in the thread until it exists), so: from the cache when it came
-    already, else waited for, else fetched; None when it never came."""
+    already, else waited for (`STARTER_WAIT` seconds), else fetched; None when it never
+    came."""
     cached = thread.starter_message
     if cached is not None:
         return cached
     try:
-        return await bot.wait_for("message", check=lambda m: m.id == thread.id, timeout=wait)
+        return await bot.wait_for(
+            "message", check=lambda m: m.id == thread.id, timeout=STARTER_WAIT
+        )
     except TimeoutError:
         try:
             return await thread.fetch_message(thread.id)

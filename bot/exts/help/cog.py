@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import pages
-from bot.discord.interactions import respond, settings_of
+from bot.discord.interactions import channels_here, respond, settings_of
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
@@ -22,6 +22,6 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="What I know, how to ask, what I won't do.")
     async def help(self, interaction: discord.Interaction) -> None:
         page = pages.help_message(
-            self.bot.service.sources(), settings_of(interaction), interaction.guild is not None
+            self.bot.service.sources(), settings_of(interaction), channels_here(interaction)
         )
         await respond(interaction, page, ephemeral=True)

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import pages
-from bot.discord.interactions import acknowledged, require_admin, respond
+from bot.discord.interactions import acknowledged, channels_here, require_admin, respond
 from bot.discord.settings import (
     MAX_COOLDOWN_RATE,
     MAX_COOLDOWN_SECONDS,
@@ -21,6 +21,12 @@ from bot.exts.settings.changes import RESETTABLE, changed, defaults_for, toggle_
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
+
+
+def here_of(interaction: discord.Interaction) -> set[int]:
+    """This server's channel ids (the group is guild-only)."""
+    return channels_here(interaction) or set()
+
 
 RESETS = [app_commands.Choice(name=n.replace("_", " "), value=n) for n in RESETTABLE]
 
@@ -50,7 +56,8 @@ class Settings(commands.Cog):
                 self.bot.store.set_server_settings, guild, new, interaction.user.id
             )
             chosen = self.bot.settings_in(guild)
-            await respond(interaction, pages.settings_message(chosen, saved=True), ephemeral=True)
+            page = pages.settings_message(chosen, here_of(interaction), saved=True)
+            await respond(interaction, page, ephemeral=True)
 
         await acknowledged(interaction, "The settings", work)
 
@@ -58,7 +65,9 @@ class Settings(commands.Cog):
     @app_commands.check(require_admin)
     async def show(self, interaction: discord.Interaction) -> None:
         chosen = self.bot.settings_in(interaction.guild_id)
-        await respond(interaction, pages.settings_message(chosen), ephemeral=True)
+        await respond(
+            interaction, pages.settings_message(chosen, here_of(interaction)), ephemeral=True
+        )
 
     @settings.command(name="answer-channel", description="Answer mentions in a channel, or not.")
     @app_commands.describe(channel="A text channel", answer="Answer mentions there (or stop)")
@@ -67,7 +76,7 @@ class Settings(commands.Cog):
         self, interaction: discord.Interaction, channel: discord.TextChannel, answer: bool
     ) -> None:
         own = self.own(interaction)
-        here = {c.id for c in interaction.guild.channels} if interaction.guild else set()
+        here = here_of(interaction)
         ids = toggle_channel(
             own.answer_channel_ids, self.bot.settings.answer_channel_ids, here, channel.id, answer
         )
@@ -80,7 +89,7 @@ class Settings(commands.Cog):
         self, interaction: discord.Interaction, forum: discord.ForumChannel, answer: bool
     ) -> None:
         own = self.own(interaction)
-        here = {c.id for c in interaction.guild.channels} if interaction.guild else set()
+        here = here_of(interaction)
         ids = toggle_channel(
             own.forum_channel_ids, self.bot.settings.forum_channel_ids, here, forum.id, answer
         )

@@ -56,3 +56,25 @@ def test_fact_answers_with_the_card_off_the_loop(engine: Engine, tmp_path: Path)
         assert description(body).startswith(f"**{group_name(facts.groups[0])}")
 
     run(engine, tmp_path, scenario)
+
+
+def test_fact_autocompletes_from_the_measures_the_fact_book_knows(
+    engine: Engine, tmp_path: Path
+) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        assert engine.facts is not None
+        measures = {f.measure for f in engine.facts.facts}
+        first = await fake.autocomplete("fact", "query", query="")
+        offered = await fake.choices(first)
+        assert first.callback_type == 8 and first.ack_latency is not None
+        assert first.ack_latency < 3
+        assert 0 < len(offered) <= 25
+        assert all(c["name"] == c["value"] for c in offered)
+        typed = await fake.choices(await fake.autocomplete("fact", "query", query="detainer req"))
+        assert typed and all("detainer" in c["value"].lower() for c in typed[:3])
+        assert any(c["value"] in measures for c in typed)
+        # What a choice sends is a query that finds its facts.
+        card = await fake.answered(await fake.slash("fact", query=typed[0]["value"]))
+        assert "No fact matches" not in description(card)
+
+    run(engine, tmp_path, scenario)

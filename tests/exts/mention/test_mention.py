@@ -17,6 +17,9 @@ from tests.discord.fake_discord import (
 from tests.discord.harness import (
     QUESTION,
     REWORDED,
+    custom_ids,
+    gone,
+    refused,
     run,
     running_bot,
 )
@@ -88,3 +91,25 @@ def test_mention_mode_has_the_cooldown_too(engine: Engine, tmp_path: Path) -> No
         assert len(fake.threads) == 1
 
     run(engine, tmp_path, scenario, ask_cooldown_rate=1, ask_cooldown_seconds=60)
+
+
+def test_a_mention_answer_is_the_asker_s_to_delete(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
+        await fake.post(f"<@{BOT_ID}> {QUESTION}", author_id=7030)
+        await fake.wait_until(lambda: len(fake.threads) == 1, what="a thread")
+        (thread,) = fake.threads
+        await fake.wait_until(
+            lambda: any(m["channel_id"] == str(thread) for m in fake.messages.values()),
+            what="the answer",
+        )
+        answer = next(m for m in fake.messages.values() if m["channel_id"] == str(thread))
+        mid = int(answer["id"])
+        await fake.wait_until(lambda: bot.store.sent_answer(mid, GUILD_ID) is not None)
+        sent = bot.store.sent_answer(mid, GUILD_ID)
+        assert sent is not None and sent.asked_by == 7030
+        assert custom_ids(answer)[-2:] == ["quotebot:pin", "quotebot:delete"]
+        await refused(await fake.click("quotebot:delete", mid, user_id=7031), fake, "asked")
+        await fake.click("quotebot:delete", mid, user_id=7030)
+        await gone(fake, mid)
+
+    run(engine, tmp_path, scenario)
