@@ -9,7 +9,7 @@ import discord
 
 from bot.discord import limits
 from bot.discord.markdown import escape
-from bot.discord.render import OutgoingMessage
+from bot.discord.render import OutgoingMessage, counted
 from bot.discord.service import SourceInfo
 from bot.discord.settings import Effective
 
@@ -98,7 +98,8 @@ def settings_message(
         "**Forums answered:** "
         + channels(chosen.forum_channel_ids, here, "none")
         + whose("forum_channel_ids"),
-        f"**Cooldown:** {chosen.cooldown_rate} questions per {chosen.cooldown_seconds:g} s "
+        f"**Cooldown:** {counted(chosen.cooldown_rate, 'question')} per "
+        f"{chosen.cooldown_seconds:g} s "
         "per member" + whose("cooldown_rate"),
         f"**Declined questions kept:** {chosen.retention_days:g} days" + whose("retention_days"),
     ]

@@ -5,6 +5,7 @@ the cogs send always goes through."""
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,8 +80,13 @@ class OutgoingMessage:
         return kwargs
 
     def payload(self) -> dict[str, Any]:
-        """The JSON body discord.py serializes for this message."""
-        return handle_message_parameters(**self.send_kwargs()).payload or {}
+        """The JSON body discord.py serializes for this message (with files, the
+        `payload_json` part of the upload, which declares them as `attachments`)."""
+        params = handle_message_parameters(**self.send_kwargs())
+        if params.payload is not None:
+            return params.payload
+        part = next(p for p in params.multipart or [] if p["name"] == "payload_json")
+        return json.loads(part["value"])
 
 
 def citation(snippet: Snippet) -> str:
@@ -296,3 +302,8 @@ def edited_notice(question: str, aliases: tuple[str, ...]) -> OutgoingMessage:
     if aliases:
         text += ", and also " + "; ".join(f"“{one_line(a, 100)}”" for a in aliases)
     return notice(text + ".")
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 curated answer", "3 curated answers"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -14,7 +14,7 @@ import discord
 
 from bot.discord import controls, limits
 from bot.discord.markdown import one_line
-from bot.discord.render import Attachment, OutgoingMessage
+from bot.discord.render import Attachment, OutgoingMessage, counted
 from bot.discord.store import Feedback, PinListing, Rated, Unanswered
 
 PINS_PER_PAGE = 8
@@ -72,7 +72,9 @@ def unanswered_export(
             break
         kept = kept[: len(kept) * EXPORT_LIMIT // len(data) - 1]
     day = datetime.now(UTC).strftime("%Y-%m-%d")
-    note = f"{len(kept)} declined questions of the last {days} days, most frequent first."
+    note = (
+        f"{counted(len(kept), 'declined question')} of the last {days} days, most frequent first."
+    )
     if len(kept) < len(rows):
         note += f" The {len(rows) - len(kept)} least frequent did not fit in the file."
     return OutgoingMessage(
@@ -89,7 +91,8 @@ def _pin_value(pin: PinListing, room: int) -> str:
     if pin.aliases:
         lines.append("Also: " + " · ".join(one_line(a, 150) for a in pin.aliases))
     if pin.readable:
-        lines.append("Quotes " + (", ".join(one_line(t, 80) for t in pin.sources) or "nothing"))
+        titles = ", ".join(f"“{one_line(t, 80)}”" for t in pin.sources)
+        lines.append(f"Quotes {titles}" if titles else "Quotes nothing")
     else:
         lines.append("⚠️ Its stored answer no longer reads: remove it with /answers remove.")
     made = f"Pinned by {one_line(pin.pinned_by_name, 80)} on {pin.pinned_at[:10]}"
@@ -112,9 +115,9 @@ def pinned_page(pins: list[PinListing], page: int, total: int) -> OutgoingMessag
     room = (limits.EMBED_TOTAL - 400) // max(len(pins), 1)
     for n, pin in enumerate(pins, start=page * PINS_PER_PAGE + 1):
         name = f"{n}. {one_line(pin.question, min(200, room // 4))}"
-        embed.add_field(name=name, value=_pin_value(pin, room - len(name)))
+        embed.add_field(name=name, value=_pin_value(pin, room - len(name)), inline=False)
     embed.set_footer(
-        text=f"Page {page + 1} of {pages} · {total} curated answers · "
+        text=f"Page {page + 1} of {pages} · {counted(total, 'curated answer')} · "
         "change one with /answers edit, remove one with /answers remove"
     )
     view = None

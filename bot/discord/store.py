@@ -712,8 +712,9 @@ class Store:
         return Tally(up=up, down=down)
 
     def feedback(self, guild_id: int, limit: int = 10) -> Feedback:
-        """This scope's answers with the most 👎 (fewest 👍 first among equals), and those
-        with the most 👍: what moderators should fix, and what works."""
+        """This scope's answers with the most 👎 (fewest 👍 first among equals) of those
+        with at least as many 👎 as 👍, and those with the most 👍 of the rest: what
+        moderators should fix, and what works (an answer is in one list only)."""
         query = (
             "SELECT a.message_id, a.channel_id, a.question, SUM(v.vote = 1) AS up, "
             "SUM(v.vote = -1) AS down, MAX(v.voted_at) AS last FROM votes v "
@@ -723,10 +724,11 @@ class Store:
         )
         with self._lock:
             worst = self._db.execute(
-                query.format(having="down > 0", order="down DESC, up"), (guild_id, limit)
+                query.format(having="down > 0 AND down >= up", order="down DESC, up"),
+                (guild_id, limit),
             ).fetchall()
             best = self._db.execute(
-                query.format(having="up > 0", order="up DESC, down"), (guild_id, limit)
+                query.format(having="up > down", order="up DESC, down"), (guild_id, limit)
             ).fetchall()
 
         def rated(rows: list[tuple]) -> list[Rated]:

@@ -44,6 +44,19 @@ def test_late_interaction_responses_are_refused(engine: Engine, tmp_path: Path) 
     asyncio.run(scenario())
 
 
+def test_late_autocomplete_answers_are_refused(engine: Engine, tmp_path: Path) -> None:
+    """Autocomplete cannot be deferred: its choices too must come within 3 seconds."""
+
+    async def scenario() -> None:
+        late = FakeDiscord(interaction_deadline=0.0)
+        async with running_bot(engine, tmp_path, late) as (_, fake):
+            record = await fake.autocomplete("fact", "query", query="detainer")
+            await fake.wait_until(lambda: len(record.refused) >= 1, what="a refusal")
+            assert "deadline" in record.refused[0] and record.choices is None
+
+    asyncio.run(scenario())
+
+
 def test_over_long_messages_are_refused() -> None:
     ok = {"embeds": [{"title": "t", "description": "d" * 4096}]}
     assert message_problems(ok) == []

@@ -77,7 +77,7 @@ def test_a_server_s_cooldown_is_its_own_and_persists(engine: Engine, tmp_path: P
         assert "**Cooldown:** 3 questions per 30 s per member *(default)*" in shown
         saved = await change(fake, "settings cooldown", questions=1, seconds=60)
         assert saved["embeds"][0]["title"] == "Settings saved"
-        assert "1 questions per 60 s per member *(this server's choice)*" in description(saved)
+        assert "1 question per 60 s per member *(this server's choice)*" in description(saved)
         await ask(bot, fake, QUESTION, user_id=1)
         await refused(await fake.slash("ask", user_id=1, question=QUESTION), fake, "try again")
         for _ in range(2):  # the other server keeps the default, 3 per 30 s
