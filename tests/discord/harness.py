@@ -21,7 +21,7 @@ from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings
 from bot.discord.store import BUSY_TIMEOUT, Store
 from bot.engine import Engine
-from tests.discord.fake_discord import EPHEMERAL, TOKEN, Dispatched, FakeDiscord
+from tests.discord.fake_discord import BOT_ID, EPHEMERAL, GUILD_ID, TOKEN, Dispatched, FakeDiscord
 from tests.paths import SOURCES
 
 MANAGE_MESSAGES = 1 << 13
@@ -180,3 +180,39 @@ def custom_ids(message: dict[str, Any]) -> list[str]:
 
 async def gone(fake: FakeDiscord, message_id: int) -> None:
     await fake.wait_until(lambda: message_id not in fake.messages, what="the message deleted")
+
+
+# Every command and message menu the bot registers.
+COMMANDS = {
+    "ask",
+    "fact",
+    "sources",
+    "help",
+    "answers",
+    "settings",
+    "Answer with quotebot",
+    "Pin answer",
+    "Unpin answer",
+}
+
+
+def bot_messages_in(fake: FakeDiscord, channel_id: int) -> list[dict[str, Any]]:
+    """The bot's messages in a channel or thread."""
+    return [
+        m
+        for m in fake.messages.values()
+        if m["channel_id"] == str(channel_id) and m["author"]["id"] == str(BOT_ID)
+    ]
+
+
+async def answer_in_thread(
+    bot: QuoteBot, fake: FakeDiscord, thread_id: int, scope: int = GUILD_ID
+) -> dict[str, Any]:
+    """Wait for the bot's one answer in a thread, and for it to be on record in `scope`."""
+    await fake.wait_until(lambda: bool(bot_messages_in(fake, thread_id)), what="the answer")
+    (answer,) = bot_messages_in(fake, thread_id)
+    await fake.wait_until(
+        lambda: bot.store.sent_answer(int(answer["id"]), scope) is not None,
+        what="the answer on record",
+    )
+    return answer

@@ -19,6 +19,7 @@ from tests.discord.fake_discord import (
     FakeDiscord,
 )
 from tests.discord.harness import (
+    COMMANDS,
     MANAGE_GUILD,
     MANAGE_MESSAGES,
     OFF_TOPIC,
@@ -90,17 +91,7 @@ def test_sync_registers_commands(
     path = path or f"/applications/{APP_ID}/commands"
     assert [c.path for c in fake.calls if c.method == "PUT"] == [path]
     commands = {c["name"]: c for c in fake.commands[scope]}
-    assert set(commands) == {
-        "ask",
-        "fact",
-        "sources",
-        "help",
-        "answers",
-        "settings",
-        "Answer with quotebot",
-        "Pin answer",
-        "Unpin answer",
-    }
+    assert set(commands) == COMMANDS
     for moderated in ("answers", "Pin answer", "Unpin answer"):
         assert int(commands[moderated]["default_member_permissions"]) == MANAGE_MESSAGES
     assert int(commands["settings"]["default_member_permissions"]) == MANAGE_GUILD

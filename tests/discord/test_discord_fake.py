@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -28,6 +29,16 @@ from tests.discord.fake_discord import (
     message_problems,
 )
 from tests.discord.harness import running_bot
+
+
+def with_fake(scenario: Callable[[FakeDiscord], Awaitable[None]]) -> None:
+    """Run `scenario` against a fake Discord with no bot connected (raw HTTP only)."""
+    fake = FakeDiscord()
+    fake.start()
+    try:
+        asyncio.run(scenario(fake))
+    finally:
+        fake.stop()
 
 
 def test_late_interaction_responses_are_refused(engine: Engine, tmp_path: Path) -> None:
@@ -102,12 +113,7 @@ def test_the_first_followup_after_a_defer_is_the_original_response() -> None:
             assert int(first["id"]) not in fake.messages
             assert record.deleted == [int(first["id"])]
 
-    fake = FakeDiscord()
-    fake.start()
-    try:
-        asyncio.run(scenario(fake))
-    finally:
-        fake.stop()
+    with_fake(scenario)
 
 
 def test_bad_link_buttons_are_refused() -> None:
@@ -229,9 +235,4 @@ def test_responses_of_the_wrong_kind_are_refused() -> None:
             assert (await http.post(f"{base}/interactions/2/b/callback", json=many)).status == 400
         assert command.refused and len(typed.refused) == 2
 
-    fake = FakeDiscord()
-    fake.start()
-    try:
-        asyncio.run(scenario(fake))
-    finally:
-        fake.stop()
+    with_fake(scenario)

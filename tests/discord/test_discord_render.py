@@ -234,6 +234,22 @@ BAD_URLS = [
 ]
 
 
+def linked_snippet(i: int, url: str | None) -> Snippet:
+    """A short quote of source `i`, whose URL is `url`."""
+    return Snippet(
+        quote="Q.",
+        source=f"{i}.txt",
+        start=0,
+        end=2,
+        title=f"T{i}",
+        publisher="P",
+        date="D",
+        score=1.0,
+        line=1,
+        url=url,
+    )
+
+
 def test_bad_link_button_urls_are_dropped_and_logged_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -242,21 +258,7 @@ def test_bad_link_button_urls_are_dropped_and_logged_once(
     good = "https://example.org/" + "a" * 492  # exactly 512
 
     def reply(urls: list[str]) -> Reply:
-        snippets = [
-            Snippet(
-                quote="Q.",
-                source=f"{i}.txt",
-                start=0,
-                end=2,
-                title=f"T{i}",
-                publisher="P",
-                date="D",
-                score=1.0,
-                line=1,
-                url=url,
-            )
-            for i, url in enumerate(urls)
-        ]
+        snippets = [linked_snippet(i, url) for i, url in enumerate(urls)]
         return Reply(answer=Answer(question="q", status="answered", snippets=snippets))
 
     with caplog.at_level(logging.WARNING, logger="bot.discord"):
@@ -372,21 +374,7 @@ def test_an_answer_gets_the_buttons_its_place_allows() -> None:
 
 
 def test_link_buttons_start_on_a_row_of_their_own() -> None:
-    snippets = [
-        Snippet(
-            quote="Q.",
-            source=f"{i}.txt",
-            start=0,
-            end=2,
-            title=f"T{i}",
-            publisher="P",
-            date="D",
-            score=1.0,
-            line=1,
-            url=f"https://example.org/{i}",
-        )
-        for i in range(25)
-    ]
+    snippets = [linked_snippet(i, f"https://example.org/{i}") for i in range(25)]
     reply = Reply(answer=Answer(question="q", status="answered", snippets=snippets))
     where = render.Controls(pin=True, delete=True, solved=True)
     rows = assert_sendable(render.answer_message(reply, where))["components"]

@@ -269,11 +269,15 @@ def test_nothing_crosses_servers(engine: Engine, tmp_path: Path) -> None:
     store.close()
 
 
-def v1_database(path: Path) -> Path:
-    """A database file as schema 1 left it, from the frozen dump in `data/`."""
+def old_database(path: Path, version: int) -> Path:
+    """A database file as schema `version` left it, from its frozen dump in `data/`."""
     with sqlite3.connect(path) as db:
-        db.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+        db.executescript((Path(__file__).parent / "data" / f"schema_v{version}.sql").read_text())
     return path
+
+
+def v1_database(path: Path) -> Path:
+    return old_database(path, 1)
 
 
 def schema(path: Path) -> list[str]:

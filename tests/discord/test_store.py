@@ -16,22 +16,20 @@ from bot.discord.settings import ServerSettings
 from bot.discord.store import MIGRATIONS, Store
 from bot.engine import Engine
 from bot.models import Answer
-from tests.discord.test_discord_service import PINNED_QUESTION, schema, service_with_pin
+from tests.discord.test_discord_service import (
+    PINNED_QUESTION,
+    old_database,
+    schema,
+    service_with_pin,
+)
 
 A, B = 100000000000000002, 100000000000000005  # the v2 dump's two servers
 GUILD = 5  # `service_with_pin`'s server
 ALIAS = "What number of ICE holds went unhonored by BPD last year?"
 
 
-def v2_database(path: Path) -> Path:
-    """A database file as schema 2 left it, from the frozen dump in `data/`."""
-    with sqlite3.connect(path) as db:
-        db.executescript((Path(__file__).parent / "data" / "schema_v2.sql").read_text())
-    return path
-
-
 def test_a_v2_database_is_migrated_keeping_every_row(tmp_path: Path) -> None:
-    path = v2_database(tmp_path / "v2.sqlite3")
+    path = old_database(tmp_path / "v2.sqlite3", 2)
     store = Store(path, declined_retention_days=None)
     assert store.schema_version == len(MIGRATIONS) == 3
     fresh = tmp_path / "fresh.sqlite3"

@@ -19,7 +19,7 @@ from bot.discord.service import AnswerService
 from bot.discord.store import Store
 from bot.engine import Engine
 from bot.exts import extensions
-from tests.discord.harness import settings
+from tests.discord.harness import COMMANDS, settings
 
 AREAS = {"answers", "ask", "errors", "facts", "feedback", "forum", "help", "mention", "pins"}
 AREAS |= {"settings", "sources"}
@@ -75,17 +75,7 @@ def test_each_extension_loads_alone_and_unloads_cleanly(
 def test_all_extensions_together_make_the_bot(engine: Engine, tmp_path: Path) -> None:
     async def use(bot: QuoteBot) -> None:
         await bot.setup_hook()
-        assert commands_of(bot) == {
-            "ask",
-            "fact",
-            "sources",
-            "help",
-            "answers",
-            "settings",
-            "Answer with quotebot",
-            "Pin answer",
-            "Unpin answer",
-        }
+        assert commands_of(bot) == COMMANDS
         every = {v for k, v in vars(controls).items() if k.isupper() and isinstance(v, str)}
         assert templates(bot) == every  # every button a message can carry is handled
         errors = bot.get_cog("Errors")

@@ -61,6 +61,21 @@ class Settings(commands.Cog):
 
         await acknowledged(interaction, "The settings", work)
 
+    async def toggle(
+        self, interaction: discord.Interaction, field: str, channel_id: int, on: bool
+    ) -> None:
+        """Add a channel to the server's list `field` (a `ServerSettings` field, whose
+        default has the same name in the bot's settings), or remove it, and save."""
+        own = self.own(interaction)
+        ids = toggle_channel(
+            getattr(own, field),
+            getattr(self.bot.settings, field),
+            here_of(interaction),
+            channel_id,
+            on,
+        )
+        await self.save(interaction, changed(own, **{field: ids}))
+
     @settings.command(name="show", description="What is in force in this server.")
     @app_commands.check(require_admin)
     async def show(self, interaction: discord.Interaction) -> None:
@@ -75,12 +90,7 @@ class Settings(commands.Cog):
     async def answer_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel, answer: bool
     ) -> None:
-        own = self.own(interaction)
-        here = here_of(interaction)
-        ids = toggle_channel(
-            own.answer_channel_ids, self.bot.settings.answer_channel_ids, here, channel.id, answer
-        )
-        await self.save(interaction, changed(own, answer_channel_ids=ids))
+        await self.toggle(interaction, "answer_channel_ids", channel.id, answer)
 
     @settings.command(name="forum", description="Answer new posts in a forum, or not.")
     @app_commands.describe(forum="A forum channel", answer="Answer its new posts (or stop)")
@@ -88,12 +98,7 @@ class Settings(commands.Cog):
     async def forum(
         self, interaction: discord.Interaction, forum: discord.ForumChannel, answer: bool
     ) -> None:
-        own = self.own(interaction)
-        here = here_of(interaction)
-        ids = toggle_channel(
-            own.forum_channel_ids, self.bot.settings.forum_channel_ids, here, forum.id, answer
-        )
-        await self.save(interaction, changed(own, forum_channel_ids=ids))
+        await self.toggle(interaction, "forum_channel_ids", forum.id, answer)
 
     @settings.command(name="cooldown", description="How many questions a member may ask, how fast.")
     @app_commands.describe(questions="At most this many…", seconds="…per this many seconds")

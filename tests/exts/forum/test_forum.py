@@ -8,7 +8,6 @@ import asyncio
 import importlib
 import logging
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,7 +31,9 @@ from tests.discord.harness import (
     MANAGE_MESSAGES,
     OFF_TOPIC,
     QUESTION,
+    answer_in_thread,
     assert_safe,
+    bot_messages_in,
     cli_against_fake,
     custom_ids,
     ephemeral,
@@ -43,22 +44,6 @@ from tests.discord.harness import (
 
 SOLVED = "quotebot:solved"
 FORUMS = {"forum_channel_ids": [FORUM_ID]}
-
-
-def in_thread(fake: FakeDiscord, thread_id: int) -> list[dict[str, Any]]:
-    """The bot's messages in a thread."""
-    return [
-        m
-        for m in fake.messages.values()
-        if m["channel_id"] == str(thread_id) and m["author"]["id"] == str(BOT_ID)
-    ]
-
-
-async def answer_in(bot: QuoteBot, fake: FakeDiscord, thread_id: int) -> dict[str, Any]:
-    await fake.wait_until(lambda: bool(in_thread(fake, thread_id)), what="the answer")
-    (answer,) = in_thread(fake, thread_id)
-    await fake.wait_until(lambda: bot.store.sent_answer(int(answer["id"]), GUILD_ID) is not None)
-    return answer
 
 
 def test_a_new_post_is_answered_in_its_thread_after_its_first_message(
@@ -72,7 +57,7 @@ def test_a_new_post_is_answered_in_its_thread_after_its_first_message(
         assert fake.identify is not None
         assert not fake.identify["intents"] & MESSAGE_CONTENT_INTENT
         post = await fake.forum_post(QUESTION, "More detail here.", 7010, starter_delay=0.3)
-        answer = await answer_in(bot, fake, post)
+        answer = await answer_in_thread(bot, fake, post)
         assert answer["embeds"] == discord_payload(engine, QUESTION)["embeds"]
         assert custom_ids(answer) == [
             "quotebot:vote:up",
@@ -94,7 +79,7 @@ def test_without_a_confident_answer_the_bot_stays_silent(engine: Engine, tmp_pat
             lambda: bool(bot.store.unanswered(GUILD_ID)), what="the declined question"
         )
         await asyncio.sleep(0.2)
-        assert in_thread(fake, post) == []
+        assert bot_messages_in(fake, post) == []
         assert [r.question for r in bot.store.unanswered(GUILD_ID)] == [OFF_TOPIC]
         await ask_something(fake)
 
@@ -110,7 +95,7 @@ def test_posts_in_forums_not_configured_are_left_alone(engine: Engine, tmp_path:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         post = await fake.forum_post(QUESTION, "", forum_id=OTHER_FORUM_ID)
         await asyncio.sleep(0.5)
-        assert in_thread(fake, post) == []
+        assert bot_messages_in(fake, post) == []
         assert bot.store.unanswered(OTHER_GUILD_ID) == []  # not even asked
         await ask_something(fake)
 
@@ -125,11 +110,11 @@ def test_a_post_that_mentions_the_bot_is_answered_once_from_its_text_too(
 
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         post = await fake.forum_post("Detainers", f"<@{BOT_ID}> {QUESTION}", mention_bot=True)
-        answer = await answer_in(bot, fake, post)
+        answer = await answer_in_thread(bot, fake, post)
         asked = f"Detainers {QUESTION}"
         assert answer["embeds"] == discord_payload(engine, asked)["embeds"]
         await asyncio.sleep(0.3)
-        assert len(in_thread(fake, post)) == 1
+        assert len(bot_messages_in(fake, post)) == 1
 
     run(engine, tmp_path, scenario, **FORUMS)
 
@@ -142,7 +127,7 @@ def test_with_the_message_content_intent_the_post_text_is_read(
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         assert fake.identify is not None and fake.identify["intents"] & MESSAGE_CONTENT_INTENT
         post = await fake.forum_post("Detainers", QUESTION)
-        answer = await answer_in(bot, fake, post)
+        answer = await answer_in_thread(bot, fake, post)
         assert answer["embeds"] == discord_payload(engine, f"Detainers {QUESTION}")["embeds"]
 
     run(engine, tmp_path, scenario, fake=fake, message_content_intent=True, **FORUMS)
@@ -175,7 +160,7 @@ def test_a_first_message_that_never_comes_means_no_answer(
         path = f"/channels/{post}/messages/{post}"
         await fake.wait_until(lambda: any(c.path == path for c in fake.calls), what="a fetch")
         await asyncio.sleep(0.6)  # the first message came after all: still no answer
-        assert in_thread(fake, post) == []
+        assert bot_messages_in(fake, post) == []
         assert [c.status for c in fake.calls if c.path == path] == [404]
         fake.calls = [c for c in fake.calls if c.path != path]  # that 404 was the point
         await ask_something(fake)
@@ -188,7 +173,7 @@ def test_a_first_message_that_never_comes_means_no_answer(
 def test_solved_is_for_the_poster_or_a_moderator(engine: Engine, tmp_path: Path) -> None:
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         post = await fake.forum_post(QUESTION, "", author_id=7010)
-        answer = await answer_in(bot, fake, post)
+        answer = await answer_in_thread(bot, fake, post)
         await refused(await fake.click(SOLVED, int(answer["id"]), user_id=7011), fake, "posted")
         assert not fake.threads[post]["thread_metadata"]["archived"]
 
@@ -206,7 +191,7 @@ def test_solved_is_for_the_poster_or_a_moderator(engine: Engine, tmp_path: Path)
         assert fake.threads[post]["applied_tags"] == [str(SOLVED_TAG_ID)]
 
         other = await fake.forum_post(QUESTION, "", author_id=7012)
-        second = await answer_in(bot, fake, other)
+        second = await answer_in_thread(bot, fake, other)
         await fake.click(SOLVED, int(second["id"]), user_id=7013, permissions=MANAGE_THREADS)
         await fake.wait_until(lambda: fake.threads[other]["thread_metadata"]["archived"])
         mod = await forum_answer_solved_by_moderator(bot, fake)
@@ -217,7 +202,7 @@ def test_solved_is_for_the_poster_or_a_moderator(engine: Engine, tmp_path: Path)
 
 async def forum_answer_solved_by_moderator(bot: QuoteBot, fake: FakeDiscord) -> int:
     post = await fake.forum_post(QUESTION, "", author_id=7014)
-    answer = await answer_in(bot, fake, post)
+    answer = await answer_in_thread(bot, fake, post)
     await fake.click(SOLVED, int(answer["id"]), user_id=7015, permissions=MANAGE_MESSAGES)
     await fake.wait_until(lambda: fake.threads[post]["thread_metadata"]["archived"])
     return post
@@ -229,7 +214,7 @@ def test_solved_without_manage_threads_says_so(engine: Engine, tmp_path: Path) -
     async def go() -> None:
         async with running_bot(engine, tmp_path, fake, **FORUMS) as (bot, fake_):
             post = await fake_.forum_post(QUESTION, "", author_id=7010)
-            answer = await answer_in(bot, fake_, post)
+            answer = await answer_in_thread(bot, fake_, post)
             done = await fake_.click(SOLVED, int(answer["id"]), user_id=7010)
             note = await fake_.answered(done, messages=2)
             assert ephemeral(note) and "Manage Threads" in note["content"]
@@ -255,17 +240,13 @@ def test_each_server_answers_the_forums_its_admins_chose(engine: Engine, tmp_pat
             )
             await fake.answered(record)
             post = await fake.forum_post(QUESTION, "", forum_id=OTHER_FORUM_ID, author_id=7020)
-            await fake.wait_until(lambda: bool(in_thread(fake, post)), what="B's answer")
-            (answer,) = in_thread(fake, post)
-            await fake.wait_until(
-                lambda: bot.store.sent_answer(int(answer["id"]), OTHER_GUILD_ID) is not None
-            )
+            answer = await answer_in_thread(bot, fake, post, OTHER_GUILD_ID)
             # B's forum has no "Solved" tag: solving closes the post and leaves its tags.
             await fake.click(SOLVED, int(answer["id"]), user_id=7020)
             await fake.wait_until(lambda: fake.threads[post]["thread_metadata"]["archived"])
             assert fake.threads[post]["applied_tags"] == []
             first = await fake.forum_post(QUESTION, "")
-            await answer_in(bot, fake, first)
+            await answer_in_thread(bot, fake, first)
             assert_safe(fake)
 
     asyncio.run(go())

@@ -17,6 +17,7 @@ from tests.discord.fake_discord import (
 from tests.discord.harness import (
     QUESTION,
     REWORDED,
+    answer_in_thread,
     custom_ids,
     gone,
     refused,
@@ -98,13 +99,8 @@ def test_a_mention_answer_is_the_asker_s_to_delete(engine: Engine, tmp_path: Pat
         await fake.post(f"<@{BOT_ID}> {QUESTION}", author_id=7030)
         await fake.wait_until(lambda: len(fake.threads) == 1, what="a thread")
         (thread,) = fake.threads
-        await fake.wait_until(
-            lambda: any(m["channel_id"] == str(thread) for m in fake.messages.values()),
-            what="the answer",
-        )
-        answer = next(m for m in fake.messages.values() if m["channel_id"] == str(thread))
+        answer = await answer_in_thread(bot, fake, thread)
         mid = int(answer["id"])
-        await fake.wait_until(lambda: bot.store.sent_answer(mid, GUILD_ID) is not None)
         sent = bot.store.sent_answer(mid, GUILD_ID)
         assert sent is not None and sent.asked_by == 7030
         assert custom_ids(answer)[-2:] == ["quotebot:pin", "quotebot:delete"]
