@@ -206,4 +206,7 @@ class CogButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = interaction.client.get_cog(self.cog)  # type: ignore[attr-defined]
+        if cog is None:  # its extension is being reloaded, or was unloaded
+            await tell(interaction, "This button does not work right now; try again soon.")
+            return
         await guarded(interaction, getattr(cog, self.handler)(interaction, **self.fields))

@@ -591,7 +591,8 @@ class Store:
 
     def pin_questions(self, guild_id: int) -> Mapping[int, str]:
         """This scope's curated questions by message id, oldest first, from memory only (no
-        database call: autocomplete runs on the event loop and must answer at once)."""
+        database call: autocomplete runs on the event loop and must answer at once; another
+        process's changes show after the next question answered here reloads them)."""
         return self._scope_pins(guild_id).questions
 
     def pin_aliases(self, guild_id: int, message_id: int) -> tuple[str, ...]:

@@ -3,7 +3,6 @@ the ◀ ▶ buttons of the curated-answer list."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import controls, render, reports
+from bot.discord import controls, reports
 from bot.discord.choices import best_choices
 from bot.discord.interactions import (
     FOR_MODERATORS,
@@ -23,15 +22,14 @@ from bot.discord.interactions import (
     scope_of,
     tell,
 )
-from bot.discord.render import OutgoingMessage
-from bot.exts.answers.curation import MAX_ALIAS_CHARS, chosen_pin, edit_problem
+from bot.exts.answers import reviewing
+from bot.exts.answers.curation import MAX_ALIAS_CHARS, chosen_pin
 from bot.question import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
 
 log = logging.getLogger(__name__)
-NO_SUCH_PIN = "No curated answer of this server matches “{}”: pick one from the list."
 EXPORTS = [
     app_commands.Choice(name="CSV file", value="csv"),
     app_commands.Choice(name="JSON file", value="json"),
@@ -70,7 +68,8 @@ class Answers(commands.Cog):
     @app_commands.check(require_moderator)
     async def pinned(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await respond(interaction, await self.page_of(scope_of(interaction), 0), ephemeral=True)
+        page = await reviewing.page_of(self.bot, scope_of(interaction), 0)
+        await respond(interaction, page, ephemeral=True)
 
     async def page(self, interaction: discord.Interaction, page: str, side: str) -> None:
         """◀ or ▶: the list edited in place to show `page`."""
@@ -78,16 +77,8 @@ class Answers(commands.Cog):
             await tell(interaction, FOR_MODERATORS)
             return
         await interaction.response.defer()  # an update of the list: `@original` is the list
-        message = await self.page_of(scope_of(interaction), int(page))
+        message = await reviewing.page_of(self.bot, scope_of(interaction), int(page))
         await interaction.edit_original_response(**message.edit_kwargs())
-
-    async def page_of(self, scope: int, page: int) -> OutgoingMessage:
-        store = self.bot.store
-        total = await self.bot.stored(store.pin_count, scope)
-        page = max(min(page, reports.page_count(total) - 1), 0)
-        start = page * reports.PINS_PER_PAGE
-        pins = await self.bot.stored(store.pins, scope, start, reports.PINS_PER_PAGE)
-        return reports.pinned_page(pins, page, total)
 
     @answers.command(name="edit", description="Change a curated answer's question or aliases.")
     @app_commands.describe(
@@ -105,62 +96,17 @@ class Answers(commands.Cog):
         add_alias: app_commands.Range[str, 1, MAX_ALIAS_CHARS] | None = None,
         remove_alias: str | None = None,
     ) -> None:
-        async def work() -> None:
-            scope, store = scope_of(interaction), self.bot.store
-            message_id = chosen_pin(store.pin_questions(scope), pin)
-            if message_id is None:
-                await respond(interaction, render.echoing(NO_SUCH_PIN, pin), ephemeral=True)
-                return
-            problem = edit_problem(
-                store.pin_aliases(scope, message_id), question, add_alias, remove_alias
-            )
-            if problem is not None:
-                await tell(interaction, problem)
-                return
-            editor = interaction.user.display_name
-            changed = await self.bot.stored(
-                self.bot.service.edit_pin,
-                message_id,
-                scope,
-                editor,
-                question,
-                add_alias,
-                remove_alias,
-            )
-            if not changed:
-                await respond(interaction, render.echoing(NO_SUCH_PIN, pin), ephemeral=True)
-                return
-            now = store.pin_questions(scope).get(message_id, question or pin)
-            aliases = store.pin_aliases(scope, message_id)
-            await respond(interaction, render.edited_notice(now, aliases), ephemeral=True)
-
-        await acknowledged(interaction, "The change", work)
+        await acknowledged(
+            interaction,
+            "The change",
+            lambda: reviewing.edit(interaction, pin, question, add_alias, remove_alias),
+        )
 
     @answers.command(name="remove", description="Remove a curated answer.")
     @app_commands.describe(pin="The curated answer (start typing its question)")
     @app_commands.check(require_moderator)
     async def remove(self, interaction: discord.Interaction, pin: str) -> None:
-        async def work() -> None:
-            scope, store = scope_of(interaction), self.bot.store
-            message_id = chosen_pin(store.pin_questions(scope), pin)
-            channel_id = None
-            if message_id is not None:
-                channel_id = await self.bot.stored(store.pin_channel, message_id, scope)
-            if message_id is None or not await self.bot.stored(store.unpin, message_id, scope):
-                await respond(interaction, render.echoing(NO_SUCH_PIN, pin), ephemeral=True)
-                return
-            await self.unpin_message(channel_id, message_id)
-            await tell(interaction, "Removed: its questions get the engine's answer again.")
-
-        await acknowledged(interaction, "The removal", work)
-
-    async def unpin_message(self, channel_id: int | None, message_id: int) -> None:
-        """Unpin the answer's message in its channel too, when Discord lets the bot (the
-        message or channel may be gone: the curated answer is removed all the same)."""
-        channel = self.bot.get_channel(channel_id) if channel_id else None
-        if isinstance(channel, discord.TextChannel | discord.Thread):
-            with contextlib.suppress(discord.HTTPException):
-                await channel.get_partial_message(message_id).unpin(reason="quotebot: removed")
+        await acknowledged(interaction, "The removal", lambda: reviewing.remove(interaction, pin))
 
     @edit.autocomplete("pin")
     @remove.autocomplete("pin")

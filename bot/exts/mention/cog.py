@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -28,17 +28,21 @@ class Mention(commands.Cog):
         self.bot = bot
         self.cooldown = mention_cooldown(bot)
 
+    def forum_answers(self, message: discord.Message) -> bool:
+        """Whether `message` starts a post in a forum the bot answers: the forum area's to
+        answer (a post's first message has the thread's id), not mention mode's too."""
+        forum: Any = self.bot.get_cog("Forum")
+        channel = message.channel
+        starts_post = isinstance(channel, discord.Thread) and message.id == channel.id
+        return starts_post and forum is not None and forum.answers_in(channel)
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         me = self.bot.user
         if message.author.bot or me is None or me not in message.mentions:
             return
-        forum = self.bot.get_cog("Forum")
-        starts_post = (
-            isinstance(message.channel, discord.Thread) and message.id == message.channel.id
-        )
-        if starts_post and forum is not None and forum.answers_in(message.channel):  # type: ignore[attr-defined]
-            return  # a new post in a forum the bot answers: the forum area answers it
+        if self.forum_answers(message):
+            return
         chosen = settings_for(self.bot, message)
         if not chosen.mention_mode or not in_answer_channel(
             message.channel, chosen.answer_channel_ids
