@@ -223,6 +223,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.discord.preview import preview
+
+    payload = preview(_engine(args), args.kind, args.text)
+    print(json.dumps(payload, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.discord.launch import run
 
@@ -328,6 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+    from bot.discord.preview import PREVIEWS
+
+    pre = command(sub, "preview", "print a Discord message as the bot would send it")
+    pre.add_argument(
+        "kind", choices=list(PREVIEWS), help="; ".join(f"{k}: {v}" for k, v in PREVIEWS.items())
+    )
+    pre.add_argument("text", nargs="?", help="the question, or for fact-choices what is typed")
+    pre.set_defaults(func=cmd_preview)
     command(sub, "run", "run the Discord bot (settings from .env)").set_defaults(func=cmd_run)
     command(sub, "sync", "register the bot's commands with Discord").set_defaults(func=cmd_sync)
     return parser

@@ -1,5 +1,5 @@
-"""The discord.py client: loads one extension per feature, answers and stores off the event
-loop, and turns command errors into friendly ephemeral notes (details go to the log)."""
+"""The discord.py client: loads one extension per feature (`bot.exts`), and answers and stores
+off the event loop, so the gateway heartbeat never waits on retrieval or SQLite."""
 
 from __future__ import annotations
 
@@ -15,60 +15,39 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import actions, render
+from bot.discord import render
 from bot.discord.service import AnswerService, Reply
-from bot.discord.settings import BotSettings
+from bot.discord.settings import BotSettings, Effective, ServerSettings, effective
+from bot.exts import extensions
 from bot.facts.models import FactLookup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DRAIN_SECONDS = 8.0  # within docker's default 10 s between SIGTERM and SIGKILL
 
-# One extension per feature.
-EXTENSIONS: tuple[str, ...] = (
-    "bot.discord.cogs.ask",
-    "bot.discord.cogs.facts",
-    "bot.discord.cogs.mention",
-    "bot.discord.cogs.sources",
-    "bot.discord.cogs.feedback",
-    "bot.discord.cogs.pins",
-    "bot.discord.cogs.answers",
-)
 
-
-class QuoteTree(app_commands.CommandTree):
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        if not isinstance(error, app_commands.CheckFailure):
-            log.error("command %r failed", interaction.command, exc_info=error)
-        try:
-            if (
-                interaction.response.type
-                == discord.InteractionResponseType.deferred_channel_message
-                and not actions.shown(interaction)
-            ):
-                # The "thinking…" message is public; remove it so the note can be ephemeral.
-                # Once a follow-up went out it *is* that message: an answer never deleted.
-                await interaction.delete_original_response()
-            await actions.tell(interaction, actions.friendly_error(error))
-        except discord.HTTPException:
-            log.exception("could not tell the user about an error")
+def intents(settings: BotSettings) -> discord.Intents:
+    """The default intents, none privileged: mentions, context-menu targets and forum post
+    titles carry their text without the Message Content intent. MESSAGE_CONTENT_INTENT adds
+    it, for the text of forum posts that do not mention the bot (it must then be switched on
+    in the Developer Portal too)."""
+    chosen = discord.Intents.default()
+    chosen.message_content = settings.message_content_intent
+    return chosen
 
 
 class QuoteBot(commands.Bot):
-    """The bot. Intents stay default: mentions carry their content without the privileged
-    message-content intent."""
+    """The bot: its settings, its answer service and store, and the threads that keep their
+    work off the event loop."""
 
     def __init__(self, settings: BotSettings, service: AnswerService, workers: int = 4) -> None:
         # The bot never joins voice: no warnings about voice libraries it does not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
+            intents=intents(settings),
             allowed_mentions=render.NO_MENTIONS,
             help_command=None,
-            tree_cls=QuoteTree,
         )
         self.settings = settings
         self.service = service
@@ -85,7 +64,7 @@ class QuoteBot(commands.Bot):
         self._idle.set()
 
     async def setup_hook(self) -> None:
-        for extension in EXTENSIONS:
+        for extension in extensions():
             await self.load_extension(extension)
 
     async def on_ready(self) -> None:
@@ -110,6 +89,12 @@ class QuoteBot(commands.Bot):
             unscoped - left,
             left,
         )
+
+    def settings_in(self, guild_id: int | None) -> Effective:
+        """The settings in force in a server (its admins' choices over the defaults), or the
+        defaults in direct messages; from memory, so the event loop may ask."""
+        server = self.store.server_settings(guild_id) if guild_id else ServerSettings()
+        return effective(server, self.settings)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mention mode is the mention cog's listener."""
@@ -137,13 +122,20 @@ class QuoteBot(commands.Bot):
             raise asyncio.CancelledError
         return result
 
-    async def remember(self, message: discord.Message, reply: Reply, scope: int) -> bool:
-        """Record what an answer message said (for pins and votes) in the scope it was asked
-        in, off the loop: it syncs. False when the database refused (logged): the answer was
-        sent and stays."""
+    async def remember(
+        self, message: discord.Message, reply: Reply, scope: int, asked_by: int | None = None
+    ) -> bool:
+        """Record what an answer message said (for pins, votes and 🗑) in the scope it was
+        asked in, and who had it asked, off the loop: it syncs. False when the database
+        refused (logged): the answer was sent and stays."""
         try:
             await self.stored(
-                self.store.record_answer, message.id, message.channel.id, scope, reply.answer
+                self.store.record_answer,
+                message.id,
+                message.channel.id,
+                scope,
+                reply.answer,
+                asked_by,
             )
         except sqlite3.Error:
             log.exception("answer %s was sent but could not be recorded", message.id)

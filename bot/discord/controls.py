@@ -1,63 +1,60 @@
-"""The buttons under every answer. They are `DynamicItem`s: the custom id carries what a click
-means, so clicks work on any answer, also after a restart, and no per-message view is kept in
-memory. Their callbacks are thin: the work is in `bot.discord.actions`."""
+"""The buttons under the bot's messages as Discord sees them: their custom ids, which are the
+contract between a message sent and the feature that handles its clicks, and their looks.
+
+Messages are built from these plain buttons (`bot.discord.render` imports nothing that acts);
+each feature's cog registers a `DynamicItem` whose template is one of these patterns, so a
+click works on any message, also one sent before a restart, and no per-message view is kept
+in memory. The item's callback reaches its cog through `interaction.client.get_cog(...)`.
+"""
 
 from __future__ import annotations
 
-import re
-
 import discord
 
-from bot.discord import actions
-
-VOTE_UP, VOTE_DOWN = "quotebot:vote:up", "quotebot:vote:down"
-PIN = "quotebot:pin"
-
-
-class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"quotebot:vote:(?P<way>up|down)"
-):
-    """👍 / 👎 feedback: one vote per user per answer."""
-
-    def __init__(self, way: str) -> None:
-        up = way == "up"
-        super().__init__(
-            discord.ui.Button(
-                emoji="👍" if up else "👎",
-                style=discord.ButtonStyle.secondary,
-                custom_id=VOTE_UP if up else VOTE_DOWN,
-            ),
-            row=0,
-        )
-        self.way = way
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str], /
-    ) -> VoteButton:
-        return cls(match["way"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await actions.guarded(interaction, actions.vote(interaction, 1 if self.way == "up" else -1))
+VOTE = r"quotebot:vote:(?P<way>up|down)"
+PIN = r"quotebot:pin"
+DELETE = r"quotebot:delete"
+SOLVED = r"quotebot:solved"
+PAGE = r"quotebot:pinned:(?P<page>[0-9]{1,6}):(?P<side>prev|next)"
 
 
-class PinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quotebot:pin"):
-    """📌 Pin: for moderators; the same action as the "Pin answer" context menu."""
+def vote_button(way: str) -> discord.ui.Button:
+    """👍 (`way` "up") or 👎 ("down")."""
+    up = way == "up"
+    return discord.ui.Button(
+        emoji="👍" if up else "👎",
+        style=discord.ButtonStyle.secondary,
+        custom_id=f"quotebot:vote:{'up' if up else 'down'}",
+    )
 
-    def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(
-                emoji="📌", label="Pin", style=discord.ButtonStyle.secondary, custom_id=PIN
-            ),
-            row=0,
-        )
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item, match: re.Match[str], /
-    ) -> PinButton:
-        return cls()
+def pin_button() -> discord.ui.Button:
+    return discord.ui.Button(
+        emoji="📌", label="Pin", style=discord.ButtonStyle.secondary, custom_id=PIN
+    )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        if interaction.message is not None:
-            await actions.guarded(interaction, actions.pin_answer(interaction, interaction.message))
+
+def delete_button() -> discord.ui.Button:
+    return discord.ui.Button(emoji="🗑️", style=discord.ButtonStyle.secondary, custom_id=DELETE)
+
+
+def solved_button(done: bool = False) -> discord.ui.Button:
+    """✅ Solved, for a forum post's poster and moderators; greyed out once used."""
+    return discord.ui.Button(
+        emoji="✅",
+        label="Solved" if done else "Mark solved",
+        style=discord.ButtonStyle.success,
+        custom_id=SOLVED,
+        disabled=done,
+    )
+
+
+def page_button(page: int, side: str, disabled: bool) -> discord.ui.Button:
+    """◀ or ▶ of a paged list; its id carries the page it shows (`side` keeps the two ids of
+    one message distinct)."""
+    return discord.ui.Button(
+        emoji="◀️" if side == "prev" else "▶️",
+        style=discord.ButtonStyle.secondary,
+        custom_id=f"quotebot:pinned:{max(page, 0)}:{side}",
+        disabled=disabled,
+    )

@@ -83,6 +83,14 @@ def with_bot(
     except discord.LoginFailure:
         print("error: Discord rejected DISCORD_TOKEN; check it in .env.", file=sys.stderr)
         return EXIT_SETUP
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "error: MESSAGE_CONTENT_INTENT is on, but the Message Content intent is not "
+            "enabled for this application: switch it on in the Developer Portal (Bot → "
+            "Privileged Gateway Intents), or set MESSAGE_CONTENT_INTENT=false.",
+            file=sys.stderr,
+        )
+        return EXIT_SETUP
     except (aiohttp.ClientError, OSError) as exc:
         print(f"error: cannot reach Discord ({exc}).", file=sys.stderr)
         return EXIT_UNREACHABLE

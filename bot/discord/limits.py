@@ -66,3 +66,21 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
         over = len(embed) - EMBED_TOTAL
         embed.description = trim(embed.description, max(len(embed.description) - over, 1))
     return embed
+
+
+def lines_within(lines: list[str], limit: int, more: str = "…and {} more") -> str:
+    """Whole lines, as many as fit in `limit` characters with a last line counting those left
+    out (`more`, formatted with that count); a first line too long on its own is trimmed."""
+    shown: list[str] = []
+    used = 0
+    for i, line in enumerate(lines):
+        tail = 0 if i == len(lines) - 1 else len(more.format(len(lines) - i)) + 1
+        if used + len(line) + tail > limit:
+            break
+        shown.append(line)
+        used += len(line) + 1
+    if len(shown) < len(lines):
+        if not shown:
+            shown = [trim(lines[0], max(limit - len(more.format(len(lines))) - 1, 1))]
+        shown.append(more.format(len(lines) - len(shown)))
+    return trim("\n".join(shown), limit)

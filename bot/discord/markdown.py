@@ -59,3 +59,8 @@ def block_quote(quote: str, limit: int) -> str:
         if len(rendered) <= limit or budget <= 1:
             return rendered[:limit]
         budget -= len(rendered) - limit
+
+
+def one_line(text: str, limit: int) -> str:
+    """User or source text on one line (white space folded), trimmed to `limit`, escaped."""
+    return escape(limits.trim(" ".join(text.split()), limit))

@@ -4,20 +4,20 @@ the cogs send always goes through."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 from discord.http import handle_message_parameters
 
 from bot.citation import cite
-from bot.discord import limits
-from bot.discord.controls import PinButton, VoteButton
+from bot.discord import controls, limits
 from bot.discord.fact_card import card_blocks, no_match_text
 from bot.discord.links import usable_link
-from bot.discord.markdown import block_quote, code, escape
+from bot.discord.markdown import block_quote, code, escape, one_line
 from bot.discord.service import Reply, SourceInfo
-from bot.discord.store import Unanswered
 from bot.facts.models import FactLookup
 from bot.models import Answer, Snippet
 from bot.render_text import also_stated, shown_text
@@ -43,6 +43,15 @@ PINNED_LABEL = "📌 Pinned by moderators"
 MAX_LINK_BUTTONS = 20  # four rows of five under the row of feedback buttons
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (an export), kept as bytes: a `discord.File` is read once,
+    so each send makes its own."""
+
+    filename: str
+    data: bytes
+
+
 @dataclass
 class OutgoingMessage:
     """One message as the cogs send it; `payload()` is what discord.py puts on the wire.
@@ -51,8 +60,16 @@ class OutgoingMessage:
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
     content: str | None = None
+    files: list[Attachment] = field(default_factory=list)
 
     def send_kwargs(self) -> dict[str, Any]:
+        kwargs = self.edit_kwargs()
+        if self.files:
+            kwargs["files"] = [discord.File(io.BytesIO(f.data), f.filename) for f in self.files]
+        return kwargs
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """What editing a message into this one takes (files are only ever sent)."""
         kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
         if self.embed is not None:
             kwargs["embed"] = self.embed
@@ -63,8 +80,13 @@ class OutgoingMessage:
         return kwargs
 
     def payload(self) -> dict[str, Any]:
-        """The JSON body discord.py serializes for this message."""
-        return handle_message_parameters(**self.send_kwargs()).payload or {}
+        """The JSON body discord.py serializes for this message (with files, the
+        `payload_json` part of the upload, which declares them as `attachments`)."""
+        params = handle_message_parameters(**self.send_kwargs())
+        if params.payload is not None:
+            return params.payload
+        part = next(p for p in params.multipart or [] if p["name"] == "payload_json")
+        return json.loads(part["value"])
 
 
 def citation(snippet: Snippet) -> str:
@@ -145,13 +167,36 @@ def _link_buttons(snippets: list[Snippet]) -> list[discord.ui.Button]:
     ]
 
 
-def answer_view(reply: Reply) -> discord.ui.View:
-    """👍 👎 📌 on the first row, then a link button per source with a URL."""
+@dataclass(frozen=True)
+class Controls:
+    """Which buttons an answer may get, as decided by where it is posted (the feature that
+    posts it knows): 📌 where a moderator could pin it (a public answer in a server, in a
+    channel where the bot may pin), 🗑 on a public message, ✅ under a forum post's answer."""
+
+    pin: bool = True
+    delete: bool = True
+    solved: bool = False
+
+
+PRIVATE = Controls(pin=False, delete=False)  # an ephemeral answer: only votes
+
+
+def answer_view(reply: Reply, where: Controls = Controls()) -> discord.ui.View:
+    """👍 👎, then 📌 (when the answer has quotes to pin and is not already a curated one),
+    🗑 and ✅ as `where` allows, on the first row; then a link button per source with a URL."""
     view = discord.ui.View(timeout=None)
-    view.add_item(VoteButton("up"))
-    view.add_item(VoteButton("down"))
-    view.add_item(PinButton())
-    for button in _link_buttons(reply.answer.snippets):
+    buttons = [controls.vote_button("up"), controls.vote_button("down")]
+    if where.pin and reply.answer.status != "no_answer" and reply.pinned is None:
+        buttons.append(controls.pin_button())
+    if where.delete:
+        buttons.append(controls.delete_button())
+    if where.solved:
+        buttons.append(controls.solved_button())
+    for button in buttons:
+        button.row = 0
+        view.add_item(button)
+    for i, button in enumerate(_link_buttons(reply.answer.snippets)):
+        button.row = 1 + i // 5
         view.add_item(button)
     return view
 
@@ -179,8 +224,8 @@ def answer_embed(reply: Reply) -> discord.Embed:
     return limits.fit_embed(embed)
 
 
-def answer_message(reply: Reply) -> OutgoingMessage:
-    return OutgoingMessage(embed=answer_embed(reply), view=answer_view(reply))
+def answer_message(reply: Reply, where: Controls = Controls()) -> OutgoingMessage:
+    return OutgoingMessage(embed=answer_embed(reply), view=answer_view(reply, where))
 
 
 def fact_embed(result: FactLookup) -> discord.Embed:
@@ -247,30 +292,34 @@ def source_link(url: str) -> str:
     return f"<{url}>" if usable_link(url) else escape(url)
 
 
-def unanswered_message(rows: list[Unanswered], days: int) -> OutgoingMessage:
-    """Declined questions, most frequent first: which sources are worth adding."""
-    embed = discord.Embed(title=f"Unanswered questions, last {days} days")
-    if not rows:
-        embed.description = "No question was declined in that time."
-    else:
-        embed.description = "\n".join(
-            f"**{r.count}×** {escape(limits.trim(' '.join(r.question.split()), 300))} "
-            f"(last {r.last_asked[:10]})"
-            for r in rows
-        )
-    return OutgoingMessage(embed=limits.fit_embed(embed))
-
-
 def notice(text: str) -> OutgoingMessage:
     """A short plain message (refusals, confirmations) of the bot's own words; a notice that
-    echoes a user's text is built by a function here that escapes it (`pinned_notice`)."""
+    echoes a user's text is built by `echoing`, which escapes it."""
     return OutgoingMessage(content=limits.trim(text, limits.CONTENT))
+
+
+def echoing(template: str, *texts: str) -> OutgoingMessage:
+    """A notice of the bot's own words (`template`, with a `{}` per text) echoing user or
+    source `texts`, each on one line, trimmed and escaped."""
+    return notice(template.format(*(one_line(t, 300) for t in texts)))
 
 
 def pinned_notice(question: str, refused_by_discord: bool) -> OutgoingMessage:
     """The moderator's confirmation of a pin, echoing the pinned question."""
-    echoed = escape(limits.trim(" ".join(question.split()), 300))
-    text = f"Pinned. Later questions like “{echoed}” get this answer first."
+    text = "Pinned. Later questions like “{}” get this answer first."
     if refused_by_discord:
         text += " Discord refused to pin the message itself (the channel may be at its limit)."
-    return notice(text)
+    return echoing(text, question)
+
+
+def edited_notice(question: str, aliases: tuple[str, ...]) -> OutgoingMessage:
+    """A moderator's confirmation of an edit: the curated answer's question and aliases now."""
+    text = f"Changed. It answers “{one_line(question, 300)}”"
+    if aliases:
+        text += ", and also " + "; ".join(f"“{one_line(a, 100)}”" for a in aliases)
+    return notice(text + ".")
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 curated answer", "3 curated answers"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

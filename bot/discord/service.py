@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from bot.discord.store import Pin, SentAnswer, Store
+from bot.discord.store import Alias, Pin, PinEdit, SentAnswer, Store
 from bot.engine import Engine
 from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
@@ -40,6 +40,12 @@ class Reply(BaseModel):
     answer: Answer
     pinned: PinMark | None = None
     topics: list[str] = []
+
+
+def confident(reply: Reply) -> bool:
+    """Whether an answer is sure enough to post where nobody asked the bot (a new forum
+    post): the one place that decides it, so it can be made stricter."""
+    return reply.answer.status != "no_answer"
 
 
 class SourceInfo(BaseModel):
@@ -96,15 +102,18 @@ class AnswerService:
         return lookup(self.engine.facts, parsed)
 
     def pinned_for(self, key: str, scope: int) -> Pin | None:
-        """The curated answer of this scope whose match key is closest to `key`, if close
-        enough; only that one pin is read from the store."""
-        keys = self.store.pin_keys(scope)
+        """The curated answer of this scope whose question or alias has the match key
+        closest to `key`, if close enough; only that one pin is read from the store."""
+        keys = self.store.pin_match_keys(scope)  # each pin's question and aliases
         if not key or not keys:
             return None
         best = process.extractOne(
-            key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=self.pin_match_threshold
+            key,
+            [k for _, k in keys],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=self.pin_match_threshold,
         )
-        return self.store.pinned(best[2], scope) if best else None
+        return self.store.pinned(keys[best[2]][0], scope) if best else None
 
     def reply(self, question: str, scope: int) -> Reply:
         """A curated answer of this scope when one matches, else the engine's; declined
@@ -154,3 +163,25 @@ class AnswerService:
         )
         self.store.pin(pin)
         return pin
+
+    def edit_pin(
+        self,
+        message_id: int,
+        scope: int,
+        editor: str,
+        question: str | None = None,
+        add_alias: str | None = None,
+        remove_alias: str | None = None,
+    ) -> bool:
+        """A moderator's edit of a curated answer of this scope: its question's wording, an
+        alias added (another wording that gets it) or removed, each with its match key;
+        False when it is not pinned here. Committed before this returns."""
+        edit = PinEdit(
+            question=question,
+            match_key=self.match_key(question) if question is not None else None,
+            add_alias=Alias(text=add_alias, match_key=self.match_key(add_alias))
+            if add_alias is not None
+            else None,
+            remove_alias=remove_alias,
+        )
+        return self.store.edit_pin(message_id, scope, edit, editor)

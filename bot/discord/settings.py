@@ -1,11 +1,13 @@
-"""The bot's settings, read from the environment and `.env` (see `.env.example`)."""
+"""The bot's settings: its defaults, read from the environment and `.env` (see `.env.example`),
+and each server's own choices, set by its admins with /settings and kept in the database;
+`effective` says which one is in force."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -23,6 +25,9 @@ class BotSettings(BaseSettings):
     discord_token: SecretStr = Field(min_length=1)
     dev_guild_id: int | None = None
     answer_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    forum_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    mention_mode: bool = True
+    message_content_intent: bool = False
     database_path: Path = Path("quotebot.sqlite3")
     log_level: str = "INFO"
     ask_cooldown_rate: int = Field(default=3, ge=1)
@@ -35,7 +40,7 @@ class BotSettings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("answer_channel_ids", mode="before")
+    @field_validator("answer_channel_ids", "forum_channel_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """`ANSWER_CHANNEL_IDS=1,2,3`: the form people type in a `.env` file."""
@@ -50,6 +55,53 @@ class BotSettings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+
+MAX_COOLDOWN_RATE = 20
+MAX_COOLDOWN_SECONDS = 3600
+MAX_RETENTION_DAYS = 3650
+
+
+class ServerSettings(BaseModel):
+    """One server's own choices, set by its admins with /settings and stored as JSON; a field
+    left None follows the bot's default (the environment), so changing a default reaches
+    every server that did not choose otherwise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_channel_ids: list[int] | None = None
+    forum_channel_ids: list[int] | None = None
+    cooldown_rate: int | None = Field(default=None, ge=1, le=MAX_COOLDOWN_RATE)
+    cooldown_seconds: float | None = Field(default=None, gt=0, le=MAX_COOLDOWN_SECONDS)
+    mention_mode: bool | None = None
+    retention_days: float | None = Field(default=None, gt=0, le=MAX_RETENTION_DAYS)
+
+
+class Effective(BaseModel):
+    """The settings in force in one server: its own choice where it made one, else the
+    default; `own` names the fields the server chose."""
+
+    answer_channel_ids: list[int]
+    forum_channel_ids: list[int]
+    cooldown_rate: int
+    cooldown_seconds: float
+    mention_mode: bool
+    retention_days: float
+    own: frozenset[str]
+
+
+def effective(server: ServerSettings, defaults: BotSettings) -> Effective:
+    """`server`'s choices over `defaults`."""
+    fallback = {
+        "answer_channel_ids": defaults.answer_channel_ids,
+        "forum_channel_ids": defaults.forum_channel_ids,
+        "cooldown_rate": defaults.ask_cooldown_rate,
+        "cooldown_seconds": defaults.ask_cooldown_seconds,
+        "mention_mode": defaults.mention_mode,
+        "retention_days": defaults.declined_retention_days,
+    }
+    chosen = server.model_dump(exclude_none=True)
+    return Effective(**{**fallback, **chosen}, own=frozenset(chosen))
 
 
 def load_settings(env_file: Path | None = Path(".env")) -> BotSettings:

@@ -10,8 +10,14 @@ from pathlib import Path
 
 from bot.engine import Engine
 from tests.discord.fake_discord import GUILD_ID
-from tests.discord.harness import MANAGE_MESSAGES, running_bot
-from tests.discord.test_discord_e2e import QUESTION, ask, assert_safe, ephemeral
+from tests.discord.harness import (
+    MANAGE_MESSAGES,
+    QUESTION,
+    ask,
+    assert_safe,
+    ephemeral,
+    running_bot,
+)
 
 HOLD = 3.5  # seconds another process holds the write lock: past Discord's deadline
 

@@ -15,10 +15,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord import render
+from bot.discord import pages, render, reports
 from bot.discord.markdown import escape
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
-from bot.discord.store import DM_SCOPE, Store, Unanswered
+from bot.discord.settings import BotSettings, ServerSettings, effective
+from bot.discord.store import DM_SCOPE, Feedback, PinListing, Rated, Store, Unanswered
 from bot.engine import Engine
 from bot.facts.models import Fact, FactLookup
 from bot.loader import load_engine
@@ -180,7 +181,7 @@ def test_any_unanswered_list_is_inert(questions: list[str]) -> None:
         Unanswered(question=q, count=i + 1, last_asked="2026-01-01")
         for i, q in enumerate(questions)
     ]
-    assert_inert(render.unanswered_message(rows, 30).payload())
+    assert_inert(reports.unanswered_message(rows, 30).payload())
 
 
 @settings(max_examples=50, deadline=None)
@@ -267,3 +268,59 @@ def test_the_reader_sees_what_discord_makes_live() -> None:
     assert read("https:\\//evil.example").urls == []
     assert not read("one ` tick").code_balanced
     assert read("`code` and \\`").code_balanced
+
+
+@st.composite
+def listings(draw: st.DrawFn) -> list[PinListing]:
+    return [
+        PinListing(
+            message_id=i,
+            channel_id=1,
+            question=draw(hostile),
+            aliases=draw(st.lists(hostile_short, max_size=5)),
+            pinned_by_name=draw(hostile_short),
+            pinned_at="2026-01-01T00:00:00",
+            edited_by_name=draw(st.none() | hostile_short),
+            edited_at=draw(st.none() | st.just("2026-02-01T00:00:00")),
+            sources=draw(st.lists(hostile_short, max_size=4)),
+            readable=draw(st.booleans()),
+        )
+        for i in range(draw(st.integers(0, reports.PINS_PER_PAGE)))
+    ]
+
+
+@settings(max_examples=50, deadline=None)
+@given(pins=listings(), page=st.integers(0, 3), extra=st.integers(0, 40))
+def test_any_page_of_curated_answers_is_inert(
+    pins: list[PinListing], page: int, extra: int
+) -> None:
+    assert_inert(
+        reports.pinned_page(pins, page, page * reports.PINS_PER_PAGE + len(pins) + extra).payload()
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(questions=st.lists(hostile, max_size=25))
+def test_any_feedback_report_is_inert(questions: list[str]) -> None:
+    rated = [
+        Rated(message_id=i, channel_id=1, question=q, up=i, down=30 - i, last_vote="2026-01-01")
+        for i, q in enumerate(questions)
+    ]
+    assert_inert(reports.feedback_message(Feedback(worst=rated, best=rated[::-1])).payload())
+
+
+@settings(max_examples=50, deadline=None)
+@given(text=hostile, aliases=st.lists(hostile_short, max_size=20))
+def test_any_notice_echoing_a_user_is_inert(text: str, aliases: list[str]) -> None:
+    assert_inert(render.echoing("No curated answer matches “{}”.", text).payload())
+    assert_inert(render.edited_notice(text, tuple(aliases)).payload())
+
+
+@settings(max_examples=50, deadline=None)
+@given(titles=st.lists(hostile_short, max_size=30), in_server=st.booleans())
+def test_any_help_page_is_inert(titles: list[str], in_server: bool) -> None:
+    sources = [
+        SourceInfo(file="f", title=t, publisher="p", date="d", url=None, passages=1) for t in titles
+    ]
+    chosen = effective(ServerSettings(), BotSettings(_env_file=None, discord_token="t"))  # type: ignore[call-arg]
+    assert_inert(pages.help_message(sources, chosen, set() if in_server else None).payload())

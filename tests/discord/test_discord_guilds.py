@@ -22,8 +22,15 @@ from tests.discord.fake_discord import (
     OTHER_GUILD_ID,
     FakeDiscord,
 )
-from tests.discord.harness import MANAGE_MESSAGES, running_bot
-from tests.discord.test_discord_e2e import OFF_TOPIC, QUESTION, REWORDED, assert_safe
+from tests.discord.harness import (
+    MANAGE_MESSAGES,
+    OFF_TOPIC,
+    QUESTION,
+    REWORDED,
+    answer_in_thread,
+    assert_safe,
+    running_bot,
+)
 from tests.discord.test_discord_service import v1_database
 
 SCOPE = {CHANNEL_ID: GUILD_ID, OTHER_GUILD_CHANNEL_ID: OTHER_GUILD_ID, DM_CHANNEL_ID: DM_SCOPE}
@@ -99,14 +106,7 @@ def test_pins_answers_votes_and_declined_questions_stay_in_their_server(
             await fake.post(f"<@{BOT_ID}> {QUESTION}", channel_id=OTHER_GUILD_CHANNEL_ID)
             await fake.wait_until(lambda: len(fake.threads) == 1, what="a thread")
             (thread,) = fake.threads
-            await fake.wait_until(
-                lambda: any(m["channel_id"] == str(thread) for m in fake.messages.values()),
-                what="the answer in the thread",
-            )
-            answer = next(m for m in fake.messages.values() if m["channel_id"] == str(thread))
-            await fake.wait_until(
-                lambda: bot.store.sent_answer(int(answer["id"]), OTHER_GUILD_ID) is not None
-            )
+            answer = await answer_in_thread(bot, fake, thread, OTHER_GUILD_ID)
             assert not pinned(answer)
             assert_safe(fake)
 

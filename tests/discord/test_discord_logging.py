@@ -11,8 +11,7 @@ from pathlib import Path
 from bot.discord import redact
 from bot.engine import Engine
 from tests.discord.fake_discord import TOKEN
-from tests.discord.harness import MANAGE_MESSAGES, running_bot
-from tests.discord.test_discord_e2e import QUESTION, ask
+from tests.discord.harness import MANAGE_MESSAGES, QUESTION, ask, running_bot
 
 
 class Capture(logging.Handler):

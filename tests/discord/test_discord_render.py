@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.discord import limits, render
+from bot.discord import limits, pages, render, reports
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
-from bot.discord.store import DM_SCOPE, Store, Unanswered
+from bot.discord.settings import BotSettings, ServerSettings, effective
+from bot.discord.store import DM_SCOPE, PinListing, Store, Unanswered
 from bot.engine import Engine
 from bot.evaluate import load_eval
 from bot.models import Answer, Snippet
@@ -216,6 +217,7 @@ def test_link_buttons_one_per_source_url() -> None:
         "quotebot:vote:up",
         "quotebot:vote:down",
         "quotebot:pin",
+        "quotebot:delete",
     }
 
 
@@ -233,6 +235,22 @@ BAD_URLS = [
 ]
 
 
+def linked_snippet(i: int, url: str | None) -> Snippet:
+    """A short quote of source `i`, whose URL is `url`."""
+    return Snippet(
+        quote="Q.",
+        source=f"{i}.txt",
+        start=0,
+        end=2,
+        title=f"T{i}",
+        publisher="P",
+        date="D",
+        score=1.0,
+        line=1,
+        url=url,
+    )
+
+
 def test_bad_link_button_urls_are_dropped_and_logged_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -241,21 +259,7 @@ def test_bad_link_button_urls_are_dropped_and_logged_once(
     good = "https://example.org/" + "a" * 492  # exactly 512
 
     def reply(urls: list[str]) -> Reply:
-        snippets = [
-            Snippet(
-                quote="Q.",
-                source=f"{i}.txt",
-                start=0,
-                end=2,
-                title=f"T{i}",
-                publisher="P",
-                date="D",
-                score=1.0,
-                line=1,
-                url=url,
-            )
-            for i, url in enumerate(urls)
-        ]
+        snippets = [linked_snippet(i, url) for i, url in enumerate(urls)]
         return Reply(answer=Answer(question="q", status="answered", snippets=snippets))
 
     with caplog.at_level(logging.WARNING, logger="bot.discord"):
@@ -301,7 +305,7 @@ def test_long_unanswered_list_fits() -> None:
         Unanswered(question="why " * 200, count=100 - i, last_asked="2026-01-01")
         for i in range(100)
     ]
-    payload = assert_sendable(render.unanswered_message(rows, 30))
+    payload = assert_sendable(reports.unanswered_message(rows, 30))
     assert payload["embeds"][0]["description"].startswith("**100×**")
 
 
@@ -344,4 +348,92 @@ def test_cli_prints_the_discord_payload(capsys, tmp_path: Path) -> None:
         "quotebot:vote:up",
         "quotebot:vote:down",
         "quotebot:pin",
+        "quotebot:delete",
     ]
+
+
+def ids_of(payload: dict) -> list[str]:
+    return [c.get("custom_id", "link") for row in payload["components"] for c in row["components"]]
+
+
+def test_an_answer_gets_the_buttons_its_place_allows() -> None:
+    answered = Reply(answer=Answer(question="q", status="answered"))
+    declined = Reply(answer=Answer(question="q", status="no_answer"))
+    mark = PinMark(question="q", pinned_by_name="m", pinned_at="2026-01-01", message_id=1)
+    curated = Reply(answer=answered.answer, pinned=mark)
+    votes = ["quotebot:vote:up", "quotebot:vote:down"]
+    every = render.Controls(pin=True, delete=True, solved=True)
+
+    def ids(reply: Reply, where: render.Controls) -> list[str]:
+        return ids_of(assert_sendable(render.answer_message(reply, where)))
+
+    assert ids(answered, every) == [*votes, "quotebot:pin", "quotebot:delete", "quotebot:solved"]
+    assert ids(declined, every) == [*votes, "quotebot:delete", "quotebot:solved"]  # no quotes
+    assert ids(curated, every) == [*votes, "quotebot:delete", "quotebot:solved"]  # pinned already
+    assert ids(answered, render.PRIVATE) == votes
+    assert ids(answered, render.Controls(pin=False)) == [*votes, "quotebot:delete"]
+
+
+def test_link_buttons_start_on_a_row_of_their_own() -> None:
+    snippets = [linked_snippet(i, f"https://example.org/{i}") for i in range(25)]
+    reply = Reply(answer=Answer(question="q", status="answered", snippets=snippets))
+    where = render.Controls(pin=True, delete=True, solved=True)
+    rows = assert_sendable(render.answer_message(reply, where))["components"]
+    assert next(c.get("custom_id") for c in rows[0]["components"]) == "quotebot:vote:up"
+    assert all(c["style"] == 5 for row in rows[1:] for c in row["components"])
+    assert sum(len(row["components"]) for row in rows[1:]) == render.MAX_LINK_BUTTONS
+
+
+def test_a_full_page_of_long_curated_answers_fits() -> None:
+    pins = [
+        PinListing(
+            message_id=i,
+            channel_id=1,
+            question="why " * 200,
+            aliases=["alias " * 30] * 20,
+            pinned_by_name="n" * 80,
+            pinned_at="2026-01-01",
+            edited_by_name="e" * 80,
+            edited_at="2026-02-01",
+            sources=["title " * 50] * 10,
+            readable=True,
+        )
+        for i in range(reports.PINS_PER_PAGE)
+    ]
+    payload = assert_sendable(reports.pinned_page(pins, 3, 500))
+    assert len(payload["embeds"][0]["fields"]) == reports.PINS_PER_PAGE
+    assert payload["embeds"][0]["footer"]["text"].startswith("Page 4 of 63")
+
+
+def test_an_export_too_big_for_one_file_keeps_the_most_frequent_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [
+        Unanswered(question=f"question {i} " * 10, count=100 - i, last_asked="2026-01-01")
+        for i in range(100)
+    ]
+    monkeypatch.setattr(reports, "EXPORT_LIMIT", 4000)
+    for fmt in ("csv", "json"):
+        message = reports.unanswered_export(rows, 30, 5, fmt)
+        (file,) = message.files
+        assert len(file.data) <= 4000
+        kept = file.data.decode().count("question ") // 10
+        assert 0 < kept < 100
+        assert message.content and f"The {100 - kept} least frequent did not fit" in message.content
+        assert "question 0 " in file.data.decode()  # the most frequent first
+
+
+def test_spreadsheet_cells_never_start_a_formula() -> None:
+    for cell in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert reports.spreadsheet_safe(cell) == "'" + cell
+    assert reports.spreadsheet_safe("How many?") == "How many?"
+
+
+def test_the_settings_page_names_only_this_server_s_channels() -> None:
+    defaults = BotSettings(_env_file=None, discord_token="t", answer_channel_ids=[1, 2])  # type: ignore[call-arg]
+    chosen = effective(ServerSettings(forum_channel_ids=[3]), defaults)
+    text = pages.settings_message(chosen, here={2, 3}).payload()["embeds"][0]["description"]
+    assert "<#2> *(default)*" in text and "<#1>" not in text
+    assert "<#3> *(this server's choice)*" in text
+    elsewhere = pages.settings_message(chosen, here={9}).payload()["embeds"][0]["description"]
+    assert "none in this server" in elsewhere

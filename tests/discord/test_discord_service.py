@@ -270,11 +270,15 @@ def test_nothing_crosses_servers(engine: Engine, tmp_path: Path) -> None:
     store.close()
 
 
-def v1_database(path: Path) -> Path:
-    """A database file as schema 1 left it, from the frozen dump in `data/`."""
+def old_database(path: Path, version: int) -> Path:
+    """A database file as schema `version` left it, from its frozen dump in `data/`."""
     with sqlite3.connect(path) as db:
-        db.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+        db.executescript((Path(__file__).parent / "data" / f"schema_v{version}.sql").read_text())
     return path
+
+
+def v1_database(path: Path) -> Path:
+    return old_database(path, 1)
 
 
 def schema(path: Path) -> list[str]:
@@ -289,7 +293,7 @@ def test_a_v1_database_is_migrated_and_its_rows_scoped(tmp_path: Path) -> None:
     the bot in one server only, all the rest (declined questions too) are that server's."""
     path = v1_database(tmp_path / "v1.sqlite3")
     store = Store(path, declined_retention_days=None)
-    assert store.schema_version == len(MIGRATIONS) == 2
+    assert store.schema_version == len(MIGRATIONS) == 3
     fresh = tmp_path / "fresh.sqlite3"
     Store(fresh).close()
     assert schema(path) == schema(fresh)  # migrating gives what a new database has

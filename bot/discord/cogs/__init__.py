@@ -1,1 +1,0 @@
-"""One extension per feature; each cog is a thin handler over `bot.discord.actions`."""
