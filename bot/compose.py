@@ -15,6 +15,8 @@ Rules, each tested in tests/test_compose.py:
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from bot.expect import DATE, Expect, name_runs
@@ -27,7 +29,7 @@ from bot.question import ParsedQuestion
 from index.models import FaqEntry
 
 FAQ_SCORE = 100.0
-# A claimant the question names matches a party this well (rapidfuzz partial ratio, 0-100).
+# A word of the claimant the question names matches a party's word this well (rapidfuzz ratio).
 CLAIMANT_RATIO = 90.0
 
 
@@ -41,13 +43,20 @@ def claim_key(value: str) -> tuple[float | str, str | None]:
 
 
 def names_claimant(question: ParsedQuestion, party: str | None) -> bool:
-    """Whether `party` is the claimant the question names ("ICE" in "ICE (spokeswoman …)")."""
-    wanted = question.claimant
-    if wanted and wanted.casefold().startswith("the "):
-        wanted = wanted[4:]
-    if not wanted or not party or len(wanted) < 2:
+    """Whether `party` is the claimant the question names: each of its words is a word of the
+    party's, typos forgiven ("ICE" in "ICE (spokeswoman …)", not in "Boston Police")."""
+    if not question.claimant or not party:
         return False
-    return fuzz.partial_ratio(wanted.casefold(), party.casefold()) >= CLAIMANT_RATIO
+    wanted = [w for w in _words(question.claimant) if w != "the"]
+    theirs = _words(party)
+    return bool(wanted) and all(
+        any(fuzz.ratio(w, t) >= CLAIMANT_RATIO for t in theirs) for w in wanted
+    )
+
+
+def _words(text: str) -> list[str]:
+    """Whole words, case folded: "ICE" must not be found inside "police"."""
+    return re.findall(r"[^\W_]+", text.casefold())
 
 
 def compose(

@@ -55,15 +55,15 @@ LEXICAL_WEIGHTS = RankWeights(passage=0.35, sentence=1.0, kind=0.35)
 # softmax over each question's windows, the windows holding a gold answer being right.
 # Checked on the odd halves (README: Quality).
 SEMANTIC_WEIGHTS = RankWeights(
-    passage=1.57,
-    sentence=2.408,
-    kind=3.185,
-    coverage=5.069,
-    cosine=4.261,
-    best_sentence=3.653,
-    passage_cosine=0.081,
-    two=-0.537,
-    three=-0.678,
+    passage=1.55,
+    sentence=2.439,
+    kind=3.188,
+    coverage=5.169,
+    cosine=3.634,
+    best_sentence=3.997,
+    passage_cosine=0.301,
+    two=-0.25,
+    three=-0.314,
 )
 
 

@@ -54,6 +54,7 @@ _COUNTED = re.compile(
     re.I,
 )
 _AGE_QUESTION = re.compile(r"\bhow old\b|\bwhat (?:is|was) (?:the |\w+'s |\w+’s )?age\b", re.I)
+_PHONE_QUESTION = re.compile(r"\b(?:phone|telephone)(?:\s+number)?\b|\bcall\b.*\bnumber\b", re.I)
 _COUNTED_STOP = frozenset(
     """did does do is are was were have has had will would can could should been there in on
     at from to for by with that which who this these those per each a an""".split()
@@ -147,6 +148,8 @@ class ParsedQuestion:
     """For "how many X": X's content words ("detainer", "requests")."""
     asks_age: bool
     """ "How old is …": only an age answers it."""
+    asks_phone: bool
+    """ "What is … phone number": only a phone number answers it."""
     claimant: str | None
     """The party the question asks about ("according to ICE"), if it names one."""
     vector: np.ndarray | None
@@ -180,6 +183,7 @@ def parse_question(
         unknown=tuple(_unknown_names(text, analyzer, vocabulary)),
         counted=counted_words(counted.group(1)) if counted else (),
         asks_age=bool(_AGE_QUESTION.search(text)),
+        asks_phone=bool(_PHONE_QUESTION.search(text)),
         claimant=next((g for g in claimant.groups() if g), None) if claimant else None,
         vector=encoder.encode_query(text) if encoder is not None else None,
     )

@@ -202,3 +202,13 @@ def test_the_issues_questions_quote_no_question_and_no_table_pipes(
     for s in answer.snippets:
         text = (SOURCES / s.source).read_text(encoding="utf-8")
         assert text[s.start : s.end] == s.quote
+
+
+def test_a_claimant_is_matched_by_whole_words() -> None:
+    from bot.compose import names_claimant
+    from bot.question import parse_question
+    from index.analyzer import Analyzer
+
+    question = parse_question("According to ICE, how many requests?", Analyzer({}), ())
+    assert names_claimant(question, "ICE (spokeswoman Yolanda Choates)")
+    assert not names_claimant(question, "Boston Police (Commissioner Michael Cox)")

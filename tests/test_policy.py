@@ -84,3 +84,15 @@ def test_a_misspelt_name_is_not_an_unknown_name() -> None:
 
 def test_rewordings_share_one_key() -> None:
     assert parsed("How many requests were ignored?").key == parsed("requests ignored: how many").key
+
+
+def test_a_figure_compared_with_the_one_before_counts_the_same_thing() -> None:
+    text = "Police said the 15 applications they received were down from 19 in 2023."
+    assert answer_problem(parsed("How many ICE agents work here?"), text) is not None
+    assert answer_problem(parsed("How many applications came in 2023?"), text) is None
+
+
+def test_a_phone_number_must_be_stated() -> None:
+    question = parsed("What is the department's phone number?")
+    assert answer_problem(question, "The department received 57 requests.") is not None
+    assert answer_problem(question, "Call the department at (617) 343-4500.") is None
