@@ -52,21 +52,21 @@ class Answerability(BaseModel):
     weighing the same; the threshold maximises, on XQuAD even, the worst seed's share of
     removed-article questions declined plus the others' share answered right."""
 
-    coverage: float = 1.474
+    coverage: float = 1.479
     """Share of the question's IDF mass in the window (a word no source uses weighs most)."""
-    known_coverage: float = 1.176
+    known_coverage: float = 1.248
     """... of the mass of the words the sources use."""
-    unseen: float = -0.592
+    unseen: float = -0.552
     """Share of the question's IDF mass in words no source uses (a paraphrase has some)."""
-    cosine: float = 1.037
-    best_sentence: float = 0.861
-    passage_cosine: float = 0.575
-    nearest: float = 0.55
+    cosine: float = 0.956
+    best_sentence: float = 0.854
+    passage_cosine: float = 0.546
+    nearest: float = 0.449
     """Cosine of the nearest sentence of all: how close the sources come to the question."""
     unknown_name: float = 0.018
     """The question names someone or something the sources never mention."""
-    bias: float = -2.264
-    threshold: float = 0.3
+    bias: float = -2.175
+    threshold: float = 0.4
 
     def score(self, best: Candidate, evidence: Evidence) -> float:
         f = best.features
@@ -96,7 +96,7 @@ class Policy(BaseModel):
     card_min_score: float = 90.0
     """A fact card leads when its group matches this well (rapidfuzz token-set ratio of the
     analyzed words, 0-100). Hand-set in v1 on tests/questions.jsonl."""
-    card_min_cosine: float = 0.55
+    card_min_cosine: float = 0.45
     """... or, in semantic mode, when the question's cosine with a fact's subject and measure
     (or an alias) reaches this. Fitted on on-topic even."""
     faq_min_similarity: float = 85.0
