@@ -12,11 +12,13 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 
+import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from bot.discord.store import Alias, Pin, PinEdit, SentAnswer, Store
 from bot.engine import Engine
+from bot.expect import YEAR
 from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
@@ -64,6 +66,8 @@ class AnswerService:
         self.engine = engine
         self.store = store
         self.pin_match_threshold = pin_match_threshold
+        # Pin wordings' sentence vectors by text, encoded once (semantic mode).
+        self._pin_vectors: dict[str, np.ndarray] = {}
 
     def match_key(self, question: str) -> str:
         """The question's distinct search terms in order: wording, case, plurals and stop words
@@ -101,10 +105,17 @@ class AnswerService:
             return FactLookup(query=parsed.text, note="No facts are loaded for these sources.")
         return lookup(self.engine.facts, parsed)
 
-    def pinned_for(self, key: str, scope: int) -> Pin | None:
-        """The curated answer of this scope whose question or alias has the match key
-        closest to `key`, if close enough; only that one pin is read from the store."""
-        keys = self.store.pin_match_keys(scope)  # each pin's question and aliases
+    def pinned_for(self, key: str, scope: int, vector: np.ndarray | None = None) -> Pin | None:
+        """The curated answer of this scope whose question or alias is closest to the
+        question, if close enough: by the words' match key (`PIN_MATCH_THRESHOLD`), or in
+        semantic mode by meaning too (`Policy.pin_min_cosine`, put on the same 0-100 scale).
+        Only that one pin is read from the store."""
+        years = set(YEAR.findall(key))
+        # Each pin's question and aliases; a wording about other years never matches ("in
+        # 2024" must not get the pinned answer for 2025, however alike the rest).
+        keys = [
+            (m, k) for m, k in self.store.pin_match_keys(scope) if set(YEAR.findall(k)) == years
+        ]
         if not key or not keys:
             return None
         best = process.extractOne(
@@ -113,7 +124,32 @@ class AnswerService:
             scorer=fuzz.token_sort_ratio,
             score_cutoff=self.pin_match_threshold,
         )
-        return self.store.pinned(keys[best[2]][0], scope) if best else None
+        chosen = (best[1], keys[best[2]][0]) if best else None
+        meaning = self._pin_by_meaning(scope, vector, years)
+        if meaning is not None and (chosen is None or meaning[0] > chosen[0]):
+            chosen = meaning
+        return self.store.pinned(chosen[1], scope) if chosen else None
+
+    def _pin_by_meaning(
+        self, scope: int, vector: np.ndarray | None, years: set[str]
+    ) -> tuple[float, int] | None:
+        """(score, pin message id) of the pin wording of these years closest in meaning, if
+        close enough; each wording is encoded once and kept."""
+        encoder = self.engine.retriever.encoder
+        texts = self.store.pin_texts(scope) if vector is not None and encoder else []
+        texts = [(m, t) for m, t in texts if set(YEAR.findall(t)) == years]
+        if not texts or encoder is None or vector is None:
+            return None
+        new = [t for _, t in texts if t not in self._pin_vectors]
+        if new:
+            self._pin_vectors.update(zip(new, encoder.encode(new), strict=True))
+        cosines = np.array([self._pin_vectors[t] for _, t in texts]) @ vector
+        best = int(np.argmax(cosines))
+        policy = self.engine.config.policy
+        score = policy.match_score(
+            float(cosines[best]), policy.pin_min_cosine, self.pin_match_threshold
+        )
+        return (score, texts[best][0]) if score >= self.pin_match_threshold else None
 
     def reply(self, question: str, scope: int) -> Reply:
         """A curated answer of this scope when one matches, else the engine's; declined
@@ -128,7 +164,7 @@ class AnswerService:
                 topics=self.topics(),
             )
         key = parsed.key
-        pin = self.pinned_for(key, scope)
+        pin = self.pinned_for(key, scope, parsed.vector)
         if pin is not None:
             mark = PinMark(
                 question=pin.question,

@@ -589,6 +589,18 @@ class Store:
             return [(m, k) for m, k in match if m not in self._bad_pins]
         return match
 
+    def pin_texts(self, guild_id: int) -> list[tuple[int, str]]:
+        """(pin message id, wording) of every question and alias of this scope's pins, as
+        `pin_match_keys`: what matching on meaning compares a question with."""
+        self._refresh()
+        pins = self._scope_pins(guild_id)
+        return [
+            (m, text)
+            for m, question in pins.questions.items()
+            if m not in self._bad_pins
+            for text in (question, *pins.aliases.get(m, ()))
+        ]
+
     def pin_questions(self, guild_id: int) -> Mapping[int, str]:
         """This scope's curated questions by message id, oldest first, from memory only (no
         database call: autocomplete runs on the event loop and must answer at once; another

@@ -71,6 +71,19 @@ def test_other_questions_get_the_engine(engine: Engine, question: str) -> None:
     assert reply.answer == engine.ask(question)
 
 
+def test_a_rewording_gets_the_pin_on_meaning_in_semantic_mode(
+    engine: Engine, semantic_engine: Engine
+) -> None:
+    reworded = "In 2025 how many ICE detainers did the Boston police department not honor?"
+    semantic = service_with_pin(semantic_engine, Store(":memory:"))
+    assert semantic.reply(reworded, GUILD).pinned is not None
+    assert semantic.reply("Who is the mayor of Boston?", GUILD).pinned is None
+    other_year = "How many detainer requests did Boston police receive in 2024?"  # cosine 0.97
+    assert semantic.reply(other_year, GUILD).pinned is None
+    lexical = service_with_pin(engine, Store(":memory:"))
+    assert lexical.reply(reworded, GUILD).pinned is None  # its words are too far apart
+
+
 def test_unpin_restores_the_engine(engine: Engine) -> None:
     store = Store(":memory:")
     service = service_with_pin(engine, store)
