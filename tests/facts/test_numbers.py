@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.expect import NUMBER
 from bot.facts.numbers import read_figure, words_to_number
@@ -69,3 +71,33 @@ def test_every_number_word_found_in_text_is_read_unless_vague() -> None:
     found = NUMBER.findall(" ".join(NUMBER_WORDS.split("|")))
     unread = {w for w in found if words_to_number(w) is None}
     assert unread == set(VAGUE)
+
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
+fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _spelt(n: int) -> str:
+    """n in words the British way ("one hundred and ninety-eight"): the test's own oracle."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
+    if n < 1000:
+        rest = n % 100
+        return f"{_ONES[n // 100]} hundred" + (f" and {_spelt(rest)}" if rest else "")
+    rest = n % 1000
+    joiner = " and " if 0 < rest < 100 else " "
+    return f"{_spelt(n // 1000)} thousand" + (f"{joiner}{_spelt(rest)}" if rest else "")
+
+
+@given(st.integers(min_value=1, max_value=999_999))
+def test_number_words_joined_with_and_read_right(n: int) -> None:
+    figure = read_figure(_spelt(n))
+    assert figure is not None and figure.number == n, _spelt(n)
+
+
+def test_the_issues_examples() -> None:
+    assert read_figure("one hundred and ninety-eight").number == 198  # type: ignore[union-attr]
+    assert read_figure("two thousand and five").number == 2005  # type: ignore[union-attr]
