@@ -40,6 +40,7 @@ from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
 from index.cache_folder import (
+    CACHE_MARKER,
     CacheFolderError,
     check_cache_folder,
     claim,
@@ -146,7 +147,11 @@ def load_index(
                 pass
             except (OSError, CorruptIndex) as exc:
                 notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
-        retriever = build_index(sources, params, progress, encoder, folder / CACHE_NAME)
+        # The vector cache lives only in a folder marked as the cache's own (a folder that
+        # could not be claimed gets nothing, not even a database file).
+        claimed = (folder / CACHE_MARKER).is_file()
+        vector_cache = folder / CACHE_NAME if claimed else None
+        retriever = build_index(sources, params, progress, encoder, vector_cache)
         notes.extend(w for w in retriever.corpus.warnings if w not in notes)
         try:
             save_index(retriever, sources.fingerprint, folder)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tomllib
 from fnmatch import fnmatch
@@ -147,3 +149,21 @@ def test_model_files_are_package_data_with_their_checksums_in_the_readme() -> No
     for name, digest in data["sha256"].items():
         assert f"`{name}`" in readme and digest in readme, name
     assert data["package"] in readme and data["model_id"] in readme
+
+
+def test_loading_and_encoding_write_nothing_in_the_users_home(tmp_path: Path) -> None:
+    """onnxruntime 1.29 and later write a telemetry device id and an event store under
+    ~/.cache/Microsoft at import (and may upload them): the pinned 1.28 writes nothing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    script = "from index.encoder import load_encoder; load_encoder().encode_query('hi')"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "HOME": str(home)},
+        cwd=Path(__file__).parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(home.rglob("*")) == []
