@@ -119,10 +119,16 @@ def main() -> None:
         f"mode: {'semantic' if semantic else 'lexical'}; indexed {len(sources.texts)} articles "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    started = time.perf_counter()
-    answers = [engine.ask(item.question) for item in items]
-    elapsed = time.perf_counter() - started
-    print(f"== all articles present ({1000 * elapsed / len(items):.1f} ms a question)")
+    answers, times = [], []
+    for item in items:
+        started = time.perf_counter()
+        answers.append(engine.ask(item.question))
+        times.append(1000 * (time.perf_counter() - started))
+    times.sort()
+    print(
+        f"== all articles present (ask p50 {statistics.median(times):.1f} ms, "
+        f"p99 {times[int(0.99 * (len(times) - 1))]:.1f} ms a question)"
+    )
     by_question = dict(zip((i.question for i in items), answers, strict=False))
     for name, keep in halves(items).items():
         chosen = [item for i, item in enumerate(items) if keep(i)]
