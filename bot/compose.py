@@ -153,7 +153,8 @@ def _merged(groups: list[FactGroup]) -> FactGroup:
     claims = {claim_key(f.value) for f in best.facts}
     facts = list(best.facts)
     for other in groups[1:]:
-        if other.period == best.period and {claim_key(f.value) for f in other.facts} == claims:
+        same = {claim_key(f.value) for f in other.facts} == claims
+        if same and _same_period(other.period, best.period):
             facts += other.facts
     return best.model_copy(update={"facts": facts})
 
@@ -173,15 +174,25 @@ def _claimant_silent(
     )
 
 
+def _same_period(a: str | None, b: str | None) -> bool:
+    """Whether two claims may be about one period: the same one, or one of them undated (a
+    table's "Percentage of Requests Ignored | 100%" beside "100% of the time in 2025")."""
+    return a == b or a is None or b is None
+
+
 def _distinct_facts(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """The facts with the same value from the same source for the same period once (the
     first), and the repeats left out (where else the source says it)."""
-    seen: set[tuple[str, tuple[float | str, str | None], str | None]] = set()
-    kept, repeats = [], []
+    kept: list[Fact] = []
+    repeats: list[Fact] = []
     for f in facts:
-        key = (f.source, claim_key(f.value), f.period)
-        (repeats if key in seen else kept).append(f)
-        seen.add(key)
+        repeat = any(
+            k.source == f.source
+            and claim_key(k.value) == claim_key(f.value)
+            and _same_period(k.period, f.period)
+            for k in kept
+        )
+        (repeats if repeat else kept).append(f)
     return kept, repeats
 
 
@@ -275,10 +286,18 @@ def _without_repeats(snippets: list[Snippet]) -> tuple[list[Snippet], list[Corro
 
 
 def _each_claim_once(snippets: list[Snippet]) -> list[Snippet]:
-    """Conflict quotes: one per distinct (figure, claimant); overlapping quotes once."""
+    """Conflict quotes: one per distinct (figure, claimant); overlapping quotes once. The same
+    span twice is one sentence carrying two parties' figures: a claim each, shown as one quote
+    (Answer.quotes)."""
     shown: list[Snippet] = []
     for s in snippets:
-        if any(s.source == t.source and s.start < t.end and t.start < s.end for t in shown):
+        if any(
+            s.source == t.source
+            and s.start < t.end
+            and t.start < s.end
+            and (s.start, s.end) != (t.start, t.end)
+            for t in shown
+        ):
             continue
         if any((t.value, t.claimed_by) == (s.value, s.claimed_by) for t in shown):
             continue

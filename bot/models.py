@@ -118,3 +118,12 @@ class Answer(BaseModel):
     facts: FactLookup | None = Field(
         default=None, description="The fact card, shown before the quotes, when one matches."
     )
+
+    def quotes(self) -> list[list[Snippet]]:
+        """The snippets grouped by the span they quote, in order of first appearance: one
+        sentence that carries two parties' figures is two claims (two snippets, each with its
+        value and claimant) but one quote, shown once."""
+        groups: dict[tuple[str, int, int], list[Snippet]] = {}
+        for s in self.snippets:
+            groups.setdefault((s.source, s.start, s.end), []).append(s)
+        return list(groups.values())

@@ -59,6 +59,8 @@ _COUNTED_STOP = frozenset(
     """did does do is are was were have has had will would can could should been there in on
     at from to for by with that which who this these those per each a an""".split()
 )
+# Words before a counted noun that point back at it: "almost 200 such requests" counts requests.
+_COUNTED_LEAD = frozenset({"such", "other", "more", "further", "additional"})
 # "according to ICE", "did Cox say", "does the agency claim": the party the question asks about.
 _CLAIMANT = re.compile(
     r"\baccording to ((?:the )?[\w’'. -]{2,40}?)(?:[,?]|$| how| what| who| when| did| does)"
@@ -110,10 +112,12 @@ def fold_word(word: str) -> str:
 def counted_words(phrase: str) -> tuple[str, ...]:
     """The words of what a phrase counts, lowercased, up to its first function word or verb:
     "detainer requests did Boston" → ("detainer", "requests"); "requests to detain" →
-    ("requests",)."""
+    ("requests",); "such requests" → ("requests",)."""
     out: list[str] = []
     for raw in phrase.split():
         word = raw.strip("’'-,.;:?!").lower()
+        if not out and word in _COUNTED_LEAD:
+            continue
         if not word or word in STOPWORDS or word in _COUNTED_STOP:
             break
         out.append(word)

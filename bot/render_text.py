@@ -50,14 +50,15 @@ def render_answer(answer: Answer) -> str:
     a terminal would act on (escape sequences, a lone CR) shown as an escape instead."""
     lines = [answer.answer or _HEADINGS[answer.status]]
     conflict = answer.status == "conflict"
-    for snippet in answer.snippets:
+    for claims in answer.quotes():
         lines.append("")
-        if conflict and snippet.value:
-            lines.append(f"  {snippet.value} — {snippet.claimed_by or 'an unnamed party'}:")
-        elif conflict and snippet.claimed_by:
-            lines.append(f"  Claimed by {snippet.claimed_by}:")
-        lines.extend(f"  > {line}" for line in LINE_BREAK.split(shown_text(snippet)))
-        lines.append(f"    — {citation(snippet)}")
+        for snippet in claims if conflict else ():
+            if snippet.value:
+                lines.append(f"  {snippet.value} — {snippet.claimed_by or 'an unnamed party'}:")
+            elif snippet.claimed_by:
+                lines.append(f"  Claimed by {snippet.claimed_by}:")
+        lines.extend(f"  > {line}" for line in LINE_BREAK.split(shown_text(claims[0])))
+        lines.append(f"    — {citation(claims[0])}")
     if answer.corroborated_by:
         lines.extend(["", f"  Also stated in: {'; '.join(also_stated(answer.corroborated_by))}"])
     if answer.note and not (conflict and answer.answer):

@@ -141,6 +141,27 @@ def test_a_sentence_with_two_parties_figures_credits_each_its_own() -> None:
     assert claimant_at(sentence, sentence.index("200")) == "Agency officials"
 
 
+def test_a_sentence_with_two_parties_figures_is_one_quote_with_two_claims(
+    make_sources: MakeSources,
+) -> None:
+    text = (
+        "Towing Dispute\n\n"
+        "City officials disputed Depot Claims that it towed 15 cars in 2023, saying that the "
+        "depot had in fact towed almost 200 such cars.\n"
+    )
+    engine, _ = load_engine(make_sources({"dispute.txt": text}))
+    answer = engine.ask("How many cars did the depot tow in 2023?")
+    assert answer.status == "conflict"
+    assert [(s.value, s.claimed_by) for s in answer.snippets] == [
+        ("15", "Depot"),
+        ("200", "City officials"),
+    ]
+    assert [len(group) for group in answer.quotes()] == [2]
+    shown = render_answer(answer)
+    assert shown.count("towed almost 200 such cars") == 1
+    assert "15 — Depot:" in shown and "200 — City officials:" in shown
+
+
 def test_an_faq_match_quotes_the_answer_line_never_the_question(depot: Engine) -> None:
     answer = depot.ask("How many towing complaints did the depot log in 2023?")
     assert all(not s.quote.rstrip().endswith("?") for s in answer.snippets)

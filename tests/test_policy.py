@@ -27,6 +27,11 @@ REQUESTS = "The department received 57 civil immigration detainer requests in 20
         ("How many immigrants live here?", REQUESTS, False),  # not "immigration"
         ("How many tons are absorbed?", "It absorbs 1.5 gigatons of carbon.", True),
         ("How many people were at risk?", "It rejected 15 requests to detain people.", False),
+        (  # "such requests" counts requests, like the figure before it
+            "How many people were deported?",
+            "It rejected 15 requests to detain people, in fact almost 200 such requests.",
+            False,
+        ),
         ("How many homicides were there in 2024?", "A press conference, December 27, 2024.", False),
         ("How many immigrants live here?", "It refused 100% of the requests.", False),
         ("How many times did they win?", "They won the cup twice as well.", True),

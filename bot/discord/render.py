@@ -125,9 +125,9 @@ def _quotes_block(reply: Reply, room: int) -> str:
     also = also_stated(answer.corroborated_by)
     tail = escape(f"Also stated in: {'; '.join(also)}") if also else ""
     parts = []
-    for s in answer.snippets:
-        head = f"{_claim_line(s)}\n" if conflict else ""
-        parts.append((head, citation(s), shown_text(s)))
+    for claims in answer.quotes():
+        head = "".join(f"{_claim_line(s)}\n" for s in claims) if conflict else ""
+        parts.append((head, citation(claims[0]), shown_text(claims[0])))
     fixed = len(heading) + len(tail) + 4 + sum(len(h) + len(c) + 3 for h, c, _ in parts)
     share = max((room - fixed) // max(len(parts), 1), 40)
     blocks = [heading] if heading else []

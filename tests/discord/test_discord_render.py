@@ -66,8 +66,9 @@ def test_every_question_renders_within_limits(engine: Engine) -> None:
         payload = assert_sendable(render.answer_message(reply))
         description = payload["embeds"][0]["description"]
         shown = shown_quotes(description)
-        assert len(shown) == len(reply.answer.snippets), question
-        for text, snippet in zip(shown, reply.answer.snippets, strict=True):
+        quoted = [group[0] for group in reply.answer.quotes()]
+        assert len(shown) == len(quoted), question
+        for text, snippet in zip(shown, quoted, strict=True):
             assert_verbatim(text, shown_text(snippet))
             assert snippet.title.split()[0] in description
             assert f"line {snippet.line}" in description
@@ -178,6 +179,31 @@ def test_conflict_names_each_claimant_and_source() -> None:
     for who in ("Police", "ICE"):
         assert f"**Claimed by {who}:**" in description
         assert f"“Report {who}”" in description
+
+
+def test_a_sentence_with_two_claims_is_quoted_once() -> None:
+    quote = "Police said they refused 15; the agency says almost 200."
+    snippets = [
+        Snippet(
+            quote=quote,
+            source="a.txt",
+            start=0,
+            end=len(quote),
+            title="Report",
+            publisher=None,
+            date=None,
+            score=1.0,
+            line=1,
+            claimed_by=who,
+            value=value,
+        )
+        for value, who in (("15", "Police"), ("almost 200", "the agency"))
+    ]
+    answer = Answer(question="How many?", status="conflict", snippets=snippets)
+    description = render.answer_embed(Reply(answer=answer)).description or ""
+    assert "**15** — Police" in description
+    assert "**almost 200** — the agency" in description
+    assert shown_quotes(description) == [quote]
 
 
 def test_no_answer_says_so_and_names_topics(engine: Engine) -> None:
