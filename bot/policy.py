@@ -225,14 +225,20 @@ def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
     measure or an alias passes `answer_problem` (a curated alias says what the source's own
     word means: "applications from ICE" are detainer requests), and a name asked for ("who
     …") is not one the question already gives ("who was commissioner before Michael Cox" is
-    not answered by "Michael Cox")."""
+    not answered by "Michael Cox"). Only a name that says what it counts vouches for a count:
+    "15 not honored" would let "how many people were deported" through."""
     asked = question.text.casefold()
     return [
         f
         for f in facts
-        if any(
-            answer_problem(question, f"{f.value} {name}") is None
-            for name in (f.measure, *f.aliases)
-        )
+        if any(answer_problem(question, f"{f.value} {name}") is None for name in _names(f))
         and not (f.number is None and f.value.casefold() in asked)
     ]
+
+
+def _names(fact: Fact) -> list[str]:
+    """The fact's measure and aliases; for a count, those that name what it counts."""
+    names = [fact.measure, *fact.aliases]
+    if fact.number is None:
+        return names
+    return [n for n in names if counted_words(n)] or [fact.measure]

@@ -70,6 +70,16 @@ def test_a_name_the_question_already_gives_is_not_its_answer() -> None:
     assert card_facts(parsed("Who was the commissioner before Michael Cox?"), [fact]) == []
 
 
+def test_only_a_name_that_says_what_it_counts_vouches_for_a_count() -> None:
+    fact = Fact(
+        subject="Police", measure="detainer requests ignored", value="15", number=15,
+        aliases=["not honored"], claimed_by="x", source="s.txt", quote="15 requests",
+        start=0, end=11, line=1,
+    )  # fmt: skip
+    assert card_facts(parsed("How many detainer requests were ignored?"), [fact]) == [fact]
+    assert card_facts(parsed("How many people were deported?"), [fact]) == []
+
+
 def test_parsing_finds_what_the_rules_need() -> None:
     q = parsed("According to ICE, how many detainer requests did Boston police ignore last year?")
     assert q.claimant == "ICE"
