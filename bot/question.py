@@ -23,8 +23,10 @@ from bot.facts.periods import PeriodQuery, parse_period
 from index.analyzer import STOPWORDS, Analyzer, normalize
 
 MAX_QUESTION_CHARS = 500
-# A name this close to a word of the sources (rapidfuzz's ratio, 0-100) is that word mistyped.
+# A word this close to a word of the sources (rapidfuzz's ratio, 0-100) is that word mistyped.
 NAME_TYPO_RATIO = 85.0
+# Stems shorter than this are too short to tell a typo from another word ("cap", "cop").
+MIN_TYPO_STEM = 5
 
 
 class QuestionError(ValueError):
@@ -53,6 +55,8 @@ _COUNTED = re.compile(
     r"\s+(?:of\s+)?(?:the\s+)?((?:[^\W\d_][\w’'-]*\s*){1,4})",
     re.I,
 )
+# What the claimant pattern can catch that names no party: "Who said …", "What did it say".
+_NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".split())
 _AGE_QUESTION = re.compile(r"\bhow old\b|\bwhat (?:is|was) (?:the |\w+'s |\w+’s )?age\b", re.I)
 _PHONE_QUESTION = re.compile(r"\b(?:phone|telephone)(?:\s+number)?\b|\bcall\b.*\bnumber\b", re.I)
 _COUNTED_STOP = frozenset(
@@ -170,14 +174,14 @@ def parse_question(
     cleaned = clean_question(raw)
     text = cleaned.text
     period = parse_period(text)
-    all_terms = analyzer.terms(text)
+    all_terms = _spelt_as_sources(analyzer.terms(text), vocabulary)
     counted = _COUNTED.search(text)
-    claimant = _CLAIMANT.search(text)
+    claimant = _claimant(text)
     return ParsedQuestion(
         raw=raw,
         text=text,
         notes=tuple(cleaned.notes),
-        terms=tuple(analyzer.terms(_QUESTION_FRAME.sub(" ", text))),
+        terms=tuple(_spelt_as_sources(analyzer.terms(_QUESTION_FRAME.sub(" ", text)), vocabulary)),
         words=" ".join(all_terms),
         key=" ".join(sorted(set(all_terms))),
         kind=expected(text),
@@ -188,9 +192,34 @@ def parse_question(
         counted=counted_words(counted.group(1)) if counted else (),
         asks_age=bool(_AGE_QUESTION.search(text)),
         asks_phone=bool(_PHONE_QUESTION.search(text)),
-        claimant=next((g for g in claimant.groups() if g), None) if claimant else None,
+        claimant=claimant,
         vector=encoder.encode_query(text) if encoder is not None else None,
     )
+
+
+def _claimant(text: str) -> str | None:
+    """The party the question asks about ("according to ICE", "did Cox say"), if any."""
+    for match in _CLAIMANT.finditer(text):
+        party = next(g for g in match.groups() if g)
+        if party.casefold() not in _NOT_A_CLAIMANT:
+            return party
+    return None
+
+
+def _spelt_as_sources(terms: list[str], vocabulary: Collection[str]) -> list[str]:
+    """Each term no source uses, replaced by the one source term spelt almost like it:
+    "detaner requets ignord" searches as "detain request ignor". A term with no close
+    match stays as it is (and weighs as a word the sources never use)."""
+    out = []
+    for term in terms:
+        if term not in vocabulary and len(term) >= MIN_TYPO_STEM:
+            match = process.extractOne(
+                term, vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_RATIO
+            )
+            if match is not None:
+                term = match[0]
+        out.append(term)
+    return out
 
 
 def _unknown_names(text: str, analyzer: Analyzer, vocabulary: Collection[str]) -> list[str]:

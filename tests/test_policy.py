@@ -87,6 +87,7 @@ def test_parsing_finds_what_the_rules_need() -> None:
     assert q.period.relative == -1
     assert parsed("How old is Michael Cox?").asks_age
     assert parsed("Did Cox say how many requests came?").claimant == "Cox"
+    assert parsed("Who said the department may have other numbers?").claimant is None
     assert parsed("What is the number of requests?").counted == ("requests",)
     assert parsed("Requests grew in number of cities?").counted == ()
 
@@ -95,6 +96,13 @@ def test_a_misspelt_name_is_not_an_unknown_name() -> None:
     vocabulary = ("sheepshank", "paint", "museum")
     assert parsed("How many paintings did John Sheeshanks give?", vocabulary).unknown == ("John",)
     assert parsed("How many paintings did Tulsa give?", vocabulary).unknown == ("Tulsa",)
+
+
+def test_a_mistyped_word_searches_as_the_word_the_sources_use() -> None:
+    vocabulary = ("detain", "request", "ignor", "boston")
+    q = parsed("how many detaner requets were ignord in Bostn?", vocabulary)
+    assert set(q.terms) >= {"detain", "request", "ignor", "boston"}
+    assert "marathon" in parsed("how many ran the marathon?", vocabulary).terms  # no match
 
 
 def test_rewordings_share_one_key() -> None:
