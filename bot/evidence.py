@@ -55,15 +55,15 @@ LEXICAL_WEIGHTS = RankWeights(passage=0.35, sentence=1.0, kind=0.35)
 # softmax over each question's windows, the windows holding a gold answer being right.
 # Checked on the odd halves (README: Quality).
 SEMANTIC_WEIGHTS = RankWeights(
-    passage=1.55,
-    sentence=2.439,
-    kind=3.188,
-    coverage=5.169,
-    cosine=3.634,
-    best_sentence=3.997,
-    passage_cosine=0.301,
-    two=-0.25,
-    three=-0.314,
+    passage=1.546,
+    sentence=2.625,
+    kind=3.232,
+    coverage=5.164,
+    cosine=3.724,
+    best_sentence=3.942,
+    passage_cosine=0.642,
+    two=-0.21,
+    three=-0.329,
 )
 
 

@@ -52,21 +52,21 @@ class Answerability(BaseModel):
     weighing the same; the threshold maximises, on XQuAD even, the worst seed's share of
     removed-article questions declined plus the others' share answered right."""
 
-    coverage: float = 1.479
+    coverage: float = 1.42
     """Share of the question's IDF mass in the window (a word no source uses weighs most)."""
-    known_coverage: float = 1.248
+    known_coverage: float = 1.408
     """... of the mass of the words the sources use."""
-    unseen: float = -0.552
+    unseen: float = -0.383
     """Share of the question's IDF mass in words no source uses (a paraphrase has some)."""
-    cosine: float = 0.956
-    best_sentence: float = 0.854
-    passage_cosine: float = 0.546
-    nearest: float = 0.449
+    cosine: float = 0.981
+    best_sentence: float = 0.883
+    passage_cosine: float = 0.609
+    nearest: float = 0.467
     """Cosine of the nearest sentence of all: how close the sources come to the question."""
-    unknown_name: float = 0.018
+    unknown_name: float = 0.016
     """The question names someone or something the sources never mention."""
-    bias: float = -2.175
-    threshold: float = 0.4
+    bias: float = -2.305
+    threshold: float = 0.35
 
     def score(self, best: Candidate, evidence: Evidence) -> float:
         f = best.features
