@@ -133,8 +133,9 @@ def tables(encoder: Encoder) -> None:
             )
 
 
-def nearest(rounds: int, n: int = 100_000) -> None:
-    print(f"== nearest sentences, brute force over {n:,} int8 vectors (k=50)")
+def nearest(rounds: int, n: int) -> None:
+    """Random unit vectors: a brute-force scan costs the same whatever the vectors hold."""
+    print(f"== nearest sentences, brute force over {n:,} int8 vectors (k=50, random rows)")
     rng = np.random.default_rng(0)
     rows = rng.standard_normal((n, 384)).astype(np.float32)
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
@@ -230,6 +231,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sentences", type=int, default=600, help="for the throughput figures")
     parser.add_argument("--skip", default="", help=f"comma-separated, of {','.join(SECTIONS)}")
+    parser.add_argument(
+        "--nearest-rows",
+        type=int,
+        nargs="+",
+        default=[100_000, 400_000],
+        help="sentence counts to time the nearest search over (100k passages hold about 400k)",
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     items = [json.loads(line) for line in (args.data / "questions.jsonl").open()]
@@ -247,7 +255,8 @@ def main() -> None:
     if "tables" not in skip:
         tables(encoders[2])
     if "nearest" not in skip:
-        nearest(args.rounds)
+        for n in args.nearest_rows:
+            nearest(args.rounds, n)
     if "ask" not in skip:
         ask_wall(args.rounds)
     if "size" not in skip:
