@@ -26,7 +26,7 @@ from bot.expect import YEAR, Expect, carries
 from bot.facts.models import Fact
 from bot.figures import find_figures
 from bot.number_words import VAGUE
-from bot.question import ParsedQuestion, counted_words, fold_word
+from bot.question import Asks, ParsedQuestion, counted_words, fold_word
 from index.analyzer import normalize
 
 AGE = re.compile(
@@ -34,6 +34,18 @@ AGE = re.compile(
 )
 # A phone number as written in North America and Europe: "(617) 343-4500", "+44 20 7946 0958".
 PHONE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}\b")
+# A street address ("1 Ashburton Place", "201 Varick St.") or a post-office box.
+ADDRESS = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][\w.’'-]*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+    r"Place|Pl|Square|Sq|Way|Drive|Dr|Lane|Ln|Court|Ct|Plaza|Highway|Hwy)\b"
+    r"|\bP\.?\s?O\.?\s+Box\s+\d+",
+)
+# A time of day: "9 a.m.", "5:30 pm", "17:00", "noon".
+CLOCK = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b"
+    r"|\bo['’]clock\b",
+    re.I,
+)
 # A figure that measures time: "515 million years", "48 hours".
 TIME_UNIT = re.compile(
     r"\s+(?:(?:thousand|million|billion)\s+)?(?:years?|months?|weeks?|days?|centuries)\b", re.I
@@ -161,17 +173,15 @@ def decline_reason(
 
 def answer_problem(question: ParsedQuestion, text: str) -> str | None:
     """Why `text` cannot be the answer whatever its score, judged by the kind of answer the
-    question wants: an amount of money, an age, a count of the very thing it asks about.
+    question wants: an amount of money, an age, a phone number, an address, a time of day, a
+    count of the very thing it asks about.
     Every kind of evidence passes this: quotes, FAQ answers, fact cards."""
     text = normalize(text)  # as analysis reads it: "de\u00adtainer" is "detainer"
     if question.kind is Expect.MONEY and not carries(Expect.MONEY, text, question.text):
         return "The sources state no amount of money for this."
-    if question.asks_phone and not PHONE.search(text):
-        return "The sources give no phone number."
-    if question.asks_age and not (
-        AGE.search(text) or any(TIME_UNIT.match(f.after) for f in find_figures(text))
-    ):
-        return "The sources state no age for this."
+    for kind in question.asks:
+        if not _gives(kind, text):
+            return f"The sources give no {kind.value} for this."
     if question.kind is Expect.NUMBER and question.counted:
         figures = counted_figures(text, question.text)
         if not figures:
@@ -185,6 +195,13 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
                 f"not {' '.join(question.counted)}."
             )
     return None
+
+
+def _gives(kind: Asks, text: str) -> bool:
+    """Whether `text` holds an answer of the one form `kind` asks for."""
+    if kind is Asks.AGE:
+        return bool(AGE.search(text)) or any(TIME_UNIT.match(f.after) for f in find_figures(text))
+    return bool({Asks.PHONE: PHONE, Asks.ADDRESS: ADDRESS, Asks.CLOCK: CLOCK}[kind].search(text))
 
 
 def counted_figures(text: str, question: str) -> list[tuple[str, ...]]:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
@@ -57,8 +58,33 @@ _COUNTED = re.compile(
 )
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
 _NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".split())
-_AGE_QUESTION = re.compile(r"\bhow old\b|\bwhat (?:is|was) (?:the |\w+'s |\w+’s )?age\b", re.I)
-_PHONE_QUESTION = re.compile(r"\b(?:phone|telephone)(?:\s+number)?\b|\bcall\b.*\bnumber\b", re.I)
+
+
+class Asks(StrEnum):
+    """What only one form of answer can answer, whatever the score: an age is not a date, a
+    phone number or a street address not a name (bot/policy.py holds each form's pattern)."""
+
+    AGE = "age"
+    PHONE = "phone number"
+    ADDRESS = "address"
+    CLOCK = "time of day"
+
+
+_ASKS = {
+    Asks.AGE: re.compile(r"\bhow old\b|\bwhat (?:is|was) (?:the |\w+'s |\w+’s )?age\b", re.I),
+    Asks.PHONE: re.compile(r"\b(?:phone|telephone)(?:\s+number)?\b|\bcall\b.*\bnumber\b", re.I),
+    # The noun, not the verb ("how did Cox address the requests" asks no address).
+    Asks.ADDRESS: re.compile(
+        r"\b(?:the|an|its|their|his|her|\w+['’]s)\s+(?:(?:street|mailing|postal|home|office)\s+)?"
+        r"address\b|\baddress\s+of\b",
+        re.I,
+    ),
+    Asks.CLOCK: re.compile(
+        r"\bwhat time\b(?!\s+(?:period|frame|span|of\s+(?:the\s+)?year))"
+        r"|\b(?:opening|business|office)\s+hours\b",
+        re.I,
+    ),
+}
 _COUNTED_STOP = frozenset(
     """did does do is are was were have has had will would can could should been there in on
     at from to for by with that which who this these those per each a an""".split()
@@ -154,10 +180,8 @@ class ParsedQuestion:
     """Capitalised words (names, places) that no source uses."""
     counted: tuple[str, ...]
     """For "how many X": X's content words ("detainer", "requests")."""
-    asks_age: bool
-    """ "How old is …": only an age answers it."""
-    asks_phone: bool
-    """ "What is … phone number": only a phone number answers it."""
+    asks: frozenset[Asks]
+    """ "How old is …", "what is the address of …": what only one form of answer answers."""
     claimant: str | None
     """The party the question asks about ("according to ICE"), if it names one."""
     vector: np.ndarray | None
@@ -190,8 +214,7 @@ def parse_question(
         period_words=" ".join(analyzer.terms(period.rest)),
         unknown=tuple(_unknown_names(text, analyzer, vocabulary)),
         counted=counted_words(counted.group(1)) if counted else (),
-        asks_age=bool(_AGE_QUESTION.search(text)),
-        asks_phone=bool(_PHONE_QUESTION.search(text)),
+        asks=frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(text)),
         claimant=claimant,
         vector=encoder.encode_query(text) if encoder is not None else None,
     )

@@ -6,7 +6,7 @@ import pytest
 
 from bot.facts.models import Fact
 from bot.policy import answer_problem, card_facts
-from bot.question import ParsedQuestion, parse_question
+from bot.question import Asks, ParsedQuestion, parse_question
 from index.analyzer import Analyzer
 
 
@@ -85,7 +85,7 @@ def test_parsing_finds_what_the_rules_need() -> None:
     assert q.claimant == "ICE"
     assert q.counted == ("detainer", "requests")
     assert q.period.relative == -1
-    assert parsed("How old is Michael Cox?").asks_age
+    assert parsed("How old is Michael Cox?").asks == {Asks.AGE}
     assert parsed("Did Cox say how many requests came?").claimant == "Cox"
     assert parsed("Who said the department may have other numbers?").claimant is None
     assert parsed("What is the number of requests?").counted == ("requests",)
@@ -113,6 +113,39 @@ def test_a_figure_compared_with_the_one_before_counts_the_same_thing() -> None:
     text = "Police said the 15 applications they received were down from 19 in 2023."
     assert answer_problem(parsed("How many ICE agents work here?"), text) is not None
     assert answer_problem(parsed("How many applications came in 2023?"), text) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        ("What is the address of the ICE office?", "ICE has not used this email address.", False),
+        ("What is the office's street address?", "The office is at 1 Ashburton Place.", True),
+        ("What is the address of the depot?", "Write to P.O. Box 120, Boston.", True),
+        ("What time do stations open?", "Stations opened on December 27, 2024.", False),
+        ("What time do stations open?", "Stations open at 9 a.m. on weekdays.", True),
+        ("What are the office hours?", "It is open 08:30 to 17:00.", True),
+    ],
+)
+def test_an_address_or_a_time_of_day_must_be_stated(
+    question: str, text: str, answers: bool
+) -> None:
+    assert (answer_problem(parsed(question), text) is None) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How did Cox address the requests?", set()),  # the verb
+        ("What time period does the report cover?", set()),
+        ("What is Cox's address?", {Asks.ADDRESS}),
+        ("What time does the office open?", {Asks.CLOCK}),
+        ("What is the phone number of the station?", {Asks.PHONE}),
+    ],
+)
+def test_what_only_one_form_answers_is_read_from_the_question(
+    question: str, asks: set[Asks]
+) -> None:
+    assert parsed(question).asks == asks
 
 
 def test_a_phone_number_must_be_stated() -> None:
