@@ -137,6 +137,7 @@ def test_an_address_or_a_time_of_day_must_be_stated(
     [
         ("How did Cox address the requests?", set()),  # the verb
         ("What time period does the report cover?", set()),
+        ("What time framd does the war cover?", set()),  # a typo of another noun
         ("What is Cox's address?", {Asks.ADDRESS}),
         ("What time does the office open?", {Asks.CLOCK}),
         ("What is the phone number of the station?", {Asks.PHONE}),
