@@ -80,8 +80,7 @@ _ASKS = {
         re.I,
     ),
     Asks.CLOCK: re.compile(
-        r"\bwhat time (?:do|does|did|is|was|will|are|were|should|can)\b"  # not "what time frame"
-        r"|\b(?:opening|business|office)\s+hours\b",
+        r"\bwhat time (?:do|does|did|is|was|will|are|were|should|can)\b",  # not "what time frame"
         re.I,
     ),
 }
