@@ -336,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
-    from bot.discord.preview import PREVIEWS
+    from bot.discord.previews import PREVIEWS
 
     pre = command(sub, "preview", "print a Discord message as the bot would send it")
     pre.add_argument(
