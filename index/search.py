@@ -106,7 +106,6 @@ class Retriever:
         # Row i: sentence i of `table.sentences` (heading j of `table.headings`), as term ids.
         self.sentence_terms = sentence_terms
         self.heading_terms = heading_terms
-        self.sentence_lengths = sentence_terms.lengths()
         # Semantic mode (see attach_vectors); both None in lexical mode.
         self.vectors: SentenceVectors | None = None
         self.encoder: Encoder | None = None
