@@ -83,14 +83,12 @@ class PassageTable(Sequence[Passage]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         source, start, end, first, stop, heading = self.passages[index].tolist()
-        # Unvalidated (`model_construct`): the rows are ingestion's own, written from
-        # validated objects and checksummed; validating them again cost a tenth of a question.
-        return Passage.model_construct(
+        return Passage(
             source=self.metas[source].file,
             start=start,
             end=end,
             sentences=[
-                Sentence.model_construct(start=s, end=e, line=line, kind=self.kinds[kind])
+                Sentence(start=s, end=e, line=line, kind=self.kinds[kind])
                 for s, e, line, kind in self.sentences[first:stop].tolist()
             ],
             heading=None if heading == NO_HEADING else self.headings[heading],
