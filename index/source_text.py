@@ -8,16 +8,24 @@ text's UTF-8 and a character offset maps to one byte offset. For an ASCII file t
 same; otherwise the byte offset of every `STRIDE`-th character is found once, the first time
 the file is quoted (a NumPy pass over its bytes), and a slice decodes at most `STRIDE` - 1
 characters on each side beyond its own.
+
+A file replaced while the process runs (an editor's save: a new file renamed over the old) is
+harmless, the mapping keeps the old one. A file rewritten in place is not: its bytes change
+under the mapping, and reading past a truncated end would kill the process (SIGBUS). So each
+read first checks the file's stat against the one it was mapped with and refuses, with a
+`DataFileError`, a file changed in place; restarting loads the index again.
 """
 
 from __future__ import annotations
 
 import mmap
+import os
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from index.errors import DataFileError
 from index.layout import line_of_offset
 
 STRIDE = 64  # characters between two saved byte offsets: an eighth of a non-ASCII file's size
@@ -33,10 +41,23 @@ class SourceText:
         self.path = path
 
     @cached_property
-    def _bytes(self) -> mmap.mmap:
-        """Mapped on first use: a question touches a few sources of hundreds."""
+    def _mapped(self) -> tuple[mmap.mmap, os.stat_result]:
+        """Mapped on first use (a question touches a few sources of hundreds), with its stat."""
         with open(self.path, "rb") as f:
-            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), os.fstat(f.fileno())
+
+    @property
+    def _bytes(self) -> mmap.mmap:
+        """The mapping, once the file is checked to be the one mapped (see the module's note)."""
+        mapped, was = self._mapped
+        now = os.stat(self.path)
+        if (now.st_dev, now.st_ino) == (was.st_dev, was.st_ino) and (
+            now.st_size != was.st_size or now.st_mtime_ns != was.st_mtime_ns
+        ):
+            raise DataFileError(
+                self.path, None, "changed in place since the index was loaded; restart to reload"
+            )
+        return mapped
 
     @cached_property
     def _raw(self) -> np.ndarray:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from index.errors import DataFileError
 from index.layout import line_of_offset
 from index.source_text import STRIDE, SourceText, line_at
 from index.store import cache_dir_for, load_index
@@ -134,6 +135,31 @@ def test_an_unreadable_states_file_means_hashing_everything(make_sources: MakeSo
     retriever, notes = load_index(folder)
     assert retriever.text("a.txt")[:] == SAME_SIZE
     assert any("stale (sources changed)" in n for n in notes)
+
+
+def test_a_source_replaced_while_loaded_is_served_as_indexed(tmp_path: Path) -> None:
+    """An editor's save (a new file renamed over the old) leaves the mapped text in service."""
+    path = tmp_path / "a.txt"
+    path.write_text(OTHER, encoding="utf-8")
+    mapped = SourceText(path)
+    assert mapped[0:4] == "Dock"
+    spare = tmp_path / "a.txt.new"
+    spare.write_text("Something else entirely.\n", encoding="utf-8")
+    os.replace(spare, path)
+    assert mapped[:] == OTHER
+
+
+def test_a_source_rewritten_in_place_while_loaded_is_refused(tmp_path: Path) -> None:
+    """Rewritten in place, its bytes change under the mapping (and a truncated end would kill
+    the process): each read refuses it with one line instead."""
+    path = tmp_path / "a.txt"
+    path.write_text(OTHER, encoding="utf-8")
+    mapped = SourceText(path)
+    assert mapped[0:4] == "Dock"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("Dock")
+    with pytest.raises(DataFileError, match="changed in place since the index was loaded"):
+        mapped[0:4]
 
 
 PIECES = ["a", "Z", " ", "\n", "\r", "\r\n", "–", "é", "\U0001f600", "\ufeff", "."]
