@@ -25,8 +25,20 @@ Measured in the same run, each side in a process of its own so memory figures do
 The peers are the optional `bench` extra: `pip install -e '.[bench]'`. rank_bm25 takes about
 0.2 s a query here, so it runs on a sample of each query set (--oracle-sample).
 
+Then the whole engine, as a user runs it (every quotebot process with QUOTEBOT_SEMANTIC=off: these
+are the lexical figures, and a semantic first build would encode some 400k sentences, about 40
+minutes here):
+- `python -m bot ask --jsonl` in one long process over the XQuAD questions: per question, the
+  time between one answer line and the next (the first answer, which carries start-up and load,
+  left out), p50/p99, and total / N; its ratio to rank_bm25's per-question retrieval time (p50
+  against p50) measured in the same run;
+- `python -m bot ask "question"`: start-up, load and answer, wall time of a fresh process
+  (median of 3), and that process's own peak RSS (os.wait4).
+
 --work DIR keeps the corpus, indexes and term lists there; with --reuse, a second run skips
-generation and every build, and measures the query sides again (for medians of several runs).
+generation and every build, and measures the query sides again (for medians of several runs);
+rank_bm25 is rebuilt from the saved term lists (BM25Plus() only) so that its queries are timed
+in the same run too.
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import re
 import shutil
@@ -51,9 +64,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from retrieval import (  # noqa: E402
+    LEXICAL_ENV,
     PARAMS,
     K,
-    cli_seconds,
+    bot_command,
+    cli_figures,
     current_rss_mb,
     ms,
     percentiles,
@@ -181,29 +196,15 @@ def known(scorer, query: list[str]) -> list[int]:
 
 def side_rank_bm25(work: Path, sample: int) -> dict:
     """Ingest and analyze as quotebot does, build BM25Plus, time a sample of queries; then
-    leave the term lists and raw passage texts for the bm25s and tantivy builds."""
+    leave the term lists and raw passage texts for the bm25s and tantivy builds (and for
+    `side_rank_bm25_again`)."""
     started = time.perf_counter()
     corpus = ingest(read_sources(work / "sources"))
     analyzer = build_analyzer(corpus)
     terms = list(analyze_passages(corpus, analyzer))
-    figures: dict = {"tokenize_s": time.perf_counter() - started}
-    started = time.perf_counter()
-    bm25 = rank_bm25_model(terms, PARAMS)
-    figures["build_s"] = time.perf_counter() - started
-    order = np.arange(len(terms))
-
-    def top(query: list[str]) -> list[tuple[int, float]]:
-        """The project's contract: the K best passages holding a query term, ties by order."""
-        scores = bm25.get_scores(query)
-        best = np.lexsort((order, -scores))[: K + 50]
-        held = [i for i in best if any(t in bm25.doc_freqs[i] for t in query)]
-        return [(int(i), float(scores[i])) for i in held if scores[i] > 0][:K]
-
+    tokenize_s = time.perf_counter() - started
     queries = {name: [analyzer.terms(q) for q in qs] for name, qs in load_queries(work).items()}
-    for name, qs in queries.items():
-        figures[name] = latency_figures(top, qs[:sample])
-        figures[name]["sample"] = [top(q) for q in qs[:sample]]
-    figures["peak_rss_mb"] = peak_rss_mb()
+    figures = {"tokenize_s": tokenize_s, **rank_bm25_queries(terms, queries, sample)}
     (work / "terms.json").write_text(json.dumps({"passages": terms, "queries": queries}))
     texts = [
         f"{p.heading or ''} "
@@ -213,6 +214,65 @@ def side_rank_bm25(work: Path, sample: int) -> dict:
     ]
     (work / "texts.json").write_text(json.dumps(texts))
     return figures
+
+
+def side_rank_bm25_again(work: Path, sample: int) -> dict:
+    """With --reuse: BM25Plus() over the term lists the first run saved, the same sample of
+    queries timed again (ingestion and analysis are not repeated)."""
+    saved = json.loads((work / "terms.json").read_text())
+    return rank_bm25_queries(saved["passages"], saved["queries"], sample)
+
+
+def rank_bm25_queries(
+    terms: list[list[str]], queries: dict[str, list[list[str]]], sample: int
+) -> dict:
+    """BM25Plus()'s build time, and its latencies and top-10s on a sample of each query set."""
+    started = time.perf_counter()
+    bm25 = rank_bm25_model(terms, PARAMS)
+    figures: dict = {"build_s": time.perf_counter() - started}
+    order = np.arange(len(terms))
+
+    def top(query: list[str]) -> list[tuple[int, float]]:
+        """The project's contract: the K best passages holding a query term, ties by order."""
+        scores = bm25.get_scores(query)
+        best = np.lexsort((order, -scores))[: K + 50]
+        held = [i for i in best if any(t in bm25.doc_freqs[i] for t in query)]
+        return [(int(i), float(scores[i])) for i in held if scores[i] > 0][:K]
+
+    for name, qs in queries.items():
+        figures[name] = latency_figures(top, qs[:sample])
+        figures[name]["sample"] = [top(q) for q in qs[:sample]]
+    figures["peak_rss_mb"] = peak_rss_mb()
+    return figures
+
+
+def ask_jsonl_figures(work: Path, questions: list[str]) -> dict:
+    """`python -m bot ask --jsonl` over `questions` in one process. Each answer line is stamped
+    as it arrives; a question's time is the gap since the previous answer (the first answer,
+    after start-up and load, is reported apart)."""
+    with tempfile.TemporaryFile() as stdin:  # a file: feeding questions never waits on a pipe
+        stdin.write("".join(f"{q}\n" for q in questions).encode())
+        stdin.seek(0)
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            bot_command(work, "ask", "--jsonl"),
+            cwd=ROOT,
+            env=LEXICAL_ENV,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert child.stdout is not None
+        arrivals = [time.perf_counter() for _ in child.stdout]
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode or len(arrivals) != len(questions):
+        raise RuntimeError(f"ask --jsonl: exit {child.returncode}, {len(arrivals)} answers")
+    return {
+        "first_s": arrivals[0] - started,
+        "gaps": np.diff(arrivals).tolist(),
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def bm25s_ids(work: Path) -> tuple[list[list[int]], dict[str, int], dict[str, list[list[int]]]]:
@@ -440,8 +500,21 @@ def report(figures: dict, queries: dict[str, list[str]]) -> None:
     )
     print(
         f"python -m bot ask (start, load, answer on the NumPy path), median of 3: "
-        f"{figures['cli_s']:.2f} s"
+        f"{figures['cli_s']:.2f} s, peak RSS {figures['cli_rss_mb']:.0f} MiB"
     )
+    asks = figures["ask_jsonl"]
+    a50, a99 = percentiles(asks["gaps"])
+    print(
+        f"python -m bot ask --jsonl, {len(asks['gaps']) + 1} XQuAD questions in one process: "
+        f"first answer after {asks['first_s']:.2f} s; then per question (time between answers) "
+        f"p50 {ms(a50)}, p99 {ms(a99)}, total / N {ms(statistics.mean(asks['gaps']))}; "
+        f"peak RSS {asks['peak_rss_mb']:.0f} MiB"
+    )
+    if oracle:
+        ratio = percentiles(oracle["xquad"]["latencies"])[0] / a50
+        print(
+            f"  rank_bm25 retrieval p50 / ask --jsonl p50, XQuAD questions, same run: {ratio:.1f}×"
+        )
     print("first pass over the queries (index pages read for the first time), p50 / p99:")
     for name in SETS:
         cold = [
@@ -480,9 +553,13 @@ def benchmark(args: argparse.Namespace) -> None:
             (work / "built.json").write_text(json.dumps(figures))
         else:
             figures = json.loads((work / "built.json").read_text())
+            rebuilt = run_side("rank_bm25_again", work, __file__)
+            figures["rank_bm25"] = {"tokenize_s": figures["rank_bm25"]["tokenize_s"], **rebuilt}
         for side in ("quotebot", "bm25s", "tantivy"):
             figures[side] = run_side(side, work, __file__)
-        figures["cli_s"] = cli_seconds(work, load_queries(work)["xquad"][0])
+        xquad = load_queries(work)["xquad"]
+        figures["cli_s"], figures["cli_rss_mb"] = cli_figures(work, xquad[0])
+        figures["ask_jsonl"] = ask_jsonl_figures(work, xquad)
         figures["numba_s"] = numba_import_seconds()
         report(figures, load_queries(work))
         if args.json:
@@ -507,6 +584,7 @@ def main() -> None:
             "build": lambda: side_build(args.work),
             "quotebot": lambda: side_quotebot(args.work, sample),
             "rank_bm25": lambda: side_rank_bm25(args.work, sample),
+            "rank_bm25_again": lambda: side_rank_bm25_again(args.work, sample),
             "bm25s_build": lambda: side_bm25s_build(args.work),
             "bm25s": lambda: side_bm25s(args.work, sample),
             "tantivy_build": lambda: side_tantivy_build(args.work),

@@ -12,6 +12,9 @@ the same terms, runs the same queries one at a time on each, and prints build ti
 p50/p99 latency, queries per second and peak RSS for both, the ratio, a parity check on a
 sample of queries, full-answer latency, and how long `python -m bot ask` takes to start, load
 and answer. Each side runs in a process of its own, so that their memory figures do not mix.
+Every quotebot process runs lexical (QUOTEBOT_SEMANTIC=off, `LEXICAL_ENV`): these are BM25's
+figures, and a semantic first build would encode every sentence (about 40 minutes at 100k
+passages on 2 cores).
 
 The second form scores retrieval quality (MAP) on the Vaswani/NPL collection with Terrier's
 settings. Runs outside the test suite.
@@ -23,6 +26,7 @@ import argparse
 import itertools
 import json
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -51,6 +55,9 @@ PARAMS = BM25Params()  # the engine's variant and parameters
 MODEL = f"BM25{PARAMS.variant.capitalize()}"
 PARITY_SAMPLE = 100
 PASSAGES_PER_FILE = 200
+# The environment of every quotebot process these benchmarks start: lexical, whatever the
+# caller's QUOTEBOT_SEMANTIC says (the semantic layer is on by default; index/semantic.py).
+LEXICAL_ENV = {**os.environ, "QUOTEBOT_SEMANTIC": "off"}
 
 
 # --- the generated corpus --------------------------------------------------------------------
@@ -196,17 +203,37 @@ def run_side(side: str, work: Path, script: str = __file__) -> dict:
         check=True,
         stdout=subprocess.PIPE,
         text=True,
+        env=LEXICAL_ENV,
     )
     return json.loads(out.stdout.splitlines()[-1])
 
 
-def cli_seconds(work: Path, question: str, runs: int = 3) -> float:
-    """Median wall time of `python -m bot ask` over the saved index: start, load, answer."""
+def bot_command(work: Path, *args: str) -> list[str]:
+    """`python -m bot` over the work folder's sources and saved index."""
     command = [sys.executable, "-m", "bot", "--sources", str(work / "sources")]
-    command += ["--cache", str(work / "cache"), "ask", question]
-    return statistics.median(
-        timed([lambda: subprocess.run(command, cwd=ROOT, check=True, capture_output=True)] * runs)
+    return [*command, "--cache", str(work / "cache"), *args]
+
+
+def measured_run(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of `command`, lexical. The peak is the
+    child's own (os.wait4), not RUSAGE_CHILDREN's largest over every child so far."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, cwd=ROOT, env=LEXICAL_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def cli_figures(work: Path, question: str, runs: int = 3) -> tuple[float, float]:
+    """`python -m bot ask` over the saved index (start, load, answer): the median wall time of
+    `runs` fresh processes, and the largest peak RSS among them (MiB)."""
+    measured = [measured_run(bot_command(work, "ask", question)) for _ in range(runs)]
+    return statistics.median(s for s, _ in measured), max(rss for _, rss in measured)
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -246,7 +273,7 @@ def benchmark(args: argparse.Namespace) -> None:
         built = run_side("build", work)
         ours = run_side("quotebot", work)
         theirs = run_side("rank_bm25", work)
-        cli = cli_seconds(work, questions[0])
+        cli, cli_rss = cli_figures(work, questions[0])
 
     o50, o99 = percentiles(ours["latencies"])
     t50, t99 = percentiles(theirs["latencies"])
@@ -285,7 +312,10 @@ def benchmark(args: argparse.Namespace) -> None:
         f"quoting) are {ours['texts_mb']:.0f} MB"
     )
     print(f"full ask (retrieval, sentence choice, quoting): p50 {ms(a50)}, p99 {ms(a99)}")
-    print(f"python -m bot ask (start, load, answer): {cli:.2f} s")
+    print(
+        f"python -m bot ask (start, load, answer), median of 3: {cli:.2f} s, "
+        f"peak RSS {cli_rss:.0f} MiB"
+    )
     print(
         f"  of that, in-process: index load {ours['load_s']:.2f} s, fact book assembled "
         f"(bot/facts/book.py: curated facts, saved tables and FAQs) {ours['factbook_s']:.2f} s"

@@ -1,4 +1,7 @@
-"""`python -m bot`: the maintainers' harness. Thin handlers over the engine; no logic here."""
+"""`python -m bot`: the maintainers' harness. Thin handlers over the engine; no logic here.
+
+What only one command needs (discord.py, the eval and fact-suggestion tools) is imported by
+that command, so that `ask` starts without it."""
 
 from __future__ import annotations
 
@@ -12,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import Engine
-from bot.evaluate import evaluate, format_report, load_eval
 from bot.facts.book import FactBook
 from bot.facts.curated import FACTS_NAME
 from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
-from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine
 from bot.models import LineError
 from bot.question import QuestionError
@@ -195,6 +196,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score eval files (by default the project's own sets) in each mode asked for: both,
     unless --semantic picks one."""
+    from bot.evaluate import evaluate, format_report, load_eval
+
     files = args.files or [f for f in DEFAULT_EVAL_SETS if f.exists()]
     if not files:
         print(
@@ -256,6 +259,8 @@ def cmd_fact(args: argparse.Namespace) -> int:
 
 
 def cmd_facts_suggest(args: argparse.Namespace) -> int:
+    from bot.facts.suggest import suggest, to_toml
+
     engine = _engine(args)
     candidates = suggest(_facts(args, engine), engine.retriever, include_known=args.all)
     print(to_toml(candidates), end="")
@@ -336,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
-    from bot.discord.preview import PREVIEWS
+    from bot.discord.previews import PREVIEWS
 
     pre = command(sub, "preview", "print a Discord message as the bot would send it")
     pre.add_argument(

@@ -193,15 +193,20 @@ class EvidenceFinder:
         `asked` maps the question's term ids to its terms; each sentence's terms come from the
         index (`Retriever.sentence_terms`), never from analysing its text again."""
         r = self.retriever
-        text = r.text(passage.source)
         sentences = passage.sentences
+        # The passage's sentences decoded in one slice of the source (index/source_text.py
+        # decodes each slice it is asked for); every window is a slice of that.
+        at = sentences[0].start
+        text = r.text(passage.source)[at : sentences[-1].end]
         first_id = int(r.passages.passages[pid, 3])
         single: list[dict[int, int]] = []
         lengths: list[int] = []
         for i in range(len(sentences)):
             row = r.sentence_terms.row(first_id + i)
             single.append({t: row[t] for t in asked if t in row})
-            lengths.append(int(r.sentence_lengths[first_id + i]))
+            # Its number of terms, from the row itself: summing every sentence's counts when
+            # loading took 0.2 s of each start-up, for the few dozen a question reads.
+            lengths.append(sum(row.values()))
         for i in range(1, len(sentences)):
             if sentences[i - 1].kind == "question" and sentences[i].kind != "question":
                 single[i] = _added(single[i], single[i - 1])
@@ -209,7 +214,7 @@ class EvidenceFinder:
         words = set(asked.values())
         unasked = [
             s.kind == "table"
-            and not words & set(r.analyzer.terms(_row_label(text[s.start : s.end])))
+            and not words & set(r.analyzer.terms(_row_label(text[s.start - at : s.end - at])))
             for s in sentences
         ]
         out = []
@@ -229,7 +234,8 @@ class EvidenceFinder:
                     break
                 tf = _added(tf, single[last])
                 length += lengths[last]
-                out.append(Candidate(pid, passage, first, count, tf, length, text[start:end]))
+                body = text[start - at : end - at]
+                out.append(Candidate(pid, passage, first, count, tf, length, body))
         return out
 
     def crosses_chrome(self, source: str, start: int, end: int) -> bool:

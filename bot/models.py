@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.facts.models import FactLookup
-from index.layout import line_of_offset
 from index.models import NOT_STATED, SourceMeta
+from index.source_text import Text, line_at
 
 Status = Literal["answered", "conflict", "no_answer"]
 CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
@@ -66,7 +66,7 @@ def table_cells(quote: str) -> list[str] | None:
 
 
 def quote_snippet(
-    text: str,
+    text: Text,
     meta: SourceMeta,
     start: int,
     end: int,
@@ -85,7 +85,7 @@ def quote_snippet(
         url=meta.url,
         table_row=table_cells(text[start:end]),
         score=score,
-        line=line_of_offset(text, start),
+        line=line_at(text, start),
         claimed_by=claimed_by,
     )
 

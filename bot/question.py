@@ -111,10 +111,11 @@ def clean_question(raw: str) -> CleanQuestion:
     cut over-long questions at a word."""
     notes: list[str] = []
     text = normalize(raw)
-    if any(_is_control(ch) and not ch.isspace() for ch in text):
-        notes.append("Control characters were removed from the question.")
-    kept = "".join(" " if _is_control(ch) else ch for ch in text)
-    text = _SPACES.sub(" ", kept).strip()
+    if not text.isprintable():  # else it holds no character of category C*: nothing to drop
+        if any(_is_control(ch) and not ch.isspace() for ch in text):
+            notes.append("Control characters were removed from the question.")
+        text = "".join(" " if _is_control(ch) else ch for ch in text)
+    text = _SPACES.sub(" ", text).strip()
     if not text:
         raise QuestionError("The question is empty: please type a question.")
     if len(text) > MAX_QUESTION_CHARS:

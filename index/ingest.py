@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +15,7 @@ from tqdm import tqdm
 
 from index.errors import DataFileError, read_utf8
 from index.faq import extract_faqs
+from index.file_states import FileState, stat_state
 from index.layout import DATELINE, Line, classify, line_of_offset, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Document, SourceMeta
@@ -26,18 +29,40 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 BINARY_CONTROL_SHARE = 0.25
 
 
+class SourceFiles(Mapping[str, str]):
+    """Source texts by name, each read from its file when asked for and not kept: a saved
+    index that is current never reads them whole (quotes come from index/source_text.py)."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+
+    def __getitem__(self, name: str) -> str:
+        return read_source(self.paths[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
 @dataclass
 class SourceSet:
-    """The source files as they are on disk now, before any parsing."""
+    """The source files as they are on disk now, before any parsing. From `read_sources`,
+    `texts` is a `SourceFiles` and `states` holds each file's size, mtime and checksum."""
 
-    texts: dict[str, str]
+    texts: Mapping[str, str]
     metas: dict[str, SourceMeta]
     warnings: list[str] = field(default_factory=list)
+    states: dict[str, FileState] = field(default_factory=dict)
 
     @cached_property
     def checksums(self) -> dict[str, str]:
         """sha256 of each text, computed once: staleness checks and documents both use it."""
-        return {name: _sha256(text) for name, text in self.texts.items()}
+        return {
+            name: self.states[name].sha256 if name in self.states else _sha256(self.texts[name])
+            for name in self.texts
+        }
 
     @cached_property
     def fingerprint(self) -> str:
@@ -198,20 +223,39 @@ def infer_meta(name: str, lines: list[Line]) -> SourceMeta:
     )
 
 
-def read_sources(sources_dir: Path) -> SourceSet:
-    """Every readable source; unreadable ones become warnings so the rest are still served."""
+def read_sources(sources_dir: Path, known: Mapping[str, FileState] | None = None) -> SourceSet:
+    """Every readable source; unreadable ones become warnings so the rest are still served.
+
+    A file whose `known` state still vouches for it (index/file_states.py: same size and
+    mtime, hashed after that mtime had aged) is taken to be the text that was checked and
+    hashed then, and is not read; every other file is read, checked and hashed now."""
     metas, warnings = load_manifest(sources_dir)
-    paths, walk_warnings = source_files(sources_dir)
-    sources = SourceSet(texts={}, metas=metas, warnings=warnings + walk_warnings)
-    for path in paths:
+    found, walk_warnings = source_files(sources_dir)
+    paths: dict[str, Path] = {}
+    sources = SourceSet(SourceFiles(paths), metas, warnings + walk_warnings)
+    for path in found:
         name = path.relative_to(sources_dir).as_posix()
         try:
-            sources.texts[name] = read_source(path)
+            sources.states[name] = _state(path, (known or {}).get(name))
         except DataFileError as exc:
             sources.warnings.append(f"{exc}; skipped")
-    for name in sorted(set(metas) - set(sources.texts)):
+            continue
+        paths[name] = path
+    for name in sorted(set(metas) - set(paths)):
         sources.warnings.append(f"{sources_dir / MANIFEST_NAME}: no source file named {name!r}")
     return sources
+
+
+def _state(path: Path, known: FileState | None) -> FileState:
+    """`known` when it still vouches for the file; else the file read, checked, hashed."""
+    checked = time.time_ns()  # before the stat: a write after it is seen next time
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+    if known is not None and known.vouches_for(stat):
+        return known
+    return stat_state(stat, _sha256(read_source(path)), checked)
 
 
 def ingest(sources: SourceSet, progress: bool = False) -> Corpus:

@@ -14,7 +14,7 @@ Scores are rank_bm25's to the bit, computed from an inverted index (index/scorer
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from index.models import Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
 from index.sentence_terms import TermRows, TermRowsBuilder, passage_terms
+from index.source_text import Text
 
 if TYPE_CHECKING:  # the lexical mode never imports the encoder
     import numpy as np
@@ -77,7 +78,7 @@ class Retriever:
     @classmethod
     def from_index(
         cls,
-        texts: dict[str, str],
+        texts: Mapping[str, Text],
         table: PassageTable,
         scorer: BM25Index,
         analyzer: Analyzer,
@@ -91,7 +92,7 @@ class Retriever:
 
     def _attach(
         self,
-        texts: dict[str, str],
+        texts: Mapping[str, Text],
         table: PassageTable,
         scorer: BM25Index,
         analyzer: Analyzer,
@@ -105,7 +106,6 @@ class Retriever:
         # Row i: sentence i of `table.sentences` (heading j of `table.headings`), as term ids.
         self.sentence_terms = sentence_terms
         self.heading_terms = heading_terms
-        self.sentence_lengths = sentence_terms.lengths()
         # Semantic mode (see attach_vectors); both None in lexical mode.
         self.vectors: SentenceVectors | None = None
         self.encoder: Encoder | None = None
@@ -154,9 +154,11 @@ class Retriever:
             )
             for entry in self.documents.values()
         ]
-        return Corpus(documents=documents, texts=self.texts)
+        texts = {name: str(text) for name, text in self.texts.items()}  # decoded whole
+        return Corpus(documents=documents, texts=texts)
 
-    def text(self, source: str) -> str:
+    def text(self, source: str) -> Text:
+        """A source's text: slice it for quotes, `index.source_text.line_at` for lines."""
         return self.texts[source]
 
     def idf(self, term: str) -> float:

@@ -34,14 +34,6 @@ class TermRows:
         a, b = int(self.offsets[r]), int(self.offsets[r + 1])
         return dict(zip(self.ids[a:b].tolist(), self.counts[a:b].tolist(), strict=True))
 
-    def lengths(self) -> np.ndarray:
-        """Each row's number of terms (counts summed)."""
-        totals = np.zeros(len(self), dtype=np.int64)
-        if len(self.ids):
-            rows = np.repeat(np.arange(len(self)), np.diff(self.offsets))
-            np.add.at(totals, rows, self.counts)
-        return totals
-
     def valid(self, n_terms: int) -> bool:
         """Offsets that start at 0, never decrease and end at the entries; ids of known terms."""
         o = self.offsets

@@ -19,6 +19,14 @@ killed halfway leaves the previous manifest pointing at the previous, intact fol
 take a lock on the folder, so two processes never build at once; readers take none. Every file
 of a generation is checksummed in the manifest; a stale, corrupt or missing index is rebuilt
 with a note saying why.
+
+Loading reads no source whole and hashes only what changed: `file-states.json` records each
+source's and each index file's size, mtime and checksum when it was last hashed
+(index/file_states.py), so a file whose stat still vouches for it is not read; the others are
+hashed and compared as before. Every index file is still checked cheaply on each load: its
+.npy header against its size (np.load refuses a truncated array), and the arrays' shapes and
+ranges against each other (`_check_shapes`). Quotes are then sliced from the mapped source
+files (index/source_text.py).
 """
 
 from __future__ import annotations
@@ -47,12 +55,14 @@ from index.cache_folder import (
     is_generation,
     mark_generation,
 )
-from index.ingest import SourceSet, ingest, read_sources
+from index.file_states import STATES, FileState, States, hashed_state, read_states, write_states
+from index.ingest import SourceFiles, SourceSet, ingest, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
 from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever, build_analyzer
 from index.sentence_terms import TERM_ROW_PARTS, TermRows
+from index.source_text import SourceText
 from index.vector_cache import CACHE_NAME
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
 
@@ -133,16 +143,18 @@ def load_index(
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
     check_cache_folder(folder, sources_dir, GENERATION_FILES)
-    sources = read_sources(sources_dir)
+    # `force` (`index --force`) trusts no saved state: every file is hashed again.
+    states = States() if force else read_states(folder / STATES)
+    sources = read_sources(sources_dir, states.sources)
     notes = list(sources.warnings)
     if not force:
         with contextlib.suppress(OSError, CorruptIndex):
-            return open_index(folder, sources, params, encoder), notes
+            return _opened(folder, sources, params, encoder, states), notes
     with _build_lock(folder):
         if not force:
             # Another process may have built it while this one waited for the lock.
             try:
-                return open_index(folder, sources, params, encoder), notes
+                return _opened(folder, sources, params, encoder, states), notes
             except FileNotFoundError:
                 pass
             except (OSError, CorruptIndex) as exc:
@@ -163,7 +175,31 @@ def load_index(
                 f"{folder}: the index could not be saved ({exc.strerror or exc}); it was built "
                 "for this run only and will be built again next time."
             )
+        else:
+            _keep_states(folder, States(sources=sources.states))
     return retriever, notes
+
+
+def _opened(
+    folder: Path,
+    sources: SourceSet,
+    params: BM25Params,
+    encoder: Encoder | None,
+    states: States,
+) -> Retriever:
+    """`open_index`, then the states of what it had to hash kept for the next load."""
+    before = (dict(states.sources), states.generation, dict(states.index))
+    states.sources = sources.states
+    retriever = open_index(folder, sources, params, encoder, states)
+    if (states.sources, states.generation, states.index) != before:
+        _keep_states(folder, states)
+    return retriever
+
+
+def _keep_states(folder: Path, states: States) -> None:
+    """Save the states, in a cache folder marked as the cache's own only."""
+    if (folder / CACHE_MARKER).is_file():
+        write_states(folder / STATES, states)
 
 
 @contextlib.contextmanager
@@ -270,10 +306,18 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
 
 
 def open_index(
-    folder: Path, sources: SourceSet, params: BM25Params, encoder: Encoder | None = None
+    folder: Path,
+    sources: SourceSet,
+    params: BM25Params,
+    encoder: Encoder | None = None,
+    states: States | None = None,
 ) -> Retriever:
     """The saved retriever if it was built from these sources with these settings (and, with
     an encoder, holds its sentence vectors).
+
+    An index file is hashed and compared with the manifest's checksum unless its state in
+    `states` vouches that it is the file hashed before; the states of files hashed now are
+    added to `states`.
 
     Raises FileNotFoundError when there is no index, CorruptIndex when it is unusable.
     """
@@ -283,9 +327,14 @@ def open_index(
         raise CorruptIndex(f"saved index is stale ({stale})")
     generation = folder / manifest.generation
     unused = () if encoder else (CODES_FILE, SCALES_FILE)
+    known = (states or States()).index_states(manifest.generation)
     for name, digest in manifest.checksums.items():
-        if name not in unused and _sha256_file(generation / name) != digest:
-            raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
+        if name not in unused:
+            state = _checked(generation / name, known.get(name))
+            if state is None or state.sha256 != digest:
+                known.pop(name, None)
+                raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
+            known[name] = state
     try:
         strings = json.loads((generation / STRINGS).read_bytes())
         # Plain arrays over the mapped files: slicing a np.memmap costs a Python hook each time.
@@ -326,7 +375,7 @@ def open_index(
         ):
             raise CorruptIndex("saved index arrays disagree")
         retriever = Retriever.from_index(
-            texts={s.meta.file: sources.texts[s.meta.file] for s in manifest.sources},
+            texts={s.meta.file: _source_text(sources, s.meta.file) for s in manifest.sources},
             table=table,
             scorer=scorer,
             analyzer=Analyzer(dict(manifest.acronyms)),
@@ -347,6 +396,24 @@ def open_index(
         return retriever
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise CorruptIndex(f"saved index unreadable ({type(exc).__name__})") from exc
+
+
+def _checked(path: Path, known: FileState | None) -> FileState | None:
+    """`known` when it vouches for the file at `path`; else its state hashed now; None when
+    it cannot be read."""
+    try:
+        if known is not None and known.vouches_for(path.stat()):
+            return known
+        return hashed_state(path)
+    except OSError:
+        return None
+
+
+def _source_text(sources: SourceSet, name: str) -> SourceText | str:
+    """A source's text for quoting: mapped from its file when it has one on disk (the
+    staleness check has just vouched that it is the text indexed), else the text given."""
+    files = sources.texts
+    return SourceText(files.paths[name]) if isinstance(files, SourceFiles) else files[name]
 
 
 def peak_rss_mb() -> float:

@@ -21,7 +21,7 @@ chunks sorted by length, committing each chunk as it is done.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from index.encoder import Encoder
 from index.passage_table import PassageTable
+from index.source_text import Text
 from index.vector_cache import VectorCache
 
 CODES_FILE, SCALES_FILE = "vectors.npy", "vector_scales.npy"
@@ -86,7 +87,7 @@ def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, scales
 
 
-def sentence_texts(table: PassageTable, texts: dict[str, str]) -> list[str]:
+def sentence_texts(table: PassageTable, texts: Mapping[str, Text]) -> list[str]:
     """The text of every sentence, in sentence order."""
     p = table.passages
     sources = np.repeat(p[:, 0], p[:, 4] - p[:, 3]) if len(p) else np.empty(0, np.int64)
@@ -100,7 +101,7 @@ def sentence_texts(table: PassageTable, texts: dict[str, str]) -> list[str]:
 
 def encode_sentences(
     table: PassageTable,
-    texts: dict[str, str],
+    texts: Mapping[str, Text],
     encoder: Encoder,
     cache_path: Path | None,
     progress: bool = False,

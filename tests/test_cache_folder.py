@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from index.cache_folder import CACHE_MARKER, GENERATION_MARKER, CacheFolderError
+from index.file_states import STATES
 from index.store import MANIFEST, load_index
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
@@ -115,6 +116,7 @@ def unmarked_cache(folder: Path, cache: Path) -> Path:
     """A cache as versions before markers wrote it; its generation folder."""
     load_index(folder, cache)
     (cache / CACHE_MARKER).unlink()
+    (cache / STATES).unlink()  # file states came after markers (index/file_states.py)
     (old,) = cache.glob("gen-*")
     (old / GENERATION_MARKER).unlink()
     return old

@@ -91,3 +91,19 @@ def test_the_question_is_encoded_once(semantic_engine: Engine, monkeypatch) -> N
 def test_lexical_mode_encodes_nothing(engine: Engine) -> None:
     assert engine.retriever.encoder is None and not engine.semantic
     assert engine.parse("Who is the ICE spokeswoman?").vector is None
+
+
+def test_every_window_is_its_source_text_at_its_offsets(make_sources: MakeSources) -> None:
+    """Windows are sliced from one decoded slice per passage of a mapped source file; multibyte
+    characters before and inside them must not shift a window's text off its offsets."""
+    text = "Dock Report\n\n" + " ".join(
+        f"The dock – east side – held {n} barges in Máy, café “{n}”." for n in range(40)
+    )
+    folder = make_sources({"dock.txt": text + "\n"})
+    load_engine(folder, semantic=False)  # builds; the next load maps the saved index
+    engine, _ = load_engine(folder, semantic=False)
+    question = engine.parse("How many barges did the east dock hold?")
+    candidates = engine.finder.find(question).candidates
+    assert len(candidates) > 10
+    for c in candidates:
+        assert c.body == text[c.start : c.end]

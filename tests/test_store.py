@@ -15,6 +15,7 @@ import index.store as store
 from bot.engine import Engine
 from index.cache_folder import CACHE_MARKER, mark_generation
 from index.errors import DataFileError
+from index.file_states import STATES
 from index.ingest import ingest, read_sources
 from index.search import BM25Params, Retriever
 from index.store import LOCK, MANIFEST, build_index, cache_dir_for, load_index
@@ -189,7 +190,8 @@ def test_killed_write_leaves_the_old_index(
     load_index(folder)
     saved = cache_dir_for(folder) / MANIFEST
     before = saved.read_bytes()
-    kept = {MANIFEST, LOCK, CACHE_MARKER, generation(folder).name}
+    # file-states.json: the first load's states of what it hashed (index/file_states.py).
+    kept = {MANIFEST, LOCK, CACHE_MARKER, STATES, generation(folder).name}
     (folder / "b.txt").write_text("Another note about the 12 tugboats in port.\n")
 
     def killed(*_: object) -> None:

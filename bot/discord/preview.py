@@ -24,19 +24,6 @@ EXAMPLE_DECLINED = [
     "What is the boiling point of mercury?",
     '=HYPERLINK("http://evil.example") Who painted the Mona Lisa?',
 ]
-PREVIEWS = {
-    "private": "/ask private: True (ephemeral: votes only)",
-    "forum": "the answer to a new forum post, with ✅ Solved",
-    "reply": '"Answer with quotebot": the reply under the member\'s message',
-    "help": "/help",
-    "settings": "/settings show (nothing chosen yet: every setting its default)",
-    "pinned": "/answers pinned (one page of curated answers)",
-    "feedback": "/answers feedback",
-    "unanswered": "/answers unanswered",
-    "unanswered-csv": "/answers unanswered export: CSV file",
-    "unanswered-json": "/answers unanswered export: JSON file",
-    "fact-choices": "/fact's autocomplete choices for what is typed",
-}
 
 
 def discord_payload(engine: Engine, question: str) -> dict[str, Any]:
@@ -75,8 +62,8 @@ def _example_store(service: AnswerService) -> Store:
 
 
 def preview(engine: Engine, kind: str, text: str | None = None) -> dict[str, Any]:
-    """The payload of the message `kind` names (see `PREVIEWS`); `text` is the question
-    (private, forum, reply) or what is typed (fact-choices)."""
+    """The payload of the message `kind` names (`bot.discord.previews.PREVIEWS`); `text` is
+    the question (private, forum, reply) or what is typed (fact-choices)."""
     service = AnswerService(engine, Store(":memory:"))
     question = text or EXAMPLE_QUESTIONS[0]
     if kind in ("private", "forum", "reply"):

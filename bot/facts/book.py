@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +17,7 @@ from index.analyzer import Analyzer
 from index.ingest import skip_reason
 from index.models import FaqEntry, SourceMeta
 from index.search import Retriever
+from index.source_text import Text
 
 
 class TextEncoder(Protocol):
@@ -54,7 +55,7 @@ class FactBook:
     facts: list[Fact]
     faqs: list[FaqEntry]
     metas: dict[str, SourceMeta]
-    texts: dict[str, str]
+    texts: Mapping[str, Text]
     analyzer: Analyzer
     encoder: TextEncoder | None = None
     """Semantic mode: facts and FAQ questions are also matched on meaning."""

@@ -10,7 +10,7 @@ itself and the facts that cite it, skipped with a warning giving the real cause.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +22,7 @@ from bot.facts.numbers import figure_fields
 from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
 from index.layout import line_of_offset
 from index.models import Chrome
+from index.source_text import Text as SourceText
 
 FACTS_NAME = "facts.toml"
 _CLOSEST_CHARS = 160
@@ -47,7 +48,7 @@ class CuratedEntry(BaseModel):
 
 def load_curated(
     path: Path,
-    texts: dict[str, str],
+    texts: Mapping[str, SourceText],
     chrome: dict[str, list[Chrome]] | None = None,
     skipped: Callable[[str], str | None] = lambda _name: None,
 ) -> tuple[list[Fact], list[str]]:
@@ -82,7 +83,9 @@ def load_curated(
             reasons[entry.source] = reason
             unserved[entry.source] += 1
             continue
-        fact = check.fact(entry, texts[entry.source], (chrome or {}).get(entry.source, []))
+        # Decoded whole: the quote is searched for in it (only sources facts.toml cites).
+        source_text = str(texts[entry.source])
+        fact = check.fact(entry, source_text, (chrome or {}).get(entry.source, []))
         key = _identity(fact)
         if key in seen:
             raise DataFileError(

@@ -12,15 +12,15 @@ import re
 from bot.expect import YEAR
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
-from index.layout import line_of_offset
 from index.models import NOT_STATED, Cell, SourceMeta, Table, TableRow
+from index.source_text import Text, line_at
 
 _PERIOD_IN_LABEL = re.compile(rf"\s*\({YEAR.pattern}\)\s*")
 # What a table writes in a cell that states nothing: no fact is made from it.
 _PLACEHOLDERS = frozenset({"", "—", "–", "-", "n/a", "none"})
 
 
-def table_facts(tables: list[Table], text: str, meta: SourceMeta) -> list[Fact]:
+def table_facts(tables: list[Table], text: Text, meta: SourceMeta) -> list[Fact]:
     """Every fact the tables of one source state, claimed by the source's publisher."""
     facts: list[Fact] = []
     for table in tables:
@@ -33,7 +33,7 @@ def table_facts(tables: list[Table], text: str, meta: SourceMeta) -> list[Fact]:
 
 
 def _fact(
-    table: Table, row: TableRow, column: int, series: bool, text: str, meta: SourceMeta
+    table: Table, row: TableRow, column: int, series: bool, text: Text, meta: SourceMeta
 ) -> Fact:
     label, cell = row.cells[0].text, row.cells[column]
     heading = table.header[column] if column < len(table.header) else ""
@@ -57,7 +57,7 @@ def _fact(
         quote=text[row.start : row.end],
         start=row.start,
         end=row.end,
-        line=line_of_offset(text, row.start),
+        line=line_at(text, row.start),
         origin="table",
     )
 

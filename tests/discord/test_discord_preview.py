@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.discord.preview import PREVIEWS
+from bot.discord.previews import PREVIEWS
 from tests.discord.fake_discord import choices_problems, message_problems
 from tests.discord.harness import pings_no_one
 from tests.paths import SOURCES

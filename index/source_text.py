@@ -1,0 +1,130 @@
+"""A source's text read through a memory map: quoting decodes only the span it quotes.
+
+A saved index serves quotes from its sources' files without holding them as Python `str`
+(at 100k passages the texts were 241 MiB of `str`: one en dash makes a whole file two bytes a
+character). Offsets everywhere are character offsets into the decoded text, as ingestion made
+them; `read_source` decodes with no newline translation, so the file's bytes are exactly the
+text's UTF-8 and a character offset maps to one byte offset. For an ASCII file the two are the
+same; otherwise the byte offset of every `STRIDE`-th character is found once, the first time
+the file is quoted (a NumPy pass over its bytes), and a slice decodes at most `STRIDE` - 1
+characters on each side beyond its own.
+
+A file replaced while the process runs (an editor's save: a new file renamed over the old) is
+harmless, the mapping keeps the old one. A file rewritten in place is not: its bytes change
+under the mapping, and reading past a truncated end would kill the process (SIGBUS). So each
+read first checks the file's stat against the one it was mapped with and refuses, with a
+`DataFileError`, a file changed in place; restarting loads the index again.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import DataFileError
+from index.layout import line_of_offset
+
+STRIDE = 64  # characters between two saved byte offsets: an eighth of a non-ASCII file's size
+_LF, _CR = 0x0A, 0x0D
+
+
+class SourceText:
+    """The text of one source file, unchanged since the index was built from it (the caller
+    checked: index/store.py). `text[a:b]` is the `str` slice the decoded text would give;
+    `line_of(offset)` its 1-based line, as `index.layout.line_of_offset` counts lines."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @cached_property
+    def _mapped(self) -> tuple[mmap.mmap, os.stat_result]:
+        """Mapped on first use (a question touches a few sources of hundreds), with its stat."""
+        with open(self.path, "rb") as f:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), os.fstat(f.fileno())
+
+    @property
+    def _bytes(self) -> mmap.mmap:
+        """The mapping, once the file is checked to be the one mapped (see the module's note)."""
+        mapped, was = self._mapped
+        now = os.stat(self.path)
+        if (now.st_dev, now.st_ino) == (was.st_dev, was.st_ino) and (
+            now.st_size != was.st_size or now.st_mtime_ns != was.st_mtime_ns
+        ):
+            raise DataFileError(
+                self.path, None, "changed in place since the index was loaded; restart to reload"
+            )
+        return mapped
+
+    @cached_property
+    def _raw(self) -> np.ndarray:
+        return np.frombuffer(self._bytes, dtype=np.uint8)
+
+    @cached_property
+    def _char_bytes(self) -> tuple[int, np.ndarray | None]:
+        """The number of characters, and the byte offset of characters 0, STRIDE, 2 × STRIDE
+        … (None for an ASCII file, where character and byte offsets are the same)."""
+        raw = self._raw
+        if not (raw >= 0x80).any():
+            return len(raw), None
+        starts = np.flatnonzero((raw & 0xC0) != 0x80)  # each character's first byte
+        return len(starts), starts[::STRIDE].copy()
+
+    @cached_property
+    def _breaks(self) -> np.ndarray:
+        """Byte offset of each line break's first byte: CR, or LF not after a CR (a CRLF is one
+        break, as `index.layout.line_breaks` counts them)."""
+        raw = self._raw
+        lf = raw == _LF
+        lf[1:] &= raw[:-1] != _CR
+        return np.flatnonzero(lf | (raw == _CR))
+
+    def __len__(self) -> int:
+        return self._char_bytes[0]
+
+    def __getitem__(self, index: slice) -> str:
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("a source text is sliced by spans only")
+        if stop <= start:
+            return ""
+        _, marks = self._char_bytes
+        if marks is None:
+            return self._bytes[start:stop].decode("utf-8")
+        first, last = start // STRIDE, -(-stop // STRIDE)
+        chunk = self._bytes[marks[first] : self._byte_at_mark(last)].decode("utf-8")
+        skip = start - first * STRIDE
+        return chunk[skip : skip + stop - start]
+
+    def __str__(self) -> str:
+        return self._bytes[:].decode("utf-8")
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of a character offset, from the break offsets found once per file."""
+        return int(np.searchsorted(self._breaks, self._byte_of(offset))) + 1
+
+    def _byte_at_mark(self, mark: int) -> int:
+        _, marks = self._char_bytes
+        assert marks is not None
+        return int(marks[mark]) if mark < len(marks) else len(self._raw)
+
+    def _byte_of(self, offset: int) -> int:
+        count, marks = self._char_bytes
+        if marks is None:
+            return offset
+        if offset >= count:
+            return len(self._raw)
+        mark = offset // STRIDE
+        lead = self._bytes[marks[mark] : self._byte_at_mark(mark + 1)].decode("utf-8")
+        return int(marks[mark]) + len(lead[: offset - mark * STRIDE].encode("utf-8"))
+
+
+Text = str | SourceText  # a source's text: a `str` while building, mapped when loaded
+
+
+def line_at(text: Text, offset: int) -> int:
+    """1-based line of a character offset in a source's text, whichever form it has."""
+    return text.line_of(offset) if isinstance(text, SourceText) else line_of_offset(text, offset)
