@@ -66,18 +66,42 @@ def normalize(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+def _fold(token: str) -> str:
+    """A token lowercased, its possessive folded ("Boston’s" → "boston")."""
+    word = token.lower().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
 def words(text: str) -> list[str]:
     """Lowercased word tokens of the normalised text, possessives folded ("Boston’s" →
     "boston")."""
-    out = []
-    for match in TOKEN.finditer(normalize(text)):
-        word = match.group(0).lower().replace("’", "'")
-        out.append(word[:-2] if word.endswith("'s") else word)
-    return out
+    return [_fold(token) for token in TOKEN.findall(normalize(text))]
 
 
 def stem(tokens: Iterable[str]) -> list[str]:
     return _stemmer().stemWords([t for t in tokens if t not in STOPWORDS])
+
+
+# Distinct tokens remembered by `_TokenTerms`: a corpus of 1M passages has a few hundred
+# thousand; past this many (a long-running bot seeing endless new words) it starts afresh.
+TOKEN_MEMO_LIMIT = 1_000_000
+
+
+class _TokenTerms(dict[str, str | None]):
+    """Raw token → its index term, or None for a stopword: `stem(words(token))` worked out
+    once per distinct token. Text repeats a few thousand tokens endlessly, and folding,
+    stopword lookup and stemming them one by one in Python was most of the analysis time."""
+
+    def __missing__(self, token: str) -> str | None:
+        if len(self) >= TOKEN_MEMO_LIMIT:
+            self.clear()
+        word = _fold(token)
+        term = None if word in STOPWORDS else _stemmer().stemWord(word)
+        self[token] = term
+        return term
+
+
+_token_terms = _TokenTerms()
 
 
 def mine_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -151,7 +175,14 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and
         "Immigration and Customs Enforcement" meet on one term without counting twice."""
-        terms = stem(words(text))
+        terms = [
+            t
+            for t in map(_token_terms.__getitem__, TOKEN.findall(normalize(text)))
+            if t is not None
+        ]
+        # Most texts hold no long form's first stem: one C-speed check instead of a loop.
+        if not self._long_forms or self._long_forms.keys().isdisjoint(terms):
+            return terms
         found: Counter[str] = Counter()
         for i, term in enumerate(terms):
             for acronym, run in self._long_forms.get(term, ()):

@@ -1,0 +1,100 @@
+"""The build's shortcuts give exactly what the plain code gives: the memoized analyzer, the
+photo-credit regex's pre-check."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.analyzer import Analyzer, mine_acronyms, mine_initialisms, stem, words
+from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
+from tests.paths import SOURCES
+
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.md"))] + [
+    p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))
+]
+ACRONYMS = {**mine_initialisms(TEXTS), **mine_acronyms(TEXTS)}
+
+
+def plain_terms(analyzer: Analyzer, text: str) -> list[str]:
+    """Analysis token by token, no memo and no shortcut: what `Analyzer.terms` must equal."""
+    terms = stem(words(text))
+    found: Counter[str] = Counter()
+    for i in range(len(terms)):
+        for acronym, long_stems in analyzer.acronyms.items():
+            if tuple(terms[i : i + len(long_stems)]) == long_stems:
+                found[acronym] += 1
+    for acronym in sorted(found):
+        terms.extend([acronym] * found[acronym])
+    return terms
+
+
+def test_sources_have_acronyms_to_find() -> None:
+    assert ACRONYMS  # else the comparisons below would not exercise the long forms
+
+
+def test_memoized_analysis_matches_plain_on_every_line_of_the_sources() -> None:
+    analyzers = (Analyzer(), Analyzer(ACRONYMS))
+    for text in TEXTS:
+        for line in [*text.splitlines(), text]:
+            for analyzer in analyzers:
+                assert analyzer.terms(line) == plain_terms(analyzer, line)
+
+
+PIECES = [
+    *"abcISTs'’ -\u00ad\u200b()",
+    *("ＩＣＥ", "ﬁ", "İ", "ı", "é", "ß", "ǅ", "Ⅻ", "٣"),
+    *("the ", "Police ", "Department ", "Immigration ", "and ", "Customs ", "Enforcement "),
+]
+WORDISH = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+@given(WORDISH)
+def test_memoized_analysis_matches_plain_on_generated_text(text: str) -> None:
+    for analyzer in (Analyzer(), Analyzer(ACRONYMS)):
+        assert analyzer.terms(text) == plain_terms(analyzer, text)
+        assert analyzer.terms(text) == plain_terms(analyzer, text)  # now from the memo
+
+
+def unguarded_credit(line: Line) -> int | None:
+    match = _PHOTO_CREDIT.search(line.text)
+    return line.start + match.start() if match else None
+
+
+def test_credit_guard_matches_the_regex_on_every_line_of_the_sources() -> None:
+    lines = [line for text in TEXTS for line in split_lines(text)]
+    assert any(unguarded_credit(line) is not None for line in lines)
+    for line in lines:
+        assert photo_credit_start(line) == unguarded_credit(line)
+
+
+CREDITS = [
+    "A caption. Photo: Jane Doe",
+    "A caption (PHOTOGRAPH BY J. Doe)",
+    "Pictures by the agency",
+    "Image credit: AP",
+    "İmage: AP",
+    "ımages by AP",
+    "Credıt: AP",
+    "CREDİT : AP",
+    "no credit here",
+    "photographer: none",
+]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("photgraimecdusPHOTIMAGECRDU :()byBY.\u0130\u0131")),
+        max_size=40,
+    )
+)
+def test_credit_guard_matches_the_regex_on_generated_lines(text: str) -> None:
+    for line in [Line(1, 0, len(text), text), *(Line(1, 5, 5 + len(c), c) for c in CREDITS)]:
+        assert photo_credit_start(line) == unguarded_credit(line)
+
+
+def test_credit_guard_keeps_the_odd_cases_of_i() -> None:
+    assert photo_credit_start(Line(1, 0, 9, "İmage: AP")) == 0
+    assert photo_credit_start(Line(1, 0, 9, "Credıt: AP")) == 0
