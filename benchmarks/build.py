@@ -46,14 +46,16 @@ from realtext import PARAGRAPHS_PER_FILE, generate  # noqa: E402
 # Build stages whose cumulative share of the profiled build is printed: (label, function).
 STAGES = (
     ("read sources", "read_sources"),
-    ("ingest (chrome, passages)", "ingest"),
-    ("  photo-credit regex", "photo_credit_start"),
+    ("ingest (chrome, passages)", "ingest_table"),
     ("  classify lines", "classify"),
-    ("  passages", "build_passages"),
-    ("acronym mining", "build_analyzer"),
-    ("index (analysis + postings)", "build"),
-    ("  analysis", "analyze_passages"),
+    ("  photo-credit regex", "photo_credit_start"),
+    ("  passages", "passage_rows"),
+    ("acronym mining", "mined"),
+    ("index (analysis + postings)", "index_table"),
+    ("  analysis", "passage_analysis"),
     ("    analyzer.terms", "terms"),
+    ("  postings", "from_ids"),
+    ("  term rows", "term_rows"),
     ("save", "save_index"),
 )
 

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -171,6 +171,11 @@ class Analyzer:
         self._long_forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for acronym, long_stems in self.acronyms.items():
             self._long_forms.setdefault(long_stems[0], []).append((acronym, long_stems))
+
+    @classmethod
+    def mined(cls, texts: Sequence[str]) -> Analyzer:
+        """An analyzer that knows the acronyms `texts` spell out (the sources')."""
+        return cls({**mine_initialisms(texts), **mine_acronyms(texts)})
 
     def terms(self, text: str) -> list[str]:
         """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and

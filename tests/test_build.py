@@ -1,15 +1,22 @@
 """The build's shortcuts give exactly what the plain code gives: the memoized analyzer, the
-photo-credit regex's pre-check."""
+photo-credit regex's pre-check, the term rows and postings made from flat term ids."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from index.analyzer import Analyzer, mine_acronyms, mine_initialisms, stem, words
+from index.ingest import ingest, read_sources
 from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
+from index.scorer import BM25Index
+from index.search import analyze_passages, build_analyzer
+from index.sentence_terms import term_rows
+from index.store import build_index
 from tests.paths import SOURCES
 
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.md"))] + [
@@ -98,3 +105,22 @@ def test_credit_guard_matches_the_regex_on_generated_lines(text: str) -> None:
 def test_credit_guard_keeps_the_odd_cases_of_i() -> None:
     assert photo_credit_start(Line(1, 0, 9, "İmage: AP")) == 0
     assert photo_credit_start(Line(1, 0, 9, "Credıt: AP")) == 0
+
+
+@given(st.lists(st.lists(st.integers(0, 6), max_size=8), max_size=6))
+def test_term_rows_count_each_rows_terms(rows: list[list[int]]) -> None:
+    ids = np.array([t for row in rows for t in row], dtype=np.int32)
+    built = term_rows(ids, np.array([len(row) for row in rows], dtype=np.int64))
+    assert [built.row(r) for r in range(len(built))] == [dict(Counter(row)) for row in rows]
+
+
+def test_streaming_build_indexes_what_the_term_lists_say(sources_copy: Path) -> None:
+    """The build's flat term ids (headings gathered in) index exactly what `BM25Index.build`
+    makes of each passage's term list: same terms and ids, postings, weights and bounds."""
+    built = build_index(read_sources(sources_copy)).scorer
+    corpus = ingest(read_sources(sources_copy))
+    assert any(p.heading for d in corpus.documents for p in d.passages)
+    plain = BM25Index.build(analyze_passages(corpus, build_analyzer(corpus)), built.params)
+    assert built.terms == plain.terms
+    for name in ("idf", "offsets", "docs", "weights", "bounds"):
+        assert np.array_equal(getattr(built, name), getattr(plain, name)), name

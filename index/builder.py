@@ -1,0 +1,159 @@
+"""The index's build: sources in, the arrays the saved index holds out, with no per-passage
+pydantic object and no per-token Python loop.
+
+Two passes. Ingestion takes one source at a time (its lines, layout and chrome are dropped
+before the next) and keeps only integer rows of passages and sentences (index/passage_table.py).
+Acronyms are then mined from the kept texts, since every sentence's analysis needs them.
+Analysis then walks the passages in order: each sentence's terms become term ids through a
+vocabulary that gives a new term the next id (the ids of `BM25Index.build`: first appearance,
+a passage's heading before its sentences), appended to one flat array. Postings and the
+sentence and heading term rows come out of that array with one sort each (`count_pairs`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm import tqdm
+
+from index.analyzer import Analyzer
+from index.ingest import SourceSet, ingested
+from index.passage_table import NO_HEADING, PassageTable, PassageTableBuilder
+from index.scorer import BM25Index, BM25Params
+from index.sentence_terms import TermRows, term_rows
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """The sources that have passages, as a table, their texts, and what was skipped and why."""
+
+    table: PassageTable
+    texts: dict[str, str]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """What analysis and indexing add to a table: the scorer and the term rows."""
+
+    scorer: BM25Index
+    sentence_terms: TermRows
+    heading_terms: TermRows
+
+
+def ingest_table(sources: SourceSet, progress: bool = False) -> Ingested:
+    """Every source ingested one at a time into a table of integer rows."""
+    builder = PassageTableBuilder()
+    texts: dict[str, str] = {}
+    warnings = list(sources.warnings)
+    for source in ingested(sources, progress):
+        if isinstance(source, str):
+            warnings.append(source)
+            continue
+        builder.add(
+            source.meta, source.sha256, source.chrome, source.passages, source.tables, source.faqs
+        )
+        texts[source.name] = sources.texts[source.name]
+    return Ingested(builder.finish(), texts, warnings)
+
+
+def passage_analysis(
+    table: PassageTable, texts: dict[str, str], analyzer: Analyzer
+) -> Iterator[tuple[int, list[str], list[list[str]]]]:
+    """Per passage, in order: its heading id (or NO_HEADING), the heading's terms (analyzed
+    once per distinct heading) and each of its sentences' terms (chrome between is left out)."""
+    source_texts = [texts[meta.file] for meta in table.metas]
+    spans = table.sentences[:, :2]
+    heading_terms: dict[int, list[str]] = {}
+    for source, _, _, first, stop, heading in table.passages.tolist():
+        text = source_texts[source]
+        if heading != NO_HEADING and heading not in heading_terms:
+            heading_terms[heading] = analyzer.terms(table.headings[heading])
+        yield (
+            heading,
+            heading_terms.get(heading, []),
+            [analyzer.terms(text[s:e]) for s, e in spans[first:stop].tolist()],
+        )
+
+
+class _Vocabulary(dict[str, int]):
+    """Term → id, a new term getting the next id, so that `map(vocabulary.__getitem__, terms)`
+    interns a sentence's terms at C speed."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = len(self)
+        return self[term]
+
+
+def index_table(
+    table: PassageTable,
+    texts: dict[str, str],
+    analyzer: Analyzer,
+    params: BM25Params,
+    progress: bool = False,
+) -> IndexParts:
+    """Analyze every passage of `table` and index its terms (a passage's terms are its
+    heading's and its sentences')."""
+    vocabulary = _Vocabulary()
+    intern = vocabulary.__getitem__
+    sentence_ids, sentence_lengths = array("i"), array("q")
+    heading_ids, heading_lengths = array("i"), array("q")
+    analysis = tqdm(
+        passage_analysis(table, texts, analyzer),
+        "indexing",
+        len(table),
+        unit=" passages",
+        delay=1.0,
+        disable=not progress,
+    )
+    for heading, heading_terms, sentences in analysis:
+        if heading == len(heading_lengths):  # headings are numbered in order of first use
+            heading_ids.extend(map(intern, heading_terms))
+            heading_lengths.append(len(heading_terms))
+        for terms in sentences:
+            sentence_ids.extend(map(intern, terms))
+            sentence_lengths.append(len(terms))
+    sentence_tokens = np.frombuffer(sentence_ids, dtype=np.int32)
+    sentence_counts = np.frombuffer(sentence_lengths, dtype=np.int64)
+    heading_tokens = np.frombuffer(heading_ids, dtype=np.int32)
+    heading_counts = np.frombuffer(heading_lengths, dtype=np.int64)
+    ids, doc_len = _passage_tokens(
+        table, sentence_tokens, sentence_counts, heading_tokens, heading_counts
+    )
+    return IndexParts(
+        BM25Index.from_ids(vocabulary, ids, doc_len, params),
+        term_rows(sentence_tokens, sentence_counts),
+        term_rows(heading_tokens, heading_counts),
+    )
+
+
+def _passage_tokens(
+    table: PassageTable,
+    sentence_tokens: np.ndarray,
+    sentence_counts: np.ndarray,
+    heading_tokens: np.ndarray,
+    heading_counts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each passage's term ids laid end to end, its heading's then its sentences', and each
+    passage's number of terms: a gather over the sentence and heading arrays."""
+    heading_starts = np.concatenate([[0], np.cumsum(heading_counts)])
+    sentence_starts = np.concatenate([[0], np.cumsum(sentence_counts)])
+    # NO_HEADING is -1: it picks the extra last entry of each, an empty heading at the end.
+    heading = table.passages[:, 5]
+    h_len = np.append(heading_counts, 0)[heading]
+    first, stop = table.passages[:, 3], table.passages[:, 4]
+    s_len = sentence_starts[stop] - sentence_starts[first]
+    doc_len = h_len + s_len
+    # Where each of a passage's tokens comes from in `heading_tokens ++ sentence_tokens`.
+    n_heading = int(heading_starts[-1])
+    source_start = np.empty(2 * len(doc_len), dtype=np.int64)
+    source_start[0::2] = heading_starts[heading]
+    source_start[1::2] = n_heading + sentence_starts[first]
+    lengths = np.empty(2 * len(doc_len), dtype=np.int64)
+    lengths[0::2], lengths[1::2] = h_len, s_len
+    position = np.repeat(source_start - np.cumsum(lengths) + lengths, lengths)
+    position += np.arange(len(position))
+    return np.concatenate([heading_tokens, sentence_tokens])[position], doc_len
