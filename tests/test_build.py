@@ -1,16 +1,29 @@
 """The build's shortcuts give exactly what the plain code gives: the memoized analyzer, the
-photo-credit regex's pre-check, the term rows and postings made from flat term ids."""
+photo-credit regex's pre-check, the acronym miners' faster regexes, the term rows and postings
+made from flat term ids."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.analyzer import Analyzer, mine_acronyms, mine_initialisms, stem, words
+from index.analyzer import (
+    _ACRONYM,
+    _CAPITALISED_RUN,
+    _CAPS,
+    Analyzer,
+    acronym_matches,
+    mine_acronyms,
+    mine_initialisms,
+    stem,
+    words,
+)
 from index.ingest import ingest, read_sources
 from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
 from index.scorer import BM25Index
@@ -124,3 +137,33 @@ def test_streaming_build_indexes_what_the_term_lists_say(sources_copy: Path) -> 
     assert built.terms == plain.terms
     for name in ("idf", "offsets", "docs", "weights", "bounds"):
         assert np.array_equal(getattr(built, name), getattr(plain, name)), name
+
+
+# The acronym miners' regexes as they were written before being sped up.
+PLAIN_CAPS = re.compile(r"\b[A-Z]{3,6}\b")
+PLAIN_RUN = re.compile(r"\b[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*){1,5}")
+ACRONYMISH = st.lists(
+    st.sampled_from(
+        [*"AB Cd(-)&\n\u00e9\u00c9_1", "ICE", "(ICE)", "(BPD)", "and ", "of ", "the ", "Boston "]
+    ),
+    max_size=40,
+).map("".join)
+
+
+def spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@given(ACRONYMISH)
+def test_acronym_regexes_match_as_written_on_generated_text(text: str) -> None:
+    assert spans(acronym_matches(text)) == spans(_ACRONYM.finditer(text))
+    assert spans(_CAPS.finditer(text)) == spans(PLAIN_CAPS.finditer(text))
+    assert spans(_CAPITALISED_RUN.finditer(text)) == spans(PLAIN_RUN.finditer(text))
+
+
+def test_acronym_regexes_match_as_written_on_the_sources() -> None:
+    for text in TEXTS:
+        assert spans(acronym_matches(text)) == spans(_ACRONYM.finditer(text))
+        assert spans(_CAPS.finditer(text)) == spans(PLAIN_CAPS.finditer(text))
+        assert spans(_CAPITALISED_RUN.finditer(text)) == spans(PLAIN_RUN.finditer(text))
+    assert any(True for text in TEXTS for _ in acronym_matches(text))
