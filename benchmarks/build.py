@@ -19,10 +19,10 @@ Each side runs in a process of its own, its peak RSS read from that process's ow
   paragraph texts of the same files (the same words as the passages), then `BM25Okapi`;
   reading the files is timed apart and left out of its tokenize + build time, so the ratio
   printed favours rank_bm25.
-The issue's target (issue 11): quotebot's build at most 2.5× rank_bm25's tokenize + build,
-peak RSS at most 600 MiB at 100k passages (4 GiB at 1M). With --profile, one more build runs
-under cProfile and the shares of its main stages are printed. The machine is shared: medians
-of --runs builds, the ratio per run.
+The issue's target (issue 11): quotebot's build at most 2.5× rank_bm25's
+tokenize + build, peak RSS at most 600 MiB at 100k passages (4 GiB at 1M). With --profile, one
+more build runs under cProfile and the shares of its main stages are printed.
+The machine is shared: medians of --runs builds, the ratio per run.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -69,8 +70,16 @@ def corpus(work: Path, data: Path, paragraphs: int, seed: int) -> Path:
     return sources
 
 
-def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of `command`, from its own rusage."""
+class Measured(NamedTuple):
+    seconds: float  # wall time
+    cpu: float  # user + system seconds
+    rss: float  # peak RSS, MiB
+    out: str  # stdout
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Wall seconds, CPU seconds, peak RSS and stdout of `command`, from its own rusage: on a
+    shared machine, CPU seconds move less than wall time."""
     with tempfile.TemporaryFile() as errors:  # progress bars and, on failure, the reason
         started = time.perf_counter()
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors, cwd=ROOT)
@@ -80,7 +89,7 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
         if os.waitstatus_to_exitcode(status) != 0:
             errors.seek(0)
             raise SystemExit(f"{command} failed:\n{out}{errors.read().decode()[-4000:]}")
-    return seconds, usage.ru_maxrss / 1024, out
+    return Measured(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
 
 
 def lexical_env() -> dict[str, str]:
@@ -147,26 +156,29 @@ def main() -> None:
     corpus(args.work, args.data, args.paragraphs, args.seed)
     builds, peers = [], []
     for run in range(1, args.runs + 1):
-        seconds, rss, out = measured(quotebot_command(args.work), lexical_env())
-        print(f"run {run}: quotebot index {seconds:.1f} s, peak RSS {rss:.0f} MiB; {out.strip()}")
-        peer_s, peer_rss, peer_out = measured(
-            [sys.executable, __file__, "--side", "rank_bm25", "--work", str(args.work)]
-        )
-        peer = json.loads(peer_out)
-        own = peer["tokenize_s"] + peer["build_s"]
+        build = measured(quotebot_command(args.work), lexical_env())
         print(
-            f"run {run}: rank_bm25 tokenize {peer['tokenize_s']:.1f} s + BM25Okapi "
-            f"{peer['build_s']:.1f} s = {own:.1f} s over {peer['docs']:,} paragraphs "
-            f"(reading {peer['read_s']:.1f} s apart; process {peer_s:.1f} s), "
-            f"peak RSS {peer_rss:.0f} MiB; ratio quotebot / rank_bm25 {seconds / own:.2f}"
+            f"run {run}: quotebot index {build.seconds:.1f} s (CPU {build.cpu:.1f} s), "
+            f"peak RSS {build.rss:.0f} MiB; {build.out.strip()}"
         )
-        builds.append((seconds, rss))
+        peer = measured([sys.executable, __file__, "--side", "rank_bm25", "--work", str(args.work)])
+        figures = json.loads(peer.out)
+        own = figures["tokenize_s"] + figures["build_s"]
+        print(
+            f"run {run}: rank_bm25 tokenize {figures['tokenize_s']:.1f} s + BM25Okapi "
+            f"{figures['build_s']:.1f} s = {own:.1f} s over {figures['docs']:,} paragraphs "
+            f"(reading {figures['read_s']:.1f} s apart; process {peer.seconds:.1f} s), "
+            f"peak RSS {peer.rss:.0f} MiB; ratio quotebot / rank_bm25 {build.seconds / own:.2f}"
+        )
+        builds.append(build)
         peers.append(own)
     if args.runs > 1:
+        seconds = statistics.median(b.seconds for b in builds)
         print(
-            f"medians of {args.runs}: quotebot {statistics.median(b[0] for b in builds):.1f} s, "
-            f"{statistics.median(b[1] for b in builds):.0f} MiB; rank_bm25 "
-            f"{statistics.median(peers):.1f} s"
+            f"medians of {args.runs}: quotebot {seconds:.1f} s, "
+            f"{statistics.median(b.rss for b in builds):.0f} MiB; rank_bm25 "
+            f"{statistics.median(peers):.1f} s; ratio of medians "
+            f"{seconds / statistics.median(peers):.2f}"
         )
     if args.profile:
         profile(args.work)
