@@ -13,6 +13,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from index import sentences
 from index.analyzer import (
     _ACRONYM,
     _CAPITALISED_RUN,
@@ -29,6 +30,7 @@ from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
 from index.scorer import BM25Index
 from index.search import analyze_passages, build_analyzer
 from index.sentence_terms import term_rows
+from index.sentences import split_sentences, strip_span
 from index.store import build_index
 from tests.paths import SOURCES
 
@@ -167,3 +169,42 @@ def test_acronym_regexes_match_as_written_on_the_sources() -> None:
         assert spans(_CAPS.finditer(text)) == spans(PLAIN_CAPS.finditer(text))
         assert spans(_CAPITALISED_RUN.finditer(text)) == spans(PLAIN_RUN.finditer(text))
     assert any(True for text in TEXTS for _ in acronym_matches(text))
+
+
+def plain_split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`split_sentences` as it was written before its shortcuts: the oracle."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in sentences._BOUNDARY.finditer(text, start, end):
+        dot = match.start()
+        if match.group(0) == ".":
+            before = sentences._WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
+            word = before.group(1).lower() if before else ""
+            if word in sentences._ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+PROSE = st.lists(
+    st.sampled_from(
+        [*"aZ1_.. !?\"”')\n\t\u00a0\u2003\x1c", "Mr", "e.g", "U.S", "approx", "sept", "Washington"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(PROSE)
+def test_sentence_split_shortcuts_match_the_plain_split(text: str) -> None:
+    assert split_sentences(text, 0, len(text)) == plain_split(text, 0, len(text))
+
+
+def test_sentence_split_shortcuts_match_the_plain_split_on_the_sources() -> None:
+    for text in TEXTS:
+        assert split_sentences(text, 0, len(text)) == plain_split(text, 0, len(text))
+        for line in split_lines(text):
+            assert split_sentences(text, line.start, line.end) == plain_split(
+                text, line.start, line.end
+            )
