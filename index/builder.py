@@ -120,11 +120,11 @@ def index_table(
     sentence_counts = np.frombuffer(sentence_lengths, dtype=np.int64)
     heading_tokens = np.frombuffer(heading_ids, dtype=np.int32)
     heading_counts = np.frombuffer(heading_lengths, dtype=np.int64)
-    ids, doc_len = _passage_tokens(
+    ids, owners, doc_len = _passage_tokens(
         table, sentence_tokens, sentence_counts, heading_tokens, heading_counts
     )
     return IndexParts(
-        BM25Index.from_ids(vocabulary, ids, doc_len, params),
+        BM25Index.from_ids(vocabulary, ids, owners, doc_len, params),
         term_rows(sentence_tokens, sentence_counts),
         term_rows(heading_tokens, heading_counts),
     )
@@ -136,24 +136,22 @@ def _passage_tokens(
     sentence_counts: np.ndarray,
     heading_tokens: np.ndarray,
     heading_counts: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each passage's term ids laid end to end, its heading's then its sentences', and each
-    passage's number of terms: a gather over the sentence and heading arrays."""
-    heading_starts = np.concatenate([[0], np.cumsum(heading_counts)])
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every term of every passage as (term id, passage id), sentences' terms first, then
+    headings' (postings are sorted anyway), and each passage's number of terms. The sentence
+    arrays are used as they are: passages own consecutive runs of sentences, in order."""
+    first, stop, heading = table.passages[:, 3], table.passages[:, 4], table.passages[:, 5]
     sentence_starts = np.concatenate([[0], np.cumsum(sentence_counts)])
-    # NO_HEADING is -1: it picks the extra last entry of each, an empty heading at the end.
-    heading = table.passages[:, 5]
-    h_len = np.append(heading_counts, 0)[heading]
-    first, stop = table.passages[:, 3], table.passages[:, 4]
     s_len = sentence_starts[stop] - sentence_starts[first]
-    doc_len = h_len + s_len
-    # Where each of a passage's tokens comes from in `heading_tokens ++ sentence_tokens`.
-    n_heading = int(heading_starts[-1])
-    source_start = np.empty(2 * len(doc_len), dtype=np.int64)
-    source_start[0::2] = heading_starts[heading]
-    source_start[1::2] = n_heading + sentence_starts[first]
-    lengths = np.empty(2 * len(doc_len), dtype=np.int64)
-    lengths[0::2], lengths[1::2] = h_len, s_len
-    position = np.repeat(source_start - np.cumsum(lengths) + lengths, lengths)
-    position += np.arange(len(position))
-    return np.concatenate([heading_tokens, sentence_tokens])[position], doc_len
+    # NO_HEADING is -1: it picks the extra last entry, an empty heading.
+    h_len = np.append(heading_counts, 0)[heading]
+    passages = np.arange(len(table), dtype=np.int64)
+    ids, owners = sentence_tokens, np.repeat(passages, s_len)
+    if h_len.any():
+        heading_starts = np.cumsum(heading_counts) - heading_counts
+        # Where each passage's heading terms lie in `heading_tokens`, laid end to end.
+        at = np.repeat(np.append(heading_starts, 0)[heading] - np.cumsum(h_len) + h_len, h_len)
+        at += np.arange(len(at))
+        ids = np.concatenate([ids, heading_tokens[at]])
+        owners = np.concatenate([owners, np.repeat(passages, h_len)])
+    return ids, owners, s_len + h_len

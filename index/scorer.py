@@ -121,12 +121,10 @@ class BM25Index:
         ):
             ids.extend([intern(t, len(terms)) for t in doc])
             lengths.append(len(doc))
+        doc_len = np.frombuffer(lengths, dtype=np.int64)
+        owners = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
         return cls.from_ids(
-            terms,
-            np.frombuffer(ids, dtype=np.int32),
-            np.frombuffer(lengths, dtype=np.int64),
-            params,
-            block,
+            terms, np.frombuffer(ids, dtype=np.int32), owners, doc_len, params, block
         )
 
     @classmethod
@@ -134,16 +132,16 @@ class BM25Index:
         cls,
         terms: dict[str, int],
         ids: np.ndarray,
+        owners: np.ndarray,
         doc_len: np.ndarray,
         params: BM25Params,
         block: int = BLOCK,
     ) -> BM25Index:
-        """Index passages given as term ids laid end to end, `doc_len[p]` of them for passage
-        p; `terms` maps each term to its id (ids in order of first appearance)."""
+        """Index passages given as term occurrences, in any order: `ids[i]` occurs in passage
+        `owners[i]`; passage p has `doc_len[p]` terms; `terms` maps each term to its id (ids in
+        order of first appearance)."""
         n_docs = len(doc_len)
-        post_terms, post_docs, tf = count_pairs(
-            ids, np.repeat(np.arange(n_docs, dtype=np.int64), doc_len), max(n_docs, 1)
-        )
+        post_terms, post_docs, tf = count_pairs(ids, owners, max(n_docs, 1))
         post_docs = post_docs.astype(np.int32)
         df = np.bincount(post_terms, minlength=len(terms))
         offsets = np.zeros(len(terms) + 1, dtype=np.int64)
