@@ -120,14 +120,31 @@ def index_table(
     sentence_counts = np.frombuffer(sentence_lengths, dtype=np.int64)
     heading_tokens = np.frombuffer(heading_ids, dtype=np.int32)
     heading_counts = np.frombuffer(heading_lengths, dtype=np.int64)
-    ids, owners, doc_len = _passage_tokens(
-        table, sentence_tokens, sentence_counts, heading_tokens, heading_counts
+    scorer = _scorer(
+        vocabulary, table, sentence_tokens, sentence_counts, heading_tokens, heading_counts, params
     )
     return IndexParts(
-        BM25Index.from_ids(vocabulary, ids, owners, doc_len, params),
+        scorer,
         term_rows(sentence_tokens, sentence_counts),
         term_rows(heading_tokens, heading_counts),
     )
+
+
+def _scorer(
+    vocabulary: dict[str, int],
+    table: PassageTable,
+    sentence_tokens: np.ndarray,
+    sentence_counts: np.ndarray,
+    heading_tokens: np.ndarray,
+    heading_counts: np.ndarray,
+    params: BM25Params,
+) -> BM25Index:
+    """The postings of every passage's terms; a function of its own so that the token-sized
+    arrays it makes are freed before the term rows make theirs (the build's memory peak)."""
+    ids, owners, doc_len = _passage_tokens(
+        table, sentence_tokens, sentence_counts, heading_tokens, heading_counts
+    )
+    return BM25Index.from_ids(vocabulary, ids, owners, doc_len, params)
 
 
 def _passage_tokens(

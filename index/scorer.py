@@ -141,7 +141,11 @@ class BM25Index:
         `owners[i]`; passage p has `doc_len[p]` terms; `terms` maps each term to its id (ids in
         order of first appearance)."""
         n_docs = len(doc_len)
-        post_terms, post_docs, tf = count_pairs(ids, owners, max(n_docs, 1))
+        keys = ids.astype(np.int64)
+        keys *= max(n_docs, 1)
+        keys += owners
+        post_terms, post_docs, tf = count_pairs(keys, max(n_docs, 1))
+        del keys
         post_docs = post_docs.astype(np.int32)
         df = np.bincount(post_terms, minlength=len(terms))
         offsets = np.zeros(len(terms) + 1, dtype=np.int64)
@@ -316,19 +320,14 @@ class _Scratch:
         self.alive = np.zeros(n_docs, dtype=bool)
 
 
-def count_pairs(
-    major: np.ndarray, minor: np.ndarray, width: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (major, minor) pairs of two aligned arrays, by major then minor, and how
-    often each occurs; every `minor` is below `width`. Postings are (term, passage) pairs of
-    the tokens, sentence rows (sentence, term) pairs.
+def count_pairs(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (major, minor) pairs of int64 `keys` = major × width + minor (every minor
+    below `width`), by major then minor, and how often each occurs. Postings are (term,
+    passage) pairs of the tokens, sentence rows (sentence, term) pairs.
 
-    One int64 key per pair, sorted in place and counted by hand rather than with np.unique,
-    which copies and is slow here: this is the build's memory peak, about 20 bytes a token.
+    `keys` is sorted in place and counted by hand rather than with np.unique, which copies and
+    is slow here: this is the build's memory peak, about 20 bytes a token.
     """
-    keys = major.astype(np.int64)
-    keys *= width
-    keys += minor
     keys.sort()
     first = np.empty(len(keys), dtype=bool)
     first[:1] = True

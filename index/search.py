@@ -62,8 +62,8 @@ class Retriever:
         params: BM25Params | None = None,
         progress: bool = False,
     ) -> None:
-        """Build from a corpus of pydantic documents (tools and tests; `index/store.py`
-        builds from the sources, index/builder.py): analyze every passage, index the terms."""
+        """Build from a corpus of pydantic documents, for tools and tests (`index/store.py`
+        builds from the sources without them): analyze every passage, index the terms."""
         analyzer = analyzer or build_analyzer(corpus)
         table = PassageTable.from_documents(corpus.documents)
         parts = index_table(table, corpus.texts, analyzer, params or BM25Params(), progress)

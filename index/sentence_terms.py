@@ -59,9 +59,10 @@ def term_rows(ids: np.ndarray, lengths: np.ndarray) -> TermRows:
     and a Python loop per sentence."""
     n_rows = len(lengths)
     width = int(ids.max()) + 1 if len(ids) else 1
-    rows, row_ids, counts = count_pairs(
-        np.repeat(np.arange(n_rows, dtype=np.int64), lengths), ids, width
-    )
+    keys = np.repeat(np.arange(n_rows, dtype=np.int64) * width, lengths)
+    keys += ids
+    rows, row_ids, counts = count_pairs(keys, width)
+    del keys
     offsets = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n_rows), out=offsets[1:])
     return TermRows(offsets, row_ids.astype(np.int32), counts.astype(np.int32))
