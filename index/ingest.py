@@ -18,8 +18,8 @@ from index.faq import extract_faqs
 from index.file_states import FileState, stat_state
 from index.layout import DATELINE, Line, classify, line_of_offset, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
-from index.models import NOT_STATED, Document, SourceMeta
-from index.passages import build_passages, find_chrome
+from index.models import NOT_STATED, Chrome, Document, FaqEntry, SourceMeta, Table
+from index.passages import PassageRow, find_chrome, passage_rows
 from index.tables import extract_tables
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -194,21 +194,53 @@ def skip_reason(sources_dir: Path, name: str) -> str | None:
     return f"{path}: no quotable text after cleaning"
 
 
-def ingest_text(
+@dataclass
+class IngestedSource:
+    """One source after ingestion, its passages as plain rows (index/passages.py)."""
+
+    name: str  # relative to the sources folder, as `SourceSet.texts` keys it
+    meta: SourceMeta
+    sha256: str
+    chrome: list[Chrome]
+    passages: list[PassageRow]
+    tables: list[Table]
+    faqs: list[FaqEntry]
+
+    def document(self) -> Document:
+        """As a pydantic `Document`: slow at scale, for tools and tests."""
+        return Document(
+            meta=self.meta,
+            sha256=self.sha256,
+            chrome=self.chrome,
+            passages=[row.passage(self.name) for row in self.passages],
+            tables=self.tables,
+            faqs=self.faqs,
+        )
+
+
+def ingest_source(
     name: str, text: str, meta: SourceMeta | None, sha256: str | None = None
-) -> Document:
+) -> IngestedSource:
     """One source's passages, chrome, tables and FAQs, with metadata from the manifest or the
     text itself; `sha256` is the text's checksum when the caller already has it."""
     lines = classify(split_lines(text))
     chrome = find_chrome(lines)
-    return Document(
+    return IngestedSource(
+        name=name,
         meta=meta or infer_meta(name, lines),
         sha256=sha256 or _sha256(text),
         chrome=chrome,
-        passages=build_passages(name, text, lines, chrome),
+        passages=passage_rows(text, lines, chrome),
         tables=extract_tables(name, text, lines),
         faqs=extract_faqs(name, text, lines),
     )
+
+
+def ingest_text(
+    name: str, text: str, meta: SourceMeta | None, sha256: str | None = None
+) -> Document:
+    """`ingest_source` as a pydantic `Document`."""
+    return ingest_source(name, text, meta, sha256).document()
 
 
 def infer_meta(name: str, lines: list[Line]) -> SourceMeta:
@@ -258,20 +290,29 @@ def _state(path: Path, known: FileState | None) -> FileState:
     return stat_state(stat, _sha256(read_source(path)), checked)
 
 
-def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
-    """Parse every source into passages; one with nothing quotable left is skipped, with a note.
-
-    With `progress`, a bar appears on stderr once parsing has taken more than a second.
-    """
-    corpus = Corpus(documents=[], texts={}, warnings=list(sources.warnings))
+def ingested(sources: SourceSet, progress: bool = False) -> Iterator[IngestedSource | str]:
+    """Each source ingested in turn, one at a time; a source with nothing quotable left is a
+    warning instead (a string). With `progress`, a bar appears on stderr once parsing has
+    taken more than a second."""
     items = tqdm(
         sources.texts.items(), desc="indexing", unit="file", delay=1.0, disable=not progress
     )
     for name, text in items:
-        document = ingest_text(name, text, sources.metas.get(name), sources.checksums[name])
-        if not document.passages:
-            corpus.warnings.append(f"{name}: no quotable text after cleaning; skipped")
+        source = ingest_source(name, text, sources.metas.get(name), sources.checksums[name])
+        if source.passages:
+            yield source
+        else:
+            yield f"{name}: no quotable text after cleaning; skipped"
+
+
+def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
+    """Every source parsed into a pydantic `Document`: for tools and tests; the index's build
+    takes `ingested` sources as they come (index/builder.py)."""
+    corpus = Corpus(documents=[], texts={}, warnings=list(sources.warnings))
+    for source in ingested(sources, progress):
+        if isinstance(source, str):
+            corpus.warnings.append(source)
             continue
-        corpus.documents.append(document)
-        corpus.texts[name] = text
+        corpus.documents.append(source.document())
+        corpus.texts[source.name] = sources.texts[source.name]
     return corpus

@@ -8,13 +8,15 @@ is built when it is asked for.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
 
 from index.models import Chrome, Document, FaqEntry, Passage, Sentence, SourceMeta, Table
+from index.passages import PassageRow
 
 # The tables are int64 (offsets into a source's text can exceed 2**31). Their columns:
 #   passages:  source, start, end, first sentence, sentence stop, heading (or NO_HEADING)
@@ -41,36 +43,19 @@ class PassageTable(Sequence[Passage]):
 
     @classmethod
     def from_documents(cls, documents: Sequence[Document]) -> PassageTable:
-        headings: dict[str, int] = {}
-        kinds: dict[str, int] = {}
-        passages: list[tuple[int, ...]] = []
-        sentences: list[tuple[int, int, int, int]] = []
-        chrome: list[tuple[int, int, int, int]] = []
-        for source, document in enumerate(documents):
-            for span in document.chrome:
-                kind = kinds.setdefault(span.kind, len(kinds))
-                chrome.append((source, span.start, span.end, kind))
-            for p in document.passages:
-                first = len(sentences)
-                for s in p.sentences:
-                    sentences.append((s.start, s.end, s.line, kinds.setdefault(s.kind, len(kinds))))
-                heading = (
-                    NO_HEADING
-                    if p.heading is None
-                    else headings.setdefault(p.heading, len(headings))
+        builder = PassageTableBuilder()
+        for d in documents:
+            rows = [
+                PassageRow(
+                    p.start,
+                    p.end,
+                    p.heading,
+                    [(s.start, s.end, s.line, s.kind) for s in p.sentences],
                 )
-                passages.append((source, p.start, p.end, first, len(sentences), heading))
-        return cls(
-            metas=[d.meta for d in documents],
-            checksums=[d.sha256 for d in documents],
-            tables=[d.tables for d in documents],
-            faqs=[d.faqs for d in documents],
-            headings=list(headings),
-            kinds=list(kinds),
-            passages=_table(passages, 6),
-            sentences=_table(sentences, 4),
-            chrome=_table(chrome, 4),
-        )
+                for p in d.passages
+            ]
+            builder.add(d.meta, d.sha256, d.chrome, rows, d.tables, d.faqs)
+        return builder.finish()
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -114,5 +99,63 @@ class PassageTable(Sequence[Passage]):
         return spans
 
 
-def _table(rows: list[tuple[int, ...]], width: int) -> np.ndarray:
-    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
+class PassageTableBuilder:
+    """Takes sources one at a time and appends their rows to flat integer arrays, so a build
+    holds neither pydantic objects nor a tuple per row."""
+
+    def __init__(self) -> None:
+        self._metas: list[SourceMeta] = []
+        self._checksums: list[str] = []
+        self._tables: list[list[Table]] = []
+        self._faqs: list[list[FaqEntry]] = []
+        self._headings: dict[str, int] = {}
+        self._kinds: dict[str, int] = {}
+        self._passages = array("q")
+        self._sentences = array("q")
+        self._chrome = array("q")
+
+    def add(
+        self,
+        meta: SourceMeta,
+        sha256: str,
+        chrome: Iterable[Chrome],
+        passages: Iterable[PassageRow],
+        tables: list[Table],
+        faqs: list[FaqEntry],
+    ) -> None:
+        source = len(self._metas)
+        self._metas.append(meta)
+        self._checksums.append(sha256)
+        self._tables.append(tables)
+        self._faqs.append(faqs)
+        kinds, headings = self._kinds, self._headings
+        for span in chrome:
+            self._chrome.extend(
+                (source, span.start, span.end, kinds.setdefault(span.kind, len(kinds)))
+            )
+        sentences = self._sentences
+        for p in passages:
+            first = len(sentences) // 4
+            for start, end, line, kind in p.sentences:
+                sentences.extend((start, end, line, kinds.setdefault(kind, len(kinds))))
+            heading = (
+                NO_HEADING if p.heading is None else headings.setdefault(p.heading, len(headings))
+            )
+            self._passages.extend((source, p.start, p.end, first, len(sentences) // 4, heading))
+
+    def finish(self) -> PassageTable:
+        return PassageTable(
+            metas=self._metas,
+            checksums=self._checksums,
+            tables=self._tables,
+            faqs=self._faqs,
+            headings=list(self._headings),
+            kinds=list(self._kinds),
+            passages=_table(self._passages, 6),
+            sentences=_table(self._sentences, 4),
+            chrome=_table(self._chrome, 4),
+        )
+
+
+def _table(rows: array, width: int) -> np.ndarray:
+    return np.frombuffer(rows, dtype=np.int64).reshape(-1, width)

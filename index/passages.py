@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from index.layout import CHROME_KINDS, Line, line_breaks, photo_credit_start
 from index.models import Chrome, Passage, Sentence
 from index.sentences import split_sentences
@@ -10,6 +12,31 @@ from index.sentences import split_sentences
 # short paragraphs (one-line news paragraphs) are merged so a passage keeps its context.
 PASSAGE_MIN_WORDS = 60
 PASSAGE_MAX_SENTENCES = 4
+
+# A sentence as the build keeps it: start, end, line, kind. Plain tuples rather than pydantic
+# `Sentence`s: the build makes hundreds of thousands and validating each one cost seconds,
+# while the index stores them as integer rows anyway (index/passage_table.py).
+SentenceRow = tuple[int, int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRow:
+    """A passage as the build keeps it: its span, heading and sentences, no validation."""
+
+    start: int
+    end: int
+    heading: str | None
+    sentences: list[SentenceRow]
+
+    def passage(self, source: str) -> Passage:
+        """The pydantic `Passage`, for callers that want whole documents (index/ingest.py)."""
+        return Passage(
+            source=source,
+            start=self.start,
+            end=self.end,
+            sentences=[Sentence(start=s, end=e, line=ln, kind=k) for s, e, ln, k in self.sentences],
+            heading=self.heading,
+        )
 
 
 def find_chrome(lines: list[Line]) -> list[Chrome]:
@@ -27,7 +54,7 @@ def find_chrome(lines: list[Line]) -> list[Chrome]:
 
 def _paragraphs(
     text: str, lines: list[Line], chrome: list[Chrome]
-) -> list[tuple[str | None, list[Sentence]]]:
+) -> list[tuple[str | None, list[SentenceRow]]]:
     """Sentences grouped by paragraph, each with its section heading.
 
     A table row is its own paragraph, and so is a line that ends a sentence: news sites put
@@ -35,7 +62,7 @@ def _paragraphs(
     with sentence punctuation. A caption ends at its photo credit, which is left out.
     """
     credit_at = [c.start for c in chrome if c.kind == "photo-credit"]
-    paragraphs: list[tuple[str | None, list[Sentence]]] = []
+    paragraphs: list[tuple[str | None, list[SentenceRow]]] = []
     block: list[Line] = []
     heading: str | None = None
 
@@ -44,13 +71,9 @@ def _paragraphs(
             return
         start, end = block[0].start, block[-1].end
         end = min([end, *(cut for cut in credit_at if start <= cut < end)])
+        first_line = block[0].number
         sentences = [
-            Sentence(
-                start=s,
-                end=e,
-                line=block[0].number + line_breaks(text, start, s),
-                kind=_kind(text[s:e]),
-            )
+            (s, e, first_line + line_breaks(text, start, s), _kind(text[s:e]))
             for s, e in split_sentences(text, start, end)
         ]
         if sentences:
@@ -71,7 +94,7 @@ def _paragraphs(
         elif line.kind == "table":
             s = line.start + (len(line.text) - len(line.text.lstrip()))
             e = line.start + len(line.text.rstrip())
-            paragraphs.append((heading, [Sentence(start=s, end=e, line=line.number, kind="table")]))
+            paragraphs.append((heading, [(s, e, line.number, "table")]))
     flush()
     return paragraphs
 
@@ -80,48 +103,38 @@ def _kind(sentence: str) -> str:
     return "question" if sentence.endswith("?") else "prose"
 
 
-def build_passages(
-    source: str, text: str, lines: list[Line], chrome: list[Chrome]
-) -> list[Passage]:
+def passage_rows(text: str, lines: list[Line], chrome: list[Chrome]) -> list[PassageRow]:
     """Group the sentences of each section into passages of a few sentences each.
 
     A passage never spans two sections, nor mixes table rows with prose, and an FAQ question
     starts a passage so that it stays with its answer.
     """
-    passages: list[Passage] = []
-    pending: list[Sentence] = []
+    passages: list[PassageRow] = []
+    pending: list[SentenceRow] = []
     heading: str | None = None
 
     def emit() -> None:
         if pending:
-            passages.append(
-                Passage(
-                    source=source,
-                    start=pending[0].start,
-                    end=pending[-1].end,
-                    sentences=list(pending),
-                    heading=heading,
-                )
-            )
+            passages.append(PassageRow(pending[0][0], pending[-1][1], heading, list(pending)))
             pending.clear()
 
     for section, paragraph in _paragraphs(text, lines, chrome):
-        first = paragraph[0]
+        first_kind = paragraph[0][3]
         if pending and (
             section != heading
-            or first.kind == "question"
-            or (first.kind == "table") != (pending[-1].kind == "table")
+            or first_kind == "question"
+            or (first_kind == "table") != (pending[-1][3] == "table")
             or _words(text, pending) >= PASSAGE_MIN_WORDS
         ):
             emit()
         heading = section
         for sentence in paragraph:
-            if len(pending) >= PASSAGE_MAX_SENTENCES and sentence.kind != "table":
+            if len(pending) >= PASSAGE_MAX_SENTENCES and sentence[3] != "table":
                 emit()
             pending.append(sentence)
     emit()
     return passages
 
 
-def _words(text: str, sentences: list[Sentence]) -> int:
-    return sum(len(text[s.start : s.end].split()) for s in sentences)
+def _words(text: str, sentences: list[SentenceRow]) -> int:
+    return sum(len(text[s:e].split()) for s, e, _, _ in sentences)

@@ -121,10 +121,32 @@ class BM25Index:
         ):
             ids.extend([intern(t, len(terms)) for t in doc])
             lengths.append(len(doc))
-        n_docs = len(lengths)
         doc_len = np.frombuffer(lengths, dtype=np.int64)
-        post_terms, post_docs, tf = _postings(ids, doc_len)
-        del ids
+        owners = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
+        return cls.from_ids(
+            terms, np.frombuffer(ids, dtype=np.int32), owners, doc_len, params, block
+        )
+
+    @classmethod
+    def from_ids(
+        cls,
+        terms: dict[str, int],
+        ids: np.ndarray,
+        owners: np.ndarray,
+        doc_len: np.ndarray,
+        params: BM25Params,
+        block: int = BLOCK,
+    ) -> BM25Index:
+        """Index passages given as term occurrences, in any order: `ids[i]` occurs in passage
+        `owners[i]`; passage p has `doc_len[p]` terms; `terms` maps each term to its id (ids in
+        order of first appearance)."""
+        n_docs = len(doc_len)
+        keys = ids.astype(np.int64)
+        keys *= max(n_docs, 1)
+        keys += owners
+        post_terms, post_docs, tf = count_pairs(keys, max(n_docs, 1))
+        del keys
+        post_docs = post_docs.astype(np.int32)
         df = np.bincount(post_terms, minlength=len(terms))
         offsets = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(df, out=offsets[1:])
@@ -298,25 +320,23 @@ class _Scratch:
         self.alive = np.zeros(n_docs, dtype=bool)
 
 
-def _postings(ids: array, doc_len: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(term, passage, count) of every distinct term of every passage, by term then passage.
+def count_pairs(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (major, minor) pairs of int64 `keys` = major × width + minor (every minor
+    below `width`), by major then minor, and how often each occurs. Postings are (term,
+    passage) pairs of the tokens, sentence rows (sentence, term) pairs.
 
-    Sorted in place and counted by hand rather than with np.unique, which copies and is slow
-    here: this is the build's memory peak, about 20 bytes a token.
+    `keys` is sorted in place and counted by hand rather than with np.unique, which copies and
+    is slow here: this is the build's memory peak, about 20 bytes a token.
     """
-    n_docs = max(len(doc_len), 1)
-    keys = np.frombuffer(ids, dtype=np.int32).astype(np.int64)
-    keys *= n_docs
-    keys += np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
     keys.sort()
     first = np.empty(len(keys), dtype=bool)
     first[:1] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     del first
-    tf = np.diff(starts, append=len(keys))
-    post_terms, post_docs = np.divmod(keys[starts], n_docs)
-    return post_terms, post_docs.astype(np.int32), tf
+    counts = np.diff(starts, append=len(keys))
+    majors, minors = np.divmod(keys[starts], width)
+    return majors, minors, counts
 
 
 def _distinct(ids: np.ndarray) -> np.ndarray:

@@ -14,17 +14,18 @@ Scores are rank_bm25's to the bit, computed from an inverted index (index/scorer
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.analyzer import Analyzer, mine_acronyms, mine_initialisms
+from index.analyzer import Analyzer
+from index.builder import index_table, passage_analysis
 from index.ingest import Corpus
 from index.models import Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passage_table import PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
-from index.sentence_terms import TermRows, TermRowsBuilder, passage_terms
+from index.sentence_terms import TermRows
 from index.source_text import Text
 
 if TYPE_CHECKING:  # the lexical mode never imports the encoder
@@ -52,6 +53,9 @@ class Retriever:
     """Passages of every document, an analyzer tuned to them, and a BM25 scorer over them;
     built from a corpus, or assembled from a saved index by `from_index`."""
 
+    # What the build skipped and why (shown once, when it is built); a saved index has none.
+    warnings: Sequence[str] = ()
+
     def __init__(
         self,
         corpus: Corpus,
@@ -59,20 +63,15 @@ class Retriever:
         params: BM25Params | None = None,
         progress: bool = False,
     ) -> None:
-        """Build from a corpus: analyze every passage, then index the terms."""
+        """Build from a corpus of pydantic documents, for tools and tests (`index/store.py`
+        builds from the sources without them): analyze every passage, index the terms."""
         analyzer = analyzer or build_analyzer(corpus)
         table = PassageTable.from_documents(corpus.documents)
-        sentences, headings = TermRowsBuilder(), TermRowsBuilder()
-        terms = analyze_passages(corpus, analyzer, sentences, headings)
-        scorer = BM25Index.build(terms, params or BM25Params(), progress, total=len(table))
+        parts = index_table(table, corpus.texts, analyzer, params or BM25Params(), progress)
         self._attach(
-            corpus.texts,
-            table,
-            scorer,
-            analyzer,
-            sentences.finish(scorer.terms),
-            headings.finish(scorer.terms),
+            corpus.texts, table, parts.scorer, analyzer, parts.sentence_terms, parts.heading_terms
         )
+        self.warnings = list(corpus.warnings)
         self.__dict__["corpus"] = corpus  # the cached `corpus`: the one it was built from
 
     @classmethod
@@ -186,33 +185,14 @@ class Retriever:
         return self.scorer.top(terms, k)
 
 
-def analyze_passages(
-    corpus: Corpus,
-    analyzer: Analyzer,
-    sentences: TermRowsBuilder | None = None,
-    headings: TermRowsBuilder | None = None,
-) -> Iterator[list[str]]:
-    """Index terms of each passage: its heading's and its sentences' (chrome between is left
-    out), each sentence analyzed once and, with `sentences`, recorded in it; with `headings`,
-    each distinct heading's terms in order of first appearance (the table's heading ids)."""
-    rows = sentences or TermRowsBuilder()
-    heading_terms: dict[str, list[str]] = {}
-    for document in corpus.documents:
-        text = corpus.texts[document.meta.file]
-        for passage in document.passages:
-            heading: list[str] = []
-            if passage.heading is not None:
-                if passage.heading not in heading_terms:
-                    heading_terms[passage.heading] = analyzer.terms(passage.heading)
-                    if headings is not None:
-                        headings.add(heading_terms[passage.heading])
-                heading = heading_terms[passage.heading]
-            yield passage_terms(
-                heading, (analyzer.terms(text[s.start : s.end]) for s in passage.sentences), rows
-            )
+def analyze_passages(corpus: Corpus, analyzer: Analyzer) -> Iterator[list[str]]:
+    """Index terms of each passage, as the index counts them: its heading's, then its
+    sentences' (for peers in the benchmarks, which take term lists)."""
+    table = PassageTable.from_documents(corpus.documents)
+    for _, heading, sentences in passage_analysis(table, corpus.texts, analyzer):
+        yield [*heading, *(term for terms in sentences for term in terms)]
 
 
 def build_analyzer(corpus: Corpus) -> Analyzer:
     """An analyzer that knows the acronyms the sources spell out."""
-    texts = list(corpus.texts.values())
-    return Analyzer({**mine_initialisms(texts), **mine_acronyms(texts)})
+    return Analyzer.mined(list(corpus.texts.values()))

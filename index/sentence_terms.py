@@ -8,12 +8,11 @@ are saved as term ids with counts in CSR form, so a question reads a few array s
 
 from __future__ import annotations
 
-from array import array
-from collections import Counter
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from index.scorer import count_pairs
 
 TERM_ROW_PARTS = ("offsets", "ids", "counts")  # the saved arrays of a TermRows, in order
 
@@ -46,44 +45,16 @@ class TermRows:
         )
 
 
-class TermRowsBuilder:
-    """Collects rows of terms as they are analyzed; ids are mapped to the index's at the end."""
-
-    def __init__(self) -> None:
-        self._local: dict[str, int] = {}
-        self._offsets = array("q", [0])
-        self._ids = array("i")
-        self._counts = array("i")
-
-    def add(self, terms: Sequence[str]) -> None:
-        intern = self._local.setdefault
-        for term, count in Counter(terms).items():
-            self._ids.append(intern(term, len(self._local)))
-            self._counts.append(count)
-        self._offsets.append(len(self._ids))
-
-    def finish(self, index_terms: dict[str, int]) -> TermRows:
-        """The rows with the index's term ids (a term the index lacks is dropped)."""
-        mapping = np.full(max(len(self._local), 1), -1, dtype=np.int64)
-        for term, local in self._local.items():
-            mapping[local] = index_terms.get(term, -1)
-        ids = mapping[np.frombuffer(self._ids, dtype=np.int32)] if len(self._ids) else mapping[:0]
-        counts = np.frombuffer(self._counts, dtype=np.int32)
-        offsets = np.frombuffer(self._offsets, dtype=np.int64)
-        keep = ids >= 0
-        if not keep.all():
-            kept_before = np.concatenate([[0], np.cumsum(keep)])
-            offsets = kept_before[offsets]
-            ids, counts = ids[keep], counts[keep]
-        return TermRows(offsets.astype(np.int64), ids.astype(np.int32), counts.astype(np.int32))
-
-
-def passage_terms(
-    heading: list[str], sentences: Iterator[list[str]], rows: TermRowsBuilder
-) -> list[str]:
-    """A passage's index terms: its heading's and its sentences' (each sentence recorded)."""
-    terms = list(heading)
-    for sentence in sentences:
-        rows.add(sentence)
-        terms.extend(sentence)
-    return terms
+def term_rows(ids: np.ndarray, lengths: np.ndarray) -> TermRows:
+    """Rows of (term id, count) from each row's term ids laid end to end (`lengths[r]` of them
+    for row r), term ids ascending within a row: one sort for all rows, rather than a Counter
+    and a Python loop per sentence."""
+    n_rows = len(lengths)
+    width = int(ids.max()) + 1 if len(ids) else 1
+    keys = np.repeat(np.arange(n_rows, dtype=np.int64) * width, lengths)
+    keys += ids
+    rows, row_ids, counts = count_pairs(keys, width)
+    del keys
+    offsets = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=offsets[1:])
+    return TermRows(offsets, row_ids.astype(np.int32), counts.astype(np.int32))

@@ -15,8 +15,17 @@ _ABBREVIATIONS = frozenset(
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
+# Longer than any abbreviation: a period after this many word characters or dots ends a
+# sentence, which a slice and two C-speed checks tell without the regex search.
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at `dot` ends an abbreviation or an initial, not a sentence."""
+    before = text[dot - _LONGEST_ABBREVIATION - 1 : dot] if dot > _LONGEST_ABBREVIATION else ""
+    letters = before.replace(".", "").replace("_", "")  # [\w.] is isalnum(), "_" or "."
+    if before and (not letters or letters.isalnum()):
+        return False
     match = _WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
     if not match:
         return False
@@ -35,7 +44,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((cursor, match.end()))
         cursor = match.end()
     spans.append((cursor, end))
-    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+    stripped = []
+    for s, e in spans:
+        # `strip_span` at C speed: str.strip() drops exactly what str.isspace() calls space.
+        piece = text[s:e]
+        kept = piece.strip()
+        if kept:
+            first = s + len(piece) - len(piece.lstrip())
+            stripped.append((first, first + len(kept)))
+    return stripped
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -47,6 +47,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
+from index.builder import index_table, ingest_table
 from index.cache_folder import (
     CACHE_MARKER,
     CacheFolderError,
@@ -56,11 +57,11 @@ from index.cache_folder import (
     mark_generation,
 )
 from index.file_states import STATES, FileState, States, hashed_state, read_states, write_states
-from index.ingest import SourceFiles, SourceSet, ingest, read_sources
+from index.ingest import SourceFiles, SourceSet, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
 from index.scorer import BM25Index, block_offsets
-from index.search import BM25Params, Retriever, build_analyzer
+from index.search import BM25Params, Retriever
 from index.sentence_terms import TERM_ROW_PARTS, TermRows
 from index.source_text import SourceText
 from index.vector_cache import CACHE_NAME
@@ -164,7 +165,7 @@ def load_index(
         claimed = (folder / CACHE_MARKER).is_file()
         vector_cache = folder / CACHE_NAME if claimed else None
         retriever = build_index(sources, params, progress, encoder, vector_cache)
-        notes.extend(w for w in retriever.corpus.warnings if w not in notes)
+        notes.extend(w for w in retriever.warnings if w not in notes)
         try:
             save_index(retriever, sources.fingerprint, folder)
         except OSError as exc:
@@ -229,8 +230,18 @@ def build_index(
 ) -> Retriever:
     """The retriever over `sources`; with an `encoder`, a vector per sentence too, taken from
     the SQLite `vector_cache` where it holds them (and added to it)."""
-    corpus = ingest(sources, progress)
-    retriever = Retriever(corpus, analyzer=build_analyzer(corpus), params=params, progress=progress)
+    ingested = ingest_table(sources, progress)
+    analyzer = Analyzer.mined(list(ingested.texts.values()))
+    parts = index_table(ingested.table, ingested.texts, analyzer, params or BM25Params(), progress)
+    retriever = Retriever.from_index(
+        ingested.texts,
+        ingested.table,
+        parts.scorer,
+        analyzer,
+        parts.sentence_terms,
+        parts.heading_terms,
+    )
+    retriever.warnings = ingested.warnings
     if encoder is not None:
         vectors = encode_sentences(
             retriever.table, retriever.texts, encoder, vector_cache, progress

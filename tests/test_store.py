@@ -36,8 +36,8 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the index was rebuilt")
 
-    monkeypatch.setattr(store, "ingest", fail)
-    monkeypatch.setattr("index.search.analyze_passages", fail)
+    monkeypatch.setattr(store, "ingest_table", fail)
+    monkeypatch.setattr("index.builder.passage_analysis", fail)
 
 
 def queries(retriever: Retriever) -> list[list[str]]:

@@ -1,0 +1,210 @@
+"""The build's shortcuts give exactly what the plain code gives: the memoized analyzer, the
+photo-credit regex's pre-check, the acronym miners' faster regexes, the term rows and postings
+made from flat term ids."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index import sentences
+from index.analyzer import (
+    _ACRONYM,
+    _CAPITALISED_RUN,
+    _CAPS,
+    Analyzer,
+    acronym_matches,
+    mine_acronyms,
+    mine_initialisms,
+    stem,
+    words,
+)
+from index.ingest import ingest, read_sources
+from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
+from index.scorer import BM25Index
+from index.search import analyze_passages, build_analyzer
+from index.sentence_terms import term_rows
+from index.sentences import split_sentences, strip_span
+from index.store import build_index
+from tests.paths import SOURCES
+
+TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.md"))] + [
+    p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt"))
+]
+ACRONYMS = {**mine_initialisms(TEXTS), **mine_acronyms(TEXTS)}
+
+
+def plain_terms(analyzer: Analyzer, text: str) -> list[str]:
+    """Analysis token by token, no memo and no shortcut: what `Analyzer.terms` must equal."""
+    terms = stem(words(text))
+    found: Counter[str] = Counter()
+    for i in range(len(terms)):
+        for acronym, long_stems in analyzer.acronyms.items():
+            if tuple(terms[i : i + len(long_stems)]) == long_stems:
+                found[acronym] += 1
+    for acronym in sorted(found):
+        terms.extend([acronym] * found[acronym])
+    return terms
+
+
+def test_sources_have_acronyms_to_find() -> None:
+    assert ACRONYMS  # else the comparisons below would not exercise the long forms
+
+
+def test_memoized_analysis_matches_plain_on_every_line_of_the_sources() -> None:
+    analyzers = (Analyzer(), Analyzer(ACRONYMS))
+    for text in TEXTS:
+        for line in [*text.splitlines(), text]:
+            for analyzer in analyzers:
+                assert analyzer.terms(line) == plain_terms(analyzer, line)
+
+
+PIECES = [
+    *"abcISTs'’ -\u00ad\u200b()",
+    *("ＩＣＥ", "ﬁ", "İ", "ı", "é", "ß", "ǅ", "Ⅻ", "٣"),
+    *("the ", "Police ", "Department ", "Immigration ", "and ", "Customs ", "Enforcement "),
+]
+WORDISH = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+@given(WORDISH)
+def test_memoized_analysis_matches_plain_on_generated_text(text: str) -> None:
+    for analyzer in (Analyzer(), Analyzer(ACRONYMS)):
+        assert analyzer.terms(text) == plain_terms(analyzer, text)
+        assert analyzer.terms(text) == plain_terms(analyzer, text)  # now from the memo
+
+
+def unguarded_credit(line: Line) -> int | None:
+    match = _PHOTO_CREDIT.search(line.text)
+    return line.start + match.start() if match else None
+
+
+def test_credit_guard_matches_the_regex_on_every_line_of_the_sources() -> None:
+    lines = [line for text in TEXTS for line in split_lines(text)]
+    assert any(unguarded_credit(line) is not None for line in lines)
+    for line in lines:
+        assert photo_credit_start(line) == unguarded_credit(line)
+
+
+CREDITS = [
+    "A caption. Photo: Jane Doe",
+    "A caption (PHOTOGRAPH BY J. Doe)",
+    "Pictures by the agency",
+    "Image credit: AP",
+    "İmage: AP",
+    "ımages by AP",
+    "Credıt: AP",
+    "CREDİT : AP",
+    "no credit here",
+    "photographer: none",
+]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("photgraimecdusPHOTIMAGECRDU :()byBY.\u0130\u0131")),
+        max_size=40,
+    )
+)
+def test_credit_guard_matches_the_regex_on_generated_lines(text: str) -> None:
+    for line in [Line(1, 0, len(text), text), *(Line(1, 5, 5 + len(c), c) for c in CREDITS)]:
+        assert photo_credit_start(line) == unguarded_credit(line)
+
+
+def test_credit_guard_keeps_the_odd_cases_of_i() -> None:
+    assert photo_credit_start(Line(1, 0, 9, "İmage: AP")) == 0
+    assert photo_credit_start(Line(1, 0, 9, "Credıt: AP")) == 0
+
+
+@given(st.lists(st.lists(st.integers(0, 6), max_size=8), max_size=6))
+def test_term_rows_count_each_rows_terms(rows: list[list[int]]) -> None:
+    ids = np.array([t for row in rows for t in row], dtype=np.int32)
+    built = term_rows(ids, np.array([len(row) for row in rows], dtype=np.int64))
+    assert [built.row(r) for r in range(len(built))] == [dict(Counter(row)) for row in rows]
+
+
+def test_streaming_build_indexes_what_the_term_lists_say(sources_copy: Path) -> None:
+    """The build's flat term ids (headings gathered in) index exactly what `BM25Index.build`
+    makes of each passage's term list: same terms and ids, postings, weights and bounds."""
+    built = build_index(read_sources(sources_copy)).scorer
+    corpus = ingest(read_sources(sources_copy))
+    assert any(p.heading for d in corpus.documents for p in d.passages)
+    plain = BM25Index.build(analyze_passages(corpus, build_analyzer(corpus)), built.params)
+    assert built.terms == plain.terms
+    for name in ("idf", "offsets", "docs", "weights", "bounds"):
+        assert np.array_equal(getattr(built, name), getattr(plain, name)), name
+
+
+# The acronym miners' regexes as they were written before being sped up.
+PLAIN_CAPS = re.compile(r"\b[A-Z]{3,6}\b")
+PLAIN_RUN = re.compile(r"\b[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*){1,5}")
+ACRONYMISH = st.lists(
+    st.sampled_from(
+        [*"AB Cd(-)&\n\u00e9\u00c9_1", "ICE", "(ICE)", "(BPD)", "and ", "of ", "the ", "Boston "]
+    ),
+    max_size=40,
+).map("".join)
+
+
+def spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@given(ACRONYMISH)
+def test_acronym_regexes_match_as_written_on_generated_text(text: str) -> None:
+    assert spans(acronym_matches(text)) == spans(_ACRONYM.finditer(text))
+    assert spans(_CAPS.finditer(text)) == spans(PLAIN_CAPS.finditer(text))
+    assert spans(_CAPITALISED_RUN.finditer(text)) == spans(PLAIN_RUN.finditer(text))
+
+
+def test_acronym_regexes_match_as_written_on_the_sources() -> None:
+    for text in TEXTS:
+        assert spans(acronym_matches(text)) == spans(_ACRONYM.finditer(text))
+        assert spans(_CAPS.finditer(text)) == spans(PLAIN_CAPS.finditer(text))
+        assert spans(_CAPITALISED_RUN.finditer(text)) == spans(PLAIN_RUN.finditer(text))
+    assert any(True for text in TEXTS for _ in acronym_matches(text))
+
+
+def plain_split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`split_sentences` as it was written before its shortcuts: the oracle."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in sentences._BOUNDARY.finditer(text, start, end):
+        dot = match.start()
+        if match.group(0) == ".":
+            before = sentences._WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
+            word = before.group(1).lower() if before else ""
+            if word in sentences._ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+PROSE = st.lists(
+    st.sampled_from(
+        [*"aZ1_.. !?\"”')\n\t\u00a0\u2003\x1c", "Mr", "e.g", "U.S", "approx", "sept", "Washington"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(PROSE)
+def test_sentence_split_shortcuts_match_the_plain_split(text: str) -> None:
+    assert split_sentences(text, 0, len(text)) == plain_split(text, 0, len(text))
+
+
+def test_sentence_split_shortcuts_match_the_plain_split_on_the_sources() -> None:
+    for text in TEXTS:
+        assert split_sentences(text, 0, len(text)) == plain_split(text, 0, len(text))
+        for line in split_lines(text):
+            assert split_sentences(text, line.start, line.end) == plain_split(
+                text, line.start, line.end
+            )
