@@ -202,6 +202,12 @@ class BM25Index:
             return hits
         return self._top_compiled(tids, k)
 
+    def expect_many_queries(self) -> None:
+        """For a process about to answer many queries (the Discord bot, `ask --jsonl`): load
+        the compiled kernel now when the index is large enough for it to pay."""
+        if self.n_docs >= MANY_QUERIES_MIN_DOCS:
+            use_compiled_top()
+
     def _top_compiled(self, tids: list[int], k: int) -> list[Hit]:
         top_k = _compiled.top_k or use_compiled_top()
         k = min(k, self.n_docs)
@@ -284,6 +290,12 @@ def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
 # from numba's cache): benchmarks/realtext.py measured 0.4-0.5 s on a quiet 2-core machine,
 # 1.0-1.6 s on a busy one.
 KERNEL_LOAD_SECONDS = 1.0
+# From this many passages a process that will answer many questions loads the kernel before it
+# serves: at 100k passages NumPy over every posting costs about 0.9 ms a question against the
+# kernel's 0.06 ms (benchmarks/pruning.py), so the first second of NumPy is a thousand
+# questions answered 15 times slower; at 10k it is a tenth of that, and below, NumPy costs
+# tens of µs and the kernel's 65 MB of RSS buys nothing.
+MANY_QUERIES_MIN_DOCS = 10_000
 
 
 class _Compiled:

@@ -213,3 +213,14 @@ def test_numpy_answers_until_it_has_spent_what_loading_the_kernel_costs(monkeypa
     state.numpy_seconds = scorer.KERNEL_LOAD_SECONDS  # NumPy has now spent as much
     assert index.top(["b"], 2) == expected and loaded == [True]
     assert index.top(["b"], 2) == expected and loaded == [True], "loaded once"
+
+
+def test_a_process_expecting_many_queries_loads_the_kernel_only_for_a_large_index(monkeypatch):
+    loaded: list[bool] = []
+    monkeypatch.setattr(scorer, "use_compiled_top", lambda: loaded.append(True))
+    small = BM25Index.build([["a", "b"], ["b"], ["c"]], BM25Params())
+    small.expect_many_queries()
+    assert not loaded
+    monkeypatch.setattr(scorer, "MANY_QUERIES_MIN_DOCS", 3)
+    small.expect_many_queries()
+    assert loaded == [True]
