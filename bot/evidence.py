@@ -265,8 +265,9 @@ class EvidenceFinder:
             self._semantic_features(cosines, candidates)
         w = self.weights.model_dump()
         for c in candidates:
-            c.features["two"], c.features["three"] = float(c.count == 2), float(c.count == 3)
-            c.score = sum(w[name] * value for name, value in c.features.items() if name in w)
+            f = c.features
+            f["two"], f["three"] = float(c.count == 2), float(c.count == 3)
+            c.score = sum([w[name] * value for name, value in f.items() if name in w])
         candidates.sort(key=lambda c: -c.score)
         return candidates
 

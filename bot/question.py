@@ -198,14 +198,16 @@ def parse_question(
     cleaned = clean_question(raw)
     text = cleaned.text
     period = parse_period(text)
-    all_terms = _spelt_as_sources(analyzer.terms(text), vocabulary)
+    raw_terms = analyzer.terms(text)
+    spelt = _spellings(raw_terms, vocabulary)
+    all_terms = [spelt.get(t, t) for t in raw_terms]
     counted = _COUNTED.search(text)
     claimant = _claimant(text)
     return ParsedQuestion(
         raw=raw,
         text=text,
         notes=tuple(cleaned.notes),
-        terms=tuple(_spelt_as_sources(analyzer.terms(_QUESTION_FRAME.sub(" ", text)), vocabulary)),
+        terms=tuple(spelt.get(t, t) for t in analyzer.terms(_QUESTION_FRAME.sub(" ", text))),
         words=" ".join(all_terms),
         key=" ".join(sorted(set(all_terms))),
         kind=expected(text),
@@ -229,19 +231,18 @@ def _claimant(text: str) -> str | None:
     return None
 
 
-def _spelt_as_sources(terms: list[str], vocabulary: Collection[str]) -> list[str]:
-    """Each term no source uses, replaced by the one source term spelt almost like it:
-    "detaner requets ignord" searches as "detain request ignor". A term with no close
-    match stays as it is (and weighs as a word the sources never use)."""
-    out = []
-    for term in terms:
+def _spellings(terms: list[str], vocabulary: Collection[str]) -> dict[str, str]:
+    """For each term no source uses, the one source term spelt almost like it: "detaner
+    requets ignord" searches as "detain request ignor". A term with no close match has none
+    (and weighs as a word the sources never use)."""
+    out = {}
+    for term in dict.fromkeys(terms):
         if term not in vocabulary and len(term) >= MIN_TYPO_STEM:
             match = process.extractOne(
                 term, vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_RATIO
             )
             if match is not None:
-                term = match[0]
-        out.append(term)
+                out[term] = match[0]
     return out
 
 
