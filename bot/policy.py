@@ -26,7 +26,7 @@ from bot.expect import YEAR, Expect, carries
 from bot.facts.models import Fact
 from bot.figures import find_figures
 from bot.number_words import VAGUE
-from bot.question import Asks, ParsedQuestion, counted_words, fold_word
+from bot.question import TYPO_RATIO, Asks, ParsedQuestion, counted_words, fold_word
 from index.analyzer import normalize
 
 AGE = re.compile(
@@ -52,8 +52,6 @@ TIME_UNIT = re.compile(
 )
 # Words before a figure that compare it with the figure before: "down from 19", "than 12".
 COMPARED = re.compile(r"\b(?:from|than|to|and|or|versus|vs\.?)\s+$", re.I)
-# Two words this alike are one word mistyped ("requets", "requests"); rapidfuzz's ratio.
-TYPO_RATIO = 85.0
 
 
 class Answerability(BaseModel):
@@ -197,11 +195,14 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
     return None
 
 
+_FORMS = {Asks.PHONE: PHONE, Asks.ADDRESS: ADDRESS, Asks.CLOCK: CLOCK}
+
+
 def _gives(kind: Asks, text: str) -> bool:
     """Whether `text` holds an answer of the one form `kind` asks for."""
     if kind is Asks.AGE:
         return bool(AGE.search(text)) or any(TIME_UNIT.match(f.after) for f in find_figures(text))
-    return bool({Asks.PHONE: PHONE, Asks.ADDRESS: ADDRESS, Asks.CLOCK: CLOCK}[kind].search(text))
+    return bool(_FORMS[kind].search(text))
 
 
 def counted_figures(text: str, question: str) -> list[tuple[str, ...]]:

@@ -24,8 +24,8 @@ from bot.facts.periods import PeriodQuery, parse_period
 from index.analyzer import STOPWORDS, Analyzer, normalize
 
 MAX_QUESTION_CHARS = 500
-# A word this close to a word of the sources (rapidfuzz's ratio, 0-100) is that word mistyped.
-NAME_TYPO_RATIO = 85.0
+# Two words this alike (rapidfuzz's ratio, 0-100) are one word mistyped: "requets", "requests".
+TYPO_RATIO = 85.0
 # Stems shorter than this are too short to tell a typo from another word ("cap", "cop").
 MIN_TYPO_STEM = 5
 
@@ -200,21 +200,21 @@ def parse_question(
     period = parse_period(text)
     raw_terms = analyzer.terms(text)
     spelt = _spellings(raw_terms, vocabulary)
-    all_terms = [spelt.get(t, t) for t in raw_terms]
+    all_terms = [spelt.get(t) or t for t in raw_terms]
     counted = _COUNTED.search(text)
     claimant = _claimant(text)
     return ParsedQuestion(
         raw=raw,
         text=text,
         notes=tuple(cleaned.notes),
-        terms=tuple(spelt.get(t, t) for t in analyzer.terms(_QUESTION_FRAME.sub(" ", text))),
+        terms=tuple(spelt.get(t) or t for t in analyzer.terms(_QUESTION_FRAME.sub(" ", text))),
         words=" ".join(all_terms),
         key=" ".join(sorted(set(all_terms))),
         kind=expected(text),
         years=frozenset(YEAR.findall(text)),
         period=period,
         period_words=" ".join(analyzer.terms(period.rest)),
-        unknown=tuple(_unknown_names(text, analyzer, vocabulary)),
+        unknown=tuple(_unknown_names(text, analyzer, vocabulary, spelt)),
         counted=counted_words(counted.group(1)) if counted else (),
         asks=frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(text)),
         claimant=claimant,
@@ -231,33 +231,35 @@ def _claimant(text: str) -> str | None:
     return None
 
 
-def _spellings(terms: list[str], vocabulary: Collection[str]) -> dict[str, str]:
-    """For each term no source uses, the one source term spelt almost like it: "detaner
-    requets ignord" searches as "detain request ignor". A term with no close match has none
-    (and weighs as a word the sources never use)."""
-    out = {}
-    for term in dict.fromkeys(terms):
-        if term not in vocabulary and len(term) >= MIN_TYPO_STEM:
-            match = process.extractOne(
-                term, vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_RATIO
-            )
-            if match is not None:
-                out[term] = match[0]
-    return out
+def _spelling(term: str, vocabulary: Collection[str]) -> str | None:
+    """The one source term spelt almost like `term`, a term no source uses; None for a term
+    too short to tell a typo from another word, or with no close match."""
+    if len(term) < MIN_TYPO_STEM:
+        return None
+    match = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
+    return match[0] if match is not None else None
 
 
-def _unknown_names(text: str, analyzer: Analyzer, vocabulary: Collection[str]) -> list[str]:
+def _spellings(terms: list[str], vocabulary: Collection[str]) -> dict[str, str | None]:
+    """For each term no source uses, its `_spelling`: "detaner requets ignord" searches as
+    "detain request ignor". A term with none stays as it is (and weighs as a word the sources
+    never use)."""
+    return {t: _spelling(t, vocabulary) for t in dict.fromkeys(terms) if t not in vocabulary}
+
+
+def _unknown_names(
+    text: str, analyzer: Analyzer, vocabulary: Collection[str], spelt: dict[str, str | None]
+) -> list[str]:
     """Capitalised words after the first (names, places) that no source uses, nor a word
-    spelt almost like it ("Sheeshanks" for "Sheepshanks" is a typo, not another name)."""
+    spelt almost like it ("Sheeshanks" for "Sheepshanks" is a typo, not another name).
+    `spelt` holds the spellings already looked up for the question's terms."""
     unknown = []
     for name in dict.fromkeys(_NAME_WORD.findall(text)):
         stems = analyzer.terms(name)
         if not stems or any(s in vocabulary for s in stems):
             continue
         if not any(
-            process.extractOne(s, vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_RATIO)
-            for s in stems
-            if len(s) >= 5
+            (spelt[s] if s in spelt else _spelling(s, vocabulary)) is not None for s in stems
         ):
             unknown.append(name)
     return unknown
