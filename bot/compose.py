@@ -73,8 +73,7 @@ def compose(
     snippets = list(quoted.snippets)
     status, note = quoted.status, quoted.note
     if faq is not None and book is not None:
-        faq_quote = _quote(book, faq.source, faq.answer.start, faq.answer.end, FAQ_SCORE)
-        snippets = [faq_quote, *snippets]
+        snippets = [_faq_quote(book, faq), *snippets]
         if status == "no_answer":
             status, note = "answered", ""
     if status == "conflict":
@@ -130,8 +129,7 @@ def _from_card(
     snippets, also = _claims(book, facts)
     also += repeats
     if faq is not None:
-        faq_quote = _quote(book, faq.source, faq.answer.start, faq.answer.end, FAQ_SCORE)
-        snippets, more = _without_repeats([*snippets, faq_quote])
+        snippets, more = _without_repeats([*snippets, _faq_quote(book, faq)])
         also += more
     return quoted.model_copy(
         update={
@@ -252,9 +250,19 @@ def _quote(
     return quote_snippet(book.texts[source], book.metas[source], start, end, score, claimed_by)
 
 
+def _faq_quote(book: FactBook, faq: FaqEntry) -> Snippet:
+    """An FAQ entry's answer line, quoted (never its question line)."""
+    return _quote(book, faq.source, faq.answer.start, faq.answer.end, FAQ_SCORE)
+
+
 def _figures(snippet: Snippet) -> set[tuple[float | str, str | None]]:
     """The figures a quote states, as claims (shares and counts alike)."""
     return {claim_key(f.text) for f in find_figures(snippet.quote)}
+
+
+def _overlap(a: Snippet, b: Snippet) -> bool:
+    """Whether two quotes share any text of one source."""
+    return a.source == b.source and a.start < b.end and b.start < a.end
 
 
 def _without_repeats(snippets: list[Snippet]) -> tuple[list[Snippet], list[Corroboration]]:
@@ -263,7 +271,7 @@ def _without_repeats(snippets: list[Snippet]) -> tuple[list[Snippet], list[Corro
     shown: list[Snippet] = []
     also: list[Corroboration] = []
     for s in snippets:
-        if any(s.source == t.source and s.start < t.end and t.start < s.end for t in shown):
+        if any(_overlap(s, t) for t in shown):
             continue
         figures = _figures(s)
         repeat = next(
@@ -291,13 +299,7 @@ def _each_claim_once(snippets: list[Snippet]) -> list[Snippet]:
     (Answer.quotes)."""
     shown: list[Snippet] = []
     for s in snippets:
-        if any(
-            s.source == t.source
-            and s.start < t.end
-            and t.start < s.end
-            and (s.start, s.end) != (t.start, t.end)
-            for t in shown
-        ):
+        if any(_overlap(s, t) and (s.start, s.end) != (t.start, t.end) for t in shown):
             continue
         if any((t.value, t.claimed_by) == (s.value, s.claimed_by) for t in shown):
             continue

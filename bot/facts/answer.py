@@ -9,12 +9,10 @@ from bot.expect import DATE, Expect
 from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
-from bot.models import Snippet, quote_snippet
 from bot.policy import DEFAULT_POLICY, Policy, card_facts
 from bot.question import ParsedQuestion
 
 MAX_CARD_GROUPS = 3
-FAQ_SCORE = 100.0
 # What each kind of question can be answered with: a count, a date, a name.
 _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
     Expect.NUMBER: lambda f: (
@@ -38,10 +36,3 @@ def fact_card(
         return None
     usable = card_facts(question, found.facts)
     return found.model_copy(update={"facts": usable}) if usable else None
-
-
-def snippet(
-    book: FactBook, source: str, start: int, end: int, score: float, claimed_by: str | None = None
-) -> Snippet:
-    """A cited quote of `source_text[start:end]`."""
-    return quote_snippet(book.texts[source], book.metas[source], start, end, score, claimed_by)
