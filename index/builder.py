@@ -56,7 +56,7 @@ def ingest_table(sources: SourceSet, progress: bool = False) -> Ingested:
         builder.add(
             source.meta, source.sha256, source.chrome, source.passages, source.tables, source.faqs
         )
-        texts[source.name] = sources.texts[source.name]
+        texts[source.name] = source.text
     return Ingested(builder.finish(), texts, warnings)
 
 

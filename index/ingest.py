@@ -199,6 +199,7 @@ class IngestedSource:
     """One source after ingestion, its passages as plain rows (index/passages.py)."""
 
     name: str  # relative to the sources folder, as `SourceSet.texts` keys it
+    text: str  # as read once for ingestion: the build keeps it rather than reading it again
     meta: SourceMeta
     sha256: str
     chrome: list[Chrome]
@@ -227,6 +228,7 @@ def ingest_source(
     chrome = find_chrome(lines)
     return IngestedSource(
         name=name,
+        text=text,
         meta=meta or infer_meta(name, lines),
         sha256=sha256 or _sha256(text),
         chrome=chrome,
@@ -314,5 +316,5 @@ def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
             corpus.warnings.append(source)
             continue
         corpus.documents.append(source.document())
-        corpus.texts[source.name] = sources.texts[source.name]
+        corpus.texts[source.name] = source.text
     return corpus
