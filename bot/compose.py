@@ -336,6 +336,8 @@ def extract_value(question: ParsedQuestion, text: str) -> str | None:
         }
     elif question.kind is Expect.DATE:
         values = {m.group(0) for m in DATE.finditer(text) if m.group(0).casefold() not in asked}
+    elif question.long_form is not None:
+        values = {m.group(0) for m in question.long_form.finditer(text)}
     elif question.kind is Expect.PERSON:
         values = {n for n in name_runs(text) if n.casefold() not in asked}
     else:

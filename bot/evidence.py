@@ -255,10 +255,7 @@ class EvidenceFinder:
         for x in retrieved:
             for c in self._windows(x.pid, x.passage, asked):
                 c.features["passage"] = x.score / top
-                kind = question.kind
-                c.features["kind"] = float(
-                    kind is not Expect.ANY and carries(kind, c.body, question.text)
-                )
+                c.features["kind"] = float(self._carries(question, c.body))
                 candidates.append(c)
         self._lexical_features(question, candidates)
         if cosines is not None:
@@ -270,6 +267,16 @@ class EvidenceFinder:
             c.score = sum([w[name] * value for name, value in f.items() if name in w])
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _carries(self, question: ParsedQuestion, body: str) -> bool:
+        """Whether the window holds the kind of answer asked for; an acronym's long form
+        says what the acronym is."""
+        kind = question.kind
+        if kind is Expect.ANY:
+            return False
+        if question.long_form and question.long_form.search(body):
+            return True
+        return carries(kind, body, question.text)
 
     def _lexical_features(self, question: ParsedQuestion, candidates: list[Candidate]) -> None:
         """Each window's BM25 against the question, relative to the best window, and the share

@@ -136,10 +136,7 @@ def carries(kind: Expect, sentence: str, question: str) -> bool:
 def defines(sentence: str, question: str) -> bool:
     """True when `sentence` says what the question's thing is: "the Boston Trust Act, which
     restricts …", "detainer requests are …", "Immigration and Customs Enforcement (ICE)"."""
-    found = DEFINED.search(question.strip())
-    if not found:
-        return False
-    words = (found.group("thing") or found.group("name") or found.group("doer") or "").split()
+    words = defined_thing(question).split()
     if not words:
         return False
     head = re.escape(words[-1].rstrip("?.’'s").rstrip("s"))
@@ -150,6 +147,14 @@ def defines(sentence: str, question: str) -> bool:
         rf"|\({head}\)"
     )
     return bool(re.search(cue, sentence, re.I))
+
+
+def defined_thing(question: str) -> str:
+    """What a "what is X" / "who is X" / "what does X do" question asks about ("" if none)."""
+    found = DEFINED.search(question.strip())
+    if not found:
+        return ""
+    return found.group("thing") or found.group("name") or found.group("doer") or ""
 
 
 def name_runs(text: str) -> list[str]:

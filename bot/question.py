@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from bot.expect import YEAR, Expect, expected
+from bot.expect import YEAR, Expect, defined_thing, expected
 from bot.facts.periods import PeriodQuery, parse_period
 from index.analyzer import STOPWORDS, Analyzer, normalize
 
@@ -46,14 +46,24 @@ class QueryEncoder(Protocol):
 
 
 _SPACES = re.compile(r"\s+")
-# The wording of a question's frame, which no answer repeats: "how long" asks for a duration.
-_QUESTION_FRAME = re.compile(r"\bhow (?:long|far|old|often|big|large|high|tall|fast)\b", re.I)
+# The wording of a question's frame, which no answer repeats: "how long" asks for a duration,
+# "what does ICE stand for" for a long form.
+_QUESTION_FRAME = re.compile(
+    r"\bhow (?:long|far|old|often|big|large|high|tall|fast)\b|\bstands? for\b", re.I
+)
 # Capitalised words after the first: names and places ("Chicago", "Cox").
 _NAME_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]*[A-Za-z]")
 # What a "how many" question counts: the words after it, up to its verb or a preposition.
 _COUNTED = re.compile(
     r"\b(?:how many|^(?:what|which) (?:is |was |were )?(?:the )?number of|^(?:the )?number of)"
     r"\s+(?:of\s+)?(?:the\s+)?((?:[^\W\d_][\w’'-]*\s*){1,4})",
+    re.I,
+)
+# "Who said …", "who wrote that …": the question asks who made a statement, which only a quote
+# of the statement answers (a fact card names who holds a role, not what they said).
+_SPEAKER = re.compile(
+    r"^who\s+(?:said|says|wrote|writes|told|tells|claimed|claims|argued|argues|stated|states|"
+    r"acknowledged|admitted|criticized|criticised|warned|added|explained|insisted)\b",
     re.I,
 )
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
@@ -184,6 +194,11 @@ class ParsedQuestion:
     """ "How old is …", "what is the address of …": what only one form of answer answers."""
     claimant: str | None
     """The party the question asks about ("according to ICE"), if it names one."""
+    asks_speaker: bool
+    """ "Who said …": who made a statement, not who holds a role."""
+    long_form: re.Pattern[str] | None
+    """For "what is ICE" (an acronym the sources spell out): its long form as sources write it
+    ("Immigration and Customs Enforcement"); a sentence that gives it says what ICE is."""
     vector: np.ndarray | None
     """The question's sentence vector (semantic mode), else None."""
 
@@ -218,8 +233,25 @@ def parse_question(
         counted=counted_words(counted.group(1)) if counted else (),
         asks=frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(text)),
         claimant=claimant,
+        asks_speaker=bool(_SPEAKER.search(text)),
+        long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
     )
+
+
+def _long_form(text: str, analyzer: Analyzer) -> re.Pattern[str] | None:
+    """The long form of the acronym the question asks to have defined, if the sources spell
+    it out: each word's stem followed by the rest of the word (a stem ending in "i" may end
+    in "y" in the text: "safeti" is "Safety"), with the small words acronyms skip ("and",
+    "of") allowed between."""
+    thing = defined_thing(text).split()
+    terms = analyzer.terms(thing[0]) if len(thing) == 1 else []
+    stems = analyzer.acronyms.get(terms[0]) if len(terms) == 1 else None
+    if not stems:
+        return None
+    between = r"(?:\s+(?:and|of|for|the|&))*\s+"
+    words = [re.escape(s[:-1] if len(s) > 3 and s.endswith("i") else s) + r"\w*" for s in stems]
+    return re.compile(r"\b" + between.join(words) + r"\b", re.I)
 
 
 def _claimant(text: str) -> str | None:

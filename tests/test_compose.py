@@ -233,3 +233,49 @@ def test_a_claimant_is_matched_by_whole_words() -> None:
     question = parse_question("According to ICE, how many requests?", Analyzer({}), ())
     assert names_claimant(question, "ICE (spokeswoman Yolanda Choates)")
     assert not names_claimant(question, "Boston Police (Commissioner Michael Cox)")
+
+
+AGENCY = (
+    "Harbour News\n\n"
+    "The Port Safety Office (PSO) inspected 12 ferries in 2023. "
+    "Ferry owners said the PSO rarely gave notice. "
+    "PSO inspectors wrote that two ferries lacked life jackets.\n\n"
+    "Later, Port Safety Office staff published the full list of ferries.\n"
+)
+
+
+@pytest.mark.parametrize("question", ["what is PSO?", "What does the PSO stand for?", "what's pso"])
+def test_what_an_acronym_is_is_answered_with_its_long_form(
+    make_sources: MakeSources, question: str
+) -> None:
+    """A sentence that gives the long form says what the acronym is; other sentences only
+    use it. The answer line is the long form as the source writes it."""
+    engine, _ = load_engine(make_sources({"harbour.txt": AGENCY}))
+    answer = engine.ask(question)
+    assert answer.status == "answered", answer.note
+    assert "Port Safety Office" in answer.snippets[0].quote
+    assert answer.answer is not None and answer.answer.startswith("Port Safety Office")
+
+
+def test_a_name_that_is_no_acronym_of_the_sources_gets_no_long_form(
+    make_sources: MakeSources,
+) -> None:
+    engine, _ = load_engine(make_sources({"harbour.txt": AGENCY}))
+    assert engine.parse("what is a ferry?").long_form is None
+    assert engine.parse("how many ferries did the PSO inspect?").long_form is None
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_who_said_a_statement_is_answered_by_the_statement_not_a_role_card(
+    make_sources: MakeSources, semantic: bool
+) -> None:
+    """The card names who holds a role ("Depot Manager: Rosa Diaz"); "who said …" asks who
+    made a statement, which only its quote shows (a role card matches such a question on
+    meaning: its words are the depot's)."""
+    files = {"depot.txt": DEPOT, "sources.toml": MANIFEST}
+    depot, _ = load_engine(make_sources(files), semantic=semantic)
+    role = depot.ask("Who is the depot manager?")
+    assert role.facts is not None and role.facts.facts, "control: the role question gets the card"
+    said = depot.ask("Who said the depot answered the complaints within a week?")
+    assert said.facts is None
+    assert said.snippets and "within a week" in said.snippets[0].quote

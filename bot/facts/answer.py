@@ -27,9 +27,10 @@ _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
 def fact_card(
     book: FactBook, question: ParsedQuestion, policy: Policy = DEFAULT_POLICY
 ) -> FactLookup | None:
-    """The best-matching fact groups, for questions that ask for a figure, a date or a name."""
+    """The best-matching fact groups, for questions that ask for a figure, a date or a name;
+    not for "who said …", which asks who made a statement: a card names who holds a role."""
     keep = _ANSWERS_KIND.get(question.kind)
-    if keep is None:
+    if keep is None or question.asks_speaker:
         return None
     found = lookup(book, question, MAX_CARD_GROUPS, keep=keep, policy=policy)
     if not found.facts or found.score < policy.card_min_score:
