@@ -154,7 +154,7 @@ def main() -> None:
             kept[name].append(report.accuracy_at_1)
             parts.append(f"{report.declined_rate:.3f}/{report.accuracy_at_1:.3f}")
         print(f"seed {seed}: declined/answered right  " + "   ".join(parts))
-    for name in declined:
+    for name in declined if args.seeds else ():
         print(
             f"{name:5}: declined min {min(declined[name]):.3f} mean "
             f"{statistics.mean(declined[name]):.3f}; answered right min {min(kept[name]):.3f} "
