@@ -31,7 +31,9 @@ class RankWeights(BaseModel):
     """BM25 of the window against the question (lengths against the average sentence),
     relative to the best window."""
     kind: float
-    """1 when the window carries the kind of answer asked for (a number for "how many")."""
+    """1 when a sentence of the window carries the kind of answer asked for (a number for
+    "how many"). Judged per sentence, once, not per window: a window holds a few of the same
+    sentences."""
     coverage: float = 0.0
     """Share of the question's IDF mass found in the window itself."""
     cosine: float = 0.0
@@ -182,7 +184,9 @@ class EvidenceFinder:
 
     # --- windows -----------------------------------------------------------------------------
 
-    def _windows(self, pid: int, passage: Passage, asked: dict[int, str]) -> list[Candidate]:
+    def _windows(
+        self, pid: int, passage: Passage, asked: dict[int, str], question: ParsedQuestion
+    ) -> list[Candidate]:
         """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
         hold no table row after the first sentence, and never step over chrome. No window
         holds a question line: a question is never an answer. An FAQ answer also carries its
@@ -212,15 +216,17 @@ class EvidenceFinder:
                 single[i] = _added(single[i], single[i - 1])
                 lengths[i] += lengths[i - 1]
         words = set(asked.values())
+        bodies = [text[s.start - at : s.end - at] for s in sentences]
         unasked = [
-            s.kind == "table"
-            and not words & set(r.analyzer.terms(_row_label(text[s.start - at : s.end - at])))
-            for s in sentences
+            s.kind == "table" and not words & set(r.analyzer.terms(_row_label(body)))
+            for s, body in zip(sentences, bodies, strict=True)
         ]
+        wanted = [self._carries(question, body) for body in bodies]
         out = []
         for first in range(len(sentences)):
             tf: dict[int, int] = {}
             length = 0
+            kind = False
             for count in range(1, self.max_window + 1):
                 last = first + count - 1
                 if last >= len(sentences) or sentences[last].kind == "question" or unasked[last]:
@@ -234,8 +240,11 @@ class EvidenceFinder:
                     break
                 tf = _added(tf, single[last])
                 length += lengths[last]
+                kind = kind or wanted[last]
                 body = text[start - at : end - at]
-                out.append(Candidate(pid, passage, first, count, tf, length, body))
+                window = Candidate(pid, passage, first, count, tf, length, body)
+                window.features["kind"] = float(kind)
+                out.append(window)
         return out
 
     def crosses_chrome(self, source: str, start: int, end: int) -> bool:
@@ -253,9 +262,8 @@ class EvidenceFinder:
         asked = {known[t]: t for t in question.terms if t in known}
         candidates: list[Candidate] = []
         for x in retrieved:
-            for c in self._windows(x.pid, x.passage, asked):
+            for c in self._windows(x.pid, x.passage, asked, question):
                 c.features["passage"] = x.score / top
-                c.features["kind"] = float(self._carries(question, c.body))
                 candidates.append(c)
         self._lexical_features(question, candidates)
         if cosines is not None:
@@ -269,7 +277,7 @@ class EvidenceFinder:
         return candidates
 
     def _carries(self, question: ParsedQuestion, body: str) -> bool:
-        """Whether the window holds the kind of answer asked for; an acronym's long form
+        """Whether a sentence holds the kind of answer asked for; an acronym's long form
         says what the acronym is."""
         kind = question.kind
         if kind is Expect.ANY:
