@@ -155,7 +155,7 @@ def judge(asked: list[Asked], weights: RankWeights) -> list[Judged]:
             ev.question,
             ranked_ev,
             engine.coverage(ev.question, top.pid),
-            [engine.passage_text(x.passage) for x in ev.retrieved],
+            lambda ev=ev, engine=engine: [engine.passage_text(x.passage) for x in ev.retrieved],
             list,
             HARD_RULES_ONLY,
         )

@@ -121,7 +121,7 @@ class Engine:
             question,
             evidence,
             self.coverage(question, best.pid),
-            [self.passage_text(x.passage) for x in evidence.retrieved],
+            lambda: [self.passage_text(x.passage) for x in evidence.retrieved],
             lambda: self.missing_words(question, best.passage),
             self.config.policy,
         )

@@ -135,20 +135,21 @@ def decline_reason(
     question: ParsedQuestion,
     evidence: Evidence,
     passage_coverage: float,
-    passage_texts: list[str],
+    passage_texts: Callable[[], list[str]],
     missing: Callable[[], list[str]],
     policy: Policy,
 ) -> str | None:
     """Why the best window would not answer the question, or None when it may.
 
     `passage_coverage` is the share of the question's IDF mass in the best window's passage
-    and heading; `passage_texts` are the texts of every retrieved passage; `missing` lists
-    the question's words that passage lacks (computed only to explain a decline)."""
+    and heading; `passage_texts` gives the texts of every retrieved passage (read only for a
+    question with a year); `missing` lists the question's words that passage lacks (computed
+    only to explain a decline)."""
     best = evidence.best
     if question.unknown and passage_coverage < policy.min_coverage_with_unknown_name:
         return f"The sources never mention {', '.join(question.unknown)}, so they cannot say."
     if question.years and not any(
-        question.years & set(YEAR.findall(text)) for text in passage_texts
+        question.years & set(YEAR.findall(text)) for text in passage_texts()
     ):
         return f"The sources say nothing about {', '.join(sorted(question.years))}."
     problem = answer_problem(question, best.body)
