@@ -100,6 +100,26 @@ def test_eval_prints_accuracy_and_abstention(capsys: pytest.CaptureFixture[str])
     assert {"accuracy_at_1", "accuracy_at_3", "declined_rate"} <= set(report)
 
 
+@pytest.mark.parametrize(("half", "questions"), [("even", 2), ("odd", 1)])
+def test_eval_half_scores_only_those_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, half: str, questions: int
+) -> None:
+    """Knobs are fitted on the even lines; --half odd reports the lines none was fitted on."""
+    path = tmp_path / "three.jsonl"
+    lines = [
+        '{"question": "How many detainer requests did Boston police ignore in 2025?", '
+        '"answers": ["57"]}',
+        '{"question": "What is the police commissioner\'s salary?", "expect": "no_answer"}',
+        '{"question": "Who is the ICE spokeswoman?", "answers": ["Choates"]}',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--semantic", "off", "eval", str(path), "--half", half, "--json")
+    assert code == 0
+    report = json.loads(out)[str(path)]["lexical"]
+    assert report["questions"] == questions
+    assert report["answerable"] == (2 if half == "even" else 0)
+
+
 def test_eval_runs_the_projects_sets_in_both_modes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "eval", "--json")
     assert code == 0
