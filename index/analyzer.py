@@ -8,6 +8,8 @@ index made with another analyzer is rebuilt rather than silently mismatched.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -82,6 +84,21 @@ def words(text: str) -> list[str]:
     return [_fold(token) for token in TOKEN.findall(normalize(text))]
 
 
+def tokens(text: str) -> list[str]:
+    """The raw word tokens of the normalised text, as `Analyzer.terms` reads them."""
+    text = normalize(text)
+    return (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+
+
+def token_lists(texts: list[str]) -> list[list[str]]:
+    """`tokens` of each text. ASCII texts (nearly all sentences) need no normalising: their
+    regex runs in one `map`, without a Python call per text; the others are redone."""
+    lists = list(map(_ASCII_TOKEN.findall, texts))
+    for i in itertools.compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
+        lists[i] = tokens(texts[i])
+    return lists
+
+
 def stem(tokens: Iterable[str]) -> list[str]:
     return _stemmer().stemWords([t for t in tokens if t not in STOPWORDS])
 
@@ -106,6 +123,11 @@ class _TokenTerms(dict[str, str | None]):
 
 
 _token_terms = _TokenTerms()
+
+
+def token_term(token: str) -> str | None:
+    """A raw token's index term, None for a stopword (memoized)."""
+    return _token_terms[token]
 
 
 def mine_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -193,6 +215,8 @@ class Analyzer:
         self._long_forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for acronym, long_stems in self.acronyms.items():
             self._long_forms.setdefault(long_stems[0], []).append((acronym, long_stems))
+        # The first stems of the long forms: terms without any of them yield no acronym.
+        self.long_form_starts = frozenset(self._long_forms)
 
     @classmethod
     def mined(cls, texts: Sequence[str]) -> Analyzer:
@@ -202,17 +226,19 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and
         "Immigration and Customs Enforcement" meet on one term without counting twice."""
-        text = normalize(text)
-        tokens = (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
-        terms = [t for t in map(_token_terms.__getitem__, tokens) if t is not None]
+        terms = [t for t in map(_token_terms.__getitem__, tokens(text)) if t is not None]
+        terms.extend(self.acronym_terms(terms))
+        return terms
+
+    def acronym_terms(self, terms: list[str]) -> list[str]:
+        """What a text whose other terms are `terms` adds: the acronym of each long form
+        spelled out in them, once per spelling, sorted."""
         # Most texts hold no long form's first stem: one C-speed check instead of a loop.
         if not self._long_forms or self._long_forms.keys().isdisjoint(terms):
-            return terms
+            return []
         found: Counter[str] = Counter()
         for i, term in enumerate(terms):
             for acronym, run in self._long_forms.get(term, ()):
                 if tuple(terms[i : i + len(run)]) == run:
                     found[acronym] += 1
-        for acronym in sorted(found):
-            terms.extend([acronym] * found[acronym])
-        return terms
+        return [acronym for acronym in sorted(found) for _ in range(found[acronym])]

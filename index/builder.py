@@ -4,14 +4,17 @@ pydantic object and no per-token Python loop.
 Two passes. Ingestion takes one source at a time (its lines, layout and chrome are dropped
 before the next) and keeps only integer rows of passages and sentences (index/passage_table.py).
 Acronyms are then mined from the kept texts, since every sentence's analysis needs them.
-Analysis then walks the passages in order: each sentence's terms become term ids through a
-vocabulary that gives a new term the next id (the ids of `BM25Index.build`: first appearance,
-a passage's heading before its sentences), appended to one flat array. Postings and the
-sentence and heading term rows come out of that array with one sort each (`count_pairs`).
+Analysis then takes the sentences in batches (`batch_ids`): a batch's tokens come from one
+`map` of the token regex and become term ids through one `map` of a memo, with no Python call
+per sentence; the ids are appended to one flat array. They are provisional: once everything is
+analyzed they are renumbered in order of first appearance, a passage's heading before its
+sentences (the ids of `BM25Index.build`). Postings and the sentence and heading term rows come
+out of that array with one sort each (`count_pairs`).
 """
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from index.analyzer import Analyzer
+from index.analyzer import Analyzer, token_lists, token_term
 from index.ingest import SourceSet, ingested
 from index.passage_table import NO_HEADING, PassageTable, PassageTableBuilder
 from index.scorer import BM25Index, BM25Params
@@ -79,13 +82,71 @@ def passage_analysis(
         )
 
 
-class _Vocabulary(dict[str, int]):
-    """Term → id, a new term getting the next id, so that `map(vocabulary.__getitem__, terms)`
-    interns a sentence's terms at C speed."""
+# Sentences analyzed in one batch: their tokens are Python strings until they become ids, so a
+# batch, not a source (of any size), bounds that memory.
+BATCH_SENTENCES = 4096
+
+
+class Vocabulary(dict[str, int]):
+    """Term → provisional id, a new term getting the next one; `terms[i]` is id i's term."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
 
     def __missing__(self, term: str) -> int:
-        self[term] = len(self)
+        self[term] = len(self.terms)
+        self.terms.append(term)
         return self[term]
+
+
+class TokenIds(dict[str, int]):
+    """Raw token → its term's provisional id, -1 for a stopword: a batch's tokens become ids
+    in one `map` of dict look-ups, a Python call only for a token not seen before."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, token: str) -> int:
+        term = token_term(token)
+        self[token] = -1 if term is None else self.vocabulary[term]
+        return self[token]
+
+
+def batch_ids(
+    texts: list[str], token_ids: TokenIds, analyzer: Analyzer
+) -> tuple[np.ndarray, np.ndarray]:
+    """`analyzer.terms` of each text as provisional ids, laid end to end, and how many each
+    has: a few C-speed passes over the batch instead of Python calls per text. The few texts
+    holding a long form's first stem get their acronyms added at their end, as `terms` does."""
+    lists = token_lists(texts)
+    n_tokens = np.fromiter(map(len, lists), np.int64, len(lists))
+    ids = np.fromiter(
+        map(token_ids.__getitem__, itertools.chain.from_iterable(lists)),
+        np.int32,
+        int(n_tokens.sum()),
+    )
+    del lists
+    kept = ids >= 0
+    owners = np.repeat(np.arange(len(texts)), n_tokens)[kept]
+    ids = ids[kept]
+    counts = np.bincount(owners, minlength=len(texts))
+    vocabulary = token_ids.vocabulary
+    starts = [vocabulary[t] for t in analyzer.long_form_starts if t in vocabulary]
+    if not starts:
+        return ids, counts
+    ends = np.cumsum(counts)
+    at: list[int] = []
+    extra: list[int] = []
+    for row in np.unique(owners[np.isin(ids, starts)]).tolist():
+        end = int(ends[row])
+        terms = [vocabulary.terms[i] for i in ids[end - counts[row] : end].tolist()]
+        found = analyzer.acronym_terms(terms)
+        at.extend([end] * len(found))
+        extra.extend(map(vocabulary.__getitem__, found))
+        counts[row] += len(found)
+    return (np.insert(ids, at, extra) if at else ids), counts
 
 
 def index_table(
@@ -96,38 +157,96 @@ def index_table(
     progress: bool = False,
 ) -> IndexParts:
     """Analyze every passage of `table` and index its terms (a passage's terms are its
-    heading's and its sentences')."""
-    vocabulary = _Vocabulary()
-    intern = vocabulary.__getitem__
+    heading's and its sentences'; the chrome between sentences is left out)."""
+    vocabulary = Vocabulary()
+    token_ids = TokenIds(vocabulary)
     sentence_ids, sentence_lengths = array("i"), array("q")
-    heading_ids, heading_lengths = array("i"), array("q")
-    analysis = tqdm(
-        passage_analysis(table, texts, analyzer),
-        "indexing",
-        len(table),
-        unit=" passages",
-        delay=1.0,
-        disable=not progress,
-    )
-    for heading, heading_terms, sentences in analysis:
-        if heading == len(heading_lengths):  # headings are numbered in order of first use
-            heading_ids.extend(map(intern, heading_terms))
-            heading_lengths.append(len(heading_terms))
-        for terms in sentences:
-            sentence_ids.extend(map(intern, terms))
-            sentence_lengths.append(len(terms))
+    spans = table.sentences[:, :2]
+    bar = tqdm(None, "indexing", len(spans), unit=" sentences", delay=1.0, disable=not progress)
+    for meta, passages in zip(table.metas, table.ranges(), strict=True):
+        if not passages:
+            continue
+        text = texts[meta.file]
+        first, stop = int(table.passages[passages.start, 3]), int(table.passages[passages[-1], 4])
+        for batch in range(first, stop, BATCH_SENTENCES):
+            rows = spans[batch : min(stop, batch + BATCH_SENTENCES)].tolist()
+            ids, counts = batch_ids([text[s:e] for s, e in rows], token_ids, analyzer)
+            sentence_ids.frombytes(ids.tobytes())
+            sentence_lengths.frombytes(counts.astype(np.int64).tobytes())
+            bar.update(len(rows))
+    bar.close()
+    heading_tokens, heading_counts = batch_ids(table.headings, token_ids, analyzer)
     sentence_tokens = np.frombuffer(sentence_ids, dtype=np.int32)
     sentence_counts = np.frombuffer(sentence_lengths, dtype=np.int64)
-    heading_tokens = np.frombuffer(heading_ids, dtype=np.int32)
-    heading_counts = np.frombuffer(heading_lengths, dtype=np.int64)
+    heading_counts = heading_counts.astype(np.int64)
+    order = _first_use_order(
+        len(vocabulary.terms),
+        table,
+        (heading_tokens, heading_counts),
+        (sentence_tokens, sentence_counts),
+    )
+    terms = {vocabulary.terms[old]: new for new, old in enumerate(order.tolist())}
+    new_ids = np.empty(len(order), dtype=np.int32)
+    new_ids[order] = np.arange(len(order), dtype=np.int32)
+    sentence_tokens = new_ids[sentence_tokens]
+    heading_tokens = new_ids[heading_tokens]
+    del sentence_ids
     scorer = _scorer(
-        vocabulary, table, sentence_tokens, sentence_counts, heading_tokens, heading_counts, params
+        terms, table, sentence_tokens, sentence_counts, heading_tokens, heading_counts, params
     )
     return IndexParts(
         scorer,
         term_rows(sentence_tokens, sentence_counts),
         term_rows(heading_tokens, heading_counts),
     )
+
+
+def _first_use_order(
+    n_terms: int,
+    table: PassageTable,
+    headings: tuple[np.ndarray, np.ndarray],
+    sentences: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """The provisional ids in order of their terms' first appearance, a passage's heading (at
+    its first use) before its sentences: the ids `BM25Index.build` gives the passages' term
+    lists. Batches give provisional ids in another order (headings are analyzed last, acronyms
+    added after their batch). `headings` and `sentences` are (term ids, counts per row)."""
+    heading_column = table.passages[:, 5]
+    used = np.flatnonzero(heading_column != NO_HEADING)
+    # Where each term first occurs in either stream: (passage, 0 heading | 1 sentence, place).
+    owners = (
+        used[_first_positions(len(headings[1]), heading_column[used])],
+        np.repeat(np.arange(len(table)), table.passages[:, 4] - table.passages[:, 3]),
+    )
+    keys = []
+    for (tokens, counts), owner in zip((headings, sentences), owners, strict=True):
+        at = _first_positions(n_terms, tokens)
+        seen = at < len(tokens)
+        passage = np.full(n_terms, len(table), dtype=np.int64)
+        passage[seen] = owner[np.searchsorted(np.cumsum(counts), at[seen], side="right")]
+        keys.append((passage, at))
+    (h_passage, h_at), (s_passage, s_at) = keys
+    in_heading = h_passage <= s_passage
+    return np.lexsort(
+        (
+            np.where(in_heading, h_at, s_at),
+            ~in_heading,
+            np.where(in_heading, h_passage, s_passage),
+        )
+    )
+
+
+# Tokens per np.minimum.at call in `_first_positions`: its positions are a temporary array.
+_POSITIONS_CHUNK = 1 << 20
+
+
+def _first_positions(n_terms: int, tokens: np.ndarray) -> np.ndarray:
+    """Where each id first occurs in `tokens`; len(tokens) for an id that does not."""
+    first = np.full(n_terms, len(tokens), dtype=np.int64)
+    for at in range(0, len(tokens), _POSITIONS_CHUNK):
+        chunk = tokens[at : at + _POSITIONS_CHUNK]
+        np.minimum.at(first, chunk, np.arange(at, at + len(chunk), dtype=np.int64))
+    return first
 
 
 def _scorer(

@@ -25,6 +25,7 @@ from index.analyzer import (
     stem,
     words,
 )
+from index.builder import TokenIds, Vocabulary, batch_ids
 from index.ingest import ingest, read_sources
 from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
 from index.scorer import BM25Index
@@ -78,6 +79,27 @@ def test_memoized_analysis_matches_plain_on_generated_text(text: str) -> None:
     for analyzer in (Analyzer(), Analyzer(ACRONYMS)):
         assert analyzer.terms(text) == plain_terms(analyzer, text)
         assert analyzer.terms(text) == plain_terms(analyzer, text)  # now from the memo
+
+
+def batch_terms(texts: list[str], analyzer: Analyzer) -> list[list[str]]:
+    """What the build's batch analysis makes of `texts`, as term lists."""
+    token_ids = TokenIds(Vocabulary())
+    ids, counts = batch_ids(texts, token_ids, analyzer)
+    ends = np.cumsum(counts)
+    terms = token_ids.vocabulary.terms
+    return [[terms[i] for i in ids[e - n : e]] for n, e in zip(counts, ends, strict=True)]
+
+
+@given(st.lists(WORDISH, max_size=6))
+def test_batch_analysis_matches_terms_on_generated_text(texts: list[str]) -> None:
+    for analyzer in (Analyzer(), Analyzer(ACRONYMS)):
+        assert batch_terms(texts, analyzer) == [analyzer.terms(t) for t in texts]
+
+
+def test_batch_analysis_matches_terms_on_every_line_of_the_sources() -> None:
+    lines = [line for text in TEXTS for line in text.splitlines()]
+    analyzer = Analyzer(ACRONYMS)
+    assert batch_terms(lines, analyzer) == [analyzer.terms(line) for line in lines]
 
 
 def unguarded_credit(line: Line) -> int | None:
