@@ -20,8 +20,11 @@ Each side runs in a process of its own, its peak RSS read from that process's ow
   reading the files is timed apart and left out of its tokenize + build time, so the ratio
   printed favours rank_bm25.
 The issue's target (issue 11): quotebot's build at most 2.5× rank_bm25's
-tokenize + build, peak RSS at most 600 MiB at 100k passages (4 GiB at 1M). With --profile, one
-more build runs under cProfile and the shares of its main stages are printed.
+tokenize + build, peak RSS at most 600 MiB at 100k passages (4 GiB at 1M). The build uses worker
+processes when there is enough text (index/builder.py); its peak RSS here is the largest of
+its processes' (rusage), so the workers' own peaks (about 45 MiB each at 100k passages) are
+not in it. With --profile, one more build runs under cProfile, in one process, and the shares
+of its main stages are printed.
 The machine is shared: medians of --runs builds, the ratio per run.
 """
 
@@ -47,14 +50,14 @@ from realtext import PARAGRAPHS_PER_FILE, generate  # noqa: E402
 # Build stages whose cumulative share of the profiled build is printed: (label, function).
 STAGES = (
     ("read sources", "read_sources"),
-    ("ingest (chrome, passages)", "ingest_table"),
+    ("per source (ingest, analyze)", "analyze_source"),
     ("  classify lines", "classify"),
     ("  photo-credit regex", "photo_credit_start"),
     ("  passages", "passage_rows"),
-    ("acronym mining", "mined"),
-    ("index (analysis + postings)", "index_table"),
-    ("  analysis", "passage_analysis"),
-    ("    analyzer.terms", "terms"),
+    ("  analysis", "span_ids"),
+    ("  acronym candidates", "acronym_candidates"),
+    ("acronym mining", "acronyms"),
+    ("index (acronyms, ids, postings)", "finish"),
     ("  postings", "from_ids"),
     ("  term rows", "term_rows"),
     ("save", "save_index"),
@@ -122,12 +125,27 @@ def side_rank_bm25(work: Path) -> None:
     )
 
 
+def side_profile(work: Path) -> None:
+    """`python -m bot index` under cProfile, in one process (no worker processes, whose
+    stages the profile would not see), into DIR/build.prof."""
+    import cProfile
+
+    from bot.cli import main as cli
+    from index import builder
+
+    builder.MAX_WORKERS = 1
+    cProfile.runctx(
+        "cli(args)",
+        globals(),
+        {"cli": cli, "args": quotebot_command(work)[3:]},
+        str(work / "build.prof"),
+    )
+
+
 def profile(work: Path) -> None:
-    """One more build under cProfile; each stage's cumulative share of the whole."""
+    """One more build under cProfile, in one process; each stage's cumulative share."""
     target = work / "build.prof"
-    command = quotebot_command(work)
-    cli = [sys.executable, "-m", "cProfile", "-o", str(target), *command[1:]]
-    measured(cli, lexical_env())
+    measured([sys.executable, __file__, "--side", "profile", "--work", str(work)], lexical_env())
     stats = pstats.Stats(str(target))
     total = max(v[3] for v in stats.stats.values())  # type: ignore[attr-defined]
     print(f"profile of one build ({total:.1f} s under cProfile):")
@@ -148,10 +166,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/rt-build"))
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--side", choices=["rank_bm25"], help=argparse.SUPPRESS)
+    parser.add_argument("--side", choices=["rank_bm25", "profile"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
-        side_rank_bm25(args.work)
+        (side_rank_bm25 if args.side == "rank_bm25" else side_profile)(args.work)
         return
     corpus(args.work, args.data, args.paragraphs, args.seed)
     builds, peers = [], []

@@ -8,10 +8,13 @@ index made with another analyzer is rebuilt rather than silently mismatched.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
@@ -82,6 +85,21 @@ def words(text: str) -> list[str]:
     return [_fold(token) for token in TOKEN.findall(normalize(text))]
 
 
+def tokens(text: str) -> list[str]:
+    """The raw word tokens of the normalised text, as `Analyzer.terms` reads them."""
+    text = normalize(text)
+    return (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+
+
+def token_lists(texts: list[str]) -> list[list[str]]:
+    """`tokens` of each text. ASCII texts (nearly all sentences) need no normalising: their
+    regex runs in one `map`, without a Python call per text; the others are redone."""
+    lists = list(map(_ASCII_TOKEN.findall, texts))
+    for i in itertools.compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
+        lists[i] = tokens(texts[i])
+    return lists
+
+
 def stem(tokens: Iterable[str]) -> list[str]:
     return _stemmer().stemWords([t for t in tokens if t not in STOPWORDS])
 
@@ -108,19 +126,85 @@ class _TokenTerms(dict[str, str | None]):
 _token_terms = _TokenTerms()
 
 
+def token_term(token: str) -> str | None:
+    """A raw token's index term, None for a stopword (memoized)."""
+    return _token_terms[token]
+
+
+@dataclass(frozen=True)
+class AcronymCandidates:
+    """What one text contributes to acronym mining, so that texts can be mined one at a time
+    (in worker processes too) and merged in order by `AcronymMiner`."""
+
+    spelled: list[tuple[str, tuple[str, ...]]]  # (acronym, long form's stems), in text order
+    caps: frozenset[str]  # all-capital words: initialisms the text uses
+    runs: list[tuple[str, ...]]  # capitalised runs, their words, distinct, in text order
+
+
+def acronym_candidates(text: str) -> AcronymCandidates:
+    """The bracketed acronyms `text` spells out, its capitals and its capitalised runs."""
+    spelled = []
+    for match in acronym_matches(text):
+        long_form, acronym = match.group(1).split(), match.group(2)
+        initials = "".join(w[0] for w in long_form if w[0].isupper())
+        # Keep only the trailing words whose initials spell the acronym.
+        if initials.endswith(acronym):
+            stems = tuple(stem(words(" ".join(_tail(long_form, acronym)))))
+            if stems:
+                spelled.append((acronym.lower(), stems))
+    runs = dict.fromkeys(tuple(run.split()) for run in _CAPITALISED_RUN.findall(text))
+    return AcronymCandidates(spelled, frozenset(_CAPS.findall(text)), list(runs))
+
+
+class AcronymMiner:
+    """Acronyms of texts added one at a time, as `mine_acronyms` and `mine_initialisms` find
+    them over all of them: an initialism needs every text's capitals before any run is
+    matched, so runs are kept (each distinct run once: a repeated run finds nothing new)."""
+
+    def __init__(self) -> None:
+        self._spelled: dict[str, tuple[str, ...]] = {}
+        self._caps: set[str] = set()
+        self._runs: dict[tuple[str, ...], None] = {}
+
+    def add(self, candidates: AcronymCandidates) -> None:
+        for acronym, stems in candidates.spelled:
+            self._spelled.setdefault(acronym, stems)
+        self._caps |= candidates.caps
+        self._runs.update(dict.fromkeys(candidates.runs))
+
+    def spelled_out(self) -> dict[str, tuple[str, ...]]:
+        """Acronym → stems of its long form, for pairs the texts spell out once."""
+        return dict(self._spelled)
+
+    def initialisms(self) -> dict[str, tuple[str, ...]]:
+        """Acronyms never spelled out in brackets ("BPD") matched to a capitalised run
+        elsewhere ("Boston Police Department") whose initials spell them."""
+        found: dict[str, tuple[str, ...]] = {}
+        for run in self._runs:
+            for i in range(len(run) - 1):
+                for j in range(i + 2, len(run) + 1):
+                    initials = "".join(w[0] for w in run[i:j])
+                    if initials in self._caps and initials.lower() not in found:
+                        stems = tuple(stem(words(" ".join(run[i:j]))))
+                        if len(stems) >= 2:
+                            found[initials.lower()] = stems
+        return found
+
+    def acronyms(self) -> dict[str, tuple[str, ...]]:
+        """Both kinds; a spelled-out long form wins over a run's."""
+        return {**self.initialisms(), **self.spelled_out()}
+
+
+def _miner(texts: Iterable[str]) -> AcronymMiner:
+    miner = AcronymMiner()
+    for text in texts:
+        miner.add(acronym_candidates(text))
+    return miner
+
+
 def mine_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Acronym → stems of its long form, for pairs the sources spell out once."""
-    found: dict[str, tuple[str, ...]] = {}
-    for text in texts:
-        for match in acronym_matches(text):
-            long_form, acronym = match.group(1).split(), match.group(2)
-            initials = "".join(w[0] for w in long_form if w[0].isupper())
-            # Keep only the trailing words whose initials spell the acronym.
-            if initials.endswith(acronym):
-                stems = tuple(stem(words(" ".join(_tail(long_form, acronym)))))
-                if stems:
-                    found.setdefault(acronym.lower(), stems)
-    return found
+    return _miner(texts).spelled_out()
 
 
 def acronym_matches(text: str) -> Iterator[re.Match[str]]:
@@ -148,20 +232,7 @@ _CAPITALISED_RUN = re.compile(r"[A-Z](?<=\b[A-Z])[a-z][\w-]*(?:\s+[A-Z][a-z][\w-
 def mine_initialisms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Acronyms never spelled out in brackets ("BPD") matched to a capitalised run elsewhere
     ("Boston Police Department") whose initials spell them."""
-    texts = list(texts)
-    caps = {m.group(0) for t in texts for m in _CAPS.finditer(t)}
-    found: dict[str, tuple[str, ...]] = {}
-    for text in texts:
-        for match in _CAPITALISED_RUN.finditer(text):
-            run = match.group(0).split()
-            for i in range(len(run) - 1):
-                for j in range(i + 2, len(run) + 1):
-                    initials = "".join(w[0] for w in run[i:j])
-                    if initials in caps and initials.lower() not in found:
-                        stems = tuple(stem(words(" ".join(run[i:j]))))
-                        if len(stems) >= 2:
-                            found[initials.lower()] = stems
-    return found
+    return _miner(texts).initialisms()
 
 
 def _tail(long_form: list[str], acronym: str) -> list[str]:
@@ -193,26 +264,30 @@ class Analyzer:
         self._long_forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for acronym, long_stems in self.acronyms.items():
             self._long_forms.setdefault(long_stems[0], []).append((acronym, long_stems))
+        # The first stems of the long forms: terms without any of them yield no acronym.
+        self.long_form_starts = frozenset(self._long_forms)
 
     @classmethod
-    def mined(cls, texts: Sequence[str]) -> Analyzer:
+    def mined(cls, texts: Iterable[str]) -> Analyzer:
         """An analyzer that knows the acronyms `texts` spell out (the sources')."""
-        return cls({**mine_initialisms(texts), **mine_acronyms(texts)})
+        return cls(_miner(texts).acronyms())
 
     def terms(self, text: str) -> list[str]:
         """Index terms; a spelled-out long form also yields its acronym, so that "ICE" and
         "Immigration and Customs Enforcement" meet on one term without counting twice."""
-        text = normalize(text)
-        tokens = (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
-        terms = [t for t in map(_token_terms.__getitem__, tokens) if t is not None]
+        terms = [t for t in map(_token_terms.__getitem__, tokens(text)) if t is not None]
+        terms.extend(self.acronym_terms(terms))
+        return terms
+
+    def acronym_terms(self, terms: list[str]) -> list[str]:
+        """What a text whose other terms are `terms` adds: the acronym of each long form
+        spelled out in them, once per spelling, sorted."""
         # Most texts hold no long form's first stem: one C-speed check instead of a loop.
         if not self._long_forms or self._long_forms.keys().isdisjoint(terms):
-            return terms
+            return []
         found: Counter[str] = Counter()
         for i, term in enumerate(terms):
             for acronym, run in self._long_forms.get(term, ()):
                 if tuple(terms[i : i + len(run)]) == run:
                     found[acronym] += 1
-        for acronym in sorted(found):
-            terms.extend([acronym] * found[acronym])
-        return terms
+        return [acronym for acronym in sorted(found) for _ in range(found[acronym])]

@@ -46,6 +46,33 @@ class SourceFiles(Mapping[str, str]):
         return len(self.paths)
 
 
+class IndexedTexts(Mapping[str, str]):
+    """The texts of the sources a build indexed, each read from its file the first time it is
+    asked for (to quote from) and kept: the build itself holds none of them, and `python -m
+    bot index` never reads them again. A file changed since it was indexed is refused."""
+
+    def __init__(self, paths: dict[str, Path], checksums: dict[str, str]) -> None:
+        self.paths = paths
+        self.checksums = checksums
+        self._kept: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._kept:
+            text = read_source(self.paths[name])
+            if _sha256(text) != self.checksums[name]:
+                raise DataFileError(
+                    self.paths[name], None, "changed since it was indexed; restart to index it"
+                )
+            self._kept[name] = text
+        return self._kept[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
 @dataclass
 class SourceSet:
     """The source files as they are on disk now, before any parsing. From `read_sources`,
@@ -199,7 +226,6 @@ class IngestedSource:
     """One source after ingestion, its passages as plain rows (index/passages.py)."""
 
     name: str  # relative to the sources folder, as `SourceSet.texts` keys it
-    text: str  # as read once for ingestion: the build keeps it rather than reading it again
     meta: SourceMeta
     sha256: str
     chrome: list[Chrome]
@@ -228,7 +254,6 @@ def ingest_source(
     chrome = find_chrome(lines)
     return IngestedSource(
         name=name,
-        text=text,
         meta=meta or infer_meta(name, lines),
         sha256=sha256 or _sha256(text),
         chrome=chrome,
@@ -292,29 +317,20 @@ def _state(path: Path, known: FileState | None) -> FileState:
     return stat_state(stat, _sha256(read_source(path)), checked)
 
 
-def ingested(sources: SourceSet, progress: bool = False) -> Iterator[IngestedSource | str]:
-    """Each source ingested in turn, one at a time; a source with nothing quotable left is a
-    warning instead (a string). With `progress`, a bar appears on stderr once parsing has
+def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
+    """Every source parsed into a pydantic `Document`, one at a time: for tools and tests; the
+    index's build keeps only integer rows (index/builder.py). A source with nothing quotable
+    left is a warning instead. With `progress`, a bar appears on stderr once parsing has
     taken more than a second."""
+    corpus = Corpus(documents=[], texts={}, warnings=list(sources.warnings))
     items = tqdm(
         sources.texts.items(), desc="indexing", unit="file", delay=1.0, disable=not progress
     )
     for name, text in items:
         source = ingest_source(name, text, sources.metas.get(name), sources.checksums[name])
-        if source.passages:
-            yield source
-        else:
-            yield f"{name}: no quotable text after cleaning; skipped"
-
-
-def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
-    """Every source parsed into a pydantic `Document`: for tools and tests; the index's build
-    takes `ingested` sources as they come (index/builder.py)."""
-    corpus = Corpus(documents=[], texts={}, warnings=list(sources.warnings))
-    for source in ingested(sources, progress):
-        if isinstance(source, str):
-            corpus.warnings.append(source)
+        if not source.passages:
+            corpus.warnings.append(f"{name}: no quotable text after cleaning; skipped")
             continue
         corpus.documents.append(source.document())
-        corpus.texts[source.name] = source.text
+        corpus.texts[name] = text
     return corpus

@@ -72,10 +72,13 @@ def _paragraphs(
         start, end = block[0].start, block[-1].end
         end = min([end, *(cut for cut in credit_at if start <= cut < end)])
         first_line = block[0].number
-        sentences = [
-            (s, e, first_line + line_breaks(text, start, s), _kind(text[s:e]))
-            for s, e in split_sentences(text, start, end)
-        ]
+        spans = split_sentences(text, start, end)
+        if len(block) == 1:  # a paragraph on one line (news, most prose): no breaks to count
+            sentences = [(s, e, first_line, _kind(text, e)) for s, e in spans]
+        else:
+            sentences = [
+                (s, e, first_line + line_breaks(text, start, s), _kind(text, e)) for s, e in spans
+            ]
         if sentences:
             paragraphs.append((heading, sentences))
         block.clear()
@@ -83,8 +86,8 @@ def _paragraphs(
     for line in lines:
         if line.kind == "prose":
             block.append(line)
-            if line.stripped[-1:] in '.!?"”' or any(
-                line.start <= cut < line.end for cut in credit_at
+            if line.stripped[-1:] in '.!?"”' or (
+                credit_at and any(line.start <= cut < line.end for cut in credit_at)
             ):
                 flush()
             continue
@@ -99,8 +102,9 @@ def _paragraphs(
     return paragraphs
 
 
-def _kind(sentence: str) -> str:
-    return "question" if sentence.endswith("?") else "prose"
+def _kind(text: str, end: int) -> str:
+    """The kind of the (non-empty) sentence ending at `end`."""
+    return "question" if text[end - 1] == "?" else "prose"
 
 
 def passage_rows(text: str, lines: list[Line], chrome: list[Chrome]) -> list[PassageRow]:

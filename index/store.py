@@ -47,7 +47,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
-from index.builder import index_table, ingest_table
+from index.builder import build_parts
 from index.cache_folder import (
     CACHE_MARKER,
     CacheFolderError,
@@ -230,18 +230,16 @@ def build_index(
 ) -> Retriever:
     """The retriever over `sources`; with an `encoder`, a vector per sentence too, taken from
     the SQLite `vector_cache` where it holds them (and added to it)."""
-    ingested = ingest_table(sources, progress)
-    analyzer = Analyzer.mined(list(ingested.texts.values()))
-    parts = index_table(ingested.table, ingested.texts, analyzer, params or BM25Params(), progress)
+    built = build_parts(sources, params or BM25Params(), progress)
     retriever = Retriever.from_index(
-        ingested.texts,
-        ingested.table,
-        parts.scorer,
-        analyzer,
-        parts.sentence_terms,
-        parts.heading_terms,
+        built.texts,
+        built.table,
+        built.parts.scorer,
+        built.analyzer,
+        built.parts.sentence_terms,
+        built.parts.heading_terms,
     )
-    retriever.warnings = ingested.warnings
+    retriever.warnings = built.warnings
     if encoder is not None:
         vectors = encode_sentences(
             retriever.table, retriever.texts, encoder, vector_cache, progress

@@ -4,16 +4,19 @@ made from flat term ids."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import sentences
+from index import builder, sentences
 from index.analyzer import (
     _ACRONYM,
     _CAPITALISED_RUN,
@@ -25,11 +28,12 @@ from index.analyzer import (
     stem,
     words,
 )
+from index.builder import TokenIds, Vocabulary, batch_ids, with_acronyms
 from index.ingest import ingest, read_sources
 from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
 from index.scorer import BM25Index
-from index.search import analyze_passages, build_analyzer
-from index.sentence_terms import term_rows
+from index.search import Retriever, analyze_passages, build_analyzer
+from index.sentence_terms import TERM_ROW_PARTS, term_rows
 from index.sentences import split_sentences, strip_span
 from index.store import build_index
 from tests.paths import SOURCES
@@ -78,6 +82,27 @@ def test_memoized_analysis_matches_plain_on_generated_text(text: str) -> None:
     for analyzer in (Analyzer(), Analyzer(ACRONYMS)):
         assert analyzer.terms(text) == plain_terms(analyzer, text)
         assert analyzer.terms(text) == plain_terms(analyzer, text)  # now from the memo
+
+
+def batch_terms(texts: list[str], analyzer: Analyzer) -> list[list[str]]:
+    """What the build's batch analysis makes of `texts`, as term lists."""
+    token_ids = TokenIds(Vocabulary())
+    ids, counts = with_acronyms(*batch_ids(texts, token_ids), token_ids.vocabulary, analyzer)
+    ends = np.cumsum(counts)
+    terms = token_ids.vocabulary.terms
+    return [[terms[i] for i in ids[e - n : e]] for n, e in zip(counts, ends, strict=True)]
+
+
+@given(st.lists(WORDISH, max_size=6))
+def test_batch_analysis_matches_terms_on_generated_text(texts: list[str]) -> None:
+    for analyzer in (Analyzer(), Analyzer(ACRONYMS)):
+        assert batch_terms(texts, analyzer) == [analyzer.terms(t) for t in texts]
+
+
+def test_batch_analysis_matches_terms_on_every_line_of_the_sources() -> None:
+    lines = [line for text in TEXTS for line in text.splitlines()]
+    analyzer = Analyzer(ACRONYMS)
+    assert batch_terms(lines, analyzer) == [analyzer.terms(line) for line in lines]
 
 
 def unguarded_credit(line: Line) -> int | None:
@@ -208,3 +233,64 @@ def test_sentence_split_shortcuts_match_the_plain_split_on_the_sources() -> None
             assert split_sentences(text, line.start, line.end) == plain_split(
                 text, line.start, line.end
             )
+
+
+def saved_arrays(retriever: Retriever) -> dict[str, np.ndarray]:
+    scorer, table = retriever.scorer, retriever.table
+    arrays = {name: getattr(scorer, name) for name in ("idf", "offsets", "docs", "weights")}
+    arrays |= {name: getattr(table, name) for name in ("passages", "sentences", "chrome")}
+    for rows in ("sentence_terms", "heading_terms"):
+        terms = getattr(retriever, rows)
+        arrays |= {f"{rows}.{part}": getattr(terms, part) for part in TERM_ROW_PARTS}
+    return arrays
+
+
+def test_worker_processes_build_what_one_process_builds(
+    sources_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = build_index(read_sources(sources_copy))
+    monkeypatch.setattr(builder, "PARALLEL_MIN_BYTES", 0)
+    assert builder._workers(read_sources(sources_copy)) > 1
+    pooled = build_index(read_sources(sources_copy))
+    assert pooled.scorer.terms == alone.scorer.terms
+    assert pooled.analyzer.acronyms == alone.analyzer.acronyms
+    assert pooled.table.headings == alone.table.headings
+    for name, values in saved_arrays(alone).items():
+        assert np.array_equal(saved_arrays(pooled)[name], values), name
+
+
+def test_a_bad_source_in_a_worker_costs_only_itself(
+    sources_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builder, "PARALLEL_MIN_BYTES", 0)
+    sources = read_sources(sources_copy)
+    name = sorted(sources.texts)[0]
+    bad = sources_copy / name
+    bad.write_bytes(b"fine line\n\xff broken\n")  # after its check: a worker finds it
+    built = build_index(sources)
+    assert f"{bad}:2: not valid UTF-8 (byte 10); skipped" in built.warnings
+    assert name not in built.documents
+    assert len(built.documents) == len(sources.texts) - 1
+
+
+def test_a_worker_killed_leaves_its_sources_to_the_build(
+    sources_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = build_index(read_sources(sources_copy))
+    monkeypatch.setattr(builder, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(builder, "analyze_source", _killed_in_a_worker)
+    pooled = build_index(read_sources(sources_copy))
+    for name, values in saved_arrays(alone).items():
+        assert np.array_equal(saved_arrays(pooled)[name], values), name
+
+
+_PARENT = os.getpid()
+_ANALYZE = builder.analyze_source
+
+
+def _killed_in_a_worker(*args: Any) -> builder.SourceResult:
+    """`analyze_source`, but a worker running it dies (as the kernel's OOM killer ends one);
+    at module level, so that the pool can send it to a worker."""
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    return _ANALYZE(*args)

@@ -36,8 +36,8 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the index was rebuilt")
 
-    monkeypatch.setattr(store, "ingest_table", fail)
-    monkeypatch.setattr("index.builder.passage_analysis", fail)
+    monkeypatch.setattr(store, "build_parts", fail)
+    monkeypatch.setattr("index.builder.analyze_source", fail)
 
 
 def queries(retriever: Retriever) -> list[list[str]]:
