@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -407,7 +408,10 @@ def _analyzed(sources: SourceSet, progress: bool) -> Iterator[SourceResult]:
     workers = _workers(sources)
     if workers > 1:
         try:
-            with ProcessPoolExecutor(workers) as pool:
+            # Workers from a fork server, not forked from this process: a build runs beside
+            # onnxruntime's threads (semantic mode) or the Discord client's, and forking a
+            # process with threads can deadlock the child (Python 3.12 warns of it).
+            with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
                 pending: deque[Future[SourceResult]] = deque()
                 for task in tasks:
                     pending.append(pool.submit(analyze_source, *task))

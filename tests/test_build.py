@@ -4,6 +4,7 @@ made from flat term ids."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections import Counter
@@ -284,13 +285,13 @@ def test_a_worker_killed_leaves_its_sources_to_the_build(
         assert np.array_equal(saved_arrays(pooled)[name], values), name
 
 
-_PARENT = os.getpid()
 _ANALYZE = builder.analyze_source
 
 
 def _killed_in_a_worker(*args: Any) -> builder.SourceResult:
     """`analyze_source`, but a worker running it dies (as the kernel's OOM killer ends one);
-    at module level, so that the pool can send it to a worker."""
-    if os.getpid() != _PARENT:
+    at module level, so that the pool can send it to a worker (which imports this module
+    afresh: it knows it is a worker by having a parent process)."""
+    if multiprocessing.parent_process() is not None:
         os._exit(1)
     return _ANALYZE(*args)
