@@ -302,10 +302,11 @@ def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
 # 1.0-1.6 s on a busy one.
 KERNEL_LOAD_SECONDS = 1.0
 # From this many passages a process that will answer many questions loads the kernel before it
-# serves: at 100k passages NumPy over every posting costs about 0.9 ms a question against the
-# kernel's 0.06 ms (benchmarks/pruning.py), so the first second of NumPy is a thousand
-# questions answered 15 times slower; at 10k it is a tenth of that, and below, NumPy costs
-# tens of µs and the kernel's 65 MB of RSS buys nothing.
+# serves: at 100k passages NumPy over every posting costs 0.13 ms an XQuAD question (p50; 0.50
+# ms for the sentence-word queries) against the kernel's 0.019 ms (0.057 ms; benchmarks/
+# pruning.py), so the first second of NumPy is thousands of questions answered 7-9 times
+# slower; at 10k it is a tenth of that, and below, NumPy costs tens of µs and the kernel's
+# 65 MB of RSS buys nothing.
 MANY_QUERIES_MIN_DOCS = 10_000
 
 
