@@ -4,7 +4,8 @@ saved index, and where a query's time goes.
     python benchmarks/realtext.py --work DIR        # once, to build the corpus and index
     python benchmarks/pruning.py --work DIR [--repeat 5]
 
-- compiled: `BM25Index.top` once the kernel is loaded, MaxScore over block bounds in numba
+- compiled: `BM25Index.top` once the kernel is loaded: every posting summed into a per-passage
+  array, then the passages the term bounds leave in reach scored exactly, in numba
   (index/topk.py);
 - NumPy, every posting: what `top` does before the kernel is worth loading (every posting of
   every query term, then a partition for the top 10);
@@ -49,10 +50,7 @@ def every_posting(index: BM25Index) -> Top:
 
 
 def numpy_maxscore(index: BM25Index) -> Top:
-    firsts = index._firsts
-    term_bound = np.zeros(len(index.idf))
-    has = np.diff(firsts) > 0
-    term_bound[has] = np.maximum.reduceat(index.bounds, firsts[:-1][has])
+    term_bound = index._term_bounds
 
     def exact(tids: list[int], passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Scores in query order (as rank_bm25 adds them), and whether a term is held."""

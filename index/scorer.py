@@ -2,10 +2,10 @@
 
 rank_bm25 scores every passage for every query term in Python (about 0.2 s a query at 100k
 passages). Here each term owns a slice of two arrays, the passages that hold it and their
-finished BM25 contribution, plus an upper bound per block of 64 of its postings; `top` reads
-only the postings those bounds cannot rule out (index/topk.py, compiled; NumPy over every
-posting until the kernel is worth loading), `scores` every slice of the query
-(benchmarks/realtext.py has the figures).
+finished BM25 contribution, plus an upper bound per block of 64 of its postings; `top` adds
+every posting into a per-passage array and looks again only at the passages those bounds cannot
+rule out (index/topk.py, compiled; NumPy over every posting until the kernel is worth loading),
+`scores` every slice of the query (benchmarks/realtext.py has the figures).
 
 Exactness: every contribution is computed with rank_bm25's operations in rank_bm25's order
 (Okapi: `idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))`, Plus:
@@ -18,8 +18,8 @@ The scores are therefore bit-identical, which the property tests check against r
 Precomputing the contributions costs 8 bytes a posting (about 30 MB at 100k passages, mapped
 from disk, so only the postings queried become resident) and saves four array operations per
 term at query time; the parameters are recorded with the index, which is rebuilt if they change.
-The block bounds add 8 bytes per 64 postings; they only decide which postings are read and
-which passages can still make the top k, never a score.
+The block bounds add 8 bytes per 64 postings; the kernel uses each term's largest, which only
+decides which passages can still make the top k, never a score.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -53,6 +53,11 @@ class Hit(NamedTuple):
 
     passage: int
     score: float
+
+
+# A Hit from a (passage, score) pair, without NamedTuple's Python-level __new__: 1.1 µs less
+# for 10 hits, against a compiled query of 10-50 µs.
+_hit = partial(tuple.__new__, Hit)
 
 
 BLOCK = 64  # postings per block of upper bounds: saved with the index (FORMAT_VERSION)
@@ -184,8 +189,9 @@ class BM25Index:
         """The `k` best passages holding a query term and scoring above 0, best first, ties
         broken by passage order, with rank_bm25's exact scores.
 
-        Two exact ways, the same hits: the compiled kernel (index/topk.py), which skips the
-        postings the block bounds rule out, and NumPy over every posting of the query's terms.
+        Two exact ways, the same hits: the compiled kernel (index/topk.py), which sums every
+        posting into a per-passage array and scores exactly only the passages the term bounds
+        leave in reach, and NumPy over every posting of the query's terms.
         Loading the kernel (numba's import, the machine code from its cache) costs 0.4-1.6 s
         on a 2-core machine, far more than a one-shot `python -m bot ask` spends retrieving;
         so NumPy answers until it has spent KERNEL_LOAD_SECONDS, then the kernel is loaded (a
@@ -216,14 +222,14 @@ class BM25Index:
         p, scratch = self.params, self._scratch
         with scratch.lock:
             found = top_k(
-                self.docs, self.weights, self.offsets, self._firsts, self.bounds, self.block,
-                scratch.slot, scratch.cand, scratch.part, scratch.live, scratch.alive, self.idf,
-                p.variant == "plus", p.delta, p.k1, MARGIN, ids, k, found_docs, found_scores,
+                self.docs, self.weights, self.offsets, self._term_bounds, self.block, self.idf,
+                p.variant == "plus", p.delta, p.k1, MARGIN, ids, k, scratch.acc, scratch.stamp,
+                scratch.clock, scratch.cand, scratch.value, found_docs, found_scores,
             )  # fmt: skip
         if found < 0:
             raise ValueError("index postings name passages that do not exist")
-        hits = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
-        return [Hit(d, s) for d, s in hits]
+        pairs = zip(found_docs[:found].tolist(), found_scores[:found].tolist(), strict=True)
+        return list(map(_hit, pairs))
 
     def _top_numpy(self, tids: list[int], k: int) -> list[Hit]:
         """Every passage the query touched, scored; the k best of those above 0."""
@@ -240,9 +246,14 @@ class BM25Index:
         return [Hit(int(docs[i]), float(acc[i])) for i in order]
 
     @cached_property
-    def _firsts(self) -> np.ndarray:
-        """Where each term's block bounds start in `bounds`."""
-        return block_offsets(self.offsets, self.block)
+    def _term_bounds(self) -> np.ndarray:
+        """Each term's largest block bound: the most holding it adds to a passage's score."""
+        firsts = block_offsets(self.offsets, self.block)
+        bounds = np.zeros(len(self.idf))
+        held = firsts[1:] > firsts[:-1]
+        if held.any():
+            bounds[held] = np.maximum.reduceat(self.bounds, firsts[:-1][held])
+        return bounds
 
     @cached_property
     def _scratch(self) -> _Scratch:
@@ -291,10 +302,11 @@ def _absent_values(idf: np.ndarray, params: BM25Params) -> np.ndarray:
 # 1.0-1.6 s on a busy one.
 KERNEL_LOAD_SECONDS = 1.0
 # From this many passages a process that will answer many questions loads the kernel before it
-# serves: at 100k passages NumPy over every posting costs about 0.9 ms a question against the
-# kernel's 0.06 ms (benchmarks/pruning.py), so the first second of NumPy is a thousand
-# questions answered 15 times slower; at 10k it is a tenth of that, and below, NumPy costs
-# tens of µs and the kernel's 65 MB of RSS buys nothing.
+# serves: at 100k passages NumPy over every posting costs 0.13 ms an XQuAD question (p50; 0.50
+# ms for the sentence-word queries) against the kernel's 0.019 ms (0.057 ms; benchmarks/
+# pruning.py), so the first second of NumPy is thousands of questions answered 7-9 times
+# slower; at 10k it is a tenth of that, and below, NumPy costs tens of µs and the kernel's
+# 65 MB of RSS buys nothing.
 MANY_QUERIES_MIN_DOCS = 10_000
 
 
@@ -325,11 +337,11 @@ class _Scratch:
 
     def __init__(self, n_docs: int) -> None:
         self.lock = threading.Lock()
-        self.slot = np.full(n_docs, -1, dtype=np.int32)  # passage -> candidate, or -1
+        self.acc = np.zeros(n_docs)  # passage -> sum of excesses, valid where stamped
+        self.stamp = np.zeros(n_docs, dtype=np.uint8)  # passage -> epoch of its last query
+        self.clock = np.zeros(1, dtype=np.int64)  # the last epoch used
         self.cand = np.empty(n_docs, dtype=np.int32)
-        self.part = np.empty(n_docs)
-        self.live = np.empty(n_docs, dtype=np.int32)
-        self.alive = np.zeros(n_docs, dtype=bool)
+        self.value = np.empty(n_docs)
 
 
 def count_pairs(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,8 +1,9 @@
 """The scorer against its oracle, rank_bm25's BM25Plus and BM25Okapi: same scores, same top k.
 
-`top` skips postings on the strength of block upper bounds (index/topk.py); small blocks make
-small corpora exercise every path of it: many blocks per term, searches over block ends, the
-one-pass lookups, and tau raised by the leading candidates."""
+`top` sums every posting into a per-passage array, then looks again only at the passages the
+term bounds leave in reach and scores those exactly (index/topk.py); small blocks make small
+corpora exercise the searches over block ends that exact scoring uses, and the Zipf corpora the
+selection stopping before the common terms."""
 
 from __future__ import annotations
 
@@ -224,3 +225,42 @@ def test_a_process_expecting_many_queries_loads_the_kernel_only_for_a_large_inde
     monkeypatch.setattr(scorer, "MANY_QUERIES_MIN_DOCS", 3)
     small.expect_many_queries()
     assert loaded == [True]
+
+
+@BOTH
+def test_selection_stopping_early_gives_what_reading_every_term_gives(params):
+    # "rare" (in 20 passages, with "common") bounds every other term's excess many times over:
+    # for a small k the kernel's selection stops after it, and passages holding only "common"
+    # or "other" are never looked at again; for k = every passage it never stops. The first k
+    # of the second are the first, and both are rank_bm25's.
+    docs = [["rare", "common"]] * 20 + [["common", "other"]] * 200 + [["other"]] * 300
+    index = BM25Index.build(docs, params, block=8)
+    query = ["common", "rare", "other"]
+    tids = index._known(query)
+    everything = index._top_compiled(tids, len(docs))
+    assert everything == index._top_numpy(tids, len(docs))
+    for k in (1, 3, 10, 20, 25):
+        assert index._top_compiled(tids, k) == everything[:k]
+        check(docs, query, params, k, block=8)
+
+
+def test_stamps_survive_many_queries_and_their_epochs_wrapping():
+    # A passage's sum is valid only for the query that stamped it; stamps are one byte, cleared
+    # when the epochs run out (every 127 queries): sums left by earlier queries never leak.
+    rng = np.random.default_rng(3)
+    vocabulary = [f"w{i}" for i in range(40)]
+    docs = [list(rng.choice(vocabulary, size=rng.integers(1, 12))) for _ in range(300)]
+    index = BM25Index.build(docs, BM25Params(), block=4)
+    for _ in range(400):
+        tids = index._known(list(rng.choice(vocabulary, size=rng.integers(1, 6))))
+        assert index._top_compiled(tids, 5) == index._top_numpy(tids, 5)
+
+
+def test_a_query_cut_short_by_a_corrupt_posting_leaves_no_trace():
+    index = BM25Index.build([["a", "b"], ["a"], ["b", "c"], ["a", "c"]], BM25Params())
+    docs = index.docs.copy()
+    docs[index.offsets[index.terms["a"] + 1] - 1] = 10**6  # the last posting of "a"
+    broken = dataclasses.replace(index, docs=docs)
+    with pytest.raises(ValueError, match="passages that do not exist"):
+        broken.top(["b", "a"], 3)  # "b" summed, then "a" stops it halfway
+    assert broken.top(["b", "c"], 3) == index.top(["b", "c"], 3)
