@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import numpy as np
@@ -61,11 +61,14 @@ from index.sentence_terms import TermRows, term_rows
 # Sentences analyzed in one batch: their tokens are Python strings until they become ids, so a
 # batch, not a source (of any size), bounds that memory.
 BATCH_SENTENCES = 4096
-# Below this much source text in all, the build stays in one process: starting workers costs
-# about a tenth of a second, which a few megabytes of text do not win back.
-PARALLEL_MIN_BYTES = 4_000_000
+# Below this much source text in all, the build stays in one process: starting workers from a
+# fork server costs about a quarter of a second (they import the builder afresh), and at 9 MB
+# (90 of benchmarks/realtext.py's files) two workers and one process measured about even.
+PARALLEL_MIN_BYTES = 8_000_000
 # Worker processes at most (one per core up to this): each holds its own memo of the tokens.
 MAX_WORKERS = 4
+# A fork server where the OS has one (Linux, macOS), else a fresh interpreter (Windows).
+_START_METHOD = "forkserver" if "forkserver" in get_all_start_methods() else "spawn"
 
 
 @dataclass(frozen=True)
@@ -411,7 +414,7 @@ def _analyzed(sources: SourceSet, progress: bool) -> Iterator[SourceResult]:
             # Workers from a fork server, not forked from this process: a build runs beside
             # onnxruntime's threads (semantic mode) or the Discord client's, and forking a
             # process with threads can deadlock the child (Python 3.12 warns of it).
-            with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+            with ProcessPoolExecutor(workers, mp_context=get_context(_START_METHOD)) as pool:
                 pending: deque[Future[SourceResult]] = deque()
                 for task in tasks:
                     pending.append(pool.submit(analyze_source, *task))
@@ -440,7 +443,15 @@ def _workers(sources: SourceSet) -> int:
     size = sum(state.size for state in sources.states.values())
     if size < PARALLEL_MIN_BYTES:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, len(sources.texts)))
+    return max(1, min(_usable_cores(), MAX_WORKERS, len(sources.texts)))
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity where the OS has one: Linux), else the
+    machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _first_use_order(
