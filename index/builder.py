@@ -44,6 +44,7 @@ from index.analyzer import (
     token_lists,
     token_term,
 )
+from index.cores import usable_cores
 from index.errors import DataFileError
 from index.ingest import (
     IndexedTexts,
@@ -443,15 +444,7 @@ def _workers(sources: SourceSet) -> int:
     size = sum(state.size for state in sources.states.values())
     if size < PARALLEL_MIN_BYTES:
         return 1
-    return max(1, min(_usable_cores(), MAX_WORKERS, len(sources.texts)))
-
-
-def _usable_cores() -> int:
-    """The cores this process may run on (its affinity where the OS has one: Linux), else the
-    machine's."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    return max(1, min(usable_cores(), MAX_WORKERS, len(sources.texts)))
 
 
 def _first_use_order(

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from index.cores import usable_cores
+
 MODEL_DIR = Path(__file__).resolve().parent
 SPEC_NAME = "model.json"
 THREADS_ENV = "QUOTEBOT_ENCODER_THREADS"
@@ -68,8 +70,7 @@ def default_threads() -> int:
             raise EncoderUnavailable(
                 f"{THREADS_ENV}={configured!r} is not a whole number of threads"
             ) from None
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(2, cores or 1)
+    return min(2, usable_cores())
 
 
 class Encoder:
