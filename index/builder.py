@@ -63,8 +63,9 @@ from index.sentence_terms import TermRows, term_rows
 # batch, not a source (of any size), bounds that memory.
 BATCH_SENTENCES = 4096
 # Below this much source text in all, the build stays in one process: starting workers from a
-# fork server costs about a quarter of a second (they import the builder afresh), and at 9 MB
-# (90 of benchmarks/realtext.py's files) two workers and one process measured about even.
+# fork server costs about a quarter of a second (they import the builder afresh). At 9 MB (90
+# of benchmarks/realtext.py's files, load 0.6) two workers built in 1.17-1.26 s and one process
+# in 1.37-1.40 s, that quarter second included; at 4 MB it would eat the gain.
 PARALLEL_MIN_BYTES = 8_000_000
 # Worker processes at most (one per core up to this): each holds its own memo of the tokens.
 MAX_WORKERS = 4
