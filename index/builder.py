@@ -69,7 +69,10 @@ BATCH_SENTENCES = 4096
 PARALLEL_MIN_BYTES = 8_000_000
 # Worker processes at most (one per core up to this): each holds its own memo of the tokens.
 MAX_WORKERS = 4
-# A fork server where the OS has one (Linux, macOS), else a fresh interpreter (Windows).
+# Workers come from a fork server where the OS has one (Linux, macOS), else a fresh interpreter
+# (Windows); never forked from the building process, which may be running onnxruntime's or the
+# Discord client's threads: forking a process with threads can deadlock the child (Python 3.12
+# warns of it).
 _START_METHOD = "forkserver" if "forkserver" in get_all_start_methods() else "spawn"
 
 
@@ -413,9 +416,6 @@ def _analyzed(sources: SourceSet, progress: bool) -> Iterator[SourceResult]:
     workers = _workers(sources)
     if workers > 1:
         try:
-            # Workers from a fork server, not forked from this process: a build runs beside
-            # onnxruntime's threads (semantic mode) or the Discord client's, and forking a
-            # process with threads can deadlock the child (Python 3.12 warns of it).
             with ProcessPoolExecutor(workers, mp_context=get_context(_START_METHOD)) as pool:
                 pending: deque[Future[SourceResult]] = deque()
                 for task in tasks:
