@@ -136,7 +136,7 @@ def _from_card(
             "status": "answered",
             "note": "",
             "snippets": snippets,
-            "answer": _fact_line(lead),
+            "answer": _role_line(lead) if question.role_of else _fact_line(lead),
             "corroborated_by": also,
             "facts": card,
         }
@@ -234,6 +234,13 @@ def _fact_line(fact: Fact) -> str:
     figure, not with a name ("ICE spokeswoman" has no year)."""
     period = f", {fact.period}" if fact.period and fact.number is not None else ""
     return f"{fact.value} — {fact.claimed_by}{period}"
+
+
+def _role_line(fact: Fact) -> str:
+    """ "Mariellen Burns — communications chief, Boston Police Department": who holds which
+    role, and where (left out when the role names it: "ICE spokeswoman")."""
+    where = "" if fact.subject.casefold() in fact.measure.casefold() else f", {fact.subject}"
+    return f"{fact.value} — {fact.measure}{where}"
 
 
 # --- quotes ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from bot.evidence import Candidate, Evidence
-from bot.expect import YEAR, Expect, carries
+from bot.expect import DATE, YEAR, Expect, carries
 from bot.facts.models import Fact
 from bot.figures import find_figures
 from bot.number_words import VAGUE
@@ -253,6 +253,25 @@ def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
         if any(answer_problem(question, f"{f.value} {name}") is None for name in _names(f))
         and not (f.number is None and f.value.casefold() in asked)
     ]
+
+
+def role_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
+    """For "who is Mariellen Burns?": the facts that name that person as holding a role, a
+    name fact whose value holds every word of the name asked about ("Cox" is "Michael Cox").
+    A figure or a date is no one's role; a name the question only partly gives is not enough
+    ("Michael Smith" is not "Michael Cox")."""
+    if question.role_of is None:
+        return []
+    wanted = set(_name_words(question.role_of))
+    return [
+        f
+        for f in facts
+        if f.number is None and not DATE.search(f.value) and wanted <= set(_name_words(f.value))
+    ]
+
+
+def _name_words(name: str) -> list[str]:
+    return [w.removesuffix("'s") for w in name.casefold().replace("’", "'").split()]
 
 
 def _names(fact: Fact) -> list[str]:

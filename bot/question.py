@@ -66,6 +66,18 @@ _SPEAKER = re.compile(
     r"acknowledged|admitted|criticized|criticised|warned|added|explained|insisted)\b",
     re.I,
 )
+# "Who is Mariellen Burns?", "what role does Burns have?", "what is Cox's job?", "what does
+# Yolanda Choates do?": the question names a person and asks what role they hold.
+_PERSON = r"((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})"
+_ROLE = r"(?:role|job|title|position|post|office)"
+_ROLE_OF = re.compile(
+    rf"^(?:who(?:'s|’s|\s+is|\s+was)\s+{_PERSON}"
+    rf"|(?:what|which)\s+{_ROLE}\s+(?:does|did|do)\s+{_PERSON}\s+(?:have|hold|play|fill)"
+    rf"|what(?:'s|’s|\s+is|\s+was)\s+{_PERSON}(?:'s|’s)\s+{_ROLE}"
+    rf"|what\s+(?:does|did)\s+{_PERSON}\s+do(?:\s+for\s+a\s+living)?"
+    rf"|what\s+is\s+the\s+{_ROLE}\s+of\s+{_PERSON})\s*\??$",
+    re.I,
+)
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
 _NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".split())
 
@@ -196,6 +208,8 @@ class ParsedQuestion:
     """The party the question asks about ("according to ICE"), if it names one."""
     asks_speaker: bool
     """ "Who said …": who made a statement, not who holds a role."""
+    role_of: str | None
+    """ "Who is Mariellen Burns?", "what role does Burns have?": the person whose role is asked."""
     long_form: re.Pattern[str] | None
     """For "what is ICE" (an acronym the sources spell out): its long form as sources write it
     ("Immigration and Customs Enforcement"); a sentence that gives it says what ICE is."""
@@ -234,6 +248,7 @@ def parse_question(
         asks=frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(text)),
         claimant=claimant,
         asks_speaker=bool(_SPEAKER.search(text)),
+        role_of=_role_of(text),
         long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
     )
@@ -252,6 +267,14 @@ def _long_form(text: str, analyzer: Analyzer) -> re.Pattern[str] | None:
     between = r"(?:\s+(?:and|of|for|the|&))*\s+"
     words = [re.escape(s[:-1] if len(s) > 3 and s.endswith("i") else s) + r"\w*" for s in stems]
     return re.compile(r"\b" + between.join(words) + r"\b", re.I)
+
+
+def _role_of(text: str) -> str | None:
+    """The person whose role the question asks about, if it asks that."""
+    found = _ROLE_OF.search(text)
+    if not found:
+        return None
+    return next(name for name in found.groups() if name)
 
 
 def _claimant(text: str) -> str | None:

@@ -279,3 +279,32 @@ def test_who_said_a_statement_is_answered_by_the_statement_not_a_role_card(
     said = depot.ask("Who said the depot answered the complaints within a week?")
     assert said.facts is None
     assert said.snippets and "within a week" in said.snippets[0].quote
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+@pytest.mark.parametrize(
+    "question",
+    ["Who is Rosa Diaz?", "What role does Diaz have?", "What is Rosa Diaz's job?"],
+)
+def test_who_is_a_named_person_leads_with_the_role_the_facts_give_them(
+    make_sources: MakeSources, semantic: bool, question: str
+) -> None:
+    """The facts name who holds a role; asked about the person, the card answers with the
+    role, its quote holding both."""
+    files = {"depot.txt": DEPOT, "sources.toml": MANIFEST}
+    depot, _ = load_engine(make_sources(files), semantic=semantic)
+    answer = depot.ask(question)
+    assert answer.facts is not None and {f.value for f in answer.facts.facts} == {"Rosa Diaz"}
+    assert answer.answer is not None and answer.answer.startswith("Rosa Diaz — Depot Manager")
+    assert answer.snippets and "Rosa Diaz" in answer.snippets[0].quote
+
+
+@pytest.mark.parametrize("question", ["Who is Sam Park?", "Who is Rosa Smith?"])
+def test_a_person_the_facts_give_no_role_gets_no_role_card(
+    make_sources: MakeSources, question: str
+) -> None:
+    """No fact names Sam Park in a role, and Rosa Smith is not Rosa Diaz: no card."""
+    files = {"depot.txt": DEPOT, "audit.txt": AUDIT, "sources.toml": MANIFEST}
+    depot, _ = load_engine(make_sources(files), semantic=False)
+    answer = depot.ask(question)
+    assert answer.facts is None or "Rosa Diaz" not in {f.value for f in answer.facts.facts}

@@ -9,7 +9,7 @@ from bot.expect import DATE, Expect
 from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
-from bot.policy import DEFAULT_POLICY, Policy, card_facts
+from bot.policy import DEFAULT_POLICY, Policy, card_facts, role_facts
 from bot.question import ParsedQuestion
 
 MAX_CARD_GROUPS = 3
@@ -28,7 +28,10 @@ def fact_card(
     book: FactBook, question: ParsedQuestion, policy: Policy = DEFAULT_POLICY
 ) -> FactLookup | None:
     """The best-matching fact groups, for questions that ask for a figure, a date or a name;
-    not for "who said …", which asks who made a statement: a card names who holds a role."""
+    not for "who said …", which asks who made a statement: a card names who holds a role.
+    "Who is Mariellen Burns?" gets the roles the facts give that person."""
+    if question.role_of is not None:
+        return _roles(book, question)
     keep = _ANSWERS_KIND.get(question.kind)
     if keep is None or question.asks_speaker:
         return None
@@ -37,3 +40,17 @@ def fact_card(
         return None
     usable = card_facts(question, found.facts)
     return found.model_copy(update={"facts": usable}) if usable else None
+
+
+def _roles(book: FactBook, question: ParsedQuestion) -> FactLookup | None:
+    """The card of the roles held by the person the question names, if the facts give any."""
+    facts = role_facts(question, book.facts)
+    if not facts:
+        return None
+    cited = sorted({f.source for f in facts})
+    return FactLookup(
+        query=question.text,
+        facts=facts,
+        score=100.0,
+        sources={name: book.metas[name] for name in cited if name in book.metas},
+    )
