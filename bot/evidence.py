@@ -316,25 +316,30 @@ class EvidenceFinder:
 
     def _semantic_features(self, cosines: np.ndarray, candidates: list[Candidate]) -> None:
         """Cosines of the question with each window, its closest sentence and its passage.
-        An FAQ answer is as close as the closer of itself and its question."""
+        An FAQ answer is as close as the closer of itself and its question.
+
+        A window has one to three sentences: their mean and largest are taken over Python
+        floats, which is several times quicker than a NumPy call per window (about 75 windows
+        a question over XQuAD, 2 ms of each ask when it was NumPy)."""
         r = self.retriever
         assert r.vectors is not None
-        firsts = r.passages.passages[:, 3]
-        by_passage: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
+        table = r.passages.passages
+        by_passage: dict[int, tuple[list[float], float]] = {}
         for c in candidates:
             if c.pid not in by_passage:
-                start, stop = int(firsts[c.pid]), int(r.passages.passages[c.pid, 4])
-                vectors = r.vectors.get(np.arange(start, stop))
+                start, stop = int(table[c.pid, 3]), int(table[c.pid, 4])
                 raw = cosines[start:stop].astype(np.float64)
-                answered = raw.copy()
-                for i in range(1, len(raw)):
+                passage_cosine = _cosine_of_mean(r.vectors.get(np.arange(start, stop)), raw)
+                values = raw.tolist()
+                answered = list(values)
+                for i in range(1, len(values)):
                     if c.passage.sentences[i - 1].kind == "question":
-                        answered[i] = max(raw[i], raw[i - 1])
-                by_passage[c.pid] = (vectors, raw, answered, _cosine_of_mean(vectors, raw))
-            vectors, raw, answered, passage_cosine = by_passage[c.pid]
-            window = slice(c.first, c.first + c.count)
-            c.features["cosine"] = float(answered[window].mean())
-            c.features["best_sentence"] = float(answered[window].max())
+                        answered[i] = max(values[i], values[i - 1])
+                by_passage[c.pid] = (answered, passage_cosine)
+            answered, passage_cosine = by_passage[c.pid]
+            window = answered[c.first : c.first + c.count]
+            c.features["cosine"] = sum(window) / len(window)
+            c.features["best_sentence"] = max(window)
             c.features["passage_cosine"] = passage_cosine
 
     def weight(self, term: str) -> float:
