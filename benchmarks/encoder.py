@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from index.encoder import Encoder, load_encoder
+from index.encoder import MODEL_DIR, Encoder, load_encoder
 from index.ingest import read_sources
 from index.store import build_index
 from index.vectors import SentenceVectors, quantize, sentence_texts
@@ -68,18 +69,63 @@ def query_latency(encoders: dict[int, Encoder], questions: list[str], rounds: in
 
 
 def throughput(encoders: dict[int, Encoder], sentences: list[str], rounds: int) -> None:
-    print(f"== sentence encoding ({len(sentences)} sentences, sorted by length, batched)")
-    for threads, encoder in encoders.items():
-        for batch in (1, 8, 16, 32, 64):
+    """`Encoder.encode` (each sentence alone, on 1 or 2 threads) against the peer it replaced:
+    padded batches of 16, sorted by length, one run of 2 threads each; and how far a batched
+    vector is from the sentence's own."""
+    print(f"== sentence encoding ({len(sentences)} sentences)")
+    peers: dict[str, Callable[[], np.ndarray]] = {
+        f"alone, {threads} thread(s)": lambda e=encoder: e.encode(sentences)
+        for threads, encoder in encoders.items()
+    }
+    peers["padded batches of 16, 2 threads a run (before)"] = lambda: batched(
+        encoders[2], sentences, 16
+    )
+    results: dict[str, list[float]] = {name: [] for name in peers}
+    for _ in range(rounds):  # interleaved, so that the machine's load falls on every peer
+        for name, run in peers.items():
+            start = time.perf_counter()
+            run()
+            results[name].append(len(sentences) / (time.perf_counter() - start))
+    for name, values in results.items():
+        spread = f"{min(values):.0f}-{max(values):.0f}"
+        print(f"{name}: {statistics.median(values):.0f} sentences/s ({spread})")
+    cos = np.sum(encoders[2].encode(sentences) * batched(encoders[2], sentences, 16), axis=1)
+    print(
+        f"batched vector vs the sentence's own: cosine median {np.median(cos):.4f}, "
+        f"min {cos.min():.4f}"
+    )
 
-            def rate(encoder: Encoder = encoder, batch: int = batch) -> float:
-                start = time.perf_counter()
-                encoder.encode(sentences, batch_size=batch)
-                return len(sentences) / (time.perf_counter() - start)
 
-            value, values = median_of(rounds, rate)
-            spread = f"{min(values):.0f}-{max(values):.0f}"
-            print(f"{threads} thread(s), batch {batch:2}: {value:.0f} sentences/s ({spread})")
+def batched(encoder: Encoder, sentences: list[str], size: int) -> np.ndarray:
+    """Vectors as the encoder made them before each sentence ran alone: sorted by token count,
+    `size` at a time, padded to the batch's longest, with a two-thread session."""
+    session = load_session(2)
+    ids = [e.ids for e in encoder._tokenizer.encode_batch(sentences)]
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    out = np.empty((len(sentences), encoder.dim), dtype=np.float32)
+    for start in range(0, len(order), size):
+        batch = order[start : start + size]
+        width = len(ids[batch[-1]])
+        rows = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros_like(rows)
+        for row, i in enumerate(batch):
+            rows[row, : len(ids[i])] = ids[i]
+            mask[row, : len(ids[i])] = 1
+        (vectors,) = session.run(None, {"input_ids": rows, "attention_mask": mask})
+        out[batch] = vectors
+    return out
+
+
+def load_session(threads: int) -> Any:
+    """An onnxruntime session over the shipped model with `threads` intra-op threads."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(
+        str(MODEL_DIR / "model.int8.onnx"), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def agreement(int8: Encoder, fp32: Encoder, sentences: list[str], items: list[dict]) -> None:

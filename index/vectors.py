@@ -120,7 +120,7 @@ def encode_sentences(
                 scales[i] = cached[key][1]
             else:
                 rows_of.setdefault(key, []).append(i)
-        todo = sorted(rows_of, key=lambda k: len(prepared[rows_of[k][0]]))
+        todo = list(rows_of)  # in source order: each runs alone, so the ETA is fair
         with tqdm(
             total=len(todo), desc="encoding", unit=" sentences", delay=1.0, disable=not progress
         ) as bar:

@@ -12,8 +12,8 @@ sentence-transformers for this model: lowercasing WordPiece from `tokenizer.json
 at the model's `max_seq_length` (256 tokens, [CLS] and [SEP] included). The shipped
 `tokenizer.json` pads every input to 128 tokens and truncates at 128, as uploaded to Hugging
 Face; both are overridden here, since padding a single query to 128 tokens costs 42 ms instead
-of 6 ms. Batches are padded in numpy to their longest member, and sorted by length first so
-that a batch holds inputs of similar lengths.
+of 6 ms. Every text runs through the model alone, never in a padded batch (`Encoder.encode`
+says why).
 
 onnxruntime and tokenizers are imported only by `load_encoder`, so the lexical mode never
 pays for them.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ from index.cores import usable_cores
 MODEL_DIR = Path(__file__).resolve().parent
 SPEC_NAME = "model.json"
 THREADS_ENV = "QUOTEBOT_ENCODER_THREADS"
+# How sentences are run, recorded with the model's checksum: vectors of batched runs (before
+# 2026-12) differ from these, so an index or vector cache holding them is re-encoded.
+RUN = "alone"
 
 
 class EncoderUnavailable(Exception):
@@ -58,7 +62,8 @@ class ModelSpec(BaseModel):
 
 
 def default_threads() -> int:
-    """Intra-op threads: QUOTEBOT_ENCODER_THREADS, else min(2, cores this process may use).
+    """Sentences encoded at once: QUOTEBOT_ENCODER_THREADS, else min(2, cores this process
+    may use).
 
     More threads than cores made queries 10× slower on a shared 2-core host: the threads spin
     waiting for each other while other processes hold the cores."""
@@ -78,51 +83,47 @@ class Encoder:
 
     Cosine similarity of two texts is the dot product of their vectors."""
 
-    def __init__(self, session: Any, tokenizer: Any, spec: ModelSpec) -> None:
+    def __init__(self, session: Any, tokenizer: Any, spec: ModelSpec, threads: int) -> None:
         self._session = session
         self._tokenizer = tokenizer
         self.dim = spec.dim
-        self.fingerprint = spec.sha256[spec.model_file]  # recorded in the index manifest
+        self.threads = threads
+        # Recorded in the index manifest and the vector cache: a different model, or another
+        # way of running it, means re-encoding.
+        self.fingerprint = f"{spec.sha256[spec.model_file]}+{RUN}"
 
     def encode_query(self, text: str) -> np.ndarray:
         """One text's vector, shape (dim,): no padding, one session run (a few ms)."""
-        ids = np.array([self._tokenizer.encode(text).ids], dtype=np.int64)
-        return self._run(ids, np.ones_like(ids))[0]
+        return self._vector(self._tokenizer.encode(text).ids)
 
-    def encode(
-        self, texts: Sequence[str], batch_size: int = 16, progress: bool = False
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of `texts` in their order, shape (len(texts), dim).
 
-        Inputs are sorted by token count and run `batch_size` at a time, each batch padded to
-        its longest member, so that little of the work is spent on padding. 16 was the fastest
-        of 1, 8, 16, 32 and 64 on XQuAD's sentences (benchmarks/encoder.py). With `progress`,
-        a bar with an ETA appears on stderr once encoding has taken more than a second."""
-        from tqdm import tqdm
-
+        Each text runs alone, exactly as a question does, on `threads` threads (a session
+        run releases the GIL). The int8 model quantizes a run's activations with one scale for
+        the whole run, so in a batch a sentence's vector depends on its batch-mates: batches
+        of 16 gave XQuAD sentences cosines of 0.986-0.994 with themselves run alone, and a
+        rebuild that batched them differently changed answers. Run alone, the first quote of
+        XQuAD questions held a gold answer for 0.839 of them, against 0.833 batched; and on 2
+        cores, 2 threads encoded 193 sentences/s against 182 for batches of 16
+        (benchmarks/encoder.py)."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        token_ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
-        order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
-        with tqdm(
-            total=len(texts), desc="encoding", unit=" sentences", delay=1.0, disable=not progress
-        ) as bar:
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                width = len(token_ids[batch[-1]])  # sorted: the last is the longest
-                ids = np.zeros((len(batch), width), dtype=np.int64)
-                mask = np.zeros((len(batch), width), dtype=np.int64)
-                for row, i in enumerate(batch):
-                    ids[row, : len(token_ids[i])] = token_ids[i]
-                    mask[row, : len(token_ids[i])] = 1
-                out[batch] = self._run(ids, mask)
-                bar.update(len(batch))
+        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        if self.threads == 1:
+            out[:] = [self._vector(row) for row in ids]
+            return out
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="encoder") as pool:
+            out[:] = list(pool.map(self._vector, ids))
         return out
 
-    def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-        return np.asarray(vectors, dtype=np.float32)
+    def _vector(self, ids: list[int]) -> np.ndarray:
+        row = np.array([ids], dtype=np.int64)
+        (vectors,) = self._session.run(
+            None, {"input_ids": row, "attention_mask": np.ones_like(row)}
+        )
+        return np.asarray(vectors[0], dtype=np.float32)
 
 
 def load_encoder(folder: Path = MODEL_DIR, threads: int | None = None) -> Encoder:
@@ -148,12 +149,11 @@ def load_encoder(folder: Path = MODEL_DIR, threads: int | None = None) -> Encode
     except Exception as exc:  # tokenizers raises plain Exceptions for bad files
         raise EncoderUnavailable(f"{folder / spec.tokenizer_file}: unreadable ({exc})") from None
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    # One thread a run: `threads` runs go at once when encoding sentences, and a question
+    # was as quick on one thread as on two (5.6 and 5.3 ms p50).
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    # Threads that wait without spinning: on a busy 2-core host, spinning made 2-thread
-    # queries twice as slow as 1 thread (15 vs 7 ms p50); without it they are even.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3  # errors only: its warnings are not the user's business
     try:
         session = ort.InferenceSession(
@@ -162,7 +162,7 @@ def load_encoder(folder: Path = MODEL_DIR, threads: int | None = None) -> Encode
     except Exception as exc:  # onnxruntime's own exception types are not importable API
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise EncoderUnavailable(f"{folder / spec.model_file}: cannot load ({reason})") from None
-    return Encoder(session, tokenizer, spec)
+    return Encoder(session, tokenizer, spec, threads)
 
 
 def _read_spec(folder: Path) -> ModelSpec:
