@@ -57,15 +57,15 @@ LEXICAL_WEIGHTS = RankWeights(passage=0.35, sentence=1.0, kind=0.35)
 # softmax over each question's windows, the windows holding a gold answer being right.
 # Checked on the odd halves (README: Quality).
 SEMANTIC_WEIGHTS = RankWeights(
-    passage=1.546,
-    sentence=2.625,
-    kind=3.232,
-    coverage=5.164,
-    cosine=3.724,
-    best_sentence=3.942,
-    passage_cosine=0.642,
-    two=-0.21,
-    three=-0.329,
+    passage=1.445,
+    sentence=2.773,
+    kind=3.989,
+    coverage=5.11,
+    cosine=3.55,
+    best_sentence=4.027,
+    passage_cosine=1.074,
+    two=-0.066,
+    three=-0.226,
 )
 
 

@@ -62,20 +62,20 @@ class Answerability(BaseModel):
     weighing the same; the threshold maximises, on XQuAD even, the worst seed's share of
     removed-article questions declined plus the others' share answered right."""
 
-    coverage: float = 1.42
+    coverage: float = 1.764
     """Share of the question's IDF mass in the window (a word no source uses weighs most)."""
-    known_coverage: float = 1.408
+    known_coverage: float = 1.401
     """... of the mass of the words the sources use."""
-    unseen: float = -0.383
+    unseen: float = -0.625
     """Share of the question's IDF mass in words no source uses (a paraphrase has some)."""
-    cosine: float = 0.981
-    best_sentence: float = 0.883
-    passage_cosine: float = 0.609
-    nearest: float = 0.467
+    cosine: float = 0.992
+    best_sentence: float = 0.851
+    passage_cosine: float = 0.532
+    nearest: float = 0.368
     """Cosine of the nearest sentence of all: how close the sources come to the question."""
     unknown_name: float = 0.016
     """The question names someone or something the sources never mention."""
-    bias: float = -2.305
+    bias: float = -2.298
     threshold: float = 0.35
 
     def score(self, best: Candidate, evidence: Evidence) -> float:
