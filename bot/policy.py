@@ -244,15 +244,35 @@ def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
     measure or an alias passes `answer_problem` (a curated alias says what the source's own
     word means: "applications from ICE" are detainer requests), and a name asked for ("who
     …") is not one the question already gives ("who was commissioner before Michael Cox" is
-    not answered by "Michael Cox"). Only a name that says what it counts vouches for a count:
-    "15 not honored" would let "how many people were deported" through."""
-    asked = question.text.casefold()
+    not answered by "Michael Cox"), nor agrees with one it gives ("the penalty for violating
+    the Trust Act" is not "Boston Trust Act"). Only a name that says what it counts vouches
+    for a count: "15 not honored" would let "how many people were deported" through."""
+    asked = set(_name_words(question.text.replace("?", " ")))
+    given = [f for f in facts if f.number is None and set(_name_words(f.value)) <= asked]
     return [
         f
         for f in facts
         if any(answer_problem(question, f"{f.value} {name}") is None for name in _names(f))
-        and not (f.number is None and f.value.casefold() in asked)
+        and not any(f.agrees(g) for g in given)
     ]
+
+
+def names_which(noun: str) -> Callable[[Fact], bool]:
+    """For "what law keeps …": a fact can answer when it names a thing (not a figure or a
+    date) and its measure or an alias says it is one ("law that bars holding people for
+    ICE"). Meaning alone matched "what crimes were they charged with" to how requests were
+    sent ("by fax")."""
+    wanted = fold_word(noun)
+
+    def names(fact: Fact) -> bool:
+        words = " ".join([fact.measure, *fact.aliases]).split()
+        return (
+            fact.number is None
+            and not DATE.search(fact.value)
+            and wanted in {fold_word(w) for w in words}
+        )
+
+    return names
 
 
 def role_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:

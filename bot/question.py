@@ -78,6 +78,12 @@ _ROLE_OF = re.compile(
     rf"|what\s+is\s+the\s+{_ROLE}\s+of\s+{_PERSON})\s*\??$",
     re.I,
 )
+# "What law keeps …", "which official confirmed …": the kind of thing named as the answer.
+_WHICH = re.compile(
+    r"^(?:what|which)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
+    r"should|may|might|must|happens?|happened|else|if|about)\b)([a-z]+)\s+(?!of\b)\w",
+    re.I,
+)
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
 _NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".split())
 
@@ -209,6 +215,9 @@ class ParsedQuestion:
     asks_speaker: bool
     """ "Who said …": who made a statement, not who holds a role."""
     role_of: str | None
+    which: str | None
+    """ "What law keeps …", "which official …": the kind of thing the answer names ("law"),
+    which a fact naming one can answer."""
     """ "Who is Mariellen Burns?", "what role does Burns have?": the person whose role is asked."""
     long_form: re.Pattern[str] | None
     """For "what is ICE" (an acronym the sources spell out): its long form as sources write it
@@ -249,6 +258,7 @@ def parse_question(
         claimant=claimant,
         asks_speaker=bool(_SPEAKER.search(text)),
         role_of=_role_of(text),
+        which=found.group(1).lower() if (found := _WHICH.search(text)) else None,
         long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
     )

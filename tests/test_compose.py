@@ -308,3 +308,33 @@ def test_a_person_the_facts_give_no_role_gets_no_role_card(
     depot, _ = load_engine(make_sources(files), semantic=False)
     answer = depot.ask(question)
     assert answer.facts is None or "Rosa Diaz" not in {f.value for f in answer.facts.facts}
+
+
+ORDINANCE = """[[fact]]
+subject = "City"
+measure = "ordinance that sets towing fees"
+value = "Towing Code"
+claimed_by = "Depot Annual Report"
+source = "depot.txt"
+quote = "The Towing Code, a city ordinance of 2011, sets the fees a depot may charge."
+"""
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_what_law_is_answered_by_the_fact_that_names_one(
+    make_sources: MakeSources, semantic: bool
+) -> None:
+    """ "What ordinance …" asks for the name of a thing: the fact whose measure says it is an
+    ordinance answers; a question naming that thing itself, or asking for another kind of
+    thing, gets no card."""
+    files = {"depot.txt": DEPOT, "sources.toml": MANIFEST, "facts.toml": ORDINANCE}
+    depot, _ = load_engine(make_sources(files), semantic=semantic)
+    for question in (
+        "What ordinance sets towing fees?",
+        "Which ordinance sets the fees for towing?",
+    ):
+        answer = depot.ask(question)
+        assert answer.facts is not None, question
+        assert answer.answer is not None and answer.answer.startswith("Towing Code"), question
+    for question in ("What fees does the Towing Code set?", "What trucks did the depot tow?"):
+        assert depot.ask(question).facts is None, question

@@ -9,7 +9,7 @@ from bot.expect import DATE, Expect
 from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
-from bot.policy import DEFAULT_POLICY, Policy, card_facts, role_facts
+from bot.policy import DEFAULT_POLICY, Policy, card_facts, names_which, role_facts
 from bot.question import ParsedQuestion
 
 MAX_CARD_GROUPS = 3
@@ -33,6 +33,8 @@ def fact_card(
     if question.role_of is not None:
         return _roles(book, question)
     keep = _ANSWERS_KIND.get(question.kind)
+    if question.kind is Expect.ANY and question.which:
+        keep = names_which(question.which)
     if keep is None or question.asks_speaker:
         return None
     found = lookup(book, question, MAX_CARD_GROUPS, keep=keep, policy=policy)
