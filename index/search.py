@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.analyzer import Analyzer
@@ -108,6 +109,8 @@ class Retriever:
         # Semantic mode (see attach_vectors); both None in lexical mode.
         self.vectors: SentenceVectors | None = None
         self.encoder: Encoder | None = None
+        self.vector_cache: Path | None = None
+        """The vector cache of the index's folder, for `CachedEncoding` (None: none kept)."""
         self.documents: dict[str, SourceEntry] = {
             meta.file: SourceEntry(meta, sha, chrome, ids, tables, faqs)
             for meta, sha, chrome, ids, tables, faqs in zip(

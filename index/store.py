@@ -160,11 +160,9 @@ def load_index(
                 pass
             except (OSError, CorruptIndex) as exc:
                 notes.append(f"{folder / MANIFEST}: {exc}; rebuilt.")
-        # The vector cache lives only in a folder marked as the cache's own (a folder that
-        # could not be claimed gets nothing, not even a database file).
-        claimed = (folder / CACHE_MARKER).is_file()
-        vector_cache = folder / CACHE_NAME if claimed else None
+        vector_cache = _vector_cache(folder)
         retriever = build_index(sources, params, progress, encoder, vector_cache)
+        retriever.vector_cache = vector_cache
         notes.extend(w for w in retriever.warnings if w not in notes)
         try:
             save_index(retriever, sources.fingerprint, folder)
@@ -194,7 +192,14 @@ def _opened(
     retriever = open_index(folder, sources, params, encoder, states)
     if (states.sources, states.generation, states.index) != before:
         _keep_states(folder, states)
+    retriever.vector_cache = _vector_cache(folder)
     return retriever
+
+
+def _vector_cache(folder: Path) -> Path | None:
+    """The vector cache's path: only in a folder marked as the cache's own (a folder that
+    could not be claimed gets nothing, not even a database file)."""
+    return folder / CACHE_NAME if (folder / CACHE_MARKER).is_file() else None
 
 
 def _keep_states(folder: Path, states: States) -> None:

@@ -15,7 +15,8 @@ rows widened to float32 in a buffer that stays in the CPU cache; about 20-30 ms 
 sentences on this project's machine, benchmarks/encoder.py), then the k best.
 
 A build encodes only sentences the vector cache (index/vector_cache.py) does not hold, in
-chunks sorted by length, committing each chunk as it is done.
+chunks, committing each chunk as it is done. `CachedEncoding` serves the other texts encoded
+at every start (the fact book's measures, pinned questions) from the same cache.
 """
 
 from __future__ import annotations
@@ -106,37 +107,74 @@ def encode_sentences(
     cache_path: Path | None,
     progress: bool = False,
 ) -> SentenceVectors:
-    """Vectors of every sentence: from the cache where it has them, else encoded and cached."""
+    """Vectors of every sentence: from the cache where it has them, else encoded and cached;
+    the cache then forgets every text the index does not hold."""
     prepared = sentence_texts(table, texts)
-    keys = [hashlib.sha256(t.encode()).digest() for t in prepared]
-    codes = np.zeros((len(prepared), encoder.dim), dtype=np.int8)
-    scales = np.zeros(len(prepared), dtype=np.float32)
+    keys = [_key(t) for t in prepared]
     with VectorCache.open(cache_path, encoder.fingerprint) as cache:
-        cached = cache.get(keys) if cache else {}
-        rows_of: dict[bytes, list[int]] = {}
-        for i, key in enumerate(keys):
-            if key in cached:
-                codes[i] = np.frombuffer(cached[key][0], dtype=np.int8)
-                scales[i] = cached[key][1]
-            else:
-                rows_of.setdefault(key, []).append(i)
-        todo = list(rows_of)  # in source order: each runs alone, so the ETA is fair
-        with tqdm(
-            total=len(todo), desc="encoding", unit=" sentences", delay=1.0, disable=not progress
-        ) as bar:
-            for start in range(0, len(todo), ENCODE_CHUNK):
-                chunk = todo[start : start + ENCODE_CHUNK]
-                vectors = encoder.encode([prepared[rows_of[k][0]] for k in chunk])
-                chunk_codes, chunk_scales = quantize(vectors)
-                for key, row_codes, scale in zip(chunk, chunk_codes, chunk_scales, strict=True):
-                    codes[rows_of[key]] = row_codes
-                    scales[rows_of[key]] = scale
-                if cache:
-                    cache.put(
-                        (key, c.tobytes(), float(s))
-                        for key, c, s in zip(chunk, chunk_codes, chunk_scales, strict=True)
-                    )
-                bar.update(len(chunk))
+        codes, scales = _through_cache(prepared, keys, encoder, cache, progress)
         if cache:
             cache.keep_only(keys)
     return SentenceVectors(encoder.fingerprint, codes, scales)
+
+
+class CachedEncoding:
+    """`encode` through the vector cache, for texts encoded at every start: the fact book's
+    targets (90 texts for sources/, 0.16 s of each `python -m bot ask` when encoded) and
+    pinned questions. A vector comes back as the cache stores it (int8 codes × scale), the
+    first time too, so an answer does not change once it is cached. A rebuild's cache keeps
+    only the index's sentences, so the next start encodes these again, once."""
+
+    def __init__(self, encoder: Encoder, cache_path: Path | None) -> None:
+        self.encoder = encoder
+        self.cache_path = cache_path
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [_key(t) for t in texts]
+        with VectorCache.open(self.cache_path, self.encoder.fingerprint) as cache:
+            codes, scales = _through_cache(list(texts), keys, self.encoder, cache)
+        return codes.astype(np.float32) * scales[:, None]
+
+
+def _key(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
+
+
+def _through_cache(
+    texts: list[str],
+    keys: list[bytes],
+    encoder: Encoder,
+    cache: VectorCache | None,
+    progress: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """int8 codes and scales of `texts` (`keys` their checksums): from `cache` where it has
+    them, else encoded (each distinct text once), `ENCODE_CHUNK` at a time, each chunk
+    committed to `cache` as soon as it is done."""
+    codes = np.zeros((len(texts), encoder.dim), dtype=np.int8)
+    scales = np.zeros(len(texts), dtype=np.float32)
+    cached = cache.get(keys) if cache else {}
+    rows_of: dict[bytes, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key in cached:
+            codes[i] = np.frombuffer(cached[key][0], dtype=np.int8)
+            scales[i] = cached[key][1]
+        else:
+            rows_of.setdefault(key, []).append(i)
+    todo = list(rows_of)  # in source order: each runs alone, so the ETA is fair
+    with tqdm(
+        total=len(todo), desc="encoding", unit=" sentences", delay=1.0, disable=not progress
+    ) as bar:
+        for start in range(0, len(todo), ENCODE_CHUNK):
+            chunk = todo[start : start + ENCODE_CHUNK]
+            vectors = encoder.encode([texts[rows_of[k][0]] for k in chunk])
+            chunk_codes, chunk_scales = quantize(vectors)
+            for key, row_codes, scale in zip(chunk, chunk_codes, chunk_scales, strict=True):
+                codes[rows_of[key]] = row_codes
+                scales[rows_of[key]] = scale
+            if cache:
+                cache.put(
+                    (key, c.tobytes(), float(s))
+                    for key, c, s in zip(chunk, chunk_codes, chunk_scales, strict=True)
+                )
+            bar.update(len(chunk))
+    return codes, scales

@@ -193,3 +193,29 @@ def test_an_index_with_no_sentences_keeps_its_empty_vectors(make_sources, encode
     again, notes = load_index(folder, encoder=encoder)
     assert not any("stale" in n for n in notes), "an empty vector table is not a lexical index"
     assert again.nearest(encoder.encode_query("harbor"), 5) == []
+
+
+def test_the_fact_books_vectors_are_encoded_once_then_served_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fact book's targets were encoded at every start (0.16 s of each `ask` over
+    sources/). The next start takes them from the vector cache, and they are the very vectors
+    the first start used, so no card match changes once they are cached."""
+    from bot.loader import load_engine
+
+    cache = tmp_path / "cache"
+    first, _ = load_engine(SOURCES, cache, semantic=True)
+    assert first.facts is not None and first.facts.fact_vectors
+    encoded: list[str] = []
+    real = Encoder.encode
+
+    def counting(self: Encoder, texts: Sequence[str]) -> np.ndarray:
+        encoded.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(Encoder, "encode", counting)
+    again, _ = load_engine(SOURCES, cache, semantic=True)
+    assert again.facts is not None and encoded == []
+    assert len(again.facts.fact_vectors) == len(first.facts.fact_vectors)
+    for a, b in zip(again.facts.fact_vectors, first.facts.fact_vectors, strict=True):
+        assert np.array_equal(a, b)

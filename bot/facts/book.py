@@ -18,6 +18,7 @@ from index.ingest import skip_reason
 from index.models import FaqEntry, SourceMeta
 from index.search import Retriever
 from index.source_text import Text
+from index.vectors import CachedEncoding
 
 
 class TextEncoder(Protocol):
@@ -135,6 +136,10 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> tuple[FactBook, l
         metas={name: doc.meta for name, doc in documents.items()},
         texts=texts,
         analyzer=retriever.analyzer,
-        encoder=retriever.encoder if retriever.vectors is not None else None,
+        encoder=(
+            CachedEncoding(retriever.encoder, retriever.vector_cache)
+            if retriever.vectors is not None and retriever.encoder is not None
+            else None
+        ),
     )
     return book, notes
