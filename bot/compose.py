@@ -15,10 +15,7 @@ Rules, each tested in tests/test_compose.py:
 
 from __future__ import annotations
 
-import re
-
-from rapidfuzz import fuzz
-
+from bot.attribution import names_party
 from bot.expect import DATE, Expect, name_runs
 from bot.facts.book import FactBook
 from bot.facts.models import Fact, FactGroup, FactLookup
@@ -29,8 +26,6 @@ from bot.question import ParsedQuestion
 from index.models import FaqEntry
 
 FAQ_SCORE = 100.0
-# A word of the claimant the question names matches a party's word this well (rapidfuzz ratio).
-CLAIMANT_RATIO = 90.0
 
 
 def claim_key(value: str) -> tuple[float | str, str | None]:
@@ -40,23 +35,6 @@ def claim_key(value: str) -> tuple[float | str, str | None]:
     if figure is not None:
         return (float(figure.number), figure.unit)
     return (" ".join(value.casefold().split()), None)
-
-
-def names_claimant(question: ParsedQuestion, party: str | None) -> bool:
-    """Whether `party` is the claimant the question names: each of its words is a word of the
-    party's, typos forgiven ("ICE" in "ICE (spokeswoman …)", not in "Boston Police")."""
-    if not question.claimant or not party:
-        return False
-    wanted = [w for w in _words(question.claimant) if w != "the"]
-    theirs = _words(party)
-    return bool(wanted) and all(
-        any(fuzz.ratio(w, t) >= CLAIMANT_RATIO for t in theirs) for w in wanted
-    )
-
-
-def _words(text: str) -> list[str]:
-    """Whole words, case folded: "ICE" must not be found inside "police"."""
-    return re.findall(r"[^\W_]+", text.casefold())
 
 
 def compose(
@@ -108,7 +86,7 @@ def _from_card(
     group = _merged(card.groups)
     facts, repeated = _distinct_facts(_ordered(question, group.facts))
     card = card.model_copy(update={"facts": _distinct_facts(_ordered(question, card.facts))[0]})
-    if question.claimant and not any(names_claimant(question, f.claimed_by) for f in facts):
+    if question.claimant and not any(names_party(question.claimant, f.claimed_by) for f in facts):
         return _claimant_silent(question, quoted, card, group)
     repeats = [_corroboration(book, f) for f in repeated]
     if group.conflict:
@@ -199,7 +177,7 @@ def _ordered(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
     before table rows, in the card's order otherwise."""
     return sorted(
         facts,
-        key=lambda f: (not names_claimant(question, f.claimed_by), f.origin != "curated"),
+        key=lambda f: (not names_party(question.claimant, f.claimed_by), f.origin != "curated"),
     )
 
 
@@ -315,7 +293,7 @@ def _each_claim_once(snippets: list[Snippet]) -> list[Snippet]:
 
 
 def _claimant_first(question: ParsedQuestion, snippets: list[Snippet]) -> list[Snippet]:
-    return sorted(snippets, key=lambda s: not names_claimant(question, s.claimed_by))
+    return sorted(snippets, key=lambda s: not names_party(question.claimant, s.claimed_by))
 
 
 def _answer_line(question: ParsedQuestion, quote: Snippet) -> str | None:

@@ -7,10 +7,11 @@ construction; `Snippet.quote` is always `text[start:end]`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
-from bot.attribution import claimant_at
+from bot.attribution import claimant, claimant_at
 from bot.compose import claim_key, compose
 from bot.evidence import (
     LEXICAL_WEIGHTS,
@@ -27,7 +28,7 @@ from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
 from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
-from bot.policy import Policy, decline_reason
+from bot.policy import Policy, decline_reason, statements_of
 from bot.question import ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
@@ -116,6 +117,13 @@ class Engine:
         evidence = self.finder.find(question)
         if not evidence.lexical_hits or not evidence.candidates:
             return self._decline(question, "None of the question's words appear in the sources.")
+        said = statements_of(question, evidence.candidates, self.speaker)
+        if said == []:
+            return self._decline(
+                question, f"The sources quote nothing from {question.statement_of} on this."
+            )
+        if said:
+            evidence = replace(evidence, candidates=said)
         best = evidence.best
         reason = decline_reason(
             question,
@@ -261,6 +269,10 @@ class Engine:
             self._snippet(c, who).model_copy(update={"value": text})
             for c, text, who in list(claims.values())[:3]
         ]
+
+    def speaker(self, c: Candidate) -> str | None:
+        """Who speaks in the window: named in it, or in the two sentences before it."""
+        return claimant(c.body, self._context(c))
 
     def _context(self, c: Candidate) -> str:
         """The sentence and the two before it, for the year and the speaker it relies on."""

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
+from bot.attribution import names_party
 from bot.evidence import Candidate, Evidence
 from bot.expect import DATE, YEAR, Expect, carries
 from bot.facts.models import Fact
@@ -129,6 +130,26 @@ class Policy(BaseModel):
 
 
 DEFAULT_POLICY = Policy()
+
+STATEMENT_POOL = 20
+"""For "what did Mayor Wu say …", the best windows searched for one of that party's
+statements. Hand-set: the eval sets' statement questions find theirs in the first 8."""
+
+
+def statements_of(
+    question: ParsedQuestion,
+    candidates: list[Candidate],
+    speaker: Callable[[Candidate], str | None],
+) -> list[Candidate] | None:
+    """For a question about what a named party said, the windows (of the best
+    `STATEMENT_POOL`) that party speaks in, best first: a sentence that only mentions Mayor
+    Wu does not say what she said. None for other questions, [] when no window qualifies (the
+    bot then declines)."""
+    if question.statement_of is None:
+        return None
+    return [
+        c for c in candidates[:STATEMENT_POOL] if names_party(question.statement_of, speaker(c))
+    ]
 
 
 def decline_reason(

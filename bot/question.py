@@ -84,6 +84,14 @@ _WHICH = re.compile(
     r"should|may|might|must|happens?|happened|else|if|about)\b)([a-z]+)\s+(?!of\b)\w",
     re.I,
 )
+# "What did Mayor Wu say about …", "how did Cox say …": what a named party said, which only a
+# quote of that party's words answers.
+_STATEMENT_OF = re.compile(
+    r"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?:the\s+)?"
+    r"((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
+    r"(?-i:say|said|think|claim|argue|write|tell|state|respond|mean)\b",
+    re.I,
+)
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
 _NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".split())
 
@@ -215,6 +223,8 @@ class ParsedQuestion:
     asks_speaker: bool
     """ "Who said …": who made a statement, not who holds a role."""
     role_of: str | None
+    statement_of: str | None
+    """ "What did Mayor Wu say about …": the party whose own words are asked for."""
     which: str | None
     """ "What law keeps …", "which official …": the kind of thing the answer names ("law"),
     which a fact naming one can answer."""
@@ -259,6 +269,7 @@ def parse_question(
         asks_speaker=bool(_SPEAKER.search(text)),
         role_of=_role_of(text),
         which=found.group(1).lower() if (found := _WHICH.search(text)) else None,
+        statement_of=said.group(1) if (said := _STATEMENT_OF.search(text)) else None,
         long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
     )

@@ -225,16 +225,6 @@ def test_the_issues_questions_quote_no_question_and_no_table_pipes(
         assert text[s.start : s.end] == s.quote
 
 
-def test_a_claimant_is_matched_by_whole_words() -> None:
-    from bot.compose import names_claimant
-    from bot.question import parse_question
-    from index.analyzer import Analyzer
-
-    question = parse_question("According to ICE, how many requests?", Analyzer({}), ())
-    assert names_claimant(question, "ICE (spokeswoman Yolanda Choates)")
-    assert not names_claimant(question, "Boston Police (Commissioner Michael Cox)")
-
-
 AGENCY = (
     "Harbour News\n\n"
     "The Port Safety Office (PSO) inspected 12 ferries in 2023. "
@@ -338,3 +328,25 @@ def test_what_law_is_answered_by_the_fact_that_names_one(
         assert answer.answer is not None and answer.answer.startswith("Towing Code"), question
     for question in ("What fees does the Towing Code set?", "What trucks did the depot tow?"):
         assert depot.ask(question).facts is None, question
+
+
+TOWN = (
+    "Town News\n\n"
+    "Mayor Ana Ruiz attended the opening of the new towing depot on Monday. "
+    "Depot manager Rosa Diaz said the depot would tow only abandoned cars. "
+    "The depot has room for 300 cars.\n"
+)
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_what_a_named_party_said_is_a_quote_of_their_own_words(
+    make_sources: MakeSources, semantic: bool
+) -> None:
+    """ "What did Diaz say …" is answered by what Diaz said; a sentence that only mentions the
+    mayor does not say what she said, so "what did Mayor Ruiz say …" is declined."""
+    engine, _ = load_engine(make_sources({"town.txt": TOWN}), semantic=semantic)
+    said = engine.ask("What did Diaz say about the towing depot?")
+    assert said.status == "answered" and "Diaz said" in said.snippets[0].quote
+    silent = engine.ask("What did Mayor Ruiz say about the towing depot?")
+    assert silent.status == "no_answer"
+    assert "nothing from Mayor Ruiz" in silent.note

@@ -50,3 +50,27 @@ def test_huge_question_still_gets_an_answer_object(engine: Engine) -> None:
     answer = engine.ask("How many detainer requests were ignored? " * 150)
     assert "characters" in answer.note
     assert len(answer.question) <= MAX_QUESTION_CHARS
+
+
+@pytest.mark.parametrize(
+    ("raw", "role_of", "which", "statement_of"),
+    [
+        ("Who is Mariellen Burns?", "Mariellen Burns", None, None),
+        ("What is Cox's job?", "Cox", None, None),
+        ("who is the commissioner?", None, None, None),
+        ("What law keeps cops from holding people?", None, "law", None),
+        ("What kind of requests were refused?", None, None, None),
+        ("What did Mayor Wu say about the numbers?", None, None, "Mayor Wu"),
+        ("How did Cox say the requests were sent?", None, None, "Cox"),
+        ("What does the Islamic State lack?", None, None, None),  # "State" is no verb here
+    ],
+)
+def test_what_a_question_names_as_its_answer(
+    engine: Engine, raw: str, role_of: str | None, which: str | None, statement_of: str | None
+) -> None:
+    question = engine.parse(raw)
+    assert (question.role_of, question.which, question.statement_of) == (
+        role_of,
+        which,
+        statement_of,
+    )
