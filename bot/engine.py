@@ -28,7 +28,7 @@ from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
 from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
-from bot.policy import Policy, decline_reason, statements_of
+from bot.policy import Policy, decline_reason, role_facts, statements_of
 from bot.question import ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
@@ -188,11 +188,13 @@ class Engine:
 
     def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[str]:
         """The question's words that the passage does not hold, as the user wrote them."""
-        present = set(self.retriever.analyzer.terms(self.passage_text(passage)))
+        analyzer = self.retriever.analyzer
+        present = set(analyzer.terms(self.passage_text(passage)))
+        searched = set(question.terms)  # not the frame: the "say" of "what did Cox say"
         missing = [
             m.group(0)
             for m in TOKEN.finditer(question.text)
-            if not set(self.retriever.analyzer.terms(m.group(0))) <= present
+            if not (set(analyzer.terms(m.group(0))) & searched) <= present
         ]
         return list(dict.fromkeys(missing))
 
@@ -271,8 +273,16 @@ class Engine:
         ]
 
     def speaker(self, c: Candidate) -> str | None:
-        """Who speaks in the window: named in it, or in the two sentences before it."""
-        return claimant(c.body, self._context(c))
+        """Who speaks in the window: named in it, or in the two sentences before it; with the
+        roles the facts give that person, since a spokeswoman speaks for her agency ("Choates
+        wrote" is ICE speaking: the curated facts name Yolanda Choates ICE's spokeswoman; a
+        table's subject is its caption, not whom the person speaks for)."""
+        who = claimant(c.body, self._context(c))
+        if who is None or self.facts is None:
+            return who
+        curated = [f for f in self.facts.facts if f.origin == "curated"]
+        roles = [f"{f.measure}, {f.subject}" for f in role_facts(who, curated)]
+        return "; ".join([who, *dict.fromkeys(roles)])
 
     def _context(self, c: Candidate) -> str:
         """The sentence and the two before it, for the year and the speaker it relies on."""

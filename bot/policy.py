@@ -296,14 +296,14 @@ def names_which(noun: str) -> Callable[[Fact], bool]:
     return names
 
 
-def role_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
-    """For "who is Mariellen Burns?": the facts that name that person as holding a role, a
-    name fact whose value holds every word of the name asked about ("Cox" is "Michael Cox").
-    A figure or a date is no one's role; a name the question only partly gives is not enough
-    ("Michael Smith" is not "Michael Cox")."""
-    if question.role_of is None:
+def role_facts(person: str | None, facts: list[Fact]) -> list[Fact]:
+    """The facts that name `person` as holding a role ("who is Mariellen Burns?", or who a
+    speaker speaks for): a name fact whose value holds every word of the name ("Cox" is
+    "Michael Cox"). A figure or a date is no one's role; a name given only in part is not
+    enough ("Michael Smith" is not "Michael Cox")."""
+    if person is None:
         return []
-    wanted = set(_name_words(question.role_of))
+    wanted = set(_name_words(person))
     return [
         f
         for f in facts

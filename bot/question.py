@@ -89,7 +89,7 @@ _WHICH = re.compile(
 _STATEMENT_OF = re.compile(
     r"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?:the\s+)?"
     r"((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
-    r"(?-i:say|said|think|claim|argue|write|tell|state|respond|mean)\b",
+    r"(?P<verb>(?-i:say|said|think|claim|argue|write|tell|state|respond|mean))\b",
     re.I,
 )
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
@@ -251,11 +251,12 @@ def parse_question(
     all_terms = [spelt.get(t) or t for t in raw_terms]
     counted = _COUNTED.search(text)
     claimant = _claimant(text)
+    said = _STATEMENT_OF.search(text)
     return ParsedQuestion(
         raw=raw,
         text=text,
         notes=tuple(cleaned.notes),
-        terms=tuple(spelt.get(t) or t for t in analyzer.terms(_QUESTION_FRAME.sub(" ", text))),
+        terms=tuple(spelt.get(t) or t for t in analyzer.terms(_frame_removed(text, said))),
         words=" ".join(all_terms),
         key=" ".join(sorted(set(all_terms))),
         kind=expected(text),
@@ -269,7 +270,7 @@ def parse_question(
         asks_speaker=bool(_SPEAKER.search(text)),
         role_of=_role_of(text),
         which=found.group(1).lower() if (found := _WHICH.search(text)) else None,
-        statement_of=said.group(1) if (said := _STATEMENT_OF.search(text)) else None,
+        statement_of=said.group(1) if said else None,
         long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
     )
@@ -288,6 +289,14 @@ def _long_form(text: str, analyzer: Analyzer) -> re.Pattern[str] | None:
     between = r"(?:\s+(?:and|of|for|the|&))*\s+"
     words = [re.escape(s[:-1] if len(s) > 3 and s.endswith("i") else s) + r"\w*" for s in stems]
     return re.compile(r"\b" + between.join(words) + r"\b", re.I)
+
+
+def _frame_removed(text: str, said: re.Match[str] | None) -> str:
+    """The question without the words of its frame, which no answer repeats: "how long", and
+    the "say" of "what did Cox say about …" (sources write "said", "wrote", "argued")."""
+    if said:
+        text = text[: said.start("verb")] + text[said.end("verb") :]
+    return _QUESTION_FRAME.sub(" ", text)
 
 
 def _role_of(text: str) -> str | None:

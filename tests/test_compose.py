@@ -350,3 +350,38 @@ def test_what_a_named_party_said_is_a_quote_of_their_own_words(
     silent = engine.ask("What did Mayor Ruiz say about the towing depot?")
     assert silent.status == "no_answer"
     assert "nothing from Mayor Ruiz" in silent.note
+
+
+WORKS = (
+    "Public Works Report\n\n"
+    "The department named Rosa Diaz its spokeswoman in March. "
+    "The depot opened on Monday. "
+    "Crews painted the gates. "
+    "Trucks arrived on Tuesday. "
+    "Diaz said the depot would tow only abandoned cars.\n"
+)
+SPOKESWOMAN = """[[fact]]
+subject = "DPW"
+measure = "DPW spokeswoman"
+value = "Rosa Diaz"
+claimed_by = "Public Works Report"
+source = "works.txt"
+quote = "The department named Rosa Diaz its spokeswoman in March."
+"""
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_a_spokeswoman_speaks_for_the_body_the_facts_say_she_speaks_for(
+    make_sources: MakeSources, semantic: bool
+) -> None:
+    """ "Diaz said …" is DPW speaking when the curated facts make Diaz DPW's spokeswoman;
+    without that fact the sources quote nothing from DPW."""
+    folder = make_sources({"works.txt": WORKS})
+    without, _ = load_engine(folder, semantic=semantic)
+    question = "What did DPW say about towing abandoned cars?"
+    declined = without.ask(question)
+    assert declined.status == "no_answer" and "nothing from DPW" in declined.note
+    (folder / "facts.toml").write_text(SPOKESWOMAN, encoding="utf-8")
+    engine, _ = load_engine(folder, semantic=semantic)
+    answer = engine.ask(question)
+    assert answer.status == "answered" and "Diaz said" in answer.snippets[0].quote

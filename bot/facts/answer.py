@@ -46,7 +46,7 @@ def fact_card(
 
 def _roles(book: FactBook, question: ParsedQuestion) -> FactLookup | None:
     """The card of the roles held by the person the question names, if the facts give any."""
-    facts = role_facts(question, book.facts)
+    facts = role_facts(question.role_of, book.facts)
     if not facts:
         return None
     cited = sorted({f.source for f in facts})
