@@ -300,14 +300,21 @@ def test_a_person_the_facts_give_no_role_gets_no_role_card(
     assert answer.facts is None or "Rosa Diaz" not in {f.value for f in answer.facts.facts}
 
 
-ORDINANCE = """[[fact]]
-subject = "City"
-measure = "ordinance that sets towing fees"
-value = "Towing Code"
-claimed_by = "Depot Annual Report"
-source = "depot.txt"
-quote = "The Towing Code, a city ordinance of 2011, sets the fees a depot may charge."
-"""
+def curated(subject: str, measure: str, value: str, source: str, quote: str) -> str:
+    """One `facts.toml` entry, claimed by the source's own report."""
+    return (
+        f'[[fact]]\nsubject = "{subject}"\nmeasure = "{measure}"\nvalue = "{value}"\n'
+        f'claimed_by = "the report"\nsource = "{source}"\nquote = "{quote}"\n'
+    )
+
+
+ORDINANCE = curated(
+    "City",
+    "ordinance that sets towing fees",
+    "Towing Code",
+    "depot.txt",
+    "The Towing Code, a city ordinance of 2011, sets the fees a depot may charge.",
+)
 
 
 @pytest.mark.parametrize("semantic", [False, True])
@@ -360,14 +367,13 @@ WORKS = (
     "Trucks arrived on Tuesday. "
     "Diaz said the depot would tow only abandoned cars.\n"
 )
-SPOKESWOMAN = """[[fact]]
-subject = "DPW"
-measure = "DPW spokeswoman"
-value = "Rosa Diaz"
-claimed_by = "Public Works Report"
-source = "works.txt"
-quote = "The department named Rosa Diaz its spokeswoman in March."
-"""
+SPOKESWOMAN = curated(
+    "DPW",
+    "DPW spokeswoman",
+    "Rosa Diaz",
+    "works.txt",
+    "The department named Rosa Diaz its spokeswoman in March.",
+)
 
 
 @pytest.mark.parametrize("semantic", [False, True])
