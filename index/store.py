@@ -458,6 +458,9 @@ def _stale(
     if encoder is not None and manifest.vectors_model != encoder.fingerprint:
         if manifest.vectors_model is None:
             return "no sentence vectors: built lexical"
+        same_model = manifest.vectors_model.split("+")[0] == encoder.fingerprint.split("+")[0]
+        if same_model:  # e.g. vectors of padded batches, before each sentence ran alone
+            return "sentence vectors encoded another way: re-encoding"
         return "sentence vectors of another model"
     return None
 

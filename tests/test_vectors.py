@@ -219,3 +219,17 @@ def test_the_fact_books_vectors_are_encoded_once_then_served_from_the_cache(
     assert len(again.facts.fact_vectors) == len(first.facts.fact_vectors)
     for a, b in zip(again.facts.fact_vectors, first.facts.fact_vectors, strict=True):
         assert np.array_equal(a, b)
+
+
+def test_vectors_of_the_same_model_run_another_way_are_reencoded(
+    make_sources, encoder: Encoder
+) -> None:
+    """Vectors from padded batches (before each sentence ran alone) share the model's
+    checksum but not the way it ran: re-encoded, and the note says which it is."""
+    folder = make_sources({"a.txt": DOC})
+    model = encoder.fingerprint.split("+")[0]
+    load_index(folder, encoder=CountingEncoder(encoder, fingerprint=f"{model}+batched"))
+    counting = CountingEncoder(encoder)
+    retriever, notes = load_index(folder, encoder=counting)
+    assert any("sentence vectors encoded another way" in n for n in notes)
+    assert len(counting.encoded) == len(retriever.table.sentences)
