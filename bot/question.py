@@ -223,12 +223,12 @@ class ParsedQuestion:
     asks_speaker: bool
     """ "Who said …": who made a statement, not who holds a role."""
     role_of: str | None
+    """ "Who is Mariellen Burns?", "what role does Burns have?": the person whose role is asked."""
     statement_of: str | None
     """ "What did Mayor Wu say about …": the party whose own words are asked for."""
     which: str | None
     """ "What law keeps …", "which official …": the kind of thing the answer names ("law"),
     which a fact naming one can answer."""
-    """ "Who is Mariellen Burns?", "what role does Burns have?": the person whose role is asked."""
     long_form: re.Pattern[str] | None
     """For "what is ICE" (an acronym the sources spell out): its long form as sources write it
     ("Immigration and Customs Enforcement"); a sentence that gives it says what ICE is."""

@@ -62,11 +62,10 @@ class ModelSpec(BaseModel):
 
 
 def default_threads() -> int:
-    """Sentences encoded at once: QUOTEBOT_ENCODER_THREADS, else min(2, cores this process
-    may use).
-
-    More threads than cores made queries 10× slower on a shared 2-core host: the threads spin
-    waiting for each other while other processes hold the cores."""
+    """Sentences encoded at once, one thread each: QUOTEBOT_ENCODER_THREADS, else min(2,
+    cores this process may use). More runs at once than cores only makes them wait for each
+    other (with onnxruntime's own thread pool, more threads than cores once made queries 10×
+    slower on a shared 2-core host)."""
     configured = os.environ.get(THREADS_ENV, "").strip()
     if configured:
         try:
@@ -101,11 +100,12 @@ class Encoder:
 
         Each text runs alone, exactly as a question does, on `threads` threads (a session
         run releases the GIL). The int8 model quantizes a run's activations with one scale for
-        the whole run, so in a batch a sentence's vector depends on its batch-mates: batches
-        of 16 gave XQuAD sentences cosines of 0.986-0.994 with themselves run alone, and a
-        rebuild that batched them differently changed answers. Run alone, the first quote of
-        XQuAD questions held a gold answer for 0.839 of them, against 0.833 batched; and on 2
-        cores, 2 threads encoded 193 sentences/s against 182 for batches of 16
+        the whole run, so in a batch a sentence's vector depends on its batch-mates: padded
+        batches of 16 gave XQuAD sentences a cosine median 0.992, lowest 0.962, with
+        themselves run alone, and a rebuild that batched them differently changed answers.
+        Run alone, the first quote of XQuAD questions held a gold answer for 0.839 of them,
+        against 0.833 batched (before the knobs were refitted on these vectors); on 2 cores, 2
+        threads encoded 210 sentences/s against 168 for batches of 16 in the same rounds
         (benchmarks/encoder.py)."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
