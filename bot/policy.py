@@ -279,6 +279,11 @@ def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
     ]
 
 
+def names_someone(fact: Fact) -> bool:
+    """Whether a fact's value is a name (of a person or a thing): neither a figure nor a date."""
+    return fact.number is None and not DATE.search(fact.value)
+
+
 def names_which(noun: str) -> Callable[[Fact], bool]:
     """For "what law keeps …": a fact can answer when it names a thing (not a figure or a
     date) and its measure or an alias says it is one ("law that bars holding people for
@@ -288,11 +293,7 @@ def names_which(noun: str) -> Callable[[Fact], bool]:
 
     def names(fact: Fact) -> bool:
         words = " ".join([fact.measure, *fact.aliases]).split()
-        return (
-            fact.number is None
-            and not DATE.search(fact.value)
-            and wanted in {fold_word(w) for w in words}
-        )
+        return names_someone(fact) and wanted in {fold_word(w) for w in words}
 
     return names
 
@@ -305,11 +306,7 @@ def role_facts(person: str | None, facts: list[Fact]) -> list[Fact]:
     if person is None:
         return []
     wanted = set(_name_words(person))
-    return [
-        f
-        for f in facts
-        if f.number is None and not DATE.search(f.value) and wanted <= set(_name_words(f.value))
-    ]
+    return [f for f in facts if names_someone(f) and wanted <= set(_name_words(f.value))]
 
 
 def _name_words(name: str) -> list[str]:

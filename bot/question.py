@@ -88,7 +88,7 @@ _WHICH = re.compile(
 # quote of that party's words answers.
 _STATEMENT_OF = re.compile(
     r"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?:the\s+)?"
-    r"((?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s+"
+    rf"{_PERSON}\s+"
     r"(?P<verb>(?-i:say|said|think|claim|argue|write|tell|state|respond|mean))\b",
     re.I,
 )

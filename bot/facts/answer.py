@@ -9,7 +9,14 @@ from bot.expect import DATE, Expect
 from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
-from bot.policy import DEFAULT_POLICY, Policy, card_facts, names_which, role_facts
+from bot.policy import (
+    DEFAULT_POLICY,
+    Policy,
+    card_facts,
+    names_someone,
+    names_which,
+    role_facts,
+)
 from bot.question import ParsedQuestion
 
 MAX_CARD_GROUPS = 3
@@ -20,7 +27,7 @@ _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
     ),
     Expect.PERCENT: lambda f: f.unit == "percent",
     Expect.DATE: lambda f: bool(DATE.search(f.value)),
-    Expect.PERSON: lambda f: f.number is None and not DATE.search(f.value),
+    Expect.PERSON: names_someone,
 }
 
 
