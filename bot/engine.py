@@ -70,6 +70,7 @@ class Engine:
         self.retriever = retriever
         self.config = cfg = config or EngineConfig()
         self.facts = facts
+        self._curated = [f for f in facts.facts if f.origin == "curated"] if facts else []
         self.finder = EvidenceFinder(
             retriever,
             passages=cfg.passages,
@@ -278,10 +279,9 @@ class Engine:
         wrote" is ICE speaking: the curated facts name Yolanda Choates ICE's spokeswoman; a
         table's subject is its caption, not whom the person speaks for)."""
         who = claimant(c.body, self._context(c))
-        if who is None or self.facts is None:
+        if who is None:
             return who
-        curated = [f for f in self.facts.facts if f.origin == "curated"]
-        roles = [f"{f.measure}, {f.subject}" for f in role_facts(who, curated)]
+        roles = [f"{f.measure}, {f.subject}" for f in role_facts(who, self._curated)]
         return "; ".join([who, *dict.fromkeys(roles)])
 
     def _context(self, c: Candidate) -> str:

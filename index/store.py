@@ -41,7 +41,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -56,6 +56,7 @@ from index.cache_folder import (
     is_generation,
     mark_generation,
 )
+from index.encoder import Encoder, model_of
 from index.file_states import STATES, FileState, States, hashed_state, read_states, write_states
 from index.ingest import SourceFiles, SourceSet, read_sources
 from index.models import FaqEntry, SourceMeta, Table
@@ -66,9 +67,6 @@ from index.sentence_terms import TERM_ROW_PARTS, TermRows
 from index.source_text import SourceText
 from index.vector_cache import CACHE_NAME
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
-
-if TYPE_CHECKING:
-    from index.encoder import Encoder
 
 FORMAT_VERSION = 5  # 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms
 MANIFEST = "manifest.json"
@@ -458,8 +456,8 @@ def _stale(
     if encoder is not None and manifest.vectors_model != encoder.fingerprint:
         if manifest.vectors_model is None:
             return "no sentence vectors: built lexical"
-        same_model = manifest.vectors_model.split("+")[0] == encoder.fingerprint.split("+")[0]
-        if same_model:  # e.g. vectors of padded batches, before each sentence ran alone
+        # e.g. vectors of padded batches, before each sentence ran alone
+        if model_of(manifest.vectors_model) == model_of(encoder.fingerprint):
             return "sentence vectors encoded another way: re-encoding"
         return "sentence vectors of another model"
     return None

@@ -13,7 +13,7 @@ import pytest
 
 import index.vectors as vectors_module
 from bot.engine import Engine
-from index.encoder import Encoder
+from index.encoder import Encoder, model_of
 from index.store import MANIFEST, cache_dir_for, load_index
 from index.vectors import SentenceVectors, quantize, sentence_texts
 from tests.paths import SOURCES
@@ -227,7 +227,7 @@ def test_vectors_of_the_same_model_run_another_way_are_reencoded(
     """Vectors from padded batches (before each sentence ran alone) share the model's
     checksum but not the way it ran: re-encoded, and the note says which it is."""
     folder = make_sources({"a.txt": DOC})
-    model = encoder.fingerprint.split("+")[0]
+    model = model_of(encoder.fingerprint)
     load_index(folder, encoder=CountingEncoder(encoder, fingerprint=f"{model}+batched"))
     counting = CountingEncoder(encoder)
     retriever, notes = load_index(folder, encoder=counting)

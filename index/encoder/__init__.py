@@ -41,6 +41,11 @@ THREADS_ENV = "QUOTEBOT_ENCODER_THREADS"
 RUN = "alone"
 
 
+def model_of(fingerprint: str) -> str:
+    """The model's checksum in an encoder's fingerprint, without how the model was run."""
+    return fingerprint.split("+")[0]
+
+
 class EncoderUnavailable(Exception):
     """The encoder cannot be used; the message is one line a user can act on."""
 
@@ -111,9 +116,6 @@ class Encoder:
         if not texts:
             return out
         ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
-        if self.threads == 1:
-            out[:] = [self._vector(row) for row in ids]
-            return out
         with ThreadPoolExecutor(self.threads, thread_name_prefix="encoder") as pool:
             out[:] = list(pool.map(self._vector, ids))
         return out
