@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.facts.models import FactLookup
 from index.models import NOT_STATED, SourceMeta
-from index.source_text import Text, line_at
+from index.source_text import Text, file_span, line_at
 
 Status = Literal["answered", "conflict", "no_answer"]
 CONFLICT_NOTE = "The sources disagree; each claim is quoted with who made it."
@@ -73,12 +73,14 @@ def quote_snippet(
     score: float,
     claimed_by: str | None = None,
 ) -> Snippet:
-    """The cited quote `text[start:end]` of the source `meta` describes."""
+    """The cited quote `text[start:end]` of the source `meta` describes, at its offsets in
+    the file (for an HTML page, the span of markup whose visible text it is)."""
+    in_file = file_span(text, start, end)
     return Snippet(
         quote=text[start:end],
         source=meta.file,
-        start=start,
-        end=end,
+        start=in_file[0],
+        end=in_file[1],
         title=meta.title,
         publisher=None if meta.publisher == NOT_STATED else meta.publisher,
         date=None if meta.date == NOT_STATED else meta.date,

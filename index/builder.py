@@ -259,12 +259,12 @@ def analyze_source(
     try:
         if isinstance(text, Path):
             text = read_source(text)
-        source = ingest_source(name, text, meta, sha256)
+        source, doc = ingest_source(name, text, meta, sha256)
         if not source.passages:
             return here.skipped(f"{name}: no quotable text after cleaning; skipped")
         spans = [(s, e) for p in source.passages for s, e, _, _ in p.sentences]
-        ids, counts = span_ids(text, spans, here.token_ids)
-        candidates = acronym_candidates(text)
+        ids, counts = span_ids(doc.text, spans, here.token_ids)
+        candidates = acronym_candidates(doc.text)
     except DataFileError as exc:
         return here.skipped(f"{exc}; skipped")
     except Exception as exc:  # a fault of this source's text; the others are still built

@@ -1,46 +1,44 @@
-"""FAQ blocks of a source: a question on a line of its own, then the line that answers it.
+"""FAQ entries of a read document: a question (a heading or a line that asks) and its answer.
 
 FAQ answers are the publisher's own reply to a question, so a user's question that closely
-matches one deserves that answer first.
+matches one deserves that answer first. The answer is the first content after the question,
+and the content after that too while it is still too short to stand alone ("Yes." is the
+whole first paragraph of many FAQ answers, the reason comes next).
 """
 
 from __future__ import annotations
 
-import itertools
-
-from index.layout import Line
 from index.models import FaqEntry, Span
-from index.sentences import split_sentences, strip_span
+from index.readers.document import ReadDocument, is_heading, line_finder
 
-_MAX_QUESTION_CHARS = 200
+# An answer shorter than this many words takes the next paragraph too.
+ANSWER_MIN_WORDS = 12
+_ANSWER_KINDS = ("paragraph", "item")
 
 
-def extract_faqs(source: str, text: str, lines: list[Line]) -> list[FaqEntry]:
-    """Pairs of a one-sentence question line and the prose line right after it."""
-    lines = [ln for ln in lines if ln.kind != "blank"]
+def extract_faqs(source: str, doc: ReadDocument) -> list[FaqEntry]:
+    """Each question block with the paragraphs that answer it, up to the next heading."""
+    text, blocks = doc.text, doc.blocks
+    line_of = line_finder(doc)
     entries: list[FaqEntry] = []
-    for question, answer in itertools.pairwise(lines):
-        q = question.stripped
-        if (
-            question.kind == "prose"
-            and answer.kind == "prose"
-            and q.endswith("?")
-            and not answer.stripped.endswith("?")
-            and len(q) <= _MAX_QUESTION_CHARS
-            and len(split_sentences(text, question.start, question.end)) == 1
-        ):
+    for i, question in enumerate(blocks):
+        if question.kind != "question":
+            continue
+        answer = []
+        for block in blocks[i + 1 :]:
+            if is_heading(block) or block.kind not in _ANSWER_KINDS or text[block.end - 1] == "?":
+                break
+            answer.append(block)
+            if sum(len(text[b.start : b.end].split()) for b in answer) >= ANSWER_MIN_WORDS:
+                break
+        if answer:
             entries.append(
                 FaqEntry(
                     source=source,
-                    question=_span(text, question.start, question.end),
-                    answer=_span(text, answer.start, answer.end),
-                    line=question.number,
-                    answer_line=answer.number,
+                    question=Span(start=question.start, end=question.end),
+                    answer=Span(start=answer[0].start, end=answer[-1].end),
+                    line=line_of(question.start),
+                    answer_line=line_of(answer[0].start),
                 )
             )
     return entries
-
-
-def _span(text: str, start: int, end: int) -> Span:
-    s, e = strip_span(text, start, end)
-    return Span(start=s, end=e)

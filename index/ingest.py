@@ -16,13 +16,14 @@ from tqdm import tqdm
 from index.errors import DataFileError, read_utf8
 from index.faq import extract_faqs
 from index.file_states import FileState, stat_state
-from index.layout import DATELINE, Line, classify, line_of_offset, split_lines
+from index.layout import line_of_offset
 from index.manifest import MANIFEST_NAME, load_manifest
-from index.models import NOT_STATED, Chrome, Document, FaqEntry, SourceMeta, Table
-from index.passages import PassageRow, find_chrome, passage_rows
+from index.models import NOT_STATED, Chrome, Document, FaqEntry, ManifestEntry, SourceMeta, Table
+from index.passages import PassageRow, passage_rows
+from index.readers import SOURCE_SUFFIXES, format_of, read_document
+from index.readers.document import DocumentInfo, ReadDocument, ReadingText
 from index.tables import extract_tables
 
-SOURCE_SUFFIXES = (".txt", ".md")
 # Control characters but white space: text that is a quarter these is not prose but binary (a
 # page with a few terminal colour codes is still text, and is served with them made inert).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -46,7 +47,14 @@ class SourceFiles(Mapping[str, str]):
         return len(self.paths)
 
 
-class IndexedTexts(Mapping[str, str]):
+def quotable_text(name: str, text: str) -> str | ReadingText:
+    """What quotes of the source `name` are sliced from: its text, or for a format read as
+    something else (an HTML page's visible text) that reading, with its map to the file."""
+    fmt = format_of(name)
+    return text if fmt is None or fmt.own_text else read_document(name, text).quotable
+
+
+class IndexedTexts(Mapping[str, str | ReadingText]):
     """The texts of the sources a build indexed, each read from its file the first time it is
     asked for (to quote from) and kept: the build itself holds none of them, and `python -m
     bot index` never reads them again. A file changed since it was indexed is refused."""
@@ -54,16 +62,16 @@ class IndexedTexts(Mapping[str, str]):
     def __init__(self, paths: dict[str, Path], checksums: dict[str, str]) -> None:
         self.paths = paths
         self.checksums = checksums
-        self._kept: dict[str, str] = {}
+        self._kept: dict[str, str | ReadingText] = {}
 
-    def __getitem__(self, name: str) -> str:
+    def __getitem__(self, name: str) -> str | ReadingText:
         if name not in self._kept:
             text = read_source(self.paths[name])
             if _sha256(text) != self.checksums[name]:
                 raise DataFileError(
                     self.paths[name], None, "changed since it was indexed; restart to index it"
                 )
-            self._kept[name] = text
+            self._kept[name] = quotable_text(name, text)
         return self._kept[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -79,7 +87,7 @@ class SourceSet:
     `texts` is a `SourceFiles` and `states` holds each file's size, mtime and checksum."""
 
     texts: Mapping[str, str]
-    metas: dict[str, SourceMeta]
+    metas: dict[str, ManifestEntry]
     warnings: list[str] = field(default_factory=list)
     states: dict[str, FileState] = field(default_factory=dict)
 
@@ -107,7 +115,7 @@ class Corpus:
     """The ingested sources: their documents, their texts, and what was skipped and why."""
 
     documents: list[Document]
-    texts: dict[str, str]
+    texts: dict[str, str | ReadingText]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -246,40 +254,63 @@ class IngestedSource:
 
 
 def ingest_source(
-    name: str, text: str, meta: SourceMeta | None, sha256: str | None = None
-) -> IngestedSource:
-    """One source's passages, chrome, tables and FAQs, with metadata from the manifest or the
-    text itself; `sha256` is the text's checksum when the caller already has it."""
-    lines = classify(split_lines(text))
-    chrome = find_chrome(lines)
-    return IngestedSource(
+    name: str,
+    text: str,
+    entry: ManifestEntry | SourceMeta | None,
+    sha256: str | None = None,
+) -> tuple[IngestedSource, ReadDocument]:
+    """One source read by its format's reader: its passages, chrome, tables and FAQs, with
+    metadata from `sources.toml` where it says, else from the document itself; and the read
+    document (its reading text is what the offsets index). `sha256` is the file's checksum
+    when the caller already has it."""
+    doc = read_document(name, text)
+    meta = source_meta(name, doc, entry)
+    source = IngestedSource(
         name=name,
-        meta=meta or infer_meta(name, lines),
+        meta=meta,
         sha256=sha256 or _sha256(text),
-        chrome=chrome,
-        passages=passage_rows(text, lines, chrome),
-        tables=extract_tables(name, text, lines),
-        faqs=extract_faqs(name, text, lines),
+        chrome=doc.chrome,
+        passages=passage_rows(doc, meta.title),
+        tables=extract_tables(name, doc),
+        faqs=extract_faqs(name, doc),
     )
+    return source, doc
 
 
 def ingest_text(
-    name: str, text: str, meta: SourceMeta | None, sha256: str | None = None
+    name: str, text: str, entry: ManifestEntry | SourceMeta | None, sha256: str | None = None
 ) -> Document:
     """`ingest_source` as a pydantic `Document`."""
-    return ingest_source(name, text, meta, sha256).document()
+    return ingest_source(name, text, entry, sha256)[0].document()
 
 
-def infer_meta(name: str, lines: list[Line]) -> SourceMeta:
-    """Title from the first heading line, date from a dateline; otherwise the file name."""
-    title = next((ln.stripped.lstrip("#").strip() for ln in lines if ln.kind == "heading"), None)
-    dateline = next((ln.stripped for ln in lines if ln.kind == "dateline"), None)
-    date = dateline.split(",", 1)[1].strip() if dateline and DATELINE.match(dateline) else None
-    return SourceMeta(
-        file=name,
-        title=title or Path(name).stem.replace("-", " ").replace("_", " "),
-        date=date or NOT_STATED,
-    )
+def source_meta(
+    name: str, doc: ReadDocument, entry: ManifestEntry | SourceMeta | None
+) -> SourceMeta:
+    """What to cite the source as: each field `sources.toml` gives, else what the document
+    says of itself, else (the title) the file name; `origin` says where each came from."""
+    info: DocumentInfo = doc.info
+    origin: dict[str, str] = {}
+    found = {
+        "title": info.title,
+        "date": info.date,
+        "description": info.description,
+    }
+    fields: dict[str, object] = {}
+    for key, value in found.items():
+        if value is not None:
+            fields[key], origin[key] = value.value, value.origin
+    if info.aliases:
+        fields["aliases"], origin["aliases"] = info.aliases, info.aliases_origin or "document"
+    if entry is not None:
+        stated = set(ManifestEntry.model_fields) - {"file"}
+        for key, value in entry.model_dump(include=stated, exclude_none=True).items():
+            fields[key], origin[key] = value, MANIFEST_NAME
+    if "title" not in fields:
+        fields["title"] = Path(name).stem.replace("-", " ").replace("_", " ")
+        origin["title"] = "file name"
+    fields.setdefault("date", NOT_STATED)
+    return SourceMeta(file=name, format=doc.format, origin=origin, **fields)
 
 
 def read_sources(sources_dir: Path, known: Mapping[str, FileState] | None = None) -> SourceSet:
@@ -327,10 +358,10 @@ def ingest(sources: SourceSet, progress: bool = False) -> Corpus:
         sources.texts.items(), desc="indexing", unit="file", delay=1.0, disable=not progress
     )
     for name, text in items:
-        source = ingest_source(name, text, sources.metas.get(name), sources.checksums[name])
+        source, doc = ingest_source(name, text, sources.metas.get(name), sources.checksums[name])
         if not source.passages:
             corpus.warnings.append(f"{name}: no quotable text after cleaning; skipped")
             continue
         corpus.documents.append(source.document())
-        corpus.texts[name] = text
+        corpus.texts[name] = doc.quotable
     return corpus

@@ -7,13 +7,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
-from index.models import SourceMeta
+from index.models import ManifestEntry
 from index.urls import url_problem
 
 MANIFEST_NAME = "sources.toml"
 
 
-def load_manifest(sources_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
+def load_manifest(sources_dir: Path) -> tuple[dict[str, ManifestEntry], list[str]]:
     """Read `[[source]]` tables keyed by file name, and warnings; a missing manifest means no
     metadata. A wrong entry raises DataFileError; a URL that cannot be a link is only a warning:
     the source is served without it."""
@@ -24,12 +24,12 @@ def load_manifest(sources_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise DataFileError(path, line_containing(text, "source"), "expected [[source]] tables")
-    metas: dict[str, SourceMeta] = {}
+    metas: dict[str, ManifestEntry] = {}
     warnings: list[str] = []
     for i, entry in enumerate(entries):
         url = entry.pop("url", None) if isinstance(entry, dict) else None
         try:
-            meta = SourceMeta.model_validate(entry)
+            meta = ManifestEntry.model_validate(entry)
         except ValidationError as exc:
             error = exc.errors()[0]
             key = str(error["loc"][0]) if error["loc"] else None

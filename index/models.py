@@ -7,8 +7,29 @@ from pydantic import BaseModel, ConfigDict, Field
 NOT_STATED = "not stated"
 
 
+class ManifestEntry(BaseModel):
+    """What `sources.toml` may say of one file: every field but `file` overrides what the
+    document says of itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str = Field(description="File name relative to the sources directory.")
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    note: str | None = None
+    year: int | None = Field(
+        default=None, description="Approximate year written, when no date is stated."
+    )
+    aliases: list[str] | None = Field(
+        default=None, description="Other names the document goes by (a tag's other names)."
+    )
+    description: str | None = None
+
+
 class SourceMeta(BaseModel):
-    """Citation metadata of one source file, from the manifest or inferred from the text."""
+    """Citation metadata of one source file: from `sources.toml`, else from the document."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -20,6 +41,13 @@ class SourceMeta(BaseModel):
     note: str | None = None
     year: int | None = Field(
         default=None, description="Approximate year written, when no date is stated."
+    )
+    aliases: list[str] = Field(default_factory=list)
+    description: str | None = None
+    format: str = Field(default="text", description="The reader that read it: text, markdown…")
+    origin: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where each stated field came from: sources.toml, front matter, <title>…",
     )
 
 

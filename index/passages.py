@@ -1,11 +1,18 @@
-"""Turn classified lines into quotable sentences and the passages BM25 retrieves."""
+"""Blocks of a read document → the quotable sentences and the passages BM25 retrieves.
+
+Format-blind: whatever the reader, a paragraph or list item is split into sentences, a table
+row or a code block is one unit (a code block is never split, so no quote starts or ends
+inside one), and an FAQ question starts a passage so that it stays with its answer.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.layout import CHROME_KINDS, Line, line_breaks, photo_credit_start
-from index.models import Chrome, Passage, Sentence
+from index.models import Passage, Sentence
+from index.readers.document import ReadDocument, heading_text, is_heading, line_finder
 from index.sentences import split_sentences
 
 # A passage gathers sentences of one section until it has this many words or sentences;
@@ -39,67 +46,30 @@ class PassageRow:
         )
 
 
-def find_chrome(lines: list[Line]) -> list[Chrome]:
-    """Chrome spans: whole chrome lines, plus photo credits at the end of caption lines."""
-    spans: list[Chrome] = []
-    for line in lines:
-        if line.kind in CHROME_KINDS and line.end > line.start:
-            spans.append(Chrome(start=line.start, end=line.end, kind=line.kind))
-        elif line.kind == "prose":
-            credit = photo_credit_start(line)
-            if credit is not None:
-                spans.append(Chrome(start=credit, end=line.end, kind="photo-credit"))
-    return spans
-
-
-def _paragraphs(
-    text: str, lines: list[Line], chrome: list[Chrome]
+def _units(
+    doc: ReadDocument, title: str | None, line_of: Callable[[int], int]
 ) -> list[tuple[str | None, list[SentenceRow]]]:
-    """Sentences grouped by paragraph, each with its section heading.
-
-    A table row is its own paragraph, and so is a line that ends a sentence: news sites put
-    one paragraph on a line, while a hard-wrapped paragraph runs on until its last line ends
-    with sentence punctuation. A caption ends at its photo credit, which is left out.
-    """
-    credit_at = [c.start for c in chrome if c.kind == "photo-credit"]
-    paragraphs: list[tuple[str | None, list[SentenceRow]]] = []
-    block: list[Line] = []
-    heading: str | None = None
-
-    def flush() -> None:
-        if not block:
-            return
-        start, end = block[0].start, block[-1].end
-        end = min([end, *(cut for cut in credit_at if start <= cut < end)])
-        first_line = block[0].number
-        spans = split_sentences(text, start, end)
-        if len(block) == 1:  # a paragraph on one line (news, most prose): no breaks to count
-            sentences = [(s, e, first_line, _kind(text, e)) for s, e in spans]
-        else:
-            sentences = [
-                (s, e, first_line + line_breaks(text, start, s), _kind(text, e)) for s, e in spans
-            ]
-        if sentences:
-            paragraphs.append((heading, sentences))
-        block.clear()
-
-    for line in lines:
-        if line.kind == "prose":
-            block.append(line)
-            if line.stripped[-1:] in '.!?"”' or (
-                credit_at and any(line.start <= cut < line.end for cut in credit_at)
-            ):
-                flush()
+    """Each content block's sentences, with the heading of its section (the document's
+    `title` before the first heading)."""
+    text = doc.text
+    units: list[tuple[str | None, list[SentenceRow]]] = []
+    heading = title
+    code_starts = [s for s, _ in doc.code_spans]
+    for block in doc.blocks:
+        if is_heading(block):
+            heading = heading_text(text, block)
             continue
-        flush()
-        if line.kind == "heading":
-            heading = line.stripped.lstrip("#").strip()
-        elif line.kind == "table":
-            s = line.start + (len(line.text) - len(line.text.lstrip()))
-            e = line.start + len(line.text.rstrip())
-            paragraphs.append((heading, [(s, e, line.number, "table")]))
-    flush()
-    return paragraphs
+        if block.kind == "row":
+            if not block.header:
+                units.append((heading, [(block.start, block.end, line_of(block.start), "table")]))
+        elif block.kind == "code":
+            units.append((heading, [(block.start, block.end, line_of(block.start), "code")]))
+        else:
+            first = max(0, bisect_right(code_starts, block.start) - 1)
+            inside = doc.code_spans[first : bisect_right(code_starts, block.end)]
+            spans = split_sentences(text, block.start, block.end, inside)
+            units.append((heading, [(s, e, line_of(s), _kind(text, e)) for s, e in spans]))
+    return [(h, rows) for h, rows in units if rows]
 
 
 def _kind(text: str, end: int) -> str:
@@ -107,12 +77,14 @@ def _kind(text: str, end: int) -> str:
     return "question" if text[end - 1] == "?" else "prose"
 
 
-def passage_rows(text: str, lines: list[Line], chrome: list[Chrome]) -> list[PassageRow]:
+def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow]:
     """Group the sentences of each section into passages of a few sentences each.
 
     A passage never spans two sections, nor mixes table rows with prose, and an FAQ question
-    starts a passage so that it stays with its answer.
+    starts a passage so that it stays with its answer; a code block stays in the passage of
+    the sentence that introduces it. Sentences before the first heading are the `title`'s.
     """
+    text = doc.text
     passages: list[PassageRow] = []
     pending: list[SentenceRow] = []
     heading: str | None = None
@@ -122,18 +94,18 @@ def passage_rows(text: str, lines: list[Line], chrome: list[Chrome]) -> list[Pas
             passages.append(PassageRow(pending[0][0], pending[-1][1], heading, list(pending)))
             pending.clear()
 
-    for section, paragraph in _paragraphs(text, lines, chrome):
-        first_kind = paragraph[0][3]
+    for section, unit in _units(doc, title, line_finder(doc)):
+        first_kind = unit[0][3]
         if pending and (
             section != heading
             or first_kind == "question"
             or (first_kind == "table") != (pending[-1][3] == "table")
-            or _words(text, pending) >= PASSAGE_MIN_WORDS
+            or (first_kind != "code" and _words(text, pending) >= PASSAGE_MIN_WORDS)
         ):
             emit()
         heading = section
-        for sentence in paragraph:
-            if len(pending) >= PASSAGE_MAX_SENTENCES and sentence[3] != "table":
+        for sentence in unit:
+            if len(pending) >= PASSAGE_MAX_SENTENCES and sentence[3] not in ("table", "code"):
                 emit()
             pending.append(sentence)
     emit()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 
 # A candidate boundary: terminal punctuation, closing quotes or brackets, then white space and
 # something that can open a sentence.
@@ -33,14 +35,23 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside `text[start:end]`, stripped of surrounding white space."""
+def split_sentences(
+    text: str, start: int, end: int, unbroken: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Sentence spans inside `text[start:end]`, stripped of surrounding white space. No
+    sentence ends inside a span of `unbroken` (sorted, not overlapping: inline code such as
+    `os.path. Join`, whose dots are not full stops)."""
     spans: list[tuple[int, int]] = []
     cursor = start
+    firsts = [s for s, _ in unbroken]
     for match in _BOUNDARY.finditer(text, start, end):
         first_dot = match.start()
         if match.group(0) == "." and _is_abbreviation(text, first_dot):
             continue
+        if firsts:
+            at = bisect_right(firsts, first_dot) - 1
+            if at >= 0 and first_dot < unbroken[at][1]:
+                continue
         spans.append((cursor, match.end()))
         cursor = match.end()
     spans.append((cursor, end))

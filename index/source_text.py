@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import mmap
 import os
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import numpy as np
 
 from index.errors import DataFileError
 from index.layout import line_of_offset
+from index.readers.document import ReadingText
 
 STRIDE = 64  # characters between two saved byte offsets: an eighth of a non-ASCII file's size
 _LF, _CR = 0x0A, 0x0D
@@ -122,9 +124,47 @@ class SourceText:
         return int(marks[mark]) + len(lead[: offset - mark * STRIDE].encode("utf-8"))
 
 
-Text = str | SourceText  # a source's text: a `str` while building, mapped when loaded
+class ReadSource:
+    """A source whose reading text is not its file's (an HTML page's visible text): read by
+    its reader the first time it is quoted, then kept with its map back to the file."""
+
+    def __init__(self, path: Path, read: Callable[[str], ReadingText]) -> None:
+        self.path = path
+        self._read = read
+
+    @cached_property
+    def _reading(self) -> ReadingText:
+        return self._read(str(SourceText(self.path)))
+
+    def __len__(self) -> int:
+        return len(self._reading)
+
+    def __getitem__(self, index: slice) -> str:
+        return self._reading[index]
+
+    def __str__(self) -> str:
+        return str(self._reading)
+
+    def line_of(self, offset: int) -> int:
+        return self._reading.line_of(offset)
+
+    def file_span(self, start: int, end: int) -> tuple[int, int]:
+        return self._reading.file_span(start, end)
+
+
+# A source's text: a `str` while building (its file's text, or a page's visible text with its
+# map), mapped from its file when loaded.
+Text = str | SourceText | ReadingText | ReadSource
 
 
 def line_at(text: Text, offset: int) -> int:
-    """1-based line of a character offset in a source's text, whichever form it has."""
-    return text.line_of(offset) if isinstance(text, SourceText) else line_of_offset(text, offset)
+    """1-based line in the file of a character offset in a source's text, whichever form the
+    text has."""
+    return line_of_offset(text, offset) if isinstance(text, str) else text.line_of(offset)
+
+
+def file_span(text: Text, start: int, end: int) -> tuple[int, int]:
+    """Where `text[start:end]` lies in the file: the same offsets, unless the text is a
+    reading of the file (an HTML page's visible text)."""
+    mapped = getattr(text, "file_span", None)
+    return (start, end) if mapped is None else mapped(start, end)

@@ -58,17 +58,19 @@ from index.cache_folder import (
 )
 from index.encoder import Encoder, model_of
 from index.file_states import STATES, FileState, States, hashed_state, read_states, write_states
-from index.ingest import SourceFiles, SourceSet, read_sources
+from index.ingest import SourceFiles, SourceSet, quotable_text, read_sources
 from index.models import FaqEntry, SourceMeta, Table
 from index.passage_table import NO_HEADING, PassageTable
+from index.readers import format_of, readers_version
 from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever
 from index.sentence_terms import TERM_ROW_PARTS, TermRows
-from index.source_text import SourceText
+from index.source_text import ReadSource, SourceText, Text
 from index.vector_cache import CACHE_NAME
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
 
-FORMAT_VERSION = 5  # 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms
+# 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms; 6: a reader per format
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"
@@ -101,6 +103,7 @@ class Manifest(BaseModel):
 
     format_version: int
     analyzer: str
+    readers: str
     params: BM25Params
     sources_fingerprint: str
     acronyms: dict[str, tuple[str, ...]]
@@ -261,6 +264,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             analyzer=analyzer_version(),
+            readers=readers_version(),
             params=retriever.params,
             sources_fingerprint=fingerprint,
             acronyms=retriever.analyzer.acronyms,
@@ -421,11 +425,17 @@ def _checked(path: Path, known: FileState | None) -> FileState | None:
         return None
 
 
-def _source_text(sources: SourceSet, name: str) -> SourceText | str:
+def _source_text(sources: SourceSet, name: str) -> Text:
     """A source's text for quoting: mapped from its file when it has one on disk (the
-    staleness check has just vouched that it is the text indexed), else the text given."""
+    staleness check has just vouched that it is the text indexed), else the text given; a
+    format read as something else than its text (HTML) is read when first quoted."""
     files = sources.texts
-    return SourceText(files.paths[name]) if isinstance(files, SourceFiles) else files[name]
+    if not isinstance(files, SourceFiles):
+        return quotable_text(name, files[name])
+    fmt = format_of(name)
+    if fmt is None or fmt.own_text:
+        return SourceText(files.paths[name])
+    return ReadSource(files.paths[name], lambda text: quotable_text(name, text))
 
 
 def peak_rss_mb() -> float:
@@ -449,6 +459,8 @@ def _stale(
         return "older format"
     if manifest.analyzer != analyzer_version():
         return "analyzer changed"
+    if manifest.readers != readers_version():
+        return "document readers changed"
     if manifest.params != params:
         return "BM25 parameters changed"
     if manifest.sources_fingerprint != sources.fingerprint:

@@ -1,50 +1,39 @@
-"""Markdown pipe tables of a source, cell by cell, with offsets into the untouched text.
+"""Tables of a read document, cell by cell, with offsets into the reading text.
 
 Tables hold structured claims ("| Number of Requests Ignored (2025) | 57 … |") that become
-facts; extraction reuses the layout's line kinds, so a table inside page chrome is ignored.
+facts. A table is a run of row blocks that starts with a header row (its column names); its
+caption is the heading of its section. Whichever format the rows came from (a Markdown pipe
+table, an HTML `<table>`), the cells are spans the reader found.
 """
 
 from __future__ import annotations
 
-import itertools
-
-from index.layout import Line
 from index.models import Cell, Table, TableRow
-from index.sentences import strip_span
+from index.readers.document import ReadDocument, heading_text, is_heading, line_finder
 
 
-def split_cells(line: Line) -> list[Cell]:
-    """Cells of a `| a | b |` line; an escaped pipe (`\\|`) stays inside its cell."""
-    text = line.text
-    bounds = [i for i, ch in enumerate(text) if ch == "|" and (i == 0 or text[i - 1] != "\\")]
-    if text.strip() and not text.strip().endswith("|"):
-        bounds.append(len(text))
-    cells: list[Cell] = []
-    for left, right in itertools.pairwise(bounds):
-        s, e = strip_span(text, left + 1, right)
-        cells.append(Cell(start=line.start + s, end=line.start + e, text=text[s:e]))
-    return cells
-
-
-def extract_tables(source: str, text: str, lines: list[Line]) -> list[Table]:
-    """Every pipe table of `text` (its lines classified) with a header row; rows keep exact
-    offsets."""
+def extract_tables(source: str, doc: ReadDocument) -> list[Table]:
+    """Every table of the document that has a header row and body rows."""
+    text = doc.text
+    line_of = line_finder(doc)
     tables: list[Table] = []
     caption: str | None = None
     current: Table | None = None
-    for line in lines:
-        if line.kind == "heading":
-            caption = line.stripped.lstrip("#").strip()
-        if line.kind == "table-head" and current is None:
-            current = Table(
-                source=source, caption=caption, header=[c.text for c in split_cells(line)], rows=[]
-            )
+    for block in doc.blocks:
+        if is_heading(block):
+            caption = heading_text(text, block)
+        if block.kind == "row" and block.header and current is None:
+            header = [text[s:e] for s, e in block.cells]
+            current = Table(source=source, caption=caption, header=header, rows=[])
             tables.append(current)
-        elif line.kind == "table" and current is not None:
-            cells = split_cells(line)
+        elif block.kind == "row" and not block.header and current is not None:
+            cells = [Cell(start=s, end=e, text=text[s:e]) for s, e in block.cells]
             if cells:
-                start, end = strip_span(text, line.start, line.end)
-                current.rows.append(TableRow(start=start, end=end, line=line.number, cells=cells))
-        elif line.kind not in ("table", "table-head"):
+                current.rows.append(
+                    TableRow(
+                        start=block.start, end=block.end, line=line_of(block.start), cells=cells
+                    )
+                )
+        elif block.kind != "row":
             current = None
     return [t for t in tables if t.rows]

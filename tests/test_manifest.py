@@ -43,7 +43,7 @@ def test_without_metadata_the_title_comes_from_the_text(make_sources: MakeSource
 @pytest.mark.parametrize(
     ("body", "line", "problem"),
     [
-        ('[[source]]\nfile = "a.txt"\n', 1, "title"),
+        ('[[source]]\ntitle = "A"\n', 1, "file"),
         ('[[source]]\nfile = "a.txt"\ntitle = "A"\ncolour = "red"\n', 4, "colour"),
         (
             '[[source]]\nfile = "a.txt"\ntitle = "A"\n[[source]]\nfile = "a.txt"\ntitle = "B"\n',

@@ -1,0 +1,244 @@
+"""reStructuredText (`.rst`): Sphinx documentation pages, read by docutils.
+
+Why docutils: it is the reference implementation of the format (Sphinx itself parses with
+it), so sections, literal blocks, field lists, lists and directives are the spec's. Sphinx adds
+roles (`:func:`, `:class:`) and directives (`code-block`, `versionadded`, `toctree`) that plain
+docutils does not know: while this reader parses, an unknown role reads as literal text and an
+unknown directive as a block of body text (or of code, or nothing, by its kind), instead of an
+error. No report is printed and no error stops a parse: a page always keeps its text.
+
+docutils gives each paragraph its first line and its raw source, not offsets: a block is found
+in the file by its raw source's first and last lines, searched from where the previous block
+ended, so `text[start:end]` is exactly the file's text (markup and all; faces show roles as
+code). A section title asks a question ("How do I …?") is an FAQ question: the Python FAQ is
+written that way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Directive, Parser, directives, roles
+from docutils.utils import new_document
+
+from index.layout import Line, split_lines
+from index.readers.document import Block, DocumentInfo, Found, ReadDocument
+
+# Sphinx directives by what their content is: code, nothing a reader quotes, or body text.
+_CODE_DIRECTIVES = frozenset(
+    "code-block sourcecode code testcode doctest testoutput productionlist".split()
+)
+_SKIPPED_DIRECTIVES = frozenset(
+    """toctree index highlight contents literalinclude tabularcolumns currentmodule module
+    testsetup testcleanup autosummary automodule autoclass autofunction automethod
+    autoattribute autodata autoexception include raw image figure sectionauthor
+    moduleauthor codeauthor""".split()
+)
+_PARSE_LOCK = threading.Lock()  # the lookups below are patched while one parse runs
+
+
+class RstReader:
+    format = "rst"
+
+    def read(self, text: str) -> ReadDocument:
+        doc = ReadDocument(format=self.format, text=text, blocks=[])
+        tree = _parse(text)
+        _Locator(doc, split_lines(text)).walk(tree)
+        _info(doc, tree)
+        return doc
+
+
+def _parse(text: str) -> nodes.document:
+    settings = get_default_settings(Parser)
+    settings.report_level = 5  # nothing is printed: problems are the reader's to absorb
+    settings.halt_level = 5
+    settings.warning_stream = False
+    settings.file_insertion_enabled = False  # `.. include::` never reads another file
+    settings.raw_enabled = False
+    tree = new_document("<source>", settings)
+    with _PARSE_LOCK, _lenient():
+        Parser().parse(text, tree)
+    return tree
+
+
+class _lenient:
+    """While parsing: an unknown role is literal text, an unknown directive a generic one."""
+
+    def __enter__(self) -> None:
+        self.role, self.directive = roles.role, directives.directive
+        known_role, known_directive = roles.role, directives.directive
+
+        def role(name: str, language: Any, lineno: int, reporter: Any) -> tuple[Any, list]:
+            found, _ = known_role(name, language, lineno, reporter)
+            return (found or _literal_role), []
+
+        def directive(name: str, language: Any, document: Any) -> tuple[Any, list]:
+            if name in _CODE_DIRECTIVES or name in _SKIPPED_DIRECTIVES:
+                return _generic(name), []
+            found, _ = known_directive(name, language, document)
+            return (found or _generic(name)), []
+
+        roles.role, directives.directive = role, directive
+
+    def __exit__(self, *exc: object) -> None:
+        roles.role, directives.directive = self.role, self.directive
+
+
+def _literal_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,
+    options: Any = None,
+    content: Any = None,
+) -> tuple[list[nodes.Node], list]:
+    """A Sphinx role as the text it shows: `:class:`~discord.User`` is `User`,
+    `:ref:`the docs <target>`` is "the docs"."""
+    shown = text.split(" <", 1)[0] if text.endswith(">") and " <" in text else text
+    if shown.startswith("~"):
+        shown = shown[1:].rsplit(".", 1)[-1]
+    return [nodes.literal(rawtext, shown.lstrip("!"))], []
+
+
+def _generic(name: str) -> type[Directive]:
+    """A directive docutils does not know: its content as code, as nothing, or as body text."""
+
+    class Generic(Directive):
+        has_content = True
+        optional_arguments = 50
+        final_argument_whitespace = True
+        option_spec: ClassVar = defaultdict(lambda: directives.unchanged)
+
+        def run(self) -> list[nodes.Node]:
+            if name in _SKIPPED_DIRECTIVES or not self.content:
+                return []
+            if name in _CODE_DIRECTIVES:
+                code = "\n".join(self.content)
+                return [nodes.literal_block(code, code)]
+            box = nodes.container("\n".join(self.content))
+            self.state.nested_parse(self.content, self.content_offset, box)
+            return [box]
+
+    return Generic
+
+
+class _Locator:
+    """Walks the tree in document order and finds each block's span in the file, searching
+    forward from where the previous block ended."""
+
+    def __init__(self, doc: ReadDocument, lines: list[Line]) -> None:
+        self.doc = doc
+        self.lines = lines
+        self.cursor = 0  # index into `lines` of the first line not yet taken
+
+    def walk(self, tree: nodes.Node, depth: int = 0) -> None:
+        for node in tree.children:
+            if isinstance(node, nodes.section):
+                self.walk(node, depth + 1)
+            elif isinstance(node, nodes.title) and isinstance(tree, nodes.section):
+                self._title(node, depth)
+            elif isinstance(node, nodes.paragraph):
+                kind = "item" if isinstance(tree, nodes.list_item) else "paragraph"
+                span = self._add(kind, node.rawsource, node.line)
+                if span is not None:
+                    self._inline_code(node, *span)
+            elif isinstance(node, nodes.literal_block | nodes.doctest_block):
+                self._add("code", node.rawsource, node.line, whole_lines=True)
+            elif isinstance(
+                node,
+                nodes.comment | nodes.system_message | nodes.target | nodes.substitution_definition,
+            ):
+                continue
+            elif isinstance(node, nodes.field_list) and not self.doc.blocks:
+                continue  # `:tocdepth: 2` and the like before any content: page settings
+            elif isinstance(node, nodes.Element):
+                self.walk(node, depth)
+
+    def _title(self, node: nodes.title, depth: int) -> None:
+        span = self._find(node.rawsource, None)
+        if span is None:
+            return
+        start, end = span
+        kind = "question" if self.doc.text[end - 1] == "?" else "heading"
+        self.doc.blocks.append(Block(kind, start, end, level=depth, label=node.astext()))
+
+    def _add(
+        self, kind: str, raw: str, line: int | None, whole_lines: bool = False
+    ) -> tuple[int, int] | None:
+        """Add the block found for `raw`; a code block takes its first line's indentation
+        too, so that every line of it keeps its own."""
+        span = self._find(raw, line)
+        if span is not None:
+            start, end = span
+            if whole_lines:
+                while start > 0 and self.doc.text[start - 1] in " \t":
+                    start -= 1
+            self.doc.blocks.append(Block(kind, start, end))  # type: ignore[arg-type]
+        return span
+
+    def _inline_code(self, paragraph: nodes.paragraph, start: int, end: int) -> None:
+        """Where the paragraph's inline literals and roles lie (their raw text, in order)."""
+        text, cursor = self.doc.text, start
+        for literal in paragraph.findall(nodes.literal):
+            raw = literal.rawsource
+            at = text.find(raw, cursor, end) if raw else -1
+            if at >= 0:
+                self.doc.code_spans.append((at, at + len(raw)))
+                cursor = at + len(raw)
+
+    def _find(self, raw: str, line: int | None) -> tuple[int, int] | None:
+        """The span of the block whose raw source is `raw`: its first line found at or after
+        the cursor (and not before `line`, docutils' own idea of where it starts), its last
+        line as many lines on. None when the file does not hold it (text a directive made)."""
+        rows = [r.strip() for r in raw.strip("\n").split("\n")]
+        if not rows or not rows[0]:
+            return None
+        lines = self.lines
+        begin = max(self.cursor, (line or 1) - 1) if line else self.cursor
+        for at in _candidates(begin, self.cursor, len(lines)):
+            first = lines[at]
+            if not first.text.rstrip().endswith(rows[0]):
+                continue
+            last_at = at + len(rows) - 1
+            if last_at >= len(lines) or not lines[last_at].text.rstrip().endswith(rows[-1]):
+                continue
+            last = lines[last_at]
+            start = first.start + len(first.text.rstrip()) - len(rows[0])
+            end = last.start + len(last.text.rstrip())
+            self.cursor = last_at + 1
+            return start, end
+        return None
+
+
+def _candidates(preferred: int, cursor: int, stop: int) -> Iterator[int]:
+    """Line indexes to try: from docutils' line on, then from the cursor up to it."""
+    yield from range(preferred, stop)
+    yield from range(cursor, min(preferred, stop))
+
+
+def _info(doc: ReadDocument, tree: nodes.document) -> None:
+    """The title is the first section's; a `:date:` field at the top is the date."""
+    info: DocumentInfo = doc.info
+    first = next((b for b in doc.blocks if b.kind in ("heading", "question")), None)
+    if first is not None and first.level == 1:
+        info.title = Found(first.label or doc.text[first.start : first.end], "first heading")
+    for field in _top_fields(tree):
+        name, body = field[0].astext().strip().lower(), field[1].astext().strip()
+        if name == "date" and body:
+            info.date = Found(body, "field list")
+        elif name in ("description", "abstract", "summary") and body:
+            info.description = Found(" ".join(body.split()), "field list")
+
+
+def _top_fields(tree: nodes.document) -> Iterator[nodes.field]:
+    for node in tree.children:
+        if isinstance(node, nodes.field_list):
+            yield from (f for f in node.children if isinstance(f, nodes.field))
+        elif not isinstance(node, nodes.comment | nodes.target):
+            return
