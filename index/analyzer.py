@@ -52,8 +52,40 @@ FORMAT_CHARACTERS = re.compile(
     "]"
 )
 # What the fingerprint runs through the whole analysis: soft hyphen, zero-width space,
-# fullwidth letters, a ligature, a possessive, stopwords and words the stemmer folds.
-_PROBE = "De\u00adtainer con\u200btainers ＩＣＥ ﬁled Boston’s generously the immigration requests"
+# fullwidth letters, a ligature, a possessive, stopwords and words the stemmer folds, and code.
+_PROBE = (
+    "De\u00adtainer con\u200btainers ＩＣＥ ﬁled Boston’s generously the immigration requests"
+    " a == b and `is` IS NULL __name__ *args str.join my_var the with statement"
+)
+
+# Code in text, searchable as itself: an operator (`==`), a starred (`*args`), dunder
+# (`__name__`), snake_case (`read_uncommitted`) or dotted (`str.join`) name, and a keyword
+# that analysis would drop as a stopword when it is used as code: written as code (`is`, in
+# backticks), in capitals inside mixed-case text (SQL's `IS NULL`), named as an operator,
+# keyword, statement or clause ("the with statement"), or next to an operator ("== and is").
+# Each becomes a term of its own, marked by CODE_MARK so no word's stem can collide with it.
+CODE_MARK = "`"
+CODE_KEYWORDS = frozenset(
+    """and as between by do for from if in into is not on or then when where while with all
+    any""".split()
+)
+_CODE_NOUNS = frozenset(
+    "operator operators keyword keywords statement statements clause clauses".split()
+)
+_CODE_TOKEN = re.compile(
+    r"(?P<starred>(?<![\w*])\*{1,2}[A-Za-z_]\w*+(?!\*))"  # not *emphasis* nor **bold**
+    r"|(?P<op>==|!=|<=|>=|:=|->|\+=|-=|\*=|/=|\|\|)"
+    r"|(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"
+    r"|(?P<tick>`+)"
+)
+# Text that may hold code: one C-speed search spares the tokenizer most prose sentences.
+_MAY_HOLD_CODE = re.compile(
+    r"[`_=*<>|]|\.[A-Za-z_]|[-:+/]=|->|\b(?:"
+    + "|".join(sorted(k.upper() for k in CODE_KEYWORDS))
+    + r")\b|\b(?:"
+    + "|".join(sorted(_CODE_NOUNS))
+    + r")\b"
+)
 
 
 @lru_cache(maxsize=1)
@@ -86,18 +118,62 @@ def words(text: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """The raw word tokens of the normalised text, as `Analyzer.terms` reads them."""
+    """The raw tokens of the normalised text, as `Analyzer.terms` reads them: its words, then
+    its code tokens (`code_tokens`)."""
     text = normalize(text)
-    return (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+    found = (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+    if _MAY_HOLD_CODE.search(text):
+        found.extend(code_tokens(text))
+    return found
 
 
 def token_lists(texts: list[str]) -> list[list[str]]:
     """`tokens` of each text. ASCII texts (nearly all sentences) need no normalising: their
-    regex runs in one `map`, without a Python call per text; the others are redone."""
+    regex runs in one `map`, without a Python call per text; the others are redone, and so
+    are the few that may hold code."""
     lists = list(map(_ASCII_TOKEN.findall, texts))
-    for i in itertools.compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
+    redo = map(operator.not_, map(str.isascii, texts))
+    code = map(bool, map(_MAY_HOLD_CODE.search, texts))
+    for i in itertools.compress(range(len(texts)), map(operator.or_, redo, code)):
         lists[i] = tokens(texts[i])
     return lists
+
+
+def _used_as_code(found: list[tuple[str, str, bool]], i: int, ticked: bool, shouting: bool) -> bool:
+    """Whether the keyword `found[i]` is code: written as code, in capitals in mixed-case
+    text, named as an operator or statement, or next to an operator."""
+    token = found[i][1]
+    return (
+        ticked
+        or (token.isupper() and len(token) >= 2 and not shouting)
+        or (i + 1 < len(found) and found[i + 1][1].lower() in _CODE_NOUNS)
+        or any(kind == "op" for kind, _, _ in found[max(0, i - 2) : i + 3])
+    )
+
+
+def code_tokens(text: str) -> list[str]:
+    """The code in `text` (see `CODE_MARK`), each as CODE_MARK and its lowercased text."""
+    found: list[tuple[str, str, bool]] = []  # (kind, token, inside backticks)
+    ticks = ""
+    for m in _CODE_TOKEN.finditer(text):
+        kind = m.lastgroup or ""
+        if kind == "tick":
+            ticks = "" if ticks == m.group() else (ticks or m.group())
+            continue
+        found.append((kind, m.group(), bool(ticks)))
+    shouting = text.isupper()
+    out: list[str] = []
+    for i, (kind, token, ticked) in enumerate(found):
+        if kind in ("op", "starred"):
+            out.append(CODE_MARK + token)
+        elif "." in token:
+            if all(len(part) >= 2 for part in token.split(".")):
+                out.append(CODE_MARK + token.lower())
+        elif ("_" in token.strip("_") or token.startswith("__")) or (
+            token.lower() in CODE_KEYWORDS and _used_as_code(found, i, ticked, shouting)
+        ):
+            out.append(CODE_MARK + token.lower())
+    return out
 
 
 def stem(tokens: Iterable[str]) -> list[str]:
@@ -117,6 +193,9 @@ class _TokenTerms(dict[str, str | None]):
     def __missing__(self, token: str) -> str | None:
         if len(self) >= TOKEN_MEMO_LIMIT:
             self.clear()
+        if token.startswith(CODE_MARK):  # code is searched as written, never stemmed
+            self[token] = token
+            return token
         word = _fold(token)
         term = None if word in STOPWORDS else _stemmer().stemWord(word)
         self[token] = term

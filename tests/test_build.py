@@ -24,8 +24,10 @@ from index.analyzer import (
     _CAPS,
     Analyzer,
     acronym_matches,
+    code_tokens,
     mine_acronyms,
     mine_initialisms,
+    normalize,
     stem,
     words,
 )
@@ -47,7 +49,7 @@ ACRONYMS = {**mine_initialisms(TEXTS), **mine_acronyms(TEXTS)}
 
 def plain_terms(analyzer: Analyzer, text: str) -> list[str]:
     """Analysis token by token, no memo and no shortcut: what `Analyzer.terms` must equal."""
-    terms = stem(words(text))
+    terms = stem(words(text)) + code_tokens(normalize(text))
     found: Counter[str] = Counter()
     for i in range(len(terms)):
         for acronym, long_stems in analyzer.acronyms.items():
