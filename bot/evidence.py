@@ -222,25 +222,30 @@ class EvidenceFinder:
             for s, body in zip(sentences, bodies, strict=True)
         ]
         wanted = [self._carries(question, body) for body in bodies]
+        kinds = [s.kind for s in sentences]
         out = []
         for first in range(len(sentences)):
+            if _introduced(kinds, first):
+                continue  # code goes with the sentence that introduces it
             tf: dict[int, int] = {}
             length = 0
             kind = False
             for count in range(1, self.max_window + 1):
                 last = first + count - 1
-                if last >= len(sentences) or sentences[last].kind == "question" or unasked[last]:
+                if last >= len(sentences) or kinds[last] == "question" or unasked[last]:
                     break
                 start, end = sentences[first].start, sentences[last].end
                 if count > 1 and (
-                    end - start > self.max_quote_chars
-                    or sentences[last].kind == "table"
+                    (end - start > self.max_quote_chars and kinds[last] != "code")
+                    or kinds[last] == "table"
                     or self.crosses_chrome(passage.source, start, end)
                 ):
                     break
                 tf = _added(tf, single[last])
                 length += lengths[last]
                 kind = kind or wanted[last]
+                if _introduced(kinds, last + 1):
+                    continue  # a window never stops short of the code it introduces
                 body = text[start - at : end - at]
                 window = Candidate(pid, passage, first, count, tf, length, body)
                 window.features["kind"] = float(kind)
@@ -355,6 +360,12 @@ def _added(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
     for term, count in b.items():
         out[term] = out.get(term, 0) + count
     return out
+
+
+def _introduced(kinds: list[str], i: int) -> bool:
+    """Whether sentence `i` is a code block that the prose sentence before it introduces: the
+    two are quoted together or not at all."""
+    return 0 < i < len(kinds) and kinds[i] == "code" and kinds[i - 1] == "prose"
 
 
 def _row_label(row: str) -> str:

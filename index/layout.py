@@ -21,6 +21,7 @@ LineKind = Literal[
     "repeated-headline",
     "link-list",
     "author-bio",
+    "rule",
 ]
 CHROME_KINDS: frozenset[str] = frozenset(
     {"navigation", "repeated-headline", "link-list", "author-bio", "photo-credit"}
@@ -45,7 +46,11 @@ _PHOTO_CREDIT = re.compile(
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]]$")
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+# A line of one punctuation character repeated: a heading's underline or overline (Setext,
+# reStructuredText) or a horizontal rule. Never content.
+_RULE = re.compile(r"^([=\-~^*+#_`'\".:])\1{2,}$")
 _LINK_LIST_MIN = 3
+_BIO_SHARE = 0.25  # an author bio is at most this share of a page's non-blank lines
 _TITLE_MAX_CHARS = 120
 
 
@@ -109,6 +114,8 @@ def _base_kind(line: Line, seen: set[str]) -> LineKind:
         return "blank"
     if s.lower() in _NAV_WORDS:
         return "navigation"
+    if _RULE.match(s):
+        return "rule"
     if s.startswith("|"):
         return "table"
     if _MD_HEADING.match(s):
@@ -130,6 +137,7 @@ def classify(lines: list[Line]) -> list[Line]:
         kinds.append(_base_kind(line, seen))
         if line.stripped:
             seen.add(line.stripped)
+    _mark_underlined(lines, kinds)
     _mark_wrapped_prose(lines, kinds)
     _mark_tables(lines, kinds)
     _mark_link_lists(kinds)
@@ -140,12 +148,19 @@ def classify(lines: list[Line]) -> list[Line]:
     ]
 
 
+def _mark_underlined(lines: list[Line], kinds: list[LineKind]) -> None:
+    """A text line right above a rule (or between two) is a heading, whatever its case."""
+    for i in range(1, len(lines)):
+        if kinds[i] == "rule" and kinds[i - 1] in ("prose", "heading"):
+            kinds[i - 1] = "heading"
+
+
 def _mark_wrapped_prose(lines: list[Line], kinds: list[LineKind]) -> None:
     """A 'heading' run straight into more text is a hard-wrapped sentence, unless it is in
     Title Case ("The Boston Trust Act and Its Implications")."""
     for i in range(len(lines) - 1):
         line, nxt = lines[i].stripped, lines[i + 1].stripped
-        if kinds[i] != "heading" or not nxt or _MD_HEADING.match(line):
+        if kinds[i] != "heading" or not nxt or _MD_HEADING.match(line) or kinds[i + 1] == "rule":
             continue
         if nxt[:1].islower() or not _title_case(line):
             kinds[i] = "prose"
@@ -187,10 +202,15 @@ def _mark_link_lists(kinds: list[LineKind]) -> None:
 
 
 def _mark_author_bio(lines: list[Line], kinds: list[LineKind]) -> None:
-    """An 'Author:' line starts the bio, which runs to the end of the page."""
+    """An 'Author:' line starts the bio, which runs to the end of the page, when that end is
+    short (a bio closes a page); an 'Author:' line with the page still to come is a byline,
+    and only it is chrome."""
+    content = sum(kind != "blank" for kind in kinds)
     for i, line in enumerate(lines):
         if _AUTHOR.match(line.stripped):
-            for k in range(i, len(lines)):
+            rest = sum(kind != "blank" for kind in kinds[i:])
+            end = len(lines) if rest <= _BIO_SHARE * content else i + 1
+            for k in range(i, end):
                 if kinds[k] != "blank":
                     kinds[k] = "author-bio"
             return

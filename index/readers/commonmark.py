@@ -73,6 +73,7 @@ def _read_token(
     elif token.type == "heading_open":
         inline = tokens[i + 1]
         start, end = _content_span(doc.text, lines, first, first + 1, inline.content)
+        end = _without_attributes(doc.text, start, end)
         if end > start:
             level = int(token.tag[1])
             kind = "question" if doc.text[end - 1] == "?" else "heading"
@@ -109,6 +110,20 @@ def _content_span(
         if at >= 0:
             start = line.start + at
     return strip_span(text, start, lines[stop - 1].end)
+
+
+def _without_attributes(text: str, start: int, end: int) -> int:
+    """A heading's end before a trailing attribute list (`## Usage { #usage }`, `{ .class }`,
+    `{ data-toc-label="…" }`: the attr_list syntax of Python-Markdown, kramdown and Pandoc),
+    which a reader never sees."""
+    heading = text[start:end]
+    if not heading.endswith("}"):
+        return end
+    opening = heading.rfind(" {")
+    inside = heading[opening + 2 : -1].strip()
+    if opening > 0 and (inside[:1] in ("#", ".") or "=" in inside):
+        return start + len(heading[:opening].rstrip())
+    return end
 
 
 def _code_spans(text: str, start: int, end: int, inline: Token) -> list[tuple[int, int]]:
