@@ -50,7 +50,9 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 # reStructuredText) or a horizontal rule. Never content.
 _RULE = re.compile(r"^([=\-~^*+#_`'\".:])\1{2,}$")
 _LINK_LIST_MIN = 3
-_BIO_SHARE = 0.25  # an author bio is at most this share of a page's non-blank lines
+# An author bio is at most this share of a page's non-blank lines, or this many of them.
+_BIO_SHARE = 0.25
+_BIO_LINES = 8
 _TITLE_MAX_CHARS = 120
 
 
@@ -209,7 +211,7 @@ def _mark_author_bio(lines: list[Line], kinds: list[LineKind]) -> None:
     for i, line in enumerate(lines):
         if _AUTHOR.match(line.stripped):
             rest = sum(kind != "blank" for kind in kinds[i:])
-            end = len(lines) if rest <= _BIO_SHARE * content else i + 1
+            end = len(lines) if rest <= max(_BIO_SHARE * content, _BIO_LINES) else i + 1
             for k in range(i, end):
                 if kinds[k] != "blank":
                     kinds[k] = "author-bio"
