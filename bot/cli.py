@@ -16,7 +16,6 @@ from typing import Any
 
 from bot.engine import Engine
 from bot.facts.book import FactBook
-from bot.facts.curated import FACTS_NAME
 from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
 from bot.loader import load_engine
@@ -25,6 +24,8 @@ from bot.question import QuestionError
 from bot.render_text import render_answer
 from bot.terminal import printable
 from index.errors import DataFileError
+from index.manifest import DRAFT_HEADER, FACTS_NAME, MANIFEST_NAME, draft_entries, load_manifest
+from index.models import SourceMeta
 from index.semantic import SWITCH, choose_mode
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -137,19 +138,59 @@ def _ask_lines(engine: Engine) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    for document in engine.retriever.documents.values():
-        meta = document.meta
-        lines = [
-            meta.file,
-            f"  title:     {meta.title}",
-            f"  publisher: {meta.publisher}",
-            f"  date:      {meta.date}",
-            f"  passages:  {len(document.passages)}",
-        ]
+    entries = engine.retriever.documents.values()
+    if args.action == "init":
+        return _sources_init(args.sources, [entry.meta for entry in entries])
+    if args.json:
+        listed = [_source_json(entry.meta, len(entry.passages)) for entry in entries]
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for entry in entries:
+        meta = entry.meta
+        fields = [("title", meta.title), ("publisher", meta.publisher), ("date", meta.date)]
+        if meta.aliases:
+            fields.append(("aliases", ", ".join(meta.aliases)))
         if meta.url:
-            lines.append(f"  url:       {meta.url}")
+            fields.append(("url", meta.url))
+        lines = [f"{meta.file} ({meta.format})"]
+        for key, value in fields:
+            origin = meta.origin.get(key)
+            lines.append(f"  {key + ':':10} {value}" + (f"  (from the {origin})" if origin else ""))
+        lines.append(f"  {'passages:':10} {len(entry.passages)}")
         print(printable("\n".join(lines)))
     print(choose_mode(args.semantic).status)
+    return EXIT_OK
+
+
+def _source_json(meta: SourceMeta, passages: int) -> dict[str, Any]:
+    """One source as `sources --json` lists it: its citation, its format and passage count,
+    and where each stated field came from."""
+    return {
+        **meta.model_dump(include={"file", "title", "format"}),
+        "passages": passages,
+        **meta.model_dump(exclude={"file", "title", "format"}),
+    }
+
+
+def _sources_init(folder: Path, metas: list[SourceMeta]) -> int:
+    """Add a draft `[[source]]` entry to sources.toml for each source without one; the text
+    already there is kept as it is, and a file with an entry is left alone."""
+    path = folder / MANIFEST_NAME
+    listed, _ = load_manifest(folder)
+    missing = [meta for meta in metas if meta.file not in listed]
+    if not missing:
+        print(f"{printable(str(path))}: every source has an entry; nothing written")
+        return EXIT_OK
+    header = "" if path.exists() else DRAFT_HEADER
+    try:
+        with path.open("a", encoding="utf-8", newline="") as out:
+            out.write(header + draft_entries(missing))
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot be written ({exc.strerror or exc})") from exc
+    print(
+        f"{printable(str(path))}: {len(missing)} draft entr{'y' if len(missing) == 1 else 'ies'} "
+        "added; check each one, then run any command to use them"
+    )
     return EXIT_OK
 
 
@@ -319,7 +360,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(func=cmd_ask)
 
-    command(sub, "sources", "list sources and their metadata").set_defaults(func=cmd_sources)
+    src = command(sub, "sources", "list sources and their metadata")
+    src.add_argument(
+        "action",
+        nargs="?",
+        choices=["init"],
+        help="init: add a draft sources.toml entry for each source without one",
+    )
+    src.add_argument("--json", action="store_true", help="print the list as JSON")
+    src.set_defaults(func=cmd_sources)
     index = command(sub, "index", "build or rebuild the index")
     index.add_argument("--force", action="store_true", help="rebuild even if current")
     index.set_defaults(func=cmd_index)

@@ -113,6 +113,8 @@ class Engine:
         return answer
 
     def _quotes(self, question: ParsedQuestion, max_quotes: int) -> Answer:
+        if not len(self.retriever.passages):
+            return self._decline(question, "There are no sources to answer from.")
         if not question.terms:
             return self._decline(question, "The question has no searchable words.")
         evidence = self.finder.find(question)

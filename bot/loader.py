@@ -6,8 +6,15 @@ from pathlib import Path
 
 from bot.engine import Engine, EngineConfig
 from bot.facts.book import build_factbook
+from index.readers import SOURCE_SUFFIXES
 from index.semantic import choose_mode
 from index.store import load_index
+
+NO_SOURCES = (
+    "{folder}: no source to answer from: every question will be declined (put "
+    + ", ".join(SOURCE_SUFFIXES)
+    + " files there)"
+)
 
 
 def load_engine(
@@ -30,5 +37,7 @@ def load_engine(
     retriever, notes = load_index(sources_dir, cache_dir, progress=progress, encoder=mode.encoder)
     if mode.warning:
         notes.insert(0, mode.warning)
+    if not retriever.documents:
+        notes.append(NO_SOURCES.format(folder=sources_dir))
     facts, fact_notes = build_factbook(sources_dir, retriever)
     return Engine(retriever, config, facts), notes + fact_notes

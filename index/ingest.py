@@ -17,13 +17,15 @@ from index.errors import DataFileError, read_utf8
 from index.faq import extract_faqs
 from index.file_states import FileState, stat_state
 from index.layout import line_of_offset
-from index.manifest import MANIFEST_NAME, load_manifest
+from index.manifest import FACTS_NAME, MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Chrome, Document, FaqEntry, ManifestEntry, SourceMeta, Table
 from index.passages import PassageRow, passage_rows
 from index.readers import SOURCE_SUFFIXES, format_of, read_document
 from index.readers.document import DocumentInfo, ReadDocument, ReadingText
 from index.tables import extract_tables
 
+# Files of the folder that are the bot's own data, not sources.
+_DATA_FILES = frozenset({MANIFEST_NAME, FACTS_NAME})
 # Control characters but white space: text that is a quarter these is not prose but binary (a
 # page with a few terminal colour codes is still text, and is served with them made inert).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -126,7 +128,8 @@ def _sha256(text: str) -> str:
 def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
     """Source files in a stable order, and warnings for what was not followed or not readable.
 
-    Other files there (the manifest, facts) are not sources, nor are hidden ones. Links are
+    The manifest and the facts are not sources, nor are hidden files; any other file no reader
+    knows is named in one warning. Links are
     followed only when their target lies inside the sources folder: a link to /etc/passwd is
     never read. A sources folder that is missing, not a folder or unreadable raises
     DataFileError; an unreadable subfolder costs only its own files."""
@@ -136,6 +139,7 @@ def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
         raise DataFileError(sources_dir, None, "not a folder; --sources must name a folder")
     root = sources_dir.resolve()
     found: list[Path] = []
+    unread: list[str] = []
     warnings: list[str] = []
     pending, seen = [sources_dir], {root}
     while pending:
@@ -162,7 +166,21 @@ def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
                     pending.append(path)
             elif _is_source_name(name) and path.is_file():
                 found.append(path)
+            elif name not in _DATA_FILES and path.is_file():
+                unread.append(path.relative_to(sources_dir).as_posix())
+    if unread:
+        warnings.append(_unread_warning(sources_dir, sorted(unread)))
     return sorted(found), warnings
+
+
+def _unread_warning(sources_dir: Path, names: list[str]) -> str:
+    """One line naming every file no reader knows, and what to do about them."""
+    suffixes = " ".join(SOURCE_SUFFIXES)
+    return (
+        f"{sources_dir}: {len(names)} file{'s' if len(names) > 1 else ''} no reader knows, "
+        f"skipped: {', '.join(names)} (sources are read from {suffixes}: convert them, or "
+        "move them out of the folder)"
+    )
 
 
 def _is_source_name(name: str) -> bool:

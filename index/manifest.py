@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
-from index.models import ManifestEntry
+from index.models import NOT_STATED, ManifestEntry, SourceMeta
 from index.urls import url_problem
 
 MANIFEST_NAME = "sources.toml"
+# The curated facts beside the sources (bot/facts/curated.py reads them).
+FACTS_NAME = "facts.toml"
 
 
 def load_manifest(sources_dir: Path) -> tuple[dict[str, ManifestEntry], list[str]]:
@@ -52,3 +55,39 @@ def load_manifest(sources_dir: Path) -> tuple[dict[str, ManifestEntry], list[str
             meta = meta.model_copy(update={"url": url})
         metas[meta.file] = meta
     return metas, warnings
+
+
+DRAFT_HEADER = """\
+# Citation metadata of the files in this folder (python -m bot sources init wrote this draft).
+# Every field but `file` is optional and overrides what the document says of itself.
+"""
+# What a draft entry offers to edit, in this order (file first, always).
+_DRAFTED = ("title", "publisher", "date", "url", "description", "aliases")
+
+
+def draft_entries(metas: list[SourceMeta]) -> str:
+    """`[[source]]` tables for `metas`, in `sources.toml` format: what each document says of
+    itself, for a moderator to check and complete, where each value came from in a comment,
+    and the fields it does not state commented out."""
+    tables = []
+    for meta in metas:
+        lines = ["[[source]]", f"file = {_toml_string(meta.file)}"]
+        for key in _DRAFTED:
+            value = getattr(meta, key)
+            if value in (None, [], NOT_STATED):
+                lines.append(f"# {key} = ")
+                continue
+            written = (
+                "[" + ", ".join(map(_toml_string, value)) + "]"
+                if isinstance(value, list)
+                else _toml_string(str(value))
+            )
+            origin = meta.origin.get(key)
+            lines.append(f"{key} = {written}" + (f"  # from the {origin}" if origin else ""))
+        tables.append("\n".join(lines))
+    return "".join(f"\n{table}\n" for table in tables)
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, but for DEL, which TOML escapes too."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -10,11 +10,12 @@ from typing import Protocol
 import numpy as np
 
 from bot.expect import YEAR
-from bot.facts.curated import FACTS_NAME, load_curated
+from bot.facts.curated import load_curated
 from bot.facts.from_tables import table_facts
 from bot.facts.models import Fact
 from index.analyzer import Analyzer
 from index.ingest import skip_reason
+from index.manifest import FACTS_NAME
 from index.models import FaqEntry, SourceMeta
 from index.search import Retriever
 from index.source_text import Text

@@ -24,7 +24,6 @@ from index.layout import line_of_offset
 from index.models import Chrome
 from index.source_text import Text as SourceText
 
-FACTS_NAME = "facts.toml"
 _CLOSEST_CHARS = 160
 
 Text = Annotated[str, StringConstraints(pattern=r"\S")]
