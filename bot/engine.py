@@ -158,6 +158,25 @@ class Engine:
             snippets=[self._snippet(c) for c in chosen],
         )
 
+    def closest_titles(self, question: ParsedQuestion, k: int = 3) -> list[str]:
+        """The titles of the `k` sources closest to a question they did not answer: those of
+        its best passages by words, then by meaning; else the first `k` sources."""
+        r = self.retriever
+        found: list[str] = []
+        if question.terms:
+            found += [
+                r.passages.metas[r.passages.passages[h.passage, 0]].file
+                for h in r.search(list(question.terms), 4 * k)
+            ]
+        if question.vector is not None and r.vectors is not None:
+            nearest = r.nearest(question.vector, 4 * k)
+            found += [
+                r.passages.metas[r.passages.passages[p, 0]].file
+                for p in r.passage_of([s for s, _ in nearest]).tolist()
+            ]
+        names = list(dict.fromkeys(found)) or list(r.documents)
+        return [r.documents[name].meta.title for name in names[:k]]
+
     def _decline(self, question: ParsedQuestion, note: str) -> Answer:
         return Answer(question=question.text, status="no_answer", note=note)
 
@@ -222,8 +241,13 @@ class Engine:
         source = c.passage.source
         start, end = self._span(c)
         meta = self.retriever.documents[source].meta
+        code = [
+            (s.start - start, s.end - start)
+            for s in c.passage.sentences
+            if s.kind == "code" and start <= s.start and s.end <= end
+        ]
         return quote_snippet(
-            self.retriever.text(source), meta, start, end, round(c.score, 4), claimed_by
+            self.retriever.text(source), meta, start, end, round(c.score, 4), claimed_by, code
         )
 
     # --- conflicts ---------------------------------------------------------------------------

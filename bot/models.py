@@ -39,6 +39,13 @@ class Snippet(BaseModel):
     table_row: list[str] | None = Field(
         default=None, description="A table row's cells, shown as 'label: value'."
     )
+    format: str = Field(
+        default="text",
+        description="The source's format (text, markdown, rst, html): what markup the quote holds.",
+    )
+    code: list[tuple[int, int]] = Field(
+        default_factory=list, description="The quote's code blocks, as spans of the quote."
+    )
 
 
 class Corroboration(BaseModel):
@@ -72,6 +79,7 @@ def quote_snippet(
     end: int,
     score: float,
     claimed_by: str | None = None,
+    code: list[tuple[int, int]] | None = None,
 ) -> Snippet:
     """The cited quote `text[start:end]` of the source `meta` describes, at its offsets in
     the file (for an HTML page, the span of markup whose visible text it is)."""
@@ -89,6 +97,8 @@ def quote_snippet(
         score=score,
         line=line_at(text, start),
         claimed_by=claimed_by,
+        format=meta.format,
+        code=code or [],
     )
 
 

@@ -139,3 +139,16 @@ def test_the_same_figure_written_two_ways_is_not_a_conflict(make_sources: MakeSo
     words = {"clerk.txt": CLERK, "audit.txt": AUDIT.replace("40 towing", "twelve towing")}
     engine = _engine(make_sources, words)
     assert engine.ask("How many towing complaints were there in 2023?").status == "answered"
+
+
+def test_a_decline_names_at_most_three_closest_sources(make_sources: MakeSources) -> None:
+    files = {
+        f"{topic}.md": f"# {topic.title()} guide\n\nHow to look after a {topic} at home.\n"
+        for topic in ("cactus", "fern", "orchid", "bonsai", "tulip")
+    }
+    files["orchid.md"] = "# Orchid guide\n\nOrchids want bright, indirect light and little water.\n"
+    engine = _engine(make_sources, files)
+    titles = engine.closest_titles(engine.parse("what price do orchids sell for"))
+    assert titles == ["Orchid guide"], "only sources that hold a word of the question"
+    unrelated = engine.closest_titles(engine.parse("zzzz qqqq"))
+    assert len(unrelated) == 3, "nothing close: three of them, not every title"

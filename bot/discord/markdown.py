@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from bot.discord import limits
+from bot.quote_markup import Piece
 
 _ANYWHERE = re.compile(r"[\\*_~`|\[\]<]")
 _SCHEME_SLASH = re.compile(r"(?<=:)/")
@@ -31,6 +32,9 @@ _EVERYONE = re.compile(r"@(?=everyone|here)")
 _LINE_MARKUP = re.compile(r"^([ \t]*)(?=>|#{1,3}[ \t]|-#[ \t]|[-+][ \t])", re.M)
 _ORDERED_ITEM = re.compile(r"^([ \t]*\d+)(?=[.)][ \t])", re.M)
 _SAFE_CODE = re.compile(r"[\w .\-]+")
+_LANGUAGE = re.compile(r"[\w+#-]{1,20}")
+_FENCE = "```"
+CODE_CUT = "(code cut short: the whole block is in the source)"
 
 
 def escape(text: str) -> str:
@@ -64,3 +68,89 @@ def block_quote(quote: str, limit: int) -> str:
 def one_line(text: str, limit: int) -> str:
     """User or source text on one line (white space folded), trimmed to `limit`, escaped."""
     return escape(limits.trim(" ".join(text.split()), limit))
+
+
+def rich_quote(parts: list[Piece], limit: int) -> str:
+    """A quote read into pieces (bot/quote_markup.py) as a Discord block quote of at most
+    `limit` characters: text escaped as `escape` does, inline code and code blocks shown as
+    code (fences balanced, a long block cut at a line with a note), a link as its text and
+    its target, never clickable. Too long, it ends at a sentence or a line with "…"."""
+    if all(piece.kind == "text" for piece in parts):
+        return block_quote(_plain(parts), limit)
+    budget = limit
+    while True:
+        lines = _pieces_markdown(parts, max(budget, 1)).split("\n")
+        rendered = "\n".join(f"> {line}" if line else ">" for line in lines)
+        if len(rendered) <= limit or budget <= 1:
+            return rendered if len(rendered) <= limit else block_quote(_plain(parts), limit)
+        budget -= len(rendered) - limit
+
+
+def _plain(parts: list[Piece]) -> str:
+    return "".join(p.text for p in parts)
+
+
+def _pieces_markdown(parts: list[Piece], budget: int) -> str:
+    """The pieces as Discord Markdown in about `budget` characters (block-quote marks not
+    counted): whole pieces while they fit, then the one that does not, cut."""
+    out: list[str] = []
+    used = 0
+    for piece in parts:
+        shown = _piece_markdown(piece)
+        if used + len(shown) <= budget:
+            out.append(shown)
+            used += len(shown)
+            continue
+        room = budget - used
+        if piece.kind == "text":
+            out.append(escape(limits.trim(piece.text, max(room, 1))))
+        elif piece.kind == "block":
+            out.append(_code_block(piece, room))
+        else:
+            out.append(limits.ELLIPSIS)
+        break
+    shown = "".join(out)
+    return shown[1:] if parts[0].kind == "block" else shown  # no empty line before a block
+
+
+def _piece_markdown(piece: Piece) -> str:
+    if piece.kind == "text":
+        return escape(piece.text)
+    if piece.kind == "code":
+        return _inline_code(piece.text)
+    if piece.kind == "link":
+        text, target = piece.text.strip(), (piece.target or "").strip()
+        return (
+            escape(target) if not text or text == target else f"{escape(text)} ({escape(target)})"
+        )
+    return _code_block(piece, None)
+
+
+def _inline_code(text: str) -> str:
+    """Inline code that no backtick in it can end early: double backticks around one, and
+    escaped text when it holds two in a row (Discord has no longer delimiter)."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    if "``" in text:
+        return escape(text)
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _code_block(piece: Piece, room: int | None) -> str:
+    """A fenced block on lines of its own; a fence inside it is broken by a zero-width space so
+    it cannot close the block. With `room`, only the lines that fit, then "…" and a note."""
+    language = piece.target if piece.target and _LANGUAGE.fullmatch(piece.target) else ""
+    body = piece.text.replace(_FENCE, "`\u200b``").rstrip("\n")
+    lines = body.split("\n")
+    if room is not None:
+        frame = len(_FENCE) * 2 + len(language) + 4 + len(CODE_CUT) + 2
+        kept: list[str] = []
+        for line in lines:
+            if sum(len(k) + 1 for k in kept) + len(line) + 1 > room - frame:
+                break
+            kept.append(line)
+        if len(kept) < len(lines):
+            body = "\n".join([*kept, limits.ELLIPSIS])
+            return f"\n{_FENCE}{language}\n{body}\n{_FENCE}\n{CODE_CUT}"
+    return f"\n{_FENCE}{language}\n{body}\n{_FENCE}\n"

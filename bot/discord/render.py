@@ -16,10 +16,11 @@ from bot.citation import cite
 from bot.discord import controls, limits
 from bot.discord.fact_card import card_blocks, no_match_text
 from bot.discord.links import usable_link
-from bot.discord.markdown import block_quote, code, escape, one_line
+from bot.discord.markdown import code, escape, one_line, rich_quote
 from bot.discord.service import Reply, SourceInfo
 from bot.facts.models import FactLookup
 from bot.models import Answer, Snippet
+from bot.quote_markup import Piece, pieces
 from bot.render_text import also_stated, shown_text
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -127,13 +128,13 @@ def _quotes_block(reply: Reply, room: int) -> str:
     parts = []
     for claims in answer.quotes():
         head = "".join(f"{_claim_line(s)}\n" for s in claims) if conflict else ""
-        parts.append((head, citation(claims[0]), shown_text(claims[0])))
+        parts.append((head, citation(claims[0]), shown_pieces(claims[0])))
     fixed = len(heading) + len(tail) + 4 + sum(len(h) + len(c) + 3 for h, c, _ in parts)
     share = max((room - fixed) // max(len(parts), 1), 40)
     blocks = [heading] if heading else []
     spare = 0
     for head, cited, quote in parts:
-        quoted = block_quote(quote, share + spare)
+        quoted = rich_quote(quote, share + spare)
         spare = share + spare - len(quoted)
         blocks.append(f"{head}{quoted}\n{cited}")
     if tail:
@@ -141,12 +142,19 @@ def _quotes_block(reply: Reply, room: int) -> str:
     return "\n\n".join(blocks)
 
 
+def shown_pieces(snippet: Snippet) -> list[Piece]:
+    """What a quote shows: a table row as "label: value", else the quote read by its format."""
+    if snippet.table_row:
+        return [Piece("text", shown_text(snippet))]
+    return pieces(snippet.quote, snippet.format, snippet.code)
+
+
 def _no_answer_block(reply: Reply) -> str:
     lines = [HEADINGS["no_answer"]]
     if reply.answer.note:
         lines.append(escape(reply.answer.note))
     if reply.topics:
-        lines.append("\n**The sources cover:**")
+        lines.append("\n**Closest in the sources:**")
         lines.extend(f"• {escape(topic)}" for topic in reply.topics)
     return "\n".join(lines)
 

@@ -27,6 +27,11 @@ from bot.question import QuestionError
 log = logging.getLogger(__name__)
 
 
+# A declined answer names this many of the sources closest to the question (not all of them:
+# a community's folder holds dozens).
+CLOSEST_TOPICS = 3
+
+
 class PinMark(BaseModel):
     """Shown on an answer that comes from the moderators' curated answers."""
 
@@ -161,7 +166,7 @@ class AnswerService:
         except QuestionError as exc:
             return Reply(
                 answer=Answer(question=question[:200], status="no_answer", note=str(exc)),
-                topics=self.topics(),
+                topics=self.topics()[:CLOSEST_TOPICS],
             )
         key = parsed.key
         pin = self.pinned_for(key, scope, parsed.vector)
@@ -181,7 +186,7 @@ class AnswerService:
                 self.store.log_declined(answer.question, key, scope)
             except sqlite3.Error:
                 log.exception("could not log the declined question %r", answer.question)
-        return Reply(answer=answer, topics=self.topics())
+        return Reply(answer=answer, topics=self.engine.closest_titles(parsed, CLOSEST_TOPICS))
 
     def pin(self, sent: SentAnswer, user_id: int, user_name: str) -> Pin:
         """Save a sent answer as curated, in the answer's own scope; committed before this

@@ -47,13 +47,15 @@ class RstReader:
 
     def read(self, text: str) -> ReadDocument:
         doc = ReadDocument(format=self.format, text=text, blocks=[])
-        tree = _parse(text)
+        tree = parse_rst(text)
         _Locator(doc, split_lines(text)).walk(tree)
         _info(doc, tree)
         return doc
 
 
-def _parse(text: str) -> nodes.document:
+def parse_rst(text: str) -> nodes.document:
+    """The doctree of `text`, parsed leniently (see the module's note); never raises for bad
+    markup."""
     settings = get_default_settings(Parser)
     settings.report_level = 5  # nothing is printed: problems are the reader's to absorb
     settings.halt_level = 5
