@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.models import Answer
+from bot.models import Answer, Snippet
 from index.errors import DataFileError, read_utf8
 from index.layout import split_lines
 
@@ -20,7 +20,9 @@ class EvalItem(BaseModel):
     question: str
     answers: list[str] = Field(default_factory=list)
     expect: Literal["answered", "conflict", "no_answer"] | None = None
-    source: str | None = Field(default=None, description="Stem of the expected source file.")
+    source: str | None = Field(
+        default=None, description="The file the right quote comes from (its name, or stem)."
+    )
 
     @property
     def expected(self) -> str:
@@ -60,6 +62,14 @@ def _contains(quote: str, answers: Iterable[str]) -> bool:
     return any(a.casefold() in folded for a in answers)
 
 
+def right(item: EvalItem, snippet: Snippet) -> bool:
+    """A quote answers the item: it holds one of its answers, from the file the item names
+    (by name, or by stem as XQuAD's items name their article)."""
+    if item.source is not None and item.source not in (snippet.source, Path(snippet.source).stem):
+        return False
+    return _contains(snippet.quote, item.answers)
+
+
 def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
     """Run every question through `ask` (which should return up to three quotes)."""
     at1 = at3 = answered = declined = conflicts_found = 0
@@ -78,10 +88,9 @@ def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
         if answer.status != "no_answer":
             answered += 1
             lengths.append(len(answer.snippets[0].quote))
-        quotes = [s.quote for s in answer.snippets]
-        hit1 = bool(quotes) and _contains(quotes[0], item.answers)
+        hit1 = bool(answer.snippets) and right(item, answer.snippets[0])
         at1 += hit1
-        at3 += any(_contains(q, item.answers) for q in quotes[:3])
+        at3 += any(right(item, s) for s in answer.snippets[:3])
         if item.expected == "conflict":
             conflicts_found += answer.status == "conflict"
         if not hit1 or (item.expected == "conflict" and answer.status != "conflict"):

@@ -33,7 +33,8 @@ def assert_verbatim(answer: Answer, engine: Engine) -> None:
         assert snippet.line == text.count("\n", 0, snippet.start) + 1
         chrome = engine.retriever.documents[snippet.source].chrome
         assert all(snippet.end <= c.start or snippet.start >= c.end for c in chrome)
-        assert snippet.quote == snippet.quote.strip()
+        code_first = bool(snippet.code) and snippet.code[0][0] == 0
+        assert snippet.quote == (snippet.quote.rstrip() if code_first else snippet.quote.strip())
 
 
 @settings(

@@ -68,6 +68,8 @@ def _read_token(
         doc.chrome.append(_chrome(lines, first, stop, "markup"))
     elif token.type in ("fence", "code_block"):
         start, end = _content_span(doc.text, lines, first, stop, None)
+        if token.type == "code_block":  # an indented block: every line keeps its indentation
+            start = lines[first].start
         if end > start:
             doc.blocks.append(Block("code", start, end))
     elif token.type == "heading_open":
