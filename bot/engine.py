@@ -28,8 +28,8 @@ from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
 from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
-from bot.policy import Policy, decline_reason, role_facts, statements_of
-from bot.question import ParsedQuestion, QuestionError, parse_question
+from bot.policy import Policy, decline_reason, gives, role_facts, statements_of
+from bot.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
 from index.passage_table import NO_HEADING
@@ -70,6 +70,7 @@ class Engine:
         self.retriever = retriever
         self.config = cfg = config or EngineConfig()
         self.facts = facts
+        self._forms: dict[Asks, bool] = {}
         self._curated = [f for f in facts.facts if f.origin == "curated"] if facts else []
         self.finder = EvidenceFinder(
             retriever,
@@ -90,7 +91,23 @@ class Engine:
         """The question cleaned and parsed once, for every later step; QuestionError when
         nothing is left to ask."""
         r = self.retriever
-        return parse_question(raw, r.analyzer, r.vocabulary, r.encoder if self.semantic else None)
+        question = parse_question(
+            raw, r.analyzer, r.vocabulary, r.encoder if self.semantic else None
+        )
+        if question.asks:
+            question = replace(question, asks=frozenset(filter(self._binds, question.asks)))
+        return question
+
+    def _binds(self, form: Asks) -> bool:
+        """Whether asking for a form of answer (a phone number, an address) binds here: where
+        the sources word something as the question does ("the address of") yet never write
+        that form, they use the words in another sense (a programming FAQ's "the address of
+        an object"), and the question means them so. Looked up once per form."""
+        if form not in self._forms:
+            texts = [str(self.retriever.text(name)) for name in self.retriever.documents]
+            worded = any(ASKS[form].search(text) for text in texts)
+            self._forms[form] = not worded or any(gives(form, text) for text in texts)
+        return self._forms[form]
 
     def ask(self, raw_question: str, max_quotes: int | None = None) -> Answer:
         """Parse and answer; a question that cannot be asked gets a no_answer with the reason."""

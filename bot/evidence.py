@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from bot.expect import Expect, carries
 from bot.question import ParsedQuestion
 from index.models import Passage, Sentence
+from index.passage_table import NO_HEADING
 from index.search import Retriever
 
 
@@ -46,12 +47,27 @@ class RankWeights(BaseModel):
     two: float = 0.0
     three: float = 0.0
     """Windows of two and of three sentences (one is the base)."""
+    heading: float = 0.0
+    """Share of the question's IDF mass in the heading of the window's section."""
+    lead: float = 0.0
+    """1 when the window opens its passage (after an FAQ question): where a section says
+    what it is about."""
 
 
-# Today's lexical ranking, tuned by hand on XQuAD's even questions when it was written
-# (benchmarks/xquad.py --semantic off): the passage's score counts about a third of the
-# window's own, and the wanted kind of answer as much again.
-LEXICAL_WEIGHTS = RankWeights(passage=0.35, sentence=1.0, kind=0.35)
+# Fitted by `benchmarks/calibrate.py --mode lexical` on the even halves of XQuAD, the on-topic
+# questions and each collection's set (tests/eval/), each group weighing the same: a softmax
+# over each question's windows, the windows holding a gold answer from the file the question
+# names being right. A section's heading counts about as much as the passage's own score.
+LEXICAL_WEIGHTS = RankWeights(
+    passage=4.98,
+    sentence=2.509,
+    kind=1.255,
+    coverage=2.676,
+    two=0.193,
+    three=1.237,
+    heading=4.617,
+    lead=0.063,
+)
 # Fitted by `benchmarks/calibrate.py` on XQuAD's even-numbered questions and the on-topic even
 # ones (tests/questions.jsonl, tests/eval/paraphrases.jsonl), each set weighing the same: a
 # softmax over each question's windows, the windows holding a gold answer being right.
@@ -265,10 +281,17 @@ class EvidenceFinder:
         top = max((x.score for x in retrieved), default=0.0) or 1.0
         known = self.retriever.scorer.terms
         asked = {known[t]: t for t in question.terms if t in known}
+        weights = {tid: self.weight(term) for tid, term in asked.items()}
+        total = sum(self.weight(t) for t in set(question.terms)) or 1.0
         candidates: list[Candidate] = []
         for x in retrieved:
+            heading = self._heading_share(x.pid, weights) / total
             for c in self._windows(x.pid, x.passage, asked, question):
                 c.features["passage"] = x.score / top
+                c.features["heading"] = heading
+                c.features["lead"] = float(
+                    all(s.kind == "question" for s in x.passage.sentences[: c.first])
+                )
                 candidates.append(c)
         self._lexical_features(question, candidates)
         if cosines is not None:
@@ -280,6 +303,16 @@ class EvidenceFinder:
             c.score = sum([w[name] * value for name, value in f.items() if name in w])
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _heading_share(self, pid: int, weights: dict[int, float]) -> float:
+        """The IDF mass of the question's terms that passage `pid`'s section heading holds:
+        documentation names its sections for what they answer."""
+        r = self.retriever
+        heading = int(r.passages.passages[pid, 5])
+        if heading == NO_HEADING:
+            return 0.0
+        row = r.heading_terms.row(heading)
+        return sum(w for tid, w in weights.items() if tid in row)
 
     def _carries(self, question: ParsedQuestion, body: str) -> bool:
         """Whether a sentence holds the kind of answer asked for; an acronym's long form

@@ -106,9 +106,11 @@ class Asks(StrEnum):
     CLOCK = "time of day"
 
 
-_ASKS = {
+ASKS = {
     Asks.AGE: re.compile(r"\bhow old\b|\bwhat (?:is|was) (?:the |\w+'s |\w+’s )?age\b", re.I),
-    Asks.PHONE: re.compile(r"\b(?:phone|telephone)(?:\s+number)?\b|\bcall\b.*\bnumber\b", re.I),
+    Asks.PHONE: re.compile(
+        r"\b(?:phone|telephone)\b|\bnumber (?:do|should|can) (?:i|we) call\b", re.I
+    ),
     # The noun, not the verb ("how did Cox address the requests" asks no address).
     Asks.ADDRESS: re.compile(
         r"\b(?:the|an|its|their|his|her|\w+['’]s)\s+(?:(?:street|mailing|postal|home|office)\s+)?"
@@ -265,7 +267,7 @@ def parse_question(
         period_words=" ".join(analyzer.terms(period.rest)),
         unknown=tuple(_unknown_names(text, analyzer, vocabulary, spelt)),
         counted=counted_words(counted.group(1)) if counted else (),
-        asks=frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(text)),
+        asks=frozenset(kind for kind, pattern in ASKS.items() if pattern.search(text)),
         claimant=claimant,
         asks_speaker=bool(_SPEAKER.search(text)),
         role_of=_role_of(text),
