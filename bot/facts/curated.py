@@ -23,6 +23,7 @@ from index.errors import DataFileError, line_containing, read_toml, toml_entry_l
 from index.layout import line_of_offset
 from index.models import Chrome
 from index.source_text import Text as SourceText
+from index.sources_folder import beside_sources
 
 FACTS_NAME = "facts.toml"
 _CLOSEST_CHARS = 160
@@ -53,9 +54,10 @@ def load_curated(
     skipped: Callable[[str], str | None] = lambda _name: None,
 ) -> tuple[list[Fact], list[str]]:
     """The file's facts, checked against the sources, and warnings; a missing file means no
-    curated facts. `skipped(name)` says why a source not among `texts` is not served (None:
-    there is no such source, and citing it is an error)."""
-    if not path.exists():
+    curated facts, and one the sources folder's rule refuses (a link out of the folder) is an
+    error. `skipped(name)` says why a source not among `texts` is not served (None: there is
+    no such source, and citing it is an error)."""
+    if beside_sources(path.parent, path.name) is None:
         return [], []
     text, data = read_toml(path)
     unknown = sorted(set(data) - {"fact"})
