@@ -178,7 +178,6 @@ def test_a_name_that_is_not_utf8_costs_only_itself_named_with_escapes(
     assert answer.status == "answered"
 
 
-
 # Binary files ----------------------------------------------------------------------------
 
 
