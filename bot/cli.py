@@ -23,7 +23,7 @@ from bot.loader import load_engine
 from bot.models import LineError
 from bot.question import QuestionError
 from bot.render_text import render_answer
-from bot.terminal import printable
+from bot.terminal import inline, printable
 from index.errors import DataFileError
 from index.semantic import SWITCH, choose_mode
 
@@ -89,7 +89,8 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
 
 
 def _warn(note: str) -> None:
-    print(f"warning: {printable(note)}", file=sys.stderr)
+    """One line: a line break in the note (a file name's) is shown as an escape."""
+    print(f"warning: {inline(note)}", file=sys.stderr)
 
 
 def _engine(args: argparse.Namespace, progress: bool = False) -> Engine:
@@ -140,15 +141,15 @@ def cmd_sources(args: argparse.Namespace) -> int:
     for document in engine.retriever.documents.values():
         meta = document.meta
         lines = [
-            meta.file,
-            f"  title:     {meta.title}",
-            f"  publisher: {meta.publisher}",
-            f"  date:      {meta.date}",
+            inline(meta.file),
+            f"  title:     {inline(meta.title)}",
+            f"  publisher: {inline(meta.publisher)}",
+            f"  date:      {inline(meta.date)}",
             f"  passages:  {len(document.passages)}",
         ]
         if meta.url:
-            lines.append(f"  url:       {meta.url}")
-        print(printable("\n".join(lines)))
+            lines.append(f"  url:       {inline(meta.url)}")
+        print("\n".join(lines))
     print(choose_mode(args.semantic).status)
     return EXIT_OK
 
@@ -378,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataFileError as exc:
-        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        print(f"error: {inline(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
