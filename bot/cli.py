@@ -20,12 +20,13 @@ from bot.facts.curated import FACTS_NAME
 from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
 from bot.loader import load_engine
-from bot.models import LineError
+from bot.models import Answer, LineError
 from bot.question import QuestionError
 from bot.render_text import render_answer
 from bot.terminal import inline, printable
 from index.errors import DataFileError
 from index.semantic import SWITCH, choose_mode
+from index.source_text import SourceChanged
 
 EXIT_OK, EXIT_USAGE = 0, 2
 _TESTS = Path(__file__).resolve().parents[1] / "tests"
@@ -119,21 +120,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _ask_lines(engine: Engine) -> int:
     """One JSON line out per question line in, flushed at once. Lines are read as bytes and
-    decoded one by one, so a bad byte costs only its line (a `LineError`), whatever the locale."""
+    decoded one by one, so a bad byte costs only its line (a `LineError`), whatever the locale;
+    so does a question whose quotes come from a source changed since the start."""
     engine.retriever.scorer.expect_many_queries()
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         line = raw.rstrip(b"\r\n")
         if not line.strip():
             continue
-        try:
-            question = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            error = f"not valid UTF-8 (byte {exc.start}); the line was not asked"
-            reply = LineError(line=number, error=error).model_dump_json()
-        else:
-            reply = engine.ask(question).model_dump_json()
-        print(reply, flush=True)
+        print(_line_reply(engine, number, line).model_dump_json(), flush=True)
     return EXIT_OK
+
+
+def _line_reply(engine: Engine, number: int, line: bytes) -> Answer | LineError:
+    try:
+        question = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = f"not valid UTF-8 (byte {exc.start}); the line was not asked"
+        return LineError(line=number, error=error)
+    try:
+        return engine.ask(question)
+    except SourceChanged as exc:
+        return LineError(line=number, error=str(exc))
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -192,7 +199,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not question.strip():
             return EXIT_OK
-        print(render_answer(engine.ask(question)), end="\n\n")
+        try:
+            print(render_answer(engine.ask(question)), end="\n\n")
+        except SourceChanged as exc:  # that question fails; the next ones are still asked
+            print(f"error: {inline(str(exc))}", end="\n\n", file=sys.stderr)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

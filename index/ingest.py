@@ -20,6 +20,7 @@ from index.layout import DATELINE, Line, classify, line_of_offset, split_lines
 from index.manifest import MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passages import PassageRow, find_chrome, passage_rows
+from index.source_text import SourceChanged
 from index.sources_folder import not_followed, shown_path
 from index.tables import extract_tables
 
@@ -50,7 +51,8 @@ class SourceFiles(Mapping[str, str]):
 class IndexedTexts(Mapping[str, str]):
     """The texts of the sources a build indexed, each read from its file the first time it is
     asked for (to quote from) and kept: the build itself holds none of them, and `python -m
-    bot index` never reads them again. A file changed since it was indexed is refused."""
+    bot index` never reads them again. A file changed, removed or emptied since it was indexed
+    is refused (`SourceChanged`)."""
 
     def __init__(self, paths: dict[str, Path], checksums: dict[str, str]) -> None:
         self.paths = paths
@@ -59,11 +61,14 @@ class IndexedTexts(Mapping[str, str]):
 
     def __getitem__(self, name: str) -> str:
         if name not in self._kept:
-            text = read_source(self.paths[name])
+            path = self.paths[name]
+            changed = "changed since it was indexed; restart to index it"
+            try:
+                text = read_source(path)
+            except DataFileError as exc:
+                raise SourceChanged(path, exc.line, f"{exc.problem}: {changed}") from exc
             if _sha256(text) != self.checksums[name]:
-                raise DataFileError(
-                    self.paths[name], None, "changed since it was indexed; restart to index it"
-                )
+                raise SourceChanged(path, None, changed)
             self._kept[name] = text
         return self._kept[name]
 

@@ -423,9 +423,12 @@ def _checked(path: Path, known: FileState | None) -> FileState | None:
 
 def _source_text(sources: SourceSet, name: str) -> SourceText | str:
     """A source's text for quoting: mapped from its file when it has one on disk (the
-    staleness check has just vouched that it is the text indexed), else the text given."""
+    staleness check has just vouched that it is the text indexed, and the mapping checks it
+    still is), else the text given."""
     files = sources.texts
-    return SourceText(files.paths[name]) if isinstance(files, SourceFiles) else files[name]
+    if isinstance(files, SourceFiles):
+        return SourceText(files.paths[name], sources.states.get(name))
+    return files[name]
 
 
 def peak_rss_mb() -> float:
