@@ -100,8 +100,9 @@ def missing_quotes(folder: Path, quote_kb: int) -> list[tuple[str, str]]:
 def run(code: Path, folder: Path, timeout: float) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(code)}
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(folder), SOURCE],
+        done = subprocess.run(  # -P, and run in `folder`: only `code` is imported
+            [sys.executable, "-P", "-c", CHILD, str(folder), SOURCE],
+            cwd=folder,
             env=env,
             capture_output=True,
             text=True,
