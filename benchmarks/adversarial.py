@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.deep_folders import nested_past_the_path_limit  # noqa: E402
+
 GOOD = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
 GOOD_Q = "How many sailboats did the harbor master count?"
 TIMEOUT = 120
@@ -1683,16 +1687,7 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
     # Paths the OS refuses and names that are not UTF-8 cost only themselves.
     def past_path_limit(tmp: Path) -> Result:
         write(tmp / "src", {"good.txt": good})
-        fd = os.open(tmp / "src", os.O_RDONLY)
-        for _ in range(20):
-            os.mkdir("d" * 250, dir_fd=fd)
-            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-        deep = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
-        os.write(deep, b"Deep\n\nThe deep file counted 9 owls.\n")
-        os.close(deep)
-        os.close(fd)
+        nested_past_the_path_limit(tmp / "src", b"Deep\n\nThe deep file counted 9 owls.\n")
         return ask(tmp, run)
 
     add(

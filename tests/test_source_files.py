@@ -14,6 +14,7 @@ from bot.loader import load_engine
 from index.errors import DataFileError
 from index.ingest import read_sources
 from index.urls import MAX_URL_CHARS, url_problem
+from tests.deep_folders import nested_past_the_path_limit
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 DOC = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
@@ -130,27 +131,9 @@ def test_a_fact_citing_a_source_through_a_folder_link_out_is_skipped_unread(
 # Paths the OS refuses, names that are not UTF-8 ---------------------------------------------
 
 
-def nested_past_the_path_limit(folder: Path, body: str) -> Path:
-    """A file under folders whose names add up to more than PATH_MAX (4,096 bytes on Linux):
-    made through folder descriptors, since no path to it can be opened."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        for _ in range(20):
-            os.mkdir("d" * 250, dir_fd=fd)
-            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-        out = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
-        os.write(out, body.encode())
-        os.close(out)
-    finally:
-        os.close(fd)
-    return folder / "/".join(["d" * 250] * 20)
-
-
 def test_a_file_past_the_path_limit_costs_only_itself(make_sources: MakeSources) -> None:
     folder = make_sources({"a.txt": DOC})
-    deep = nested_past_the_path_limit(folder, ZOO)
+    deep = nested_past_the_path_limit(folder, ZOO.encode())
     engine, notes = load_engine(folder)
     assert list(engine.retriever.documents) == ["a.txt"]
     (note,) = notes

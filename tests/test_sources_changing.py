@@ -162,38 +162,39 @@ def test_discord_answers_on_after_a_question_about_a_changed_source(
     assert service.reply(HARBOR_Q, 5).answer.status == "answered"
 
 
-# The mapped text itself --------------------------------------------------------------------
+# The texts themselves ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def zoo_file(tmp_path: Path) -> Path:
+    path = tmp_path / "zoo.txt"
+    path.write_text(ZOO, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_mapped_source_is_checked_against_the_state_indexed_when_first_read(
-    tmp_path: Path, change: str
+    zoo_file: Path, change: str
 ) -> None:
-    path = tmp_path / "zoo.txt"
-    path.write_text(ZOO, encoding="utf-8")
-    mapped = SourceText(path, hashed_state(path))
-    CHANGES[change](path)
+    mapped = SourceText(zoo_file, hashed_state(zoo_file))
+    CHANGES[change](zoo_file)
     with pytest.raises(SourceChanged, match="since the index was loaded; restart"):
         mapped[0:4]
-    assert isinstance(SourceChanged(path, None, ""), DataFileError)  # `ask` exits 2 on it
+    assert isinstance(SourceChanged(zoo_file, None, ""), DataFileError)  # `ask` exits 2 on it
 
 
-def test_a_mapped_source_unchanged_is_read(tmp_path: Path) -> None:
-    path = tmp_path / "zoo.txt"
-    path.write_text(ZOO, encoding="utf-8")
-    state = hashed_state(path)
-    os.utime(path, ns=(state.mtime_ns + 5, state.mtime_ns + 5))  # touched, not changed
-    assert SourceText(path, state)[0:9] == "Zoo Notes"
+def test_a_mapped_source_unchanged_is_read(zoo_file: Path) -> None:
+    state = hashed_state(zoo_file)
+    os.utime(zoo_file, ns=(state.mtime_ns + 5, state.mtime_ns + 5))  # touched, not changed
+    assert SourceText(zoo_file, state)[0:9] == "Zoo Notes"
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_source_read_for_a_build_is_checked_against_its_checksum(
-    tmp_path: Path, change: str
+    zoo_file: Path, change: str
 ) -> None:
     """A start that builds the index reads each source again, whole, when first asked for."""
-    path = tmp_path / "zoo.txt"
-    path.write_text(ZOO, encoding="utf-8")
-    texts = IndexedTexts({"zoo.txt": path}, {"zoo.txt": hashed_state(path).sha256})
-    CHANGES[change](path)
+    texts = IndexedTexts({"zoo.txt": zoo_file}, {"zoo.txt": hashed_state(zoo_file).sha256})
+    CHANGES[change](zoo_file)
     with pytest.raises(SourceChanged, match="changed since it was indexed; restart"):
         texts["zoo.txt"]
