@@ -1709,6 +1709,19 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         shown = name.split(b"/")[0].decode("utf-8", "backslashreplace")
         add("source files", label, undecodable, served(shown, "not UTF-8"))
 
+    def undecodable_folder(tmp: Path) -> Result:
+        folder = os.fsdecode(b"caf\xe9")
+        write(tmp / folder, {"good.txt": good})
+        return run(tmp, "--sources", folder, "ask", GOOD_Q, "--json")
+
+    add(
+        "sources folder",
+        "its own name is not UTF-8",
+        undecodable_folder,
+        served(),
+        lambda tmp: [tmp / os.fsdecode(b"caf\xe9")],
+    )
+
     # A line break in a name or title never prints a line of its own.
     fake = "\nFAKE line"
     titled = f'[[source]]\nfile = "good.txt"\ntitle = {json.dumps("Harbor" + fake)}\n'

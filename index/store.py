@@ -117,7 +117,7 @@ class CorruptIndex(Exception):
 def cache_dir_for(sources_dir: Path) -> Path:
     """A folder of its own per sources folder, under $QUOTEBOT_CACHE or ~/.cache/quotebot."""
     root = Path(os.environ.get("QUOTEBOT_CACHE") or Path.home() / ".cache" / "quotebot")
-    key = hashlib.sha256(str(sources_dir.resolve()).encode()).hexdigest()[:16]
+    key = hashlib.sha256(os.fsencode(sources_dir.resolve())).hexdigest()[:16]
     return root / f"{sources_dir.resolve().name}-{key}"
 
 

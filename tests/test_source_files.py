@@ -161,6 +161,16 @@ def test_a_name_that_is_not_utf8_costs_only_itself_named_with_escapes(
     assert answer.status == "answered"
 
 
+def test_a_sources_folder_whose_own_name_is_not_utf8_is_served(tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    (folder / "a.txt").write_text(DOC)
+    for _ in range(2):  # built and saved, then loaded from its cache folder
+        engine, notes = load_engine(folder)
+        assert notes == []
+        assert engine.ask("How many sailboats did the harbor master count?").status == "answered"
+
+
 # Binary files ----------------------------------------------------------------------------
 
 
