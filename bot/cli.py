@@ -109,6 +109,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question is None:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return EXIT_USAGE
+    if args.explain:
+        from bot.explain import explain, render_explanation
+
+        explained = explain(engine, args.question)
+        print(explained.model_dump_json(indent=2) if args.json else render_explanation(explained))
+        return EXIT_OK
     if args.format == "discord":
         from bot.discord.preview import discord_payload
 
@@ -365,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="show how the question was read, the best windows with their features and "
+        "scores, and why the bot answered or declined",
+    )
     ask.add_argument(
         "--format",
         choices=["text", "discord"],

@@ -26,7 +26,6 @@ from index.models import Chrome
 from index.source_text import Text as SourceText
 from index.sources_folder import beside_sources
 
-
 Text = Annotated[str, StringConstraints(pattern=r"\S")]
 
 
