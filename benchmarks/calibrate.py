@@ -74,15 +74,10 @@ RULES_ONLY = Answerability(bias=0.0, threshold=-math.inf)
 HARD_RULES_ONLY = Policy(lexical=RULES_ONLY, answerability=RULES_ONLY)
 
 
-# How many sentences a window has is how much to quote, not evidence that it answers: fitted,
-# it would pay longer quotes for holding the answer more often by being longer.
-NOT_FITTED = {"two", "three"}
-
-
 def features(semantic: bool) -> tuple[list[str], list[str]]:
     """The ranking's and the answerability's features in a mode."""
     keep = (lambda n: True) if semantic else (lambda n: n not in SEMANTIC_ONLY)
-    rank = [n for n in RankWeights.model_fields if keep(n) and n not in NOT_FITTED]
+    rank = [n for n in RankWeights.model_fields if keep(n)]
     return rank, [n for n in [*WINDOW_FEATURES, *EVIDENCE_FEATURES] if keep(n)]
 
 
