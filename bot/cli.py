@@ -129,7 +129,7 @@ def _ask_lines(engine: Engine) -> int:
     """One JSON line out per question line in, flushed at once. Lines are read as bytes and
     decoded one by one, so a bad byte costs only its line (a `LineError`), whatever the locale;
     so does a question whose quotes come from a source changed since the start."""
-    engine.retriever.scorer.expect_many_queries()
+    engine.retriever.expect_many_queries()
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         line = raw.rstrip(b"\r\n")
         if not line.strip():

@@ -32,8 +32,7 @@ from bot.policy import Policy, decline_reason, gives, role_facts, statements_of
 from bot.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
-from index.passage_table import NO_HEADING
-from index.search import Retriever
+from index.passage_search import PassageSearch
 
 
 class EngineConfig(BaseModel):
@@ -63,7 +62,7 @@ class Engine:
 
     def __init__(
         self,
-        retriever: Retriever,
+        retriever: PassageSearch,
         config: EngineConfig | None = None,
         facts: FactBook | None = None,
     ) -> None:
@@ -80,12 +79,12 @@ class Engine:
             max_quote_chars=cfg.max_quote_chars,
             sentence_k1=cfg.sentence_k1,
             sentence_b=cfg.sentence_b,
-            weights=cfg.semantic if retriever.vectors is not None else cfg.lexical,
+            weights=cfg.semantic if retriever.semantic else cfg.lexical,
         )
 
     @property
     def semantic(self) -> bool:
-        return self.retriever.vectors is not None
+        return self.retriever.semantic
 
     def parse(self, raw: str) -> ParsedQuestion:
         """The question cleaned and parsed once, for every later step; QuestionError when
@@ -130,7 +129,7 @@ class Engine:
         return answer
 
     def _quotes(self, question: ParsedQuestion, max_quotes: int) -> Answer:
-        if not len(self.retriever.passages):
+        if not self.retriever.passage_count():
             return self._decline(question, "There are no sources to answer from.")
         if not question.terms:
             return self._decline(question, "The question has no searchable words.")
@@ -181,16 +180,10 @@ class Engine:
         r = self.retriever
         found: list[str] = []
         if question.terms:
-            found += [
-                r.passages.metas[r.passages.passages[h.passage, 0]].file
-                for h in r.search(list(question.terms), 4 * k)
-            ]
-        if question.vector is not None and r.vectors is not None:
+            found += [r.source_of(h.passage) for h in r.search(list(question.terms), 4 * k)]
+        if question.vector is not None and r.semantic:
             nearest = r.nearest(question.vector, 4 * k)
-            found += [
-                r.passages.metas[r.passages.passages[p, 0]].file
-                for p in r.passage_of([s for s, _ in nearest]).tolist()
-            ]
+            found += [r.source_of(p) for p in r.passage_of([s for s, _ in nearest]).tolist()]
         names = list(dict.fromkeys(found)) or list(r.documents)
         return [r.documents[name].meta.title for name in names[:k]]
 
@@ -217,13 +210,10 @@ class Engine:
     def passage_terms(self, pid: int) -> set[str]:
         """The index terms of passage `pid` and its heading, as the build saved them."""
         r = self.retriever
-        _, _, _, first, stop, heading = r.passages.passages[pid].tolist()
-        rows = r.sentence_terms
-        ids = set(rows.ids[int(rows.offsets[first]) : int(rows.offsets[stop])].tolist())
-        if heading != NO_HEADING:
-            ids |= set(r.heading_terms.row(heading))
-        names = r.term_names
-        return {names[i] for i in ids}
+        ids = set(r.heading_terms_of(pid))
+        for sid in r.sentence_ids(pid):
+            ids.update(r.terms_of_sentence(sid))
+        return {r.term_name(i) for i in ids}
 
     def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[str]:
         """The question's words that the passage does not hold, as the user wrote them."""
