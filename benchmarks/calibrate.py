@@ -32,6 +32,7 @@ import argparse
 import itertools
 import math
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +75,10 @@ RULES_ONLY = Answerability(bias=0.0, threshold=-math.inf)
 HARD_RULES_ONLY = Policy(lexical=RULES_ONLY, answerability=RULES_ONLY)
 
 
-def features(semantic: bool) -> tuple[list[str], list[str]]:
-    """The ranking's and the answerability's features in a mode."""
+def features(semantic: bool, without: Collection[str] = ()) -> tuple[list[str], list[str]]:
+    """The ranking's features in a mode (but those `without`), and the answerability's."""
     keep = (lambda n: True) if semantic else (lambda n: n not in SEMANTIC_ONLY)
-    rank = [n for n in RankWeights.model_fields if keep(n)]
+    rank = [n for n in RankWeights.model_fields if keep(n) and n not in without]
     return rank, [n for n in [*WINDOW_FEATURES, *EVIDENCE_FEATURES] if keep(n)]
 
 
@@ -249,9 +250,12 @@ def main() -> None:
     parser.add_argument("--mode", choices=("lexical", "semantic"), required=True)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--seeds", type=int, default=8, help="XQuAD removal seeds (1..N)")
+    parser.add_argument(
+        "--without", nargs="*", default=[], help="ranking features left out of the fit (at 0)"
+    )
     args = parser.parse_args()
     semantic = args.mode == "semantic"
-    rank_names, _ = features(semantic)
+    rank_names, _ = features(semantic, args.without)
     even, odd = (lambda i: i % 2 == 0), (lambda i: i % 2 == 1)
 
     items = load_items(args.data)

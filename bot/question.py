@@ -28,6 +28,8 @@ MAX_QUESTION_CHARS = 500
 TYPO_RATIO = 85.0
 # Stems shorter than this are too short to tell a typo from another word ("cap", "cop").
 MIN_TYPO_STEM = 5
+# The closest source terms weighed as a typo's correction, best first.
+MAX_TYPO_MATCHES = 5
 
 
 class QuestionError(ValueError):
@@ -323,8 +325,16 @@ def _spelling(term: str, vocabulary: Collection[str]) -> str | None:
     too short to tell a typo from another word, or with no close match."""
     if len(term) < MIN_TYPO_STEM:
         return None
-    match = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
-    return match[0] if match is not None else None
+    matches = process.extract(
+        term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=MAX_TYPO_MATCHES
+    )
+    # A letter dropped, doubled or swapped keeps the length within one, and a source's word
+    # may extend the question's ("percent", "percentage"); a question's word that extends a
+    # source's ("governor", "govern") is another word, not a typo of it.
+    return next(
+        (m[0] for m in matches if abs(len(m[0]) - len(term)) <= 1 or m[0].startswith(term)),
+        None,
+    )
 
 
 def _spellings(terms: list[str], vocabulary: Collection[str]) -> dict[str, str | None]:
