@@ -74,15 +74,15 @@ LEXICAL_WEIGHTS = RankWeights(
 # questions (their one heading per article is the article's title, no evidence of a passage).
 SEMANTIC_WEIGHTS = RankWeights(
     passage=5.841,
-    sentence=1.039,
-    kind=1.261,
-    coverage=1.723,
-    cosine=1.347,
-    best_sentence=3.762,
-    passage_cosine=1.722,
-    two=0.504,
-    three=1.307,
-    lead=0.104,
+    sentence=1.045,
+    kind=1.263,
+    coverage=1.706,
+    cosine=1.359,
+    best_sentence=3.769,
+    passage_cosine=1.713,
+    two=0.5,
+    three=1.303,
+    lead=0.101,
 )
 
 
