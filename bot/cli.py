@@ -195,7 +195,7 @@ def _sources_init(folder: Path, metas: list[SourceMeta]) -> int:
     listed, _ = load_manifest(folder)
     missing = [meta for meta in metas if meta.file not in listed]
     if not missing:
-        print(f"{printable(str(path))}: every source has an entry; nothing written")
+        print(f"{inline(str(path))}: every source has an entry; nothing written")
         return EXIT_OK
     header = "" if path.exists() else DRAFT_HEADER
     try:
@@ -204,7 +204,7 @@ def _sources_init(folder: Path, metas: list[SourceMeta]) -> int:
     except OSError as exc:
         raise DataFileError(path, None, f"cannot be written ({exc.strerror or exc})") from exc
     print(
-        f"{printable(str(path))}: {len(missing)} draft entr{'y' if len(missing) == 1 else 'ies'} "
+        f"{inline(str(path))}: {len(missing)} draft entr{'y' if len(missing) == 1 else 'ies'} "
         "added; check each one, then run any command to use them"
     )
     return EXIT_OK

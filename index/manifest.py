@@ -77,7 +77,7 @@ def draft_entries(metas: list[SourceMeta]) -> str:
         for key in _DRAFTED:
             value = getattr(meta, key)
             if value in (None, [], NOT_STATED):
-                lines.append(f"# {key} = ")
+                lines.append(f"# {key} =")
                 continue
             written = (
                 "[" + ", ".join(map(_toml_string, value)) + "]"
