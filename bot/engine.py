@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
+from bot.arbiter import arbitrate
 from bot.attribution import claimant, claimant_at
-from bot.compose import claim_key, compose
+from bot.compose import compose
 from bot.evidence import (
     LEXICAL_WEIGHTS,
     SEMANTIC_WEIGHTS,
@@ -24,6 +25,7 @@ from bot.evidence import (
 from bot.expect import YEAR, Expect
 from bot.facts.answer import fact_card
 from bot.facts.book import FactBook
+from bot.facts.claims import claim_key
 from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
 from bot.figures import find_figures
@@ -123,7 +125,8 @@ class Engine:
         if self.facts is not None and not question.unknown:
             card = fact_card(self.facts, question, self.config.policy)
             faq = faq_match(self.facts, question, self.config.policy)
-        answer = compose(question, quoted, card, faq, self.facts)
+        verdict = arbitrate(question, quoted, card, faq)
+        answer = compose(question, verdict, quoted, card, faq, self.facts)
         if question.notes:
             answer.note = " ".join([*question.notes, answer.note]).strip()
         return answer
