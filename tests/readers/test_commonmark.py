@@ -179,3 +179,13 @@ def test_three_headings_in_a_row_are_headings_not_a_link_list() -> None:
 def test_read_document_picks_the_reader_by_suffix_in_any_case() -> None:
     assert read_document("GUIDE.MD", "# x\n").format == "markdown"
     assert read_document("notes.markdown", "# x\n").format == "markdown"
+
+
+# --- Found by these tests; failing until the reader is fixed ------------------------------
+
+
+def test_an_attribute_list_with_a_colon_is_not_part_of_the_heading() -> None:
+    """Python-Markdown's documented form is `{: #someid .someclass }`; only the form without
+    the colon, or one holding `=`, is cut today."""
+    doc = read("## Usage {: #usage }\n\n### Setup {: .note }\n")
+    assert [shown(doc, b) for b in doc.blocks] == ["Usage", "Setup"]
