@@ -164,3 +164,51 @@ def test_three_headings_in_a_row_are_headings_not_a_link_list() -> None:
         "Linux",
         "macOS",
     ]
+
+
+# --- Found by these tests; failing until the reader is fixed ------------------------------
+
+
+def test_a_directives_code_is_found_at_its_own_lines_not_a_later_copy() -> None:
+    """docutils gives a code-block's node the line after the directive, which the reader
+    takes as where to start looking: a one-line block is found at the next line with the same
+    text (a doctest's output), and every block between them is lost."""
+    doc = read(
+        "Title\n=====\n\n.. code-block:: python\n\n   None\n\nOther\n=====\n\n>>> f()\nNone\n"
+    )
+    assert kinds_and_texts(doc) == [
+        ("heading", "Title"),
+        ("code", "   None"),
+        ("heading", "Other"),
+        ("code", ">>> f()\nNone"),
+    ]
+
+
+def test_bibliographic_fields_after_the_title_give_the_date_and_are_not_paragraphs() -> None:
+    """docutils' docinfo: the field list right after the document title (the spec's place
+    for `:Date:`); its values must not be passages of their own ("2020-01-01")."""
+    doc = read("Title\n=====\n\n:Date: 2020-01-01\n:Author: Jane\n\nBody.\n")
+    assert (doc.info.date and doc.info.date.value) == "2020-01-01"
+    assert kinds_and_texts(doc) == [("heading", "Title"), ("paragraph", "Body.")]
+
+
+def test_a_version_directives_text_on_its_next_line_is_content() -> None:
+    """CPython's docs write `.. versionchanged:: 3.3` with the explanation indented on the next
+    line, which docutils parses as the directive's second argument, not its content."""
+    doc = read("Intro.\n\n.. versionchanged:: 3.3\n   Added the *foo* parameter.\n")
+    assert "Added the *foo* parameter." in [shown(doc, b) for b in doc.blocks]
+
+
+def test_a_definition_lists_term_is_content() -> None:
+    doc = read("Options\n=======\n\n``-O``\n   Remove assert statements.\n")
+    assert "``-O``" in " ".join(shown(doc, b) for b in doc.blocks)
+
+
+def test_table_cells_are_content() -> None:
+    doc = read(
+        "+-------+-------+\n| alpha | beta  |\n+-------+-------+\n\n"
+        "=====  =====\ngamma  delta\n=====  =====\n"
+    )
+    read_text = " ".join(shown(doc, b) for b in doc.blocks)
+    for cell in ("alpha", "beta", "gamma", "delta"):
+        assert cell in read_text
