@@ -5,7 +5,12 @@ each block maps back to the markup that shows it, metadata comes from <title>, <
 from __future__ import annotations
 
 from index.readers.html_page import HtmlReader, visible_text
-from tests.readers.block_checks import assert_well_formed, kinds_and_texts, shown
+from tests.readers.block_checks import (
+    assert_cells_in_rows,
+    assert_well_formed,
+    kinds_and_texts,
+    shown,
+)
 from tests.readers.html_oracle import folded, span_text
 
 PAGE = """<!DOCTYPE html>
@@ -162,3 +167,70 @@ def test_unclosed_and_stray_tags_never_raise_and_keep_the_text() -> None:
 def test_white_space_folds_to_one_space_but_pre_and_br_keep_their_lines() -> None:
     doc = read("<p>a\n   b\t c<br>d</p><pre>\n  e\n\n  f  </pre>")
     assert kinds_and_texts(doc) == [("paragraph", "a b c\nd"), ("code", "  e\n\n  f")]
+
+
+# --- Found by these tests; failing until the reader is fixed ------------------------------
+
+
+def test_a_reference_without_its_semicolon_is_shown_once() -> None:
+    """`&amp ` reads as `&` (browsers accept the legacy references without `;`); the text up
+    to the next `;` must not be shown twice."""
+    doc = read("<p>one &amp two &copy three &#169; four</p>")
+    assert doc.text == "one & two © three © four"
+
+
+def test_an_ampersand_that_starts_no_reference_is_shown_as_written() -> None:
+    """SQLite's quickstart.html: `sqlite3_open(argv[1], &db);` read as `...&);`."""
+    doc = read("<pre>rc = sqlite3_open(argv[1], &db);</pre><p>AT&T and R&D; x &unknown; y</p>")
+    assert kinds_and_texts(doc) == [
+        ("code", "rc = sqlite3_open(argv[1], &db);"),
+        ("paragraph", "AT&T and R&D; x &unknown; y"),
+    ]
+
+
+def test_a_short_page_is_not_dropped_for_its_navigation_links() -> None:
+    """The page body's link share counts the links inside <nav> (chrome), its text does not:
+    a page shorter than its menu is taken for a list of links and read as nothing."""
+    doc = read(
+        "<html><body><nav><a href=/>Home</a> <a href=/docs>Docs</a> <a href=/dl>Download</a>"
+        " <a href=/s>Support</a> <a href=/b>Blog</a> <a href=/a>About</a></nav>"
+        "<h1>Limits</h1><p>A row holds at most a gigabyte.</p></body></html>"
+    )
+    assert kinds_and_texts(doc) == [
+        ("heading", "Limits"),
+        ("paragraph", "A row holds at most a gigabyte."),
+    ]
+
+
+def test_a_rows_cells_lie_inside_the_row() -> None:
+    """The first cell's span starts before the row, at the end of the block before it: its
+    text is "\\n\\nName" (so is every table header read from a page)."""
+    doc = read("<p>Intro.</p><table><tr><th>Name</th><th>Value</th></tr></table>")
+    row = doc.blocks[-1]
+    assert [doc.text[s:e] for s, e in row.cells] == ["Name", "Value"]
+    assert_cells_in_rows(read(PAGE))
+
+
+def test_no_break_spaces_at_a_blocks_edges_are_trimmed_like_other_white_space() -> None:
+    """A trailing &nbsp; is trimmed but a leading one is kept, and a last cell that is only
+    &nbsp; leaves the row ending in " |" with that cell's span past the row's end."""
+    doc = HtmlReader().read(
+        "<p>&nbsp;Indented text.&nbsp;</p><table><tr><td>a</td><td>&nbsp;</td></tr></table>"
+    )
+    assert kinds_and_texts(doc) == [("paragraph", "Indented text."), ("row", "a")]
+    assert_well_formed(doc)
+    assert_cells_in_rows(doc)
+
+
+def test_paragraphs_in_one_table_cell_keep_their_words_apart() -> None:
+    doc = read("<table><tr><td><p>first</p><p>second</p></td><td>x</td></tr></table>")
+    assert doc.text.split() == ["first", "second", "|", "x"]
+
+
+def test_a_dt_that_asks_is_a_question() -> None:
+    """The module's docstring: a `<dt>` that asks is an FAQ question."""
+    doc = read("<dl><dt>Can a table have no rowid?</dt><dd>Yes, WITHOUT ROWID.</dd></dl>")
+    assert kinds_and_texts(doc) == [
+        ("question", "Can a table have no rowid?"),
+        ("item", "Yes, WITHOUT ROWID."),
+    ]
