@@ -19,12 +19,14 @@ from tests.readers.block_checks import (
     shown,
 )
 from tests.readers.generated_documents import (
+    CHROME_WORDS,
     Generated,
     html_documents,
     markdown_documents,
+    rst_documents,
     text_documents,
 )
-from tests.readers.html_oracle import folded, shown_text
+from tests.readers.html_oracle import folded, page_words, shown_text, span_text
 
 _SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -67,6 +69,26 @@ def test_markdown_reads_as_written(generated: Generated) -> None:
 
 
 @_SETTINGS
+@given(rst_documents())
+def test_rst_reads_as_written(generated: Generated) -> None:
+    doc = read_document("doc.rst", generated.text)
+    assert doc.text == generated.text and doc.reading is None
+    assert_well_formed(doc)
+    assert_cells_in_rows(doc)
+    assert_no_underline_content(doc)
+    assert kinds_and_texts(doc) == generated.blocks
+    headings = [b for b in doc.blocks if b.kind in ("heading", "question")]
+    assert [b.label or shown(doc, b) for b in headings] == generated.labels
+    assert_code_apart(generated, doc)
+    assert_underlines_apart(generated, doc)
+    assert (doc.info.title.value, doc.info.title.origin) == (
+        generated.title,
+        generated.title_origin,
+    )
+    assert (doc.info.date and doc.info.date.value) == generated.info.get("date")
+
+
+@_SETTINGS
 @given(text_documents())
 def test_plain_text_blocks_are_exact_spans_and_underlines_never_content(
     generated: Generated,
@@ -84,6 +106,33 @@ def test_plain_text_blocks_are_exact_spans_and_underlines_never_content(
         title_start = generated.text.rfind("\n", 0, start - 1) + 1
         in_chrome = any(c.start <= title_start < c.end for c in doc.chrome)
         assert in_chrome or generated.text[title_start : start - 1] in headings
+
+
+@_SETTINGS
+@given(html_documents())
+def test_html_block_is_the_visible_text_of_its_file_span(generated: Generated) -> None:
+    doc = read_document("doc.html", generated.text)
+    assert doc.reading is not None and str(doc.reading) == doc.text
+    assert_well_formed(doc)
+    assert_cells_in_rows(doc)
+    for block in doc.blocks:
+        start, end = doc.reading.file_span(block.start, block.end)
+        text = shown(doc, block)
+        oracle = span_text(generated.text[start:end])
+        if block.kind == "code":
+            assert oracle == text, (block, generated.text[start:end])
+        else:
+            assert oracle == folded(text), (block, generated.text[start:end])
+
+
+@_SETTINGS
+@given(html_documents())
+def test_html_reads_every_content_word_and_no_chrome(generated: Generated) -> None:
+    doc = read_document("doc.html", generated.text)
+    chrome = set(CHROME_WORDS)
+    read = [w for w in doc.text.split() if w != "|"]
+    assert not chrome & set(read)
+    assert read == [w for w in page_words(generated.text) if w not in chrome]
 
 
 @_SETTINGS
