@@ -30,7 +30,8 @@ def test_every_line_of_constraints_is_an_exact_pin() -> None:
 
 def test_constraints_pin_what_pyproject_pins() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    extras = project["optional-dependencies"]
+    wanted = [*project["dependencies"], *extras["test"], *extras["bench"]]
     locked = pins()
     for text in wanted:
         requirement = Requirement(text)
