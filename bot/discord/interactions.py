@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.discord import render
+from bot.discord.ranges import OutOfRange
 from bot.discord.store import DM_SCOPE
 
 if TYPE_CHECKING:
@@ -133,6 +134,8 @@ def friendly_error(error: app_commands.AppCommandError) -> str:
         return FOR_MODERATORS
     if isinstance(error, NotAdmin):
         return FOR_ADMINS
+    if isinstance(error, OutOfRange):
+        return str(error)
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return UNEXPECTED

@@ -84,6 +84,9 @@ def with_bot(
     except discord.LoginFailure:
         print("error: Discord rejected DISCORD_TOKEN; check it in .env.", file=sys.stderr)
         return EXIT_SETUP
+    except discord.HTTPException as exc:
+        print(f"error: {refused(exc)}", file=sys.stderr)
+        return EXIT_SETUP
     except discord.PrivilegedIntentsRequired:
         print(
             "error: MESSAGE_CONTENT_INTENT is on, but the Message Content intent is not "
@@ -97,6 +100,21 @@ def with_bot(
         return EXIT_UNREACHABLE
     finally:
         bot.store.close()
+
+
+def refused(exc: discord.HTTPException) -> str:
+    """What a refusal of the login other than 401 means, and what to do about it."""
+    status = f"HTTP {exc.status}"
+    if exc.status == 403:
+        return f"Discord refused DISCORD_TOKEN ({status}); check it in .env."
+    if exc.status == 429:
+        return (
+            f"Discord is rate-limiting this bot ({status}); wait a few minutes, then start "
+            "it again (each start counts against Discord's limits)."
+        )
+    if exc.status >= 500:
+        return f"Discord is unavailable ({status}); try again later."
+    return f"Discord refused to log in ({status}: {exc.text[:100]}); check DISCORD_TOKEN in .env."
 
 
 def _run(bot: QuoteBot) -> int:

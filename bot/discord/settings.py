@@ -4,11 +4,22 @@ and each server's own choices, set by its admins with /settings and kept in the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MAX_COOLDOWN_RATE = 20
+MAX_COOLDOWN_SECONDS = 3600
+MAX_RETENTION_DAYS = 3650
+# A bot token is three base64url parts joined by dots, about 70 characters; a token that is
+# longer or holds anything else is a paste gone wrong (a newline, a whole file), which Discord
+# would answer with an error other than 401 or which could not even be sent as a header.
+MAX_TOKEN_CHARS = 200
+TOKEN_CHARS = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 class SettingsError(Exception):
@@ -30,10 +41,26 @@ class BotSettings(BaseSettings):
     message_content_intent: bool = False
     database_path: Path = Path("quotebot.sqlite3")
     log_level: str = "INFO"
-    ask_cooldown_rate: int = Field(default=3, ge=1)
-    ask_cooldown_seconds: float = Field(default=30.0, gt=0)
+    # Bounded like a server's own choices (`ServerSettings`): a default no server could pick
+    # is a typo, and past these bounds a date or a cooldown overflows.
+    ask_cooldown_rate: int = Field(default=3, ge=1, le=MAX_COOLDOWN_RATE)
+    ask_cooldown_seconds: float = Field(default=30.0, gt=0, le=MAX_COOLDOWN_SECONDS)
     pin_match_threshold: float = Field(default=85.0, ge=0, le=100)
-    declined_retention_days: float = Field(default=90.0, gt=0)
+    declined_retention_days: float = Field(default=90.0, gt=0, le=MAX_RETENTION_DAYS)
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_form(cls, value: SecretStr) -> SecretStr:
+        """Surrounding whitespace (a pasted newline) is dropped; anything else that cannot be
+        a bot token is refused here, before it is sent to Discord."""
+        token = value.get_secret_value().strip()
+        if not token:
+            raise PydanticCustomError("string_too_short", "is empty")
+        if len(token) > MAX_TOKEN_CHARS:
+            raise ValueError(f"is {len(token)} characters; a bot token is about 70")
+        if not TOKEN_CHARS.fullmatch(token):
+            raise ValueError("holds spaces, line breaks or other characters no token has")
+        return SecretStr(token)
 
     @field_validator("dev_guild_id", mode="before")
     @classmethod
@@ -55,11 +82,6 @@ class BotSettings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
-
-
-MAX_COOLDOWN_RATE = 20
-MAX_COOLDOWN_SECONDS = 3600
-MAX_RETENTION_DAYS = 3650
 
 
 class ServerSettings(BaseModel):
@@ -108,9 +130,21 @@ def load_settings(env_file: Path | None = Path(".env")) -> BotSettings:
     """The settings, or a `SettingsError` whose message names the setting and `.env.example`."""
     try:
         return BotSettings(_env_file=env_file)  # type: ignore[call-arg]
+    except UnicodeDecodeError:
+        assert env_file is not None  # only a file is decoded
+        raise SettingsError(f"{env_file}: {not_utf8(env_file)}") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if name == "DISCORD_TOKEN" and first["type"] not in {
+            "missing",
+            "too_short",
+            "string_too_short",
+        }:
+            raise SettingsError(
+                f"DISCORD_TOKEN is invalid ({first['msg']}): copy the token again from the "
+                "Developer Portal (Bot → Reset Token) into .env."
+            ) from None
         if name == "DISCORD_TOKEN":
             raise SettingsError(
                 "DISCORD_TOKEN is not set: put it in the environment or in .env "
@@ -119,3 +153,15 @@ def load_settings(env_file: Path | None = Path(".env")) -> BotSettings:
         raise SettingsError(
             f"{name} is invalid ({first['msg']}); see .env.example for the expected form."
         ) from None
+
+
+def not_utf8(env_file: Path) -> str:
+    """Where a `.env` stops being UTF-8, and what to do: its line and byte, read again from
+    the file (the decoder's error counts from the chunk it was reading)."""
+    data = env_file.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return f"line {line} is not valid UTF-8 (byte {exc.start}); save the file as UTF-8."
+    return "is not valid UTF-8; save the file as UTF-8."

@@ -466,6 +466,15 @@ class Store:
             asked_by=row[2],
         )
 
+    def answer_scope(self, message_id: int) -> int | None:
+        """The scope a bot message is on record in, whichever it is; None when nowhere. An
+        action on an answer checks it against the scope the action comes from."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT guild_id FROM answers WHERE message_id = ?", (message_id,)
+            ).fetchone()
+        return None if row is None else row[0]
+
     def forget_answer(self, message_id: int, guild_id: int) -> bool:
         """Drop a deleted answer's record and its votes (a curated answer made from it stays:
         it is the moderators'); False when it was not on record here."""

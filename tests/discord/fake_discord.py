@@ -400,6 +400,8 @@ class FakeDiscord:
         )
         # Whether the Developer Portal grants the Message Content intent.
         self.message_content_allowed = message_content_allowed
+        # The HTTP status Discord answers the login (GET /users/@me) with, when it refuses.
+        self.login_status: int | None = None
         self.calls: list[Call] = []
         self.dispatched: dict[int, Dispatched] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -797,12 +799,18 @@ class FakeDiscord:
         )
 
     async def click(
-        self, custom_id: str, message_id: int, user_id: int = 7001, permissions: int = 0
+        self,
+        custom_id: str,
+        message_id: int,
+        user_id: int = 7001,
+        permissions: int = 0,
+        channel_id: int | None = None,
     ) -> Dispatched:
-        """Dispatch a button press on a message the bot sent."""
+        """Dispatch a button press on a message the bot sent (from the message's channel
+        unless `channel_id` forges another: Discord itself never does)."""
         data = {"custom_id": custom_id, "component_type": 2}
         message = self.messages[message_id]
-        channel = int(message["channel_id"])
+        channel = channel_id or int(message["channel_id"])
         return await self._on_loop(
             self._interaction(custom_id, 3, data, user_id, permissions, message, channel)
         )
@@ -1028,6 +1036,9 @@ class FakeDiscord:
         authorized = request.headers.get("Authorization") == f"Bot {TOKEN}"
         if parts[0] not in {"interactions", "webhooks"} and not authorized:
             return _error(401, 0, "401: Unauthorized")
+        if method == "GET" and parts == ["users", "@me"] and self.login_status is not None:
+            # A 429 without Cloudflare's `Via` header: a ban, which discord.py does not retry.
+            return _error(self.login_status, 0, f"{self.login_status}: refused")
         if method == "GET" and parts == ["users", "@me"]:
             return _json(_user(BOT_ID, "quotebot", bot=True))
         if method == "GET" and parts == ["oauth2", "applications", "@me"]:
