@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
@@ -19,7 +18,7 @@ from discord import app_commands
 
 from bot.discord import render
 from bot.discord.ranges import OutOfRange
-from bot.discord.store import DM_SCOPE
+from bot.discord.store import DATABASE_ERRORS, DM_SCOPE
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
@@ -179,7 +178,7 @@ async def saving(
     and told as `what` not being saved."""
     try:
         await in_flight(interaction, work)
-    except sqlite3.Error:
+    except DATABASE_ERRORS:
         log.exception("%s could not be saved (interaction %s)", what, interaction.id)
         await tell(
             interaction,

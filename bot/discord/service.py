@@ -9,14 +9,13 @@ executor thread, off the event loop. `scope` is the server a question comes from
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 
 import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from bot.discord.store import Alias, Pin, PinEdit, SentAnswer, Store
+from bot.discord.store import DATABASE_ERRORS, Alias, Pin, PinEdit, SentAnswer, Store
 from bot.engine import Engine
 from bot.expect import YEAR
 from bot.facts.lookup import lookup
@@ -179,7 +178,7 @@ class AnswerService:
         if key:
             try:
                 self.store.log_declined(answer.question, key, scope)
-            except sqlite3.Error:
+            except DATABASE_ERRORS:
                 log.exception("could not log the declined question %r", answer.question)
         return Reply(answer=answer, topics=self.topics())
 

@@ -8,9 +8,20 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.discord.database import is_url
+from bot.discord.sharding import Shards
 
 MAX_COOLDOWN_RATE = 20
 MAX_COOLDOWN_SECONDS = 3600
@@ -19,6 +30,7 @@ MAX_RETENTION_DAYS = 3650
 # longer or holds anything else is a paste gone wrong (a newline, a whole file), which Discord
 # would answer with an error other than 401 or which could not even be sent as a header.
 MAX_TOKEN_CHARS = 200
+MAX_SHARDS = 4096  # Discord's shards: one per 2,500 servers
 TOKEN_CHARS = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
@@ -40,6 +52,13 @@ class BotSettings(BaseSettings):
     mention_mode: bool = True
     message_content_intent: bool = False
     database_path: Path = Path("quotebot.sqlite3")
+    # PostgreSQL shared by several bot processes (README, "Running at scale"); when set, it
+    # is used instead of DATABASE_PATH. A secret: it may hold a password.
+    database_url: SecretStr | None = None
+    # Sharding: SHARD_COUNT shards in all, this process running SHARD_IDS of them ("0-3",
+    # "0,2"; default: all). Unset: one process, not sharded, as before.
+    shard_count: int | None = Field(default=None, ge=1, le=MAX_SHARDS)
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
     log_level: str = "INFO"
     # Bounded like a server's own choices (`ServerSettings`): a default no server could pick
     # is a typo, and past these bounds a date or a cooldown overflows.
@@ -62,10 +81,55 @@ class BotSettings(BaseSettings):
             raise ValueError("holds spaces, line breaks or other characters no token has")
         return SecretStr(token)
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "shard_count", "database_url", "shard_ids", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_url(value.get_secret_value()):
+            raise ValueError("must start with postgresql://")
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _id_ranges(cls, value: object) -> object:
+        """`SHARD_IDS=0-3` or `0,2,5-7`: ranges as people write them."""
+        if not isinstance(value, str):
+            return value
+        ids: list[int] = []
+        for part in (p.strip() for p in value.split(",") if p.strip()):
+            low, dash, high = part.partition("-")
+            if not (low.isdigit() and (not dash or high.isdigit())):
+                raise ValueError(f"{part!r} is not a shard id or a range such as 0-3")
+            ids.extend(range(int(low), int(high if dash else low) + 1))
+        return ids
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> BotSettings:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise PydanticCustomError("shards", "SHARD_IDS needs SHARD_COUNT")
+        if self.shard_ids is not None and self.shard_count is not None:
+            if not self.shard_ids or max(self.shard_ids) >= self.shard_count:
+                raise PydanticCustomError(
+                    "shards", f"SHARD_IDS must be from 0 to {self.shard_count - 1}"
+                )
+            self.shard_ids = sorted(set(self.shard_ids))
+        return self
+
+    def shards(self) -> Shards:
+        """The shards this process runs."""
+        if self.shard_count is None:
+            return Shards()
+        return Shards(self.shard_count, tuple(self.shard_ids or range(self.shard_count)))
+
+    def database(self) -> Path | str:
+        """Where the store is: DATABASE_URL when set, else DATABASE_PATH."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
 
     @field_validator("answer_channel_ids", "forum_channel_ids", mode="before")
     @classmethod
@@ -136,6 +200,9 @@ def load_settings(env_file: Path | None = Path(".env")) -> BotSettings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if first["type"] == "shards":
+            message = first["msg"]
+            raise SettingsError(f"{message}; see .env.example for the expected form.") from None
         if name == "DISCORD_TOKEN" and first["type"] not in {
             "missing",
             "too_short",

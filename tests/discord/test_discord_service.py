@@ -17,7 +17,7 @@ import pytest
 
 from bot import engine as engine_module
 from bot.discord.service import AnswerService
-from bot.discord.store import DM_SCOPE, MIGRATIONS, Pin, SentAnswer, Store, StoreError
+from bot.discord.store import DM_SCOPE, SCHEMA_VERSION, Pin, SentAnswer, Store, StoreError
 from bot.engine import Engine
 from bot.question import ParsedQuestion, parse_question
 
@@ -114,7 +114,7 @@ def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
             )
         )
     statements: list[str] = []
-    store._db.set_trace_callback(statements.append)
+    store.db.connection.set_trace_callback(statements.append)
     assert service.reply("Who is the ICE spokeswoman?", GUILD).pinned is None
     assert not [s for s in statements if "FROM pins" in s]
     assert service.reply(PINNED_QUESTION, GUILD).pinned is not None
@@ -177,7 +177,7 @@ def test_schema_is_created_in_wal_mode_and_reopens(tmp_path: Path, engine: Engin
     store = service_with_pin(engine, Store(path)).store
     store.close()
     again = Store(path)
-    assert again.schema_version == len(MIGRATIONS)
+    assert again.schema_version == SCHEMA_VERSION
     assert list(again.pin_keys(GUILD)) == [11]
     assert again.sent_answer(11, GUILD) == SentAnswer(
         message_id=11, channel_id=22, guild_id=GUILD, answer=engine.ask(PINNED_QUESTION)
@@ -207,7 +207,7 @@ KILLED_WRITER = textwrap.dedent(
 
     store = Store(sys.argv[1])
     if sys.argv[2] != "FULL":
-        store._db.execute(f"PRAGMA synchronous={sys.argv[2]}")
+        store.db.connection.execute(f"PRAGMA synchronous={sys.argv[2]}")
     print(store.pragma("journal_mode"), store.pragma("synchronous"), flush=True)
     answer = Answer(question="q", status="answered")
     for i in range(1, 100000):
@@ -306,7 +306,7 @@ def test_a_v1_database_is_migrated_and_its_rows_scoped(tmp_path: Path) -> None:
     the bot in one server only, all the rest (declined questions too) are that server's."""
     path = v1_database(tmp_path / "v1.sqlite3")
     store = Store(path, declined_retention_days=None)
-    assert store.schema_version == len(MIGRATIONS) == 3
+    assert store.schema_version == SCHEMA_VERSION == 4
     fresh = tmp_path / "fresh.sqlite3"
     Store(fresh).close()
     assert schema(path) == schema(fresh)  # migrating gives what a new database has

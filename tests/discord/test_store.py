@@ -13,7 +13,7 @@ import pytest
 
 from bot.discord.service import AnswerService
 from bot.discord.settings import ServerSettings
-from bot.discord.store import MIGRATIONS, Store
+from bot.discord.store import SCHEMA_VERSION, Store
 from bot.engine import Engine
 from bot.models import Answer
 from tests.discord.test_discord_service import (
@@ -31,7 +31,7 @@ ALIAS = "What number of ICE holds went unhonored by BPD last year?"
 def test_a_v2_database_is_migrated_keeping_every_row(tmp_path: Path) -> None:
     path = old_database(tmp_path / "v2.sqlite3", 2)
     store = Store(path, declined_retention_days=None)
-    assert store.schema_version == len(MIGRATIONS) == 3
+    assert store.schema_version == SCHEMA_VERSION == 4
     fresh = tmp_path / "fresh.sqlite3"
     Store(fresh).close()
     assert schema(path) == schema(fresh)  # migrating gives what a new database has
@@ -101,8 +101,8 @@ def test_unpin_removes_the_aliases_too(engine: Engine) -> None:
     service = service_with_pin(engine, store)
     service.edit_pin(11, GUILD, "Editor", add_alias=ALIAS)
     assert store.unpin(11, GUILD)
-    with store._lock:
-        assert store._db.execute("SELECT COUNT(*) FROM pin_aliases").fetchone()[0] == 0
+    with store.db.read() as tx:
+        assert tx.execute("SELECT COUNT(*) FROM pin_aliases").fetchone()[0] == 0
     assert store.pin_match_keys(GUILD) == ()
 
 
@@ -134,8 +134,8 @@ def test_pins_are_listed_by_page_with_who_curated_them(engine: Engine) -> None:
     assert [p.question for p in page] == ["q2", "q3"]
     assert page[0].pinned_by_name == "Mod 2" and page[0].readable
     assert page[0].sources == list(dict.fromkeys(s.title for s in answer.snippets))
-    with store._lock:
-        store._db.execute("UPDATE pins SET answer_json = '{}' WHERE message_id = 2")
+    with store.db.write() as tx:
+        tx.execute("UPDATE pins SET answer_json = '{}' WHERE message_id = 2")
     damaged = store.pins(GUILD, offset=2, limit=1)[0]
     assert not damaged.readable and damaged.question == "q2"
 
