@@ -246,14 +246,20 @@ class PostgresDatabase(Database):
 
     kind = "postgresql"
 
-    def __init__(self, url: str, pool_size: int = 6) -> None:
+    def __init__(self, url: str, name: str, pool_size: int = 6) -> None:
         super().__init__(_without_password(url))
         self.url = url
+        self.name = name  # application_name: change notices say which process made them
         self._stop = threading.Event()
         self._listener: threading.Thread | None = None
         try:
             self.pool = psycopg_pool.ConnectionPool(
-                url, min_size=1, max_size=pool_size, open=False, timeout=10.0
+                url,
+                min_size=1,
+                max_size=pool_size,
+                open=False,
+                timeout=10.0,
+                kwargs={"application_name": name},
             )
             self.pool.open(wait=True, timeout=10.0)
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
@@ -298,22 +304,22 @@ class PostgresDatabase(Database):
             conn.execute("SELECT pg_advisory_lock(%s, %s)", (ADVISORY, bucket))
             yield
 
-    def listen(self, changed: Callable[[str, int | None], None]) -> None:
-        """Call `changed(what, guild)` ("pins" or "settings", the server's id or None) for
-        every change any process commits, from a thread of its own, until `close`. A lost
-        connection is retried every second; `changed("all", None)` then says notifications
-        may have been missed."""
+    def listen(self, changed: Callable[[str, int | None, str], None]) -> None:
+        """Call `changed(what, guild, by)` ("pins" or "settings", the server's id or None,
+        the process that made it) for every change any process commits, from a thread of its
+        own, until `close`. A lost connection is retried every second; `changed("all", None,
+        "")` then says notifications may have been missed."""
 
         def run() -> None:
             while not self._stop.is_set():
                 try:
                     with psycopg.connect(self.url, autocommit=True) as conn:
                         conn.execute(f"LISTEN {CHANNEL}")
-                        changed("all", None)
+                        changed("all", None, "")
                         while not self._stop.is_set():
                             for note in conn.notifies(timeout=0.5):
                                 data = json.loads(note.payload)
-                                changed(data["what"], data["guild"])
+                                changed(data["what"], data["guild"], data.get("by") or "")
                 except psycopg.Error as exc:
                     log.warning("listening for changes: %s; retrying", _first_line(exc))
                     self._stop.wait(1.0)
@@ -352,10 +358,13 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def open_database(database: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> Database:
-    """PostgreSQL for a `postgresql://` URL, else the SQLite file at that path."""
+def open_database(
+    database: Path | str, busy_timeout: float = BUSY_TIMEOUT, name: str = "quotebot"
+) -> Database:
+    """PostgreSQL for a `postgresql://` URL (connecting as `name`), else the SQLite file at
+    that path."""
     if is_url(database):
-        return PostgresDatabase(str(database))
+        return PostgresDatabase(str(database), name)
     return SqliteDatabase(database, busy_timeout)
 
 

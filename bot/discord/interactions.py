@@ -140,11 +140,25 @@ def friendly_error(error: app_commands.AppCommandError) -> str:
     return UNEXPECTED
 
 
+ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second response to an interaction
+
+
+def taken_elsewhere(error: BaseException) -> bool:
+    """Whether an interaction failed only because another session of its shard answered it
+    first (two processes briefly serve one shard during a hand-over; Discord accepts one
+    response): nothing to tell, nothing went wrong."""
+    original = getattr(error, "original", error)
+    return isinstance(original, discord.HTTPException) and original.code == ALREADY_ACKNOWLEDGED
+
+
 async def guarded(interaction: discord.Interaction, work: Awaitable[None]) -> None:
     """Run a button's action: a failure is logged in full and told to the user in one line."""
     try:
         await work
-    except Exception:
+    except Exception as exc:
+        if taken_elsewhere(exc):
+            log.info("component %s was answered by another session", interaction.id)
+            return
         log.exception("component %s failed", interaction.data)
         with contextlib.suppress(discord.HTTPException):
             await tell(interaction, UNEXPECTED)

@@ -28,6 +28,7 @@ both right and needs no lock file that a crash could leave behind.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
@@ -93,6 +94,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = max(migrations("sqlite"))
 SCOPED_TABLES = ("answers", "pins", "votes", "declined")
+_openings = itertools.count(1)
 
 
 def _one(guild_id: int) -> Scopes:
@@ -119,13 +121,15 @@ class Store:
     ) -> None:
         self.retention_days = declined_retention_days
         self.shards = shards
-        self.db: Database = open_database(database, busy_timeout)
+        # Names this store in claims and change notices: its host, process and opening.
+        self.process = f"quotebot {socket.gethostname()}:{os.getpid()}/{next(_openings)}"
+        self.db: Database = open_database(database, busy_timeout, self.process)
         self.answers = AnswerRecords(self.db)
         self.pin_rows = PinRecords(self.db)
         self.votes = VoteRecords(self.db)
         self.declined = DeclinedRecords(self.db)
         self.settings_rows = SettingsRecords(self.db)
-        self.claims = ClaimRecords(self.db, f"{socket.gethostname()}:{os.getpid()}")
+        self.claims = ClaimRecords(self.db, self.process)
         self._memory_lock = threading.Lock()
         self._bad_pins: set[int] = set()
         self._pins: dict[int | None, ScopePins] = {}
@@ -179,12 +183,19 @@ class Store:
     def _reload_all(self) -> None:
         self._reload("all", None)
 
-    def _changed_elsewhere(self, what: str, guild_id: int | None) -> None:
-        """A change another process (or this one) committed, as PostgreSQL notified it."""
+    def _changed_elsewhere(self, what: str, guild_id: int | None, by: str) -> None:
+        """A change a process committed, as PostgreSQL notified it: reloaded when it is
+        another process's (this one's own are reloaded as they are made), for a server held
+        here."""
+        if by == self.process or (guild_id is not None and not self.shards.owns(guild_id)):
+            return
         try:
             self._reload(what, guild_id)
         except DATABASE_ERRORS:
             log.exception("could not reload %s of server %s", what, guild_id)
+            return
+        if guild_id is not None:
+            log.info("%s of server %s changed by %s: reloaded", what, guild_id, by)
 
     def _refresh(self) -> None:
         """SQLite: reload the pins or the settings when they changed since the last look (by

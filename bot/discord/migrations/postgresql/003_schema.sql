@@ -1,6 +1,7 @@
 -- A new PostgreSQL database starts at version 3: the schema SQLite reached in three steps,
 -- in PostgreSQL's types (ids are 64-bit), plus a notification naming the server whenever
--- its pins, aliases or settings change, which the other bot processes LISTEN for.
+-- its pins, aliases or settings change, and the process that changed them (each connects
+-- with its name as application_name), which the other bot processes LISTEN for.
 CREATE TABLE answers (
     message_id BIGINT PRIMARY KEY,
     channel_id BIGINT NOT NULL,
@@ -68,7 +69,8 @@ BEGIN
     END IF;
     PERFORM pg_notify('quotebot_changes', json_build_object(
         'what', CASE WHEN TG_TABLE_NAME = 'server_settings' THEN 'settings' ELSE 'pins' END,
-        'guild', guild)::text);
+        'guild', guild,
+        'by', current_setting('application_name', true))::text);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
