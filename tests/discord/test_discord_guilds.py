@@ -13,6 +13,7 @@ from bot.discord.render import PINNED_LABEL
 from bot.discord.service import AnswerService
 from bot.discord.store import DM_SCOPE
 from bot.engine import Engine
+from tests.discord import postgres
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -32,6 +33,8 @@ from tests.discord.harness import (
     running_bot,
 )
 from tests.discord.test_discord_service import v1_database
+
+database, pg_cluster, pg_url = postgres.database, postgres.pg_cluster, postgres.pg_url  # fixtures
 
 SCOPE = {CHANNEL_ID: GUILD_ID, OTHER_GUILD_CHANNEL_ID: OTHER_GUILD_ID, DM_CHANNEL_ID: DM_SCOPE}
 
@@ -58,10 +61,10 @@ def listed(reply: dict[str, Any]) -> str:
 
 
 def test_pins_answers_votes_and_declined_questions_stay_in_their_server(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, database: str
 ) -> None:
     async def go() -> None:
-        async with running_bot(engine, tmp_path) as (bot, fake):
+        async with running_bot(engine, tmp_path, database=database) as (bot, fake):
             moderator = {"permissions": MANAGE_MESSAGES}
             answer_a = int((await ask_in(bot, fake, CHANNEL_ID, QUESTION))["id"])
             await fake.answered(await fake.menu("Pin answer", answer_a, **moderator))
@@ -113,14 +116,17 @@ def test_pins_answers_votes_and_declined_questions_stay_in_their_server(
     asyncio.run(go())
 
 
-def test_buttons_forged_from_another_server_change_nothing(engine: Engine, tmp_path: Path) -> None:
+def test_buttons_forged_from_another_server_change_nothing(
+    engine: Engine, tmp_path: Path, database: str
+) -> None:
     """A component interaction from server B carrying server A's answer (Discord never sends
     one; a forged payload might): 🗑 deleted A's answer, since the moderator check used B's
     permissions and an answer not on record in B counted as the moderators'. Now the
-    answer's server is compared with the interaction's before any delete, vote or pin."""
+    answer's server is compared with the interaction's before any delete, vote or pin (on
+    both backends)."""
 
     async def go() -> None:
-        async with running_bot(engine, tmp_path) as (bot, fake):
+        async with running_bot(engine, tmp_path, database=database) as (bot, fake):
             moderator = {"permissions": MANAGE_MESSAGES}
             answer_a = int((await ask_in(bot, fake, CHANNEL_ID, QUESTION))["id"])
             from_b = {"channel_id": OTHER_GUILD_CHANNEL_ID, **moderator}

@@ -10,6 +10,7 @@ import pytest
 
 from bot.discord.client import QuoteBot
 from bot.engine import Engine
+from tests.discord import postgres
 from tests.discord.fake_discord import (
     GUILD_ID,
     FakeDiscord,
@@ -22,6 +23,8 @@ from tests.discord.harness import (
     ephemeral,
     run,
 )
+
+database, pg_cluster, pg_url = postgres.database, postgres.pg_cluster, postgres.pg_url  # fixtures
 
 
 def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
@@ -76,6 +79,7 @@ FORGED: list[tuple[str, int, dict[str, Any], str]] = [
 def test_out_of_range_options_are_told_what_is_allowed(
     engine: Engine,
     tmp_path: Path,
+    database: str,
     caplog: pytest.LogCaptureFixture,
     name: str,
     permissions: int,
@@ -85,7 +89,7 @@ def test_out_of_range_options_are_told_what_is_allowed(
     """Discord's own client keeps options inside their declared range; a forged payload
     does not. `days: 10**12` ended in "something went wrong" with a logged traceback (a date
     overflowed), `days: -5` was accepted ("the last -5 days"); now each is refused with what
-    is allowed, and nothing is saved."""
+    is allowed, and nothing is saved (on both backends)."""
 
     async def scenario(bot: QuoteBot, fake: FakeDiscord) -> None:
         await ask(bot, fake, QUESTION)  # a message, so the run has one to check
@@ -94,5 +98,5 @@ def test_out_of_range_options_are_told_what_is_allowed(
         assert ephemeral(reply) and words in reply["content"], reply["content"]
         assert bot.store.server_settings(GUILD_ID).model_dump(exclude_none=True) == {}
 
-    run(engine, tmp_path, scenario)
+    run(engine, tmp_path, scenario, database=database)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
