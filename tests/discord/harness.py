@@ -60,7 +60,7 @@ async def running_bot(
     **overrides: Any,
 ) -> AsyncIterator[tuple[QuoteBot, FakeDiscord]]:
     """The bot connected to a fake Discord, with its own database under `tmp_path`, or
-    `database` (a path or a PostgreSQL URL: `tests.discord.postgres.database`)
+    `database` (a path or a PostgreSQL URL: the `database` fixture)
     (`busy_timeout`: how long its writes wait for another connection's lock)."""
     fake = fake or FakeDiscord()
     fake.start()

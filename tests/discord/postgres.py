@@ -6,7 +6,7 @@ user the Debian package creates (else `nobody`), through `runuser`. Where Postgr
 installed, the tests that need it are skipped with the reason, except when
 QUOTEBOT_REQUIRE_POSTGRES=1 (set by .ci/run), where they fail: CI never skips them quietly.
 
-Import the fixtures into a test module: `from tests.discord.postgres import database, ...`.
+tests/conftest.py loads this module as a plugin, so every test module shares one cluster.
 """
 
 from __future__ import annotations

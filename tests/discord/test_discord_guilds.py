@@ -13,7 +13,6 @@ from bot.discord.render import PINNED_LABEL
 from bot.discord.service import AnswerService
 from bot.discord.store import DM_SCOPE
 from bot.engine import Engine
-from tests.discord import postgres
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -33,8 +32,6 @@ from tests.discord.harness import (
     running_bot,
 )
 from tests.discord.test_discord_service import v1_database
-
-database, pg_cluster, pg_url = postgres.database, postgres.pg_cluster, postgres.pg_url  # fixtures
 
 SCOPE = {CHANNEL_ID: GUILD_ID, OTHER_GUILD_CHANNEL_ID: OTHER_GUILD_ID, DM_CHANNEL_ID: DM_SCOPE}
 

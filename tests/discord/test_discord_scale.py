@@ -32,7 +32,6 @@ import pytest
 from bot.discord.client import IDENTIFY_GAP
 from bot.discord.render import PINNED_LABEL
 from bot.loader import load_engine
-from tests.discord import postgres
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -47,8 +46,6 @@ from tests.discord.fake_discord import (
 )
 from tests.discord.harness import MANAGE_GUILD, MANAGE_MESSAGES, QUESTION, REWORDED
 from tests.paths import ROOT, SOURCES
-
-pg_cluster, pg_url = postgres.pg_cluster, postgres.pg_url  # fixtures
 
 SHIM = """
 import os

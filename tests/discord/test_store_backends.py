@@ -16,10 +16,6 @@ from bot.discord.settings import ServerSettings
 from bot.discord.sharding import Shards, shard_of
 from bot.discord.store import SCHEMA_VERSION, Alias, Pin, PinEdit, Store, StoreError
 from bot.models import Answer
-from tests.discord import postgres
-
-# The fixtures: a database of each backend, on one throwaway cluster per session.
-database, pg_cluster, pg_url = postgres.database, postgres.pg_cluster, postgres.pg_url
 
 A, B = 100000000000000002, 100000000000000005
 C = A + (1 << 22)  # on the other shard of two

@@ -10,7 +10,6 @@ import pytest
 
 from bot.discord.client import QuoteBot
 from bot.engine import Engine
-from tests.discord import postgres
 from tests.discord.fake_discord import (
     GUILD_ID,
     FakeDiscord,
@@ -23,8 +22,6 @@ from tests.discord.harness import (
     ephemeral,
     run,
 )
-
-database, pg_cluster, pg_url = postgres.database, postgres.pg_cluster, postgres.pg_url  # fixtures
 
 
 def test_errors_are_friendly_and_ephemeral(engine: Engine, tmp_path: Path) -> None:
