@@ -6,8 +6,7 @@ are in test_store.py and test_discord_service.py."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -16,24 +15,11 @@ from bot.discord.settings import ServerSettings
 from bot.discord.sharding import Shards, shard_of
 from bot.discord.store import SCHEMA_VERSION, Alias, Pin, PinEdit, Store, StoreError
 from bot.models import Answer
+from tests.discord.store_access import eventually
 
 A, B = 100000000000000002, 100000000000000005
 C = A + (1 << 22)  # on the other shard of two
 ANSWER = Answer(question="How many?", status="answered")
-
-
-@pytest.fixture
-def stores(database: str) -> Iterator[Callable[..., Store]]:
-    """Open stores over the test's database (as many processes would); all closed after."""
-    opened: list[Store] = []
-
-    def open_store(**kwargs: object) -> Store:
-        opened.append(Store(database, **kwargs))  # type: ignore[arg-type]
-        return opened[-1]
-
-    yield open_store
-    for store in opened:
-        store.close()
 
 
 def pin_of(message_id: int, guild_id: int, key: str = "many") -> Pin:
@@ -48,14 +34,6 @@ def pin_of(message_id: int, guild_id: int, key: str = "many") -> Pin:
         pinned_by_name="Mod",
         pinned_at=f"2026-01-01T00:00:{message_id % 60:02d}+00:00",
     )
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Notifications arrive on the listening thread: wait for one (bounded)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the change never arrived"
-        time.sleep(0.02)
 
 
 def test_sent_answers_are_recorded_scoped_and_forgotten(stores: Callable[..., Store]) -> None:
