@@ -885,6 +885,20 @@ class FakeDiscord:
 
         return await self._on_loop(go())
 
+    async def chatter(self, count: int, channel_id: int = CHANNEL_ID) -> None:
+        """`count` messages between members that do not mention the bot, as fast as the
+        bot's connection takes them: what a busy server sends every bot with the default
+        intents (not kept: the bot answers none of them)."""
+
+        async def go() -> None:
+            for i in range(count):
+                message = self._member_message(
+                    next(self._ids), channel_id, f"chatter {i}", 7001 + i % 50, False
+                )
+                await self._dispatch_event("MESSAGE_CREATE", self.visible(message))
+
+        await self._on_loop(go())
+
     def _member_message(
         self, mid: int, channel_id: int, content: str, author_id: int, mention_bot: bool
     ) -> dict[str, Any]:

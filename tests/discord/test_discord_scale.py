@@ -6,22 +6,15 @@ answered once and a settings change reaches the other process within a second; k
 process loses no stored answer, pin or vote; a pin made through one process is served by
 another after re-sharding.
 
-The processes are the real command; a `sitecustomize` on their PYTHONPATH points
-discord.py at the fake (its API base and gateway), as `harness.pointed_at` does in-process.
+The processes are the real command (`tests.discord.processes`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +23,6 @@ import psycopg
 
 from bot.discord.client import IDENTIFY_GAP
 from bot.discord.render import PINNED_LABEL
-from bot.loader import load_engine
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -38,100 +30,14 @@ from tests.discord.fake_discord import (
     GUILD_ID,
     THIRD_CHANNEL_ID,
     THIRD_GUILD_ID,
-    TOKEN,
     Dispatched,
     FakeDiscord,
     shard_of,
 )
 from tests.discord.harness import MANAGE_GUILD, MANAGE_MESSAGES, QUESTION, REWORDED
-from tests.paths import ROOT, SOURCES
+from tests.discord.processes import Fleet, fleet, ready
 
-SHIM = """
-import os
-if os.environ.get("QUOTEBOT_FAKE_DISCORD_API"):
-    import yarl
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-    Route.BASE = os.environ["QUOTEBOT_FAKE_DISCORD_API"]
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["QUOTEBOT_FAKE_DISCORD_GATEWAY"])
-"""
 LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
-
-
-class Fleet:
-    """The bot processes of one test, each logging to a file of its own."""
-
-    def __init__(self, tmp: Path, fake: FakeDiscord, url: str) -> None:
-        self.tmp, self.fake, self.url = tmp, fake, url
-        (tmp / "shim").mkdir()
-        (tmp / "shim" / "sitecustomize.py").write_text(SHIM)
-        self.cache = tmp / "cache"
-        load_engine(SOURCES, self.cache, semantic=False)  # built once, read by every process
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str, **settings: str) -> subprocess.Popen[bytes]:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SHARD_", "DATABASE"))},
-            "PYTHONPATH": f"{self.tmp / 'shim'}{os.pathsep}{ROOT}",
-            "QUOTEBOT_FAKE_DISCORD_API": self.fake.api_base,
-            "QUOTEBOT_FAKE_DISCORD_GATEWAY": self.fake.gateway_url,
-            "QUOTEBOT_SEMANTIC": "off",
-            "DISCORD_TOKEN": TOKEN,
-            "DATABASE_URL": self.url,
-            "LOG_LEVEL": "INFO",
-            **settings,
-        }
-        command = [sys.executable, "-m", "bot", "--sources", str(SOURCES)]
-        with open(self.tmp / f"{name}.log", "wb") as log:
-            self.processes[name] = subprocess.Popen(
-                [*command, "--cache", str(self.cache), "run"],
-                cwd=self.tmp,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        return self.processes[name]
-
-    def log(self, name: str) -> str:
-        return (self.tmp / f"{name}.log").read_text(errors="replace")
-
-    def stop(self, name: str) -> int:
-        process = self.processes.pop(name)
-        process.send_signal(signal.SIGTERM)
-        return process.wait(30)
-
-    def kill(self, name: str) -> None:
-        process = self.processes.pop(name)
-        process.kill()
-        process.wait(30)
-
-    def close(self) -> None:
-        for process in self.processes.values():
-            process.kill()
-            process.wait(30)
-
-
-@contextlib.contextmanager
-def fleet(tmp: Path, url: str) -> Iterator[Fleet]:
-    fake = FakeDiscord(shard_count=2)
-    fake.start()
-    processes = Fleet(tmp, fake, url)
-    try:
-        yield processes
-    finally:
-        processes.close()
-        fake.stop()
-
-
-async def ready(fleet: Fleet, shard: int, sessions: int = 1, timeout: float = 60) -> None:
-    """Until `sessions` processes are READY on `shard` (and have had a moment to start
-    listening: READY is handled right after it arrives)."""
-    await fleet.fake.wait_until(
-        lambda: len(fleet.fake.sessions.get(shard, [])) >= sessions,
-        timeout,
-        f"{sessions} session(s) of shard {shard}",
-    )
-    await asyncio.sleep(0.5)
 
 
 async def answered_once(fake: FakeDiscord, record: Dispatched) -> dict[str, Any]:
@@ -263,7 +169,7 @@ def test_sharded_processes_over_one_postgres(tmp_path: Path, pg_url: str) -> Non
             text = bots.log(name)
             assert " ERROR " not in text and "Traceback" not in text, text[-2000:]
 
-    with fleet(tmp_path, pg_url) as bots:
+    with fleet(tmp_path, pg_url, FakeDiscord(shard_count=2)) as bots:
         try:
             asyncio.run(scenario(bots))
         except BaseException:
