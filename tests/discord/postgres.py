@@ -1,5 +1,5 @@
 """A throwaway PostgreSQL on loopback for the tests: one cluster per test session (`initdb`,
-`pg_ctl start`, about 2 s), a fresh database per test.
+`pg_ctl start`), a fresh database per test. benchmarks/store_backends.py starts one too.
 
 initdb refuses to run as root, and CI runs as root: the server then runs as the `postgres`
 user the Debian package creates (else `nobody`), through `runuser`. Where PostgreSQL is not
@@ -82,8 +82,10 @@ class Cluster:
 _numbers = itertools.count(1)
 
 
-def start_cluster() -> Cluster:
-    """A new cluster on a free loopback port; `RuntimeError` says why there is none."""
+def start_cluster(durable: bool = False) -> Cluster:
+    """A new cluster on a free loopback port; `RuntimeError` says why there is none.
+    `durable`: commits wait for the disk (fsync), as on a real server, for the benchmark;
+    the tests need no crash safety, and skip it."""
     bindir = _bindir()
     if bindir is None:
         raise RuntimeError(
@@ -107,7 +109,8 @@ def start_cluster() -> Cluster:
         cluster.run(
             str(bindir / "initdb"), "-D", data, "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync"
         )
-        options = f"-h 127.0.0.1 -p {cluster.port} -k {root} -c fsync=off -c max_connections=200"
+        options = f"-h 127.0.0.1 -p {cluster.port} -k {root} -c max_connections=200"
+        options += "" if durable else " -c fsync=off"
         cluster.run(
             str(bindir / "pg_ctl"),
             "-D",
