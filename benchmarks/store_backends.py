@@ -1,16 +1,19 @@
 """Running at scale, measured: the store's writes and reads per second on each backend,
 how long a change takes to reach another process (PostgreSQL's LISTEN/NOTIFY), psycopg 3
 against asyncpg for the store's statements, and the gateway events per second one bot
-process sustains. Outside the tests.
+process takes. Outside the tests.
 
-    python benchmarks/store_backends.py [--rounds 1000] [--database-url URL]
+    python benchmarks/store_backends.py [--calls 1000] [--blocks 10] [--database-url URL]
                                         [--events 20000] [--skip store,notify,drivers,gateway]
 
-PostgreSQL is a throwaway cluster on loopback, started as the tests start theirs but
-durable (every commit waits for the disk, as SQLite's synchronous=FULL does), unless
-`--database-url` names an empty database on a server of your own. The SQLite file is in a
-temporary folder. asyncpg is measured when it is installed; it is not a dependency of the
-bot (README, "Running at scale", says how to measure it in a scratch virtualenv).
+The machine may be shared: the peers of each figure (SQLite and PostgreSQL; the drivers) are
+measured in the same blocks of calls, interleaved, so a busy moment falls on all of them.
+Each figure is calls a second (from the mean call, as a loop of calls would go) and the
+median call. PostgreSQL is a throwaway cluster on loopback, started as the tests start
+theirs but durable (every commit waits for the disk, as SQLite's synchronous=FULL does),
+unless `--database-url` names an empty database on a server of your own; the SQLite file is
+in a temporary folder on the same disk. asyncpg is measured where it is installed: it is not
+a dependency of the bot (README, "Running at scale", says how to measure it).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
+import psycopg_pool
 
 from bot.discord.settings import ServerSettings
 from bot.discord.store import Store
@@ -45,83 +49,111 @@ from tests.paths import SOURCES
 
 GUILD = 100000000000000002
 QUESTION = "How many detainer requests did Boston police ignore in 2025?"
+# A block of calls: `block(first, count)` makes `count` calls (numbered from `first`, so
+# each writes its own row) and returns each call's seconds.
+Block = Callable[[int, int], list[float]]
 
 
-def figure(name: str, samples: list[float]) -> str:
-    """Calls a second, one after another, and the median call."""
+def timed(call: Callable[[int], object]) -> Block:
+    """A block of `call(i)`, one after another."""
+
+    def block(first: int, count: int) -> list[float]:
+        samples = []
+        for i in range(first, first + count):
+            start = time.perf_counter()
+            call(i)
+            samples.append(time.perf_counter() - start)
+        return samples
+
+    return block
+
+
+def interleaved(peers: dict[str, Block], calls: int, blocks: int) -> dict[str, list[float]]:
+    """`calls` calls of each peer, in `blocks` blocks taken in turn."""
+    samples: dict[str, list[float]] = {name: [] for name in peers}
+    per_block = max(1, calls // blocks)
+    for b in range(blocks):
+        for name, block in peers.items():
+            samples[name] += block(b * per_block, per_block)
+    return samples
+
+
+def figure(samples: list[float]) -> str:
     return (
-        f"  {name:<34} {len(samples) / sum(samples):>8,.0f}/s  "
-        f"median {statistics.median(samples) * 1e6:>7,.0f} µs"
+        f"{len(samples) / sum(samples):>8,.0f}/s "
+        f"(median {statistics.median(samples) * 1e6:>6,.0f} µs)"
     )
-
-
-def rate(name: str, work: Callable[[int], object], rounds: int) -> str:
-    """`work(i)` for i in range(rounds), one after another."""
-    samples = []
-    for i in range(rounds):
-        start = time.perf_counter()
-        work(i)
-        samples.append(time.perf_counter() - start)
-    return figure(name, samples)
 
 
 # --- the store's calls, on each backend -----------------------------------------------------
 
 
-def store_figures(database: str, answer: Answer, rounds: int) -> list[str]:
-    """What the bot's store thread does, one call after another: the writes an answer, a
-    vote, a claim and a declined question make, the reads a button press and a pin
-    look-up make."""
-    store = Store(database)
-    base = 10_000_000
+def store_figures(databases: dict[str, str], answer: Answer, calls: int, blocks: int) -> str:
+    """What the bot's store thread does, one call after another, on each backend: the
+    writes an answer, a vote, a claim and a declined question make; the reads a button
+    press makes; and the look-up of the pins' keys every question makes (from memory)."""
+    stores = {name: Store(database) for name, database in databases.items()}
+    ops: dict[str, Callable[[Store, int], object]] = {
+        "record an answer (write)": lambda s, i: _record(s, 10_000_000 + i, answer),
+        "vote (write)": lambda s, i: s.vote(10_000_000 + i, GUILD, 7, 1),
+        "claim a message (write)": lambda s, i: s.claim(10_000_000 + i),
+        "log a declined question (write)": lambda s, i: s.log_declined(
+            f"q{i}", f"q{i % 50}", GUILD
+        ),
+        "a sent answer (read)": lambda s, i: s.sent_answer(10_000_000 + i, GUILD),
+        "a tally (read)": lambda s, i: s.tally(10_000_000 + i),
+        "pins' keys, per question (memory)": lambda s, i: s.pin_keys(GUILD),
+    }
+    lines = ["  " + " " * 34 + "".join(f"{name:<30}" for name in stores)]
     try:
-        return [
-            rate("record an answer (write)", lambda i: _record(store, base + i, answer), rounds),
-            rate("vote (write)", lambda i: store.vote(base + i, GUILD, 7, 1), rounds),
-            rate("claim a message (write)", lambda i: store.claim(base + i), rounds),
-            rate(
-                "log a declined question (write)",
-                lambda i: store.log_declined(f"q{i}", f"q{i % 50}", GUILD),
-                rounds,
-            ),
-            rate("a sent answer (read)", lambda i: store.sent_answer(base + i, GUILD), rounds),
-            rate("a tally (read)", lambda i: store.tally(base + i), rounds),
-            rate("pins' keys per question (memory)", lambda i: store.pin_keys(GUILD), rounds),
-        ]
+        for op, call in ops.items():
+            peers = {
+                name: timed(lambda i, s=store, c=call: c(s, i)) for name, store in stores.items()
+            }
+            samples = interleaved(peers, calls, blocks)
+            lines.append(f"  {op:<34}" + "".join(f"{figure(s):<30}" for s in samples.values()))
     finally:
-        store.close()
+        for store in stores.values():
+            store.close()
+    return "\n".join(lines)
 
 
 def _record(store: Store, message_id: int, answer: Answer) -> None:
     store.record_answer(message_id, 10, GUILD, answer, asked_by=7)
 
 
-def _write_burst(database: str, first: int, rounds: int, answer_json: str) -> float:
+def _write_burst(database: str, first: int, calls: int, answer_json: str) -> float:
     """One of several processes recording answers at once; its seconds."""
     store = Store(database)
     answer = Answer.model_validate_json(answer_json)
     start = time.perf_counter()
-    for i in range(rounds):
+    for i in range(calls):
         _record(store, first + i, answer)
     elapsed = time.perf_counter() - start
     store.close()
     return elapsed
 
 
-def parallel_writes(database: str, answer: Answer, processes: int, rounds: int) -> str:
-    """`processes` bot processes recording answers at the same time: answers a second in
-    all (SQLite serializes writers; PostgreSQL commits them side by side)."""
+def parallel_writes(databases: dict[str, str], answer: Answer, processes: int, calls: int) -> str:
+    """`processes` bot processes recording answers at the same time, on each backend:
+    answers a second in all."""
+    rates = []
     with ProcessPoolExecutor(processes) as pool:
-        jobs = [
-            pool.submit(
-                _write_burst, database, 20_000_000 * (p + 1), rounds, answer.model_dump_json()
-            )
-            for p in range(processes)
-        ]
-        slowest = max(job.result() for job in jobs)
-    return (
-        f"  {processes} processes recording answers  {processes * rounds / slowest:>8,.0f}/s in all"
-    )
+        for offset, database in enumerate(databases.values()):
+            jobs = [
+                pool.submit(
+                    _write_burst,
+                    database,
+                    20_000_000 * (p + 1) + offset * 1_000_000,
+                    calls,
+                    answer.model_dump_json(),
+                )
+                for p in range(processes)
+            ]
+            slowest = max(job.result() for job in jobs)
+            rates.append(f"{processes * calls / slowest:>8,.0f}/s in all")
+    label = f"{processes} processes recording answers"
+    return f"  {label:<34}" + "".join(f"{r:<30}" for r in rates)
 
 
 # --- a change reaching another process ------------------------------------------------------
@@ -145,7 +177,7 @@ class Watching(Store):
             self.seen.set()
 
 
-def notify_figures(database: str, rounds: int) -> str:
+def notify_figures(database: str, changes: int) -> str:
     """From the start of one process's settings change (its commit included) to the
     other's memory holding it: the trigger's NOTIFY, the listening thread, the reload."""
     writer, other = Store(database), Watching(database)
@@ -153,7 +185,7 @@ def notify_figures(database: str, rounds: int) -> str:
     try:
         if not other.listening.wait(10.0):
             raise RuntimeError("the other store never started listening")
-        for i in range(rounds):
+        for i in range(changes):
             other.seen.clear()
             start = time.perf_counter()
             writer.set_server_settings(GUILD, ServerSettings(cooldown_rate=1 + i % 5), 7)
@@ -166,10 +198,11 @@ def notify_figures(database: str, rounds: int) -> str:
         other.close()
     p95 = statistics.quantiles(delays, n=20)[-1]
     return (
-        f"  settings change reaching another process, {rounds} changes: median "
+        f"  a settings change reaching another process ({changes} changes): median "
         f"{statistics.median(delays) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max "
-        f"{max(delays) * 1000:.1f} ms (the writer's own call: median "
-        f"{statistics.median(commits) * 1000:.1f} ms)"
+        f"{max(delays) * 1000:.1f} ms from the start of the writer's call, which itself "
+        f"takes {statistics.median(commits) * 1000:.1f} ms (median; its commit waits for "
+        "the disk)"
     )
 
 
@@ -183,118 +216,121 @@ WRITE = (
 ON_RECORD = 1  # the message id of the answer the reads read (recorded by `main`)
 
 
-def driver_figures(url: str, rounds: int) -> list[str]:
+class AsyncpgLoop:
+    """asyncpg's connections on an event loop of their own, in a thread: blocks of awaited
+    calls timed inside the loop (asyncpg at its best, as if the store were async), and
+    single calls handed over from the calling thread (as the store thread would have to
+    drive it)."""
+
+    def __init__(self, asyncpg: Any, url: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.conn = self.run(asyncpg.connect(url))
+
+        async def pool() -> Any:
+            return await asyncpg.create_pool(url, min_size=1, max_size=2)
+
+        self.pool = self.run(pool())
+
+    def run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def awaited(self, statement: Callable[[Any, int], Any], pooled: bool) -> Block:
+        async def block(first: int, count: int) -> list[float]:
+            samples = []
+            for i in range(first, first + count):
+                start = time.perf_counter()
+                if pooled:
+                    async with self.pool.acquire() as conn:
+                        await statement(conn, i)
+                else:
+                    await statement(self.conn, i)
+                samples.append(time.perf_counter() - start)
+            return samples
+
+        return lambda first, count: self.run(block(first, count))
+
+    def from_a_thread(self, statement: Callable[[Any, int], Any]) -> Block:
+        return timed(lambda i: self.run(statement(self.conn, i)))
+
+    def close(self) -> None:
+        self.run(self.conn.close())
+        self.run(self.pool.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def _fetched(cursor: psycopg.Cursor) -> None:
+    """A read's rows, fetched as the store fetches them (a write has none)."""
+    if cursor.description is not None:
+        cursor.fetchall()
+
+
+def driver_figures(url: str, calls: int, blocks: int) -> str:
     """One primary-key read and one committed write, each call a round trip: through
-    psycopg 3 on one held connection and as the store makes them (from its thread, a pooled
-    connection per call); through asyncpg awaited on its own event loop (held, and pooled),
-    and called from a thread as the store thread would have to call it."""
-    from psycopg_pool import ConnectionPool
-
-    read, write = READ.format("%s"), WRITE.format("%s")
-    with psycopg.connect(url, autocommit=True) as conn:
-        lines = [
-            rate(
-                "psycopg, one connection: read",
-                lambda i: conn.execute(read, (ON_RECORD,)).fetchone(),
-                rounds,
-            ),
-            rate(
-                "psycopg, one connection: write",
-                lambda i: conn.execute(write, (30_000_000 + i,)),
-                rounds,
-            ),
-        ]
-    with ConnectionPool(url, min_size=1, max_size=2, open=True) as pool:
-
-        def pooled(sql: str, value: int) -> None:
-            with pool.connection() as conn:
-                conn.execute(sql, (value,))
-
-        lines.append(
-            rate("psycopg, pooled (the store): read", lambda i: pooled(read, ON_RECORD), rounds)
-        )
-        lines.append(
-            rate(
-                "psycopg, pooled (the store): write",
-                lambda i: pooled(write, 31_000_000 + i),
-                rounds,
-            )
-        )
+    psycopg 3 on one held connection, and as the store makes them (a pooled connection per
+    call, from its thread); through asyncpg awaited on its own event loop (held, pooled),
+    and driven from another thread."""
     try:
         import asyncpg
     except ImportError:
+        asyncpg = None
+    held = psycopg.connect(url, autocommit=True)
+    pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=2, open=True)
+    other = AsyncpgLoop(asyncpg, url) if asyncpg is not None else None
+
+    def pooled(sql: str, value: int) -> None:
+        with pool.connection() as conn:
+            _fetched(conn.execute(sql, (value,)))
+
+    lines = []
+    try:
+        for op, template in (("read", READ), ("write", WRITE)):
+            ps, ap = template.format("%s"), template.format("$1")
+
+            def arg(i: int, peer: int, op: str = op) -> int:
+                """The read's one row; each peer's writes their own rows (a conflicting
+                insert writes nothing, and its commit would not wait for the disk)."""
+                return ON_RECORD if op == "read" else 30_000_000 + peer * 1_000_000 + i
+
+            peers: dict[str, Block] = {
+                "psycopg 3, one connection": timed(
+                    lambda i, ps=ps, arg=arg: _fetched(held.execute(ps, (arg(i, 0),)))
+                ),
+                "psycopg 3, pooled (the store)": timed(
+                    lambda i, ps=ps, arg=arg: pooled(ps, arg(i, 1))
+                ),
+            }
+            if other is not None:
+                asyncpg_peers = (
+                    "asyncpg, one connection, awaited",
+                    "asyncpg, pooled, awaited",
+                    "asyncpg, from another thread",
+                )
+                for peer, name in enumerate(asyncpg_peers, start=2):
+
+                    def statement(conn: Any, i: int, ap: str = ap, p: int = peer) -> Any:
+                        return conn.fetch(ap, arg(i, p))
+
+                    peers[name] = (
+                        other.from_a_thread(statement)
+                        if name.endswith("thread")
+                        else other.awaited(statement, pooled="pooled" in name)
+                    )
+            for name, samples in interleaved(peers, calls, blocks).items():
+                lines.append(f"  {op}: {name:<36} {figure(samples)}")
+    finally:
+        held.close()
+        pool.close()
+        if other is not None:
+            other.close()
+    if other is None:
         lines.append("  asyncpg: not installed here (not a dependency); see the README")
-        return lines
-    lines += asyncio.run(_asyncpg_figures(asyncpg, url, rounds))
-    lines += _asyncpg_from_a_thread(asyncpg, url, rounds)
-    return lines
+    return "\n".join(lines)
 
 
-async def _timed(name: str, call: Callable[[int], Awaitable[object]], rounds: int) -> str:
-    """`await call(i)` for i in range(rounds), one after another."""
-    samples = []
-    for i in range(rounds):
-        start = time.perf_counter()
-        await call(i)
-        samples.append(time.perf_counter() - start)
-    return figure(name, samples)
-
-
-async def _asyncpg_figures(asyncpg: Any, url: str, rounds: int) -> list[str]:
-    read, write = READ.format("$1"), WRITE.format("$1")
-    conn = await asyncpg.connect(url)
-    lines = [
-        await _timed(
-            "asyncpg, one connection: read", lambda i: conn.fetchrow(read, ON_RECORD), rounds
-        ),
-        await _timed(
-            "asyncpg, one connection: write", lambda i: conn.execute(write, 32_000_000 + i), rounds
-        ),
-    ]
-    await conn.close()
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
-
-    async def pooled(sql: str, value: int) -> None:
-        async with pool.acquire() as conn:
-            await conn.execute(sql, value)
-
-    lines.append(await _timed("asyncpg, pooled: read", lambda i: pooled(read, ON_RECORD), rounds))
-    lines.append(
-        await _timed("asyncpg, pooled: write", lambda i: pooled(write, 33_000_000 + i), rounds)
-    )
-    await pool.close()
-    return lines
-
-
-def _asyncpg_from_a_thread(asyncpg: Any, url: str, rounds: int) -> list[str]:
-    """asyncpg driven from another thread (as the store thread, or the answer threads,
-    would drive it): each call handed to the loop that owns the connection and waited for."""
-    loop = asyncio.new_event_loop()
-    runner = threading.Thread(target=loop.run_forever, daemon=True)
-    runner.start()
-
-    def call(coro: object) -> object:
-        return asyncio.run_coroutine_threadsafe(coro, loop).result()
-
-    conn = call(asyncpg.connect(url))
-    read, write = READ.format("$1"), WRITE.format("$1")
-    lines = [
-        rate(
-            "asyncpg, from a thread: read", lambda i: call(conn.fetchrow(read, ON_RECORD)), rounds
-        ),
-        rate(
-            "asyncpg, from a thread: write",
-            lambda i: call(conn.execute(write, 34_000_000 + i)),
-            rounds,
-        ),
-    ]
-    call(conn.close())
-    loop.call_soon_threadsafe(loop.stop)
-    runner.join(5)
-    return lines
-
-
-# --- gateway events one process sustains ---------------------------------------------------
+# --- gateway events one process takes ------------------------------------------------------
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -316,17 +352,16 @@ def gateway_figures(tmp: Path, events: int) -> str:
         pid = bots.processes["bot"].pid
         await fake.chatter(1000)  # warm: the message cache fills, code paths are hot
         await fake.answered(await fake.slash("help"), timeout=60)
-        cpu, start = _cpu_seconds(pid), time.perf_counter()
-        beats = len(fake.heartbeats)
-        await fake.chatter(events)
+        cpu, beats = _cpu_seconds(pid), len(fake.heartbeats)
+        start = await fake.chatter(events)
         await fake.answered(await fake.slash("help"), timeout=600)
         elapsed, used = time.perf_counter() - start, _cpu_seconds(pid) - cpu
         gaps = [b - a for a, b in itertools.pairwise(fake.heartbeats[max(beats - 1, 0) :])]
         late = max((g - fake.heartbeat_interval for g in gaps), default=0.0)
         return (
             f"  {events:,} messages: {events / elapsed:,.0f} events/s through one process "
-            f"({elapsed:.1f} s), {used / events * 1e6:.0f} µs of its CPU per event "
-            f"(so at most {events / used:,.0f}/s on one core); heartbeats every "
+            f"({elapsed:.1f} s), {used / events * 1e6:.0f} µs of its CPU per event (one "
+            f"core would take {events / used:,.0f}/s); heartbeats every "
             f"{fake.heartbeat_interval:.0f} s, the latest {late * 1000:.0f} ms late"
         )
 
@@ -354,7 +389,8 @@ def postgres(url: str | None) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=1000, help="calls per figure")
+    parser.add_argument("--calls", type=int, default=1000, help="calls per figure")
+    parser.add_argument("--blocks", type=int, default=10, help="blocks they are taken in")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to measure")
     parser.add_argument("--events", type=int, default=20000, help="gateway events sent")
     parser.add_argument("--processes", type=int, default=2, help="writers at once")
@@ -365,27 +401,24 @@ def main() -> None:
         tmp = Path(folder)
         engine, _ = load_engine(SOURCES, tmp / "cache", semantic=False)
         answer = engine.ask(QUESTION)
-        print(f"an answer's record: {len(answer.model_dump_json()):,} bytes of JSON", flush=True)
-        backends = {
-            "SQLite (WAL, synchronous=FULL)": str(tmp / "bench.sqlite3"),
+        store = Store(url)  # the tables, and the answer the drivers read
+        store.record_answer(ON_RECORD, 10, GUILD, answer)
+        store.close()
+        databases = {
+            "SQLite (synchronous=FULL)": str(tmp / "bench.sqlite3"),
             "PostgreSQL (fsync on)": url,
         }
+        print(f"an answer's record: {len(answer.model_dump_json()):,} bytes of JSON", flush=True)
         if "store" not in skip:
-            for name, database in backends.items():
-                print(f"{name}, one call after another:", flush=True)
-                for line in store_figures(database, answer, args.rounds):
-                    print(line, flush=True)
-                print(parallel_writes(database, answer, args.processes, args.rounds), flush=True)
+            print("The store's calls, one after another:", flush=True)
+            print(store_figures(databases, answer, args.calls, args.blocks), flush=True)
+            print(parallel_writes(databases, answer, args.processes, args.calls), flush=True)
         if "notify" not in skip:
             print("PostgreSQL LISTEN/NOTIFY:", flush=True)
-            print(notify_figures(url, min(args.rounds, 300)), flush=True)
+            print(notify_figures(url, min(args.calls, 300)), flush=True)
         if "drivers" not in skip:
             print("psycopg 3 against asyncpg, the same statements on the same server:", flush=True)
-            store = Store(url)  # the tables, when the store figures were skipped
-            store.record_answer(ON_RECORD, 10, GUILD, answer)
-            store.close()
-            for line in driver_figures(url, args.rounds):
-                print(line, flush=True)
+            print(driver_figures(url, args.calls, args.blocks), flush=True)
         if "gateway" not in skip:
             print("Gateway events, one bot process:", flush=True)
             print(gateway_figures(tmp / "gateway", args.events), flush=True)

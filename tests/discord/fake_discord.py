@@ -624,13 +624,22 @@ class FakeDiscord:
         channel = data.get("channel_id")
         return None if channel is None else self.channel_guild.get(int(channel))
 
-    async def _dispatch_event(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event on its server's shard (every connection of it)."""
+    def _event_frame(self, event: str, data: dict[str, Any]) -> tuple[int, str]:
+        """An event as sent: its server's shard, and the gateway frame."""
         shard = shard_of(self._event_guild(data), self.shard_count or 1)
-        payload = {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        return shard, json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def _send_frame(self, shard: int, frame: str) -> None:
+        """Send a frame on every connection of a shard."""
+        assert self._send_lock is not None
         for ws in list(self.sessions.get(shard, [])):
             if not ws.closed:
-                await self._send_to(ws, payload)
+                async with self._send_lock:
+                    await ws.send_str(frame)
+
+    async def _dispatch_event(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event on its server's shard (every connection of it)."""
+        await self._send_frame(*self._event_frame(event, data))
 
     @property
     def connected(self) -> bool:
@@ -885,19 +894,33 @@ class FakeDiscord:
 
         return await self._on_loop(go())
 
-    async def chatter(self, count: int, channel_id: int = CHANNEL_ID) -> None:
+    async def chatter(self, count: int, channel_id: int = CHANNEL_ID) -> float:
         """`count` messages between members that do not mention the bot, as fast as the
         bot's connection takes them: what a busy server sends every bot with the default
-        intents (not kept: the bot answers none of them)."""
+        intents (not kept: the bot answers none of them). Made before the first is sent, so
+        the sending goes at the bot's pace, not the fake's; returns when sending began
+        (`time.perf_counter`)."""
+        frames = [
+            self._event_frame(
+                "MESSAGE_CREATE",
+                self.visible(
+                    self._member_message(
+                        next(self._ids), channel_id, f"chatter {i}", 7001 + i % 50, False
+                    )
+                ),
+            )
+            for i in range(count)
+        ]
 
-        async def go() -> None:
-            for i in range(count):
-                message = self._member_message(
-                    next(self._ids), channel_id, f"chatter {i}", 7001 + i % 50, False
-                )
-                await self._dispatch_event("MESSAGE_CREATE", self.visible(message))
+        async def go() -> float:
+            began = time.perf_counter()
+            for i, (shard, frame) in enumerate(frames):
+                await self._send_frame(shard, frame)
+                if i % 100 == 99:
+                    await asyncio.sleep(0)  # heartbeats are read and answered meanwhile
+            return began
 
-        await self._on_loop(go())
+        return await self._on_loop(go())
 
     def _member_message(
         self, mid: int, channel_id: int, content: str, author_id: int, mention_bot: bool

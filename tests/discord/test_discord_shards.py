@@ -90,7 +90,9 @@ def test_each_shard_gets_its_servers_and_their_events(
                 THIRD_GUILD_ID: 1,
             }
             (first, _), (second, _) = fake.identifies
-            assert second - first >= 0.5  # spaced by the bucket's lock
+            # Spaced by the bucket's lock (less the jitter of the fake's own clock readings,
+            # taken on its loop, which a busy machine delays by milliseconds).
+            assert second - first >= 0.5 - 0.05
             for channel in (CHANNEL_ID, THIRD_CHANNEL_ID, DM_CHANNEL_ID):
                 record = await fake.slash("ask", channel_id=channel, question=QUESTION)
                 assert (await fake.answered(record, timeout=20))["embeds"]
