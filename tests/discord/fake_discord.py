@@ -418,6 +418,9 @@ class FakeDiscord:
         )
         # Whether the Developer Portal grants the Message Content intent.
         self.message_content_allowed = message_content_allowed
+        # Whether Discord requires this bot to shard (over 2,500 servers): an IDENTIFY
+        # without a shard is closed with 4011.
+        self.sharding_required = False
         # The HTTP status Discord answers the login (GET /users/@me) with, when it refuses.
         self.login_status: int | None = None
         self.calls: list[Call] = []
@@ -591,6 +594,9 @@ class FakeDiscord:
             return None
         if self.content_intent and not self.message_content_allowed:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return None
+        if self.sharding_required and not identify.get("shard"):
+            await ws.close(code=4011, message=b"Sharding required.")
             return None
         shard, count = identify.get("shard") or [0, 1]
         if (self.shard_count or 1) != count or not 0 <= shard < count:

@@ -127,6 +127,20 @@ def test_a_shard_count_discord_refuses_is_one_line(
     assert "Traceback" not in captured.err
 
 
+def test_sharding_discord_requires_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A bot in more than 2,500 servers must shard: one process without SHARD_COUNT is
+    refused (close code 4011), and told so in one line."""
+    fake = FakeDiscord()
+    fake.sharding_required = True
+    code = cli_against_fake(fake, tmp_path, monkeypatch, "run", DISCORD_TOKEN=TOKEN)
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert code == 2 and len(lines) == 1 and "4011" in lines[0] and "SHARD_COUNT" in lines[0]
+    assert "Traceback" not in captured.err
+
+
 def test_two_sessions_of_one_shard_answer_a_mention_once(engine: Engine, tmp_path: Path) -> None:
     """A rolling restart: the new process connects before the old one leaves, and Discord
     may send both the same message. The claim row lets exactly one answer."""
