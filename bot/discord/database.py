@@ -252,6 +252,10 @@ class PostgresDatabase(Database):
         self.name = name  # application_name: change notices say which process made them
         self._stop = threading.Event()
         self._listener: threading.Thread | None = None
+        try:  # one connection first: its failure says why, where the pool's would only time out
+            psycopg.connect(url, **_connect_timeout(url)).close()
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.where}: cannot connect ({_first_line(exc)})") from None
         try:
             self.pool = psycopg_pool.ConnectionPool(
                 url,
@@ -344,6 +348,16 @@ def _without_password(url: str) -> str:
     return f"postgresql://{shown.get('user', '')}@{shown.get('host', '')}:" + (
         f"{shown.get('port', 5432)}/{shown.get('dbname', '')}"
     )
+
+
+def _connect_timeout(url: str) -> dict[str, int]:
+    """Wait at most 10 s for a server that does not answer (libpq's default is to wait for
+    ever), unless the URL says how long."""
+    try:
+        given = "connect_timeout" in psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        given = False
+    return {} if given else {"connect_timeout": 10}
 
 
 def password_of(url: str) -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -105,6 +107,48 @@ def test_unusable_database_is_one_line(
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"error: DATABASE_PATH: {tmp_path / database}")
     assert words in lines[0]
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("nothing listening", "Connection refused"),
+        ("no such database", 'database "missing" does not exist'),
+        ("no port", 'invalid integer value "notaport"'),
+    ],
+)
+def test_unusable_database_url_is_one_line(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    caplog: pytest.LogCaptureFixture,
+    case: str,
+    words: str,
+) -> None:
+    """`run` with a PostgreSQL it cannot use: one line naming DATABASE_URL (its password
+    left out) and why, exit 2, before the index is loaded. The pool alone only said it timed
+    out, after 10 s of logged warnings of several lines each."""
+    if case == "nothing listening":
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            url = f"postgresql://quotebot:secretpw@127.0.0.1:{free.getsockname()[1]}/db"
+    elif case == "no such database":
+        url = request.getfixturevalue("pg_cluster").url("missing")
+        url = url.replace("quotebot@", "quotebot:secretpw@")
+    else:
+        url = "postgresql://quotebot:secretpw@127.0.0.1:notaport/db"
+    clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "abc")
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), "run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: DATABASE_URL: postgresql://quotebot@127.0.0.1:")
+    assert words in lines[0] and "secretpw" not in lines[0]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert not (tmp_path / "cache").exists()
 
 
