@@ -128,7 +128,10 @@ class Runner:
         env: dict[str, str] | None = None,
         inject: bool = False,
         kill_after: float | None = None,
+        script: str | None = None,
     ) -> Result:
+        """`python -m bot ARGV` (`inject`: through INJECT; `script`: through that code, run
+        with `python -c`) in `tmp`, with a clean environment plus `env`."""
         full_env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(tmp / "home"),
@@ -138,7 +141,8 @@ class Runner:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         full_env.update(env or {})
-        command = [sys.executable, "-c", INJECT] if inject else [sys.executable, "-m", "bot"]
+        code = INJECT if inject else script
+        command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "bot"]
         before = snapshot(self.watch)
         try:
             return self._run(command, argv, tmp, full_env, stdin, kill_after)
@@ -1509,18 +1513,9 @@ def discord_cases(run: Runner) -> list[Case]:
         full = {"DATABASE_PATH": str(tmp / "db.sqlite3"), "DISCORD_TOKEN": "abc", **env}
         if not driver:
             return run(tmp, "--sources", "src", "run", env=full)
-        command = [sys.executable, "-c", DISCORD_DRIVER, "--sources", "src", "run"]
-        full_env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(tmp / "home"),
-            "LANG": "C.UTF-8",
-            "PYTHONPATH": str(run.code),
-            "QUOTEBOT_CACHE": str(tmp / "qcache"),
-            "QUOTEBOT_SEMANTIC": "off",
-            **full,
-        }
-        full_env.pop("DISCORD_TOKEN")  # the fake's own
-        return run._run(command, (), tmp, full_env, b"", None)
+        full.pop("DISCORD_TOKEN")  # the fake's own
+        full["QUOTEBOT_SEMANTIC"] = "off"
+        return run(tmp, "--sources", "src", "run", env=full, script=DISCORD_DRIVER)
 
     for days in ("inf", "1e9", "1e6"):
         out.append(
