@@ -165,14 +165,20 @@ class Store:
     # --- what this process holds in memory ---------------------------------------------------
 
     def _reload(self, what: str, guild_id: int | None) -> None:
-        """Reload one server's pins or settings (None: every server this process owns)."""
+        """Reload one server's pins or settings (None: every server this process owns).
+
+        Reloads come from several threads (the store thread after this process's changes,
+        the listening thread after another's, answer threads after SQLite's look), so each
+        reads and applies under one lock: a reload that read earlier can never apply its
+        older rows over a later one's. Readers take no lock: what they read is replaced
+        whole."""
         if guild_id is not None and not self.shards.owns(guild_id):
             return
         scopes = self.shards.where if guild_id is None else _one(guild_id)
-        with self.db.read() as tx:
-            pins = load_pins(tx, scopes) if what in ("pins", "all") else None
-            settings = load_settings(tx, scopes) if what in ("settings", "all") else None
-        with self._memory_lock:  # replaced whole, so readers on other threads never block
+        with self._memory_lock:
+            with self.db.read() as tx:
+                pins = load_pins(tx, scopes) if what in ("pins", "all") else None
+                settings = load_settings(tx, scopes) if what in ("settings", "all") else None
             if pins is not None:
                 self._pins = pins if guild_id is None else _merged(self._pins, guild_id, pins)
             if settings is not None:

@@ -1,15 +1,18 @@
 """The store on both backends, SQLite and PostgreSQL: each aggregate (sent answers, pins and
 aliases, votes, declined log, server settings, claims), changes reaching another process,
 each process holding only its own shards' servers, and migrations refusing a newer
-database in one line. The SQLite-only behaviours (WAL, a killed writer, old schema dumps)
-are in test_store.py and test_discord_service.py."""
+database in one line, reloads racing on threads. The SQLite-only behaviours (WAL, a killed
+writer, old schema dumps) are in test_store.py and test_discord_service.py, whose other
+store tests run on both backends too."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
 
+from bot.discord import store as store_module
 from bot.discord.database import open_database
 from bot.discord.settings import ServerSettings
 from bot.discord.sharding import Shards, shard_of
@@ -175,3 +178,39 @@ def test_both_backends_reach_the_same_version(database: str) -> None:
     again = Store(database)  # reopening applies nothing
     assert again.schema_version == SCHEMA_VERSION
     again.close()
+
+
+def test_a_reload_that_read_before_a_change_never_overwrites_it(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two reloads of one store race when one thread (the listener, after a notice from
+    another process) has read the pins and another (the store thread, after this process's
+    own pin) reads and applies them before the first applies its older read: the new pin
+    was lost from memory until the server's next change. A reload now reads and applies
+    under one lock, so the later read is applied last."""
+    store = Store(pg_url)
+    read_done, go = threading.Event(), threading.Event()
+    real = store_module.load_pins
+
+    def slow_for_the_stale_reload(tx: object, scopes: object) -> object:
+        loaded = real(tx, scopes)  # type: ignore[arg-type]
+        if threading.current_thread().name == "stale reload":
+            read_done.set()
+            go.wait(10)
+        return loaded
+
+    monkeypatch.setattr(store_module, "load_pins", slow_for_the_stale_reload)
+    try:
+        stale = threading.Thread(target=store._reload, args=("pins", None), name="stale reload")
+        stale.start()
+        assert read_done.wait(10)
+        pinning = threading.Thread(target=store.pin, args=(pin_of(51, A),))
+        pinning.start()
+        pinning.join(1.0)  # unserialized, the pin's own reload finished meanwhile
+        go.set()
+        stale.join(10)
+        pinning.join(10)
+        assert list(store.pin_keys(A)) == [51]
+    finally:
+        go.set()
+        store.close()
