@@ -321,7 +321,9 @@ class PostgresDatabase(Database):
                         conn.execute(f"LISTEN {CHANNEL}")
                         changed("all", None, "")
                         while not self._stop.is_set():
-                            for note in conn.notifies(timeout=0.5):
+                            # A notice comes as soon as it is sent; the timeout is only
+                            # how soon `close` is noticed.
+                            for note in conn.notifies(timeout=0.1):
                                 data = json.loads(note.payload)
                                 changed(data["what"], data["guild"], data.get("by") or "")
                 except psycopg.Error as exc:
