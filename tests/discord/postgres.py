@@ -78,6 +78,14 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database `new_database` made, whoever is still connected to it, so a
+        session's cluster does not grow by a database a test (and stopping it by deleting
+        them all)."""
+        name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
 
 _numbers = itertools.count(1)
 
@@ -151,9 +159,11 @@ def pg_cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture
-def pg_url(pg_cluster: Cluster) -> str:
-    """A new, empty database of the session's cluster."""
-    return pg_cluster.new_database()
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """A new, empty database of the session's cluster, dropped after the test."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
