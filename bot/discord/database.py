@@ -304,7 +304,7 @@ class PostgresDatabase(Database):
     def identify_lock(self, bucket: int) -> Iterator[None]:
         """A session advisory lock on a connection of its own (held across the wait, so not
         a pooled one), released with it."""
-        with psycopg.connect(self.url, autocommit=True) as conn:
+        with psycopg.connect(self.url, autocommit=True, **_connect_timeout(self.url)) as conn:
             conn.execute("SELECT pg_advisory_lock(%s, %s)", (ADVISORY, bucket))
             yield
 
@@ -317,15 +317,23 @@ class PostgresDatabase(Database):
         def run() -> None:
             while not self._stop.is_set():
                 try:
-                    with psycopg.connect(self.url, autocommit=True) as conn:
+                    with psycopg.connect(
+                        self.url, autocommit=True, **_connect_timeout(self.url)
+                    ) as conn:
                         conn.execute(f"LISTEN {CHANNEL}")
                         changed("all", None, "")
                         while not self._stop.is_set():
                             # A notice comes as soon as it is sent; the timeout is only
                             # how soon `close` is noticed.
                             for note in conn.notifies(timeout=0.1):
-                                data = json.loads(note.payload)
-                                changed(data["what"], data["guild"], data.get("by") or "")
+                                notice = _notice(note.payload)
+                                if notice is None:
+                                    log.warning(
+                                        "ignoring a change notice that is not quotebot's: %.100r",
+                                        note.payload,
+                                    )
+                                    continue
+                                changed(*notice)
                 except psycopg.Error as exc:
                     log.warning("listening for changes: %s; retrying", _first_line(exc))
                     self._stop.wait(1.0)
@@ -338,6 +346,19 @@ class PostgresDatabase(Database):
         if self._listener is not None:
             self._listener.join(5.0)
         self.pool.close()
+
+
+def _notice(payload: str) -> tuple[str, int | None, str] | None:
+    """(what, guild, by) of a notice the trigger of migrations/postgresql/003_schema.sql
+    sent; None for anything else sent on the channel."""
+    try:
+        data = json.loads(payload)
+        what, guild, by = data["what"], data["guild"], data.get("by") or ""
+    except (ValueError, KeyError, TypeError):
+        return None
+    if what not in ("pins", "settings") or not isinstance(guild, int | None):
+        return None
+    return what, guild, str(by)
 
 
 def _without_password(url: str) -> str:

@@ -18,7 +18,7 @@ from bot.discord.settings import ServerSettings
 from bot.discord.sharding import Shards, shard_of
 from bot.discord.store import SCHEMA_VERSION, Alias, Pin, PinEdit, Store, StoreError
 from bot.models import Answer
-from tests.discord.store_access import eventually
+from tests.discord.store_access import eventually, execute
 
 A, B = 100000000000000002, 100000000000000005
 C = A + (1 << 22)  # on the other shard of two
@@ -214,3 +214,28 @@ def test_a_reload_that_read_before_a_change_never_overwrites_it(
     finally:
         go.set()
         store.close()
+
+
+def test_a_notice_that_is_not_quotebot_s_costs_nothing(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anything sent on the channel by something else (a person in psql, another program)
+    is logged and skipped; the changes after it still arrive. It used to end the listening
+    thread, silently, and with it every later change."""
+    store, other = Store(pg_url), Store(pg_url)
+    try:
+        other.pin(pin_of(61, A))  # seen by `store` only once it listens
+        eventually(lambda: list(store.pin_keys(A)) == [61])
+        for garbage in ("not json", '{"what": "pins"}', "[1, 2]"):
+            execute(pg_url, "SELECT pg_notify('quotebot_changes', ?)", (garbage,))
+        other.pin(pin_of(62, A))
+        eventually(lambda: list(store.pin_keys(A)) == [61, 62])
+        logged = [r.getMessage() for r in caplog.records if "not quotebot's" in r.getMessage()]
+        assert {m.split("quotebot's: ", 1)[1] for m in logged} == {
+            repr("not json"),
+            repr('{"what": "pins"}'),
+            repr("[1, 2]"),
+        }
+    finally:
+        store.close()
+        other.close()
