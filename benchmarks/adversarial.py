@@ -133,7 +133,10 @@ class Runner:
         env: dict[str, str] | None = None,
         inject: bool = False,
         kill_after: float | None = None,
+        script: str | None = None,
     ) -> Result:
+        """`python -m bot ARGV` (`inject`: through INJECT; `script`: through that code, run
+        with `python -c`) in `tmp`, with a clean environment plus `env`."""
         full_env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(tmp / "home"),
@@ -143,7 +146,8 @@ class Runner:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         full_env.update(env or {})
-        command = [sys.executable, "-c", INJECT] if inject else [sys.executable, "-m", "bot"]
+        code = INJECT if inject else script
+        command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "bot"]
         before = snapshot(self.watch)
         try:
             return self._run(command, argv, tmp, full_env, stdin, kill_after)
@@ -1239,6 +1243,7 @@ def cases(run: Runner) -> list[Case]:
     out.append(Case("faults", "corrupt manifest.json", corrupt_manifest, served("rebuilt")))
     out.extend(more_cases(run, GOOD))
     out.extend(files_facts_and_names_cases(run, GOOD))
+    out.extend(discord_cases(run))
     return out
 
 
@@ -1747,6 +1752,163 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
 
         add("text hygiene", label, named, no_fake_line)
 
+
+# --- the Discord face (issue 21, items 11-13) ----------------------------------------------
+
+# Runs the real `python -m bot run` (bot.cli.main, on the main thread) against the project's
+# loopback fake Discord (tests/discord/fake_discord.py of the checkout under test), drives it
+# from another thread with the scenario QB_SCENARIO names, prints what the fake saw as one
+# JSON line, then stops the bot with SIGTERM as `docker stop` would.
+DISCORD_DRIVER = r"""
+import asyncio, json, os, signal, sys, threading
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from tests.discord.fake_discord import CHANNEL_ID, OTHER_GUILD_CHANNEL_ID, TOKEN, FakeDiscord
+from bot.cli import main
+fake = FakeDiscord()
+if os.environ.get("QB_LOGIN_STATUS"):
+    fake.login_status = int(os.environ["QB_LOGIN_STATUS"])
+fake.start()
+Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = fake.api_base, yarl.URL(fake.gateway_url)
+os.environ.setdefault("DISCORD_TOKEN", TOKEN)
+MODERATOR, ADMIN = 1 << 13, 1 << 5
+
+async def scenario():
+    await fake.wait_until(lambda: fake.connected, 60, "READY")
+    seen = {}
+    if os.environ["QB_SCENARIO"] == "cross-server":
+        record = await fake.slash("ask", question=os.environ["QB_QUESTION"])
+        answer = int((await fake.answered(record, timeout=60))["id"])
+        await asyncio.sleep(0.5)  # the answer's record is written just after it is sent
+        for custom_id in ("quotebot:delete", "quotebot:vote:down"):
+            click = await fake.click(
+                custom_id, answer, permissions=MODERATOR, channel_id=OTHER_GUILD_CHANNEL_ID
+            )
+            seen[custom_id] = (await fake.answered(click, timeout=30)).get("content", "")
+        seen["answer kept"] = answer in fake.messages
+    else:
+        for name, permissions, options in json.loads(os.environ["QB_FORGED"]):
+            record = await fake.slash(name, permissions=permissions, **options)
+            seen[f"{name} {options}"] = (await fake.answered(record, timeout=30)).get("content")
+    return seen
+
+def drive():
+    try:
+        print(json.dumps(asyncio.run(scenario())), flush=True)
+    finally:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+if os.environ.get("QB_SCENARIO"):
+    threading.Thread(target=drive, daemon=True).start()
+try:
+    code = main(sys.argv[1:])
+finally:
+    fake.stop()
+raise SystemExit(code)
+"""
+
+
+def discord_cases(run: Runner) -> list[Case]:
+    """`python -m bot run`'s settings and login (issue 21, item 11) checked through the
+    command line; forged interactions (items 12, 13) through the fake Discord."""
+    out: list[Case] = []
+
+    def bot_run(tmp: Path, env: dict[str, str], driver: bool = False) -> Result:
+        write(tmp / "src", {"good.txt": GOOD})
+        full = {"DATABASE_PATH": str(tmp / "db.sqlite3"), "DISCORD_TOKEN": "abc", **env}
+        if not driver:
+            return run(tmp, "--sources", "src", "run", env=full)
+        full.pop("DISCORD_TOKEN")  # the fake's own
+        full["QUOTEBOT_SEMANTIC"] = "off"
+        return run(tmp, "--sources", "src", "run", env=full, script=DISCORD_DRIVER)
+
+    for days in ("inf", "1e9", "1e6"):
+        out.append(
+            Case(
+                "discord settings",
+                f"DECLINED_RETENTION_DAYS={days}",
+                lambda tmp, d=days: bot_run(tmp, {"DECLINED_RETENTION_DAYS": d}),
+                error_line("DECLINED_RETENTION_DAYS is invalid"),
+            )
+        )
+
+    def env_latin1(tmp: Path) -> Result:
+        (tmp / ".env").write_bytes(b"DISCORD_TOKEN=abc\n# caf\xe9\n")
+        return bot_run(tmp, {})
+
+    out.append(
+        Case(
+            "discord settings",
+            ".env that is not UTF-8",
+            env_latin1,
+            error_line(".env", "line 2", "UTF-8"),
+            lambda tmp: [tmp / "src", tmp / ".env"],
+        )
+    )
+    for name, token in (("with a newline", "abc\ndef"), ("8 KB long", "a" * 8192)):
+        out.append(
+            Case(
+                "discord settings",
+                f"DISCORD_TOKEN {name}",
+                lambda tmp, t=token: bot_run(tmp, {"DISCORD_TOKEN": t}),
+                error_line("DISCORD_TOKEN is invalid"),
+            )
+        )
+    quiet = {"LOG_LEVEL": "WARNING"}  # `run` logs its progress at INFO; the error is the line
+    for status in (403, 429, 503):
+        out.append(
+            Case(
+                "discord settings",
+                f"login refused with HTTP {status}",
+                lambda tmp, s=status: bot_run(
+                    tmp, {"QB_LOGIN_STATUS": str(s), **quiet}, driver=True
+                ),
+                error_line(f"HTTP {status}"),
+            )
+        )
+
+    def cross_server(tmp: Path) -> Result:
+        return bot_run(tmp, {"QB_SCENARIO": "cross-server", "QB_QUESTION": GOOD_Q}, driver=True)
+
+    def kept(r: Result, tmp: Path) -> str | None:
+        if r.traceback or r.code != 0:
+            return f"exit {r.code}: {r.err.strip()[-140:]}"
+        seen = json.loads(r.out.strip().splitlines()[-1])
+        if not seen["answer kept"]:
+            return "server A's answer was deleted from server B"
+        if "recorded" in seen["quotebot:vote:down"]:
+            return "a vote from server B was recorded on server A's answer"
+        return None
+
+    out.append(Case("discord interactions", "🗑 and 👎 from another server", cross_server, kept))
+
+    forged = [
+        ("answers unanswered", 1 << 13, {"days": 10**12}),
+        ("answers unanswered", 1 << 13, {"days": -5}),
+        ("settings retention", 1 << 5, {"days": 10**9}),
+        ("settings cooldown", 1 << 5, {"questions": 2, "seconds": 10**9}),
+    ]
+
+    def told_range(r: Result, tmp: Path) -> str | None:
+        if r.traceback or r.code != 0:
+            return f"exit {r.code}: {r.err.strip()[-140:]}"
+        for option, reply in json.loads(r.out.strip().splitlines()[-1]).items():
+            if "must be from" not in (reply or ""):
+                return f"{option}: {reply!r}"
+        return None
+
+    for name, permissions, options in forged:
+        out.append(
+            Case(
+                "discord interactions",
+                f"/{name} {options} (forged)",
+                lambda tmp, f=[name, permissions, options]: bot_run(
+                    tmp, {"QB_SCENARIO": "forged", "QB_FORGED": json.dumps([f])}, driver=True
+                ),
+                told_range,
+            )
+        )
     return out
 
 

@@ -14,6 +14,9 @@ from index.encoder import Encoder, load_encoder
 from index.scorer import BM25Index, BM25Params, use_compiled_top
 from tests.paths import SOURCES
 
+# The throwaway PostgreSQL: `database` (once per backend), `pg_url`, one `pg_cluster` a session.
+pytest_plugins = ["tests.discord.postgres"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_top_k() -> None:

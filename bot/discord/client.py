@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -18,12 +17,14 @@ from discord.ext import commands
 from bot.discord import render
 from bot.discord.service import AnswerService, Reply
 from bot.discord.settings import BotSettings, Effective, ServerSettings, effective
+from bot.discord.store import DATABASE_ERRORS
 from bot.exts import extensions
 from bot.facts.models import FactLookup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DRAIN_SECONDS = 8.0  # within docker's default 10 s between SIGTERM and SIGKILL
+IDENTIFY_GAP = 5.0  # Discord allows one IDENTIFY per 5 s per max_concurrency bucket
 
 
 def intents(settings: BotSettings) -> discord.Intents:
@@ -40,7 +41,13 @@ class QuoteBot(commands.Bot):
     """The bot: its settings, its answer service and store, and the threads that keep their
     work off the event loop."""
 
-    def __init__(self, settings: BotSettings, service: AnswerService, workers: int = 4) -> None:
+    def __init__(
+        self,
+        settings: BotSettings,
+        service: AnswerService,
+        workers: int = 4,
+        **shards: object,
+    ) -> None:
         # The bot never joins voice: no warnings about voice libraries it does not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -48,6 +55,7 @@ class QuoteBot(commands.Bot):
             intents=intents(settings),
             allowed_mentions=render.NO_MENTIONS,
             help_command=None,
+            **shards,
         )
         self.settings = settings
         self.service = service
@@ -80,7 +88,10 @@ class QuoteBot(commands.Bot):
             channel = self.get_channel(channel_id)
             if isinstance(channel, discord.abc.GuildChannel | discord.Thread):
                 guilds[channel_id] = channel.guild.id
-        only = self.guilds[0].id if len(self.guilds) == 1 else None
+        # One server seen means the bot is in one server only when this process sees them
+        # all; a sharded process sees only its shards' servers.
+        alone = len(self.guilds) == 1 and not self.settings.shards().sharded
+        only = self.guilds[0].id if alone else None
         left = await self.stored(self.store.adopt_unscoped, guilds, only)
         log.info(
             "%d rows from before server scoping: %d now scoped, %d of unknown server "
@@ -122,6 +133,16 @@ class QuoteBot(commands.Bot):
             raise asyncio.CancelledError
         return result
 
+    async def claimed(self, message_id: int) -> bool:
+        """Whether this process answers the message (a mention, a forum post): the first of
+        the processes serving its shard to claim it, during a hand-over when two do. When
+        the database cannot say, it answers (a duplicate is better than no answer)."""
+        try:
+            return await self.stored(self.store.claim, message_id)
+        except DATABASE_ERRORS:
+            log.exception("could not claim message %s; answering it anyway", message_id)
+            return True
+
     async def remember(
         self, message: discord.Message, reply: Reply, scope: int, asked_by: int | None = None
     ) -> bool:
@@ -137,7 +158,7 @@ class QuoteBot(commands.Bot):
                 reply.answer,
                 asked_by,
             )
-        except sqlite3.Error:
+        except DATABASE_ERRORS:
             log.exception("answer %s was sent but could not be recorded", message.id)
             return False
         return True
@@ -171,6 +192,57 @@ class QuoteBot(commands.Bot):
         await super().close()
         for pool in (self.executor, self.store_thread):
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+class ShardedQuoteBot(QuoteBot, commands.AutoShardedBot):
+    """The bot running SHARD_IDS of SHARD_COUNT shards (discord.py's `AutoShardedBot`), with
+    IDENTIFYs spaced across every process sharing the database: one per `IDENTIFY_GAP` per
+    bucket (`shard_id % max_concurrency`), under a lock the database provides (an advisory
+    lock on PostgreSQL, a file lock beside a SQLite file) and, because such a lock is the
+    process's own, an asyncio lock per bucket within it."""
+
+    def __init__(self, settings: BotSettings, service: AnswerService, workers: int = 4) -> None:
+        shards = settings.shards()
+        super().__init__(
+            settings, service, workers, shard_count=shards.count, shard_ids=list(shards.ids)
+        )
+        self._buckets: dict[int, asyncio.Lock] = {}
+        self._max_concurrency: int | None = None
+        self._releases: set[asyncio.Task[None]] = set()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Take the shard's bucket, here and across processes, and give it back
+        `IDENTIFY_GAP` seconds later: this IDENTIFY goes out as soon as this returns."""
+        if self._max_concurrency is None:
+            _, _, limits = await self.http.get_bot_gateway()
+            self._max_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+        bucket = (shard_id or 0) % self._max_concurrency
+        here = self._buckets.setdefault(bucket, asyncio.Lock())
+        await here.acquire()
+        everywhere = self.store.db.identify_lock(bucket)
+        try:
+            await asyncio.to_thread(everywhere.__enter__)
+        except BaseException:
+            here.release()
+            raise
+
+        async def release() -> None:
+            try:
+                await asyncio.sleep(IDENTIFY_GAP)
+            finally:
+                await asyncio.to_thread(everywhere.__exit__, None, None, None)
+                here.release()
+
+        task = asyncio.create_task(release())
+        self._releases.add(task)
+        task.add_done_callback(self._releases.discard)
+
+
+def make_bot(settings: BotSettings, service: AnswerService) -> QuoteBot:
+    """The sharded bot when SHARD_COUNT is set, else today's single process."""
+    if settings.shards().sharded:
+        return ShardedQuoteBot(settings, service)
+    return QuoteBot(settings, service)
 
 
 async def sync_commands(bot: QuoteBot) -> list[app_commands.AppCommand]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
@@ -18,7 +17,8 @@ import discord
 from discord import app_commands
 
 from bot.discord import render
-from bot.discord.store import DM_SCOPE
+from bot.discord.ranges import OutOfRange
+from bot.discord.store import DATABASE_ERRORS, DM_SCOPE
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
@@ -133,16 +133,32 @@ def friendly_error(error: app_commands.AppCommandError) -> str:
         return FOR_MODERATORS
     if isinstance(error, NotAdmin):
         return FOR_ADMINS
+    if isinstance(error, OutOfRange):
+        return str(error)
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return UNEXPECTED
+
+
+ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second response to an interaction
+
+
+def taken_elsewhere(error: BaseException) -> bool:
+    """Whether an interaction failed only because another session of its shard answered it
+    first (two processes briefly serve one shard during a hand-over; Discord accepts one
+    response): nothing to tell, nothing went wrong."""
+    original = getattr(error, "original", error)
+    return isinstance(original, discord.HTTPException) and original.code == ALREADY_ACKNOWLEDGED
 
 
 async def guarded(interaction: discord.Interaction, work: Awaitable[None]) -> None:
     """Run a button's action: a failure is logged in full and told to the user in one line."""
     try:
         await work
-    except Exception:
+    except Exception as exc:
+        if taken_elsewhere(exc):
+            log.info("component %s was answered by another session", interaction.id)
+            return
         log.exception("component %s failed", interaction.data)
         with contextlib.suppress(discord.HTTPException):
             await tell(interaction, UNEXPECTED)
@@ -176,7 +192,7 @@ async def saving(
     and told as `what` not being saved."""
     try:
         await in_flight(interaction, work)
-    except sqlite3.Error:
+    except DATABASE_ERRORS:
         log.exception("%s could not be saved (interaction %s)", what, interaction.id)
         await tell(
             interaction,

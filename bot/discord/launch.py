@@ -14,7 +14,8 @@ import discord
 
 from bot.core.engine import Engine
 from bot.discord import redact
-from bot.discord.client import QuoteBot, sync_commands
+from bot.discord.client import QuoteBot, make_bot, sync_commands
+from bot.discord.database import password_of
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings, SettingsError, load_settings
 from bot.discord.store import Store, StoreError
@@ -22,6 +23,13 @@ from bot.loader import load_engine
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNREACHABLE, EXIT_SETUP = 0, 1, 2
+# Discord's gateway close codes that mean the shard settings are wrong.
+SHARDING_CLOSES = {
+    4010: "Discord refused the shard (close code 4010, invalid shard): SHARD_COUNT must be "
+    "the same in every process, and SHARD_IDS below it.",
+    4011: "Discord requires sharding for this bot (close code 4011): set SHARD_COUNT (one "
+    "shard per 2,500 servers; see README, Running at scale).",
+}
 
 
 def build_bot(
@@ -35,15 +43,19 @@ def build_bot(
     except BaseException:
         store.close()
         raise
-    return QuoteBot(settings, AnswerService(engine, store, settings.pin_match_threshold))
+    return make_bot(settings, AnswerService(engine, store, settings.pin_match_threshold))
 
 
 def open_store(settings: BotSettings) -> Store:
-    """The bot's database, or a `SettingsError` naming DATABASE_PATH and the path."""
+    """The bot's database, holding this process's shards, or a `SettingsError` naming the
+    setting (DATABASE_URL or DATABASE_PATH) and where."""
+    name = "DATABASE_PATH" if settings.database_url is None else "DATABASE_URL"
     try:
-        return Store(settings.database_path, settings.declined_retention_days)
+        return Store(
+            settings.database(), settings.declined_retention_days, shards=settings.shards()
+        )
     except StoreError as exc:
-        raise SettingsError(f"DATABASE_PATH: {exc}") from None
+        raise SettingsError(f"{name}: {exc}") from None
 
 
 def open_engine(sources: Path, cache: Path | None, semantic: bool | None = None) -> Engine:
@@ -59,7 +71,11 @@ def open_engine(sources: Path, cache: Path | None, semantic: bool | None = None)
 def setup_logging(settings: BotSettings) -> None:
     """Log to stderr at LOG_LEVEL, unless the host (a test runner) already set up logging;
     either way, interaction tokens and the bot token are redacted from every record."""
-    redact.install([settings.discord_token.get_secret_value()])
+    secrets = [settings.discord_token.get_secret_value()]
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+        secrets += [url, *(p for p in [password_of(url)] if p)]
+    redact.install(secrets)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -84,6 +100,14 @@ def with_bot(
     except discord.LoginFailure:
         print("error: Discord rejected DISCORD_TOKEN; check it in .env.", file=sys.stderr)
         return EXIT_SETUP
+    except discord.HTTPException as exc:
+        print(f"error: {refused(exc)}", file=sys.stderr)
+        return EXIT_SETUP
+    except discord.ConnectionClosed as exc:
+        if exc.code not in SHARDING_CLOSES:
+            raise
+        print(f"error: {SHARDING_CLOSES[exc.code]}", file=sys.stderr)
+        return EXIT_SETUP
     except discord.PrivilegedIntentsRequired:
         print(
             "error: MESSAGE_CONTENT_INTENT is on, but the Message Content intent is not "
@@ -97,6 +121,21 @@ def with_bot(
         return EXIT_UNREACHABLE
     finally:
         bot.store.close()
+
+
+def refused(exc: discord.HTTPException) -> str:
+    """What a refusal of the login other than 401 means, and what to do about it."""
+    status = f"HTTP {exc.status}"
+    if exc.status == 403:
+        return f"Discord refused DISCORD_TOKEN ({status}); check it in .env."
+    if exc.status == 429:
+        return (
+            f"Discord is rate-limiting this bot ({status}); wait a few minutes, then start "
+            "it again (each start counts against Discord's limits)."
+        )
+    if exc.status >= 500:
+        return f"Discord is unavailable ({status}); try again later."
+    return f"Discord refused to log in ({status}: {exc.text[:100]}); check DISCORD_TOKEN in .env."
 
 
 def _run(bot: QuoteBot) -> int:

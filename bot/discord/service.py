@@ -9,7 +9,6 @@ executor thread, off the event loop. `scope` is the server a question comes from
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 
 import numpy as np
@@ -19,7 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.core.engine import Engine
 from bot.core.expect import YEAR
 from bot.core.question import QuestionError
-from bot.discord.store import Alias, Pin, PinEdit, SentAnswer, Store
+from bot.discord.store import DATABASE_ERRORS, Alias, Pin, PinEdit, SentAnswer, Store
 from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
@@ -194,7 +193,7 @@ class AnswerService:
         if key:
             try:
                 self.store.log_declined(answer.question, key, scope)
-            except sqlite3.Error:
+            except DATABASE_ERRORS:
                 log.exception("could not log the declined question %r", answer.question)
         return Reply(answer=answer, topics=self.engine.closest_titles(parsed, CLOSEST_TOPICS))
 

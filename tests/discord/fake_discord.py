@@ -111,16 +111,28 @@ QUESTION_TAG_ID = 100000000000000011
 OTHER_TAG_ID = 100000000000000012
 BOT_ROLE_ID = 100000000000000013
 TOKEN = "test-token"
+# Served only when the fake runs shards: a server on the other shard of two from the first
+# two (Discord's formula, `(guild_id >> 22) % shard_count`).
+THIRD_GUILD_ID = GUILD_ID + (1 << 22)
+THIRD_CHANNEL_ID = 100000000000000014
+THIRD_FORUM_ID = 100000000000000015
 # Each server's text channels, by id and name.
 GUILDS: dict[int, list[tuple[int, str]]] = {
     GUILD_ID: [(CHANNEL_ID, "questions"), (OTHER_CHANNEL_ID, "general")],
     OTHER_GUILD_ID: [(OTHER_GUILD_CHANNEL_ID, "ask-here")],
+    THIRD_GUILD_ID: [(THIRD_CHANNEL_ID, "third")],
 }
 # Each server's forum, by id, name and tags (id, name, emoji); the second has no "Solved".
 FORUMS: dict[int, tuple[int, str, list[tuple[int, str, str | None]]]] = {
     GUILD_ID: (FORUM_ID, "help", [(SOLVED_TAG_ID, "Solved", "✅"), (QUESTION_TAG_ID, "Q", None)]),
     OTHER_GUILD_ID: (OTHER_FORUM_ID, "support", [(OTHER_TAG_ID, "Bug", None)]),
+    THIRD_GUILD_ID: (THIRD_FORUM_ID, "third-help", []),
 }
+
+
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """Discord's formula; direct messages arrive on shard 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
 
 
 @dataclass(frozen=True)
@@ -391,8 +403,14 @@ class FakeDiscord:
         interaction_deadline: float = INTERACTION_DEADLINE,
         bot_permissions: int | None = None,
         message_content_allowed: bool = False,
+        shard_count: int | None = None,
     ) -> None:
         self.heartbeat_interval = heartbeat_interval
+        # Sharded (the bot must IDENTIFY with this count, else close code 4010): each
+        # connection is one shard, gets the events of its servers (DMs: shard 0), and a third
+        # server is served. None: one connection, the first two servers, as before.
+        self.shard_count = shard_count
+        self.guild_ids = [GUILD_ID, OTHER_GUILD_ID] + ([THIRD_GUILD_ID] if shard_count else [])
         self.interaction_deadline = interaction_deadline
         # The bot's permissions in every channel of both servers: its invite's by default.
         self.bot_permissions = (
@@ -400,6 +418,11 @@ class FakeDiscord:
         )
         # Whether the Developer Portal grants the Message Content intent.
         self.message_content_allowed = message_content_allowed
+        # Whether Discord requires this bot to shard (over 2,500 servers): an IDENTIFY
+        # without a shard is closed with 4011.
+        self.sharding_required = False
+        # The HTTP status Discord answers the login (GET /users/@me) with, when it refuses.
+        self.login_status: int | None = None
         self.calls: list[Call] = []
         self.dispatched: dict[int, Dispatched] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -419,9 +442,12 @@ class FakeDiscord:
         self._tasks: set[asyncio.Task[None]] = set()
         self.heartbeats: list[float] = []
         self.identify: dict[str, Any] | None = None
+        # Every IDENTIFY accepted: (when, shard id); and the connections of each shard that
+        # are READY (two of one shard: a hand-over, when Discord may send events to both).
+        self.identifies: list[tuple[float, int]] = []
+        self.sessions: dict[int, list[web.WebSocketResponse]] = {}
         self._ids = itertools.count(200000000000000000)
         self._seq = itertools.count(1)
-        self._ws: web.WebSocketResponse | None = None
         self._send_lock: asyncio.Lock | None = None
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -435,8 +461,8 @@ class FakeDiscord:
         asyncio.run_coroutine_threadsafe(self._serve(), self.loop).result(10)
 
     def stop(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            asyncio.run_coroutine_threadsafe(self._ws.close(), self.loop).result(10)
+        for ws in [ws for group in self.sessions.values() for ws in group if not ws.closed]:
+            asyncio.run_coroutine_threadsafe(ws.close(), self.loop).result(10)
         if self._runner is not None:
             asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -538,49 +564,92 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
         interval_ms = int(self.heartbeat_interval * 1000)
-        await self._send({"op": 10, "d": {"heartbeat_interval": interval_ms}})
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                break
-            payload = json.loads(msg.data)
-            op = payload.get("op")
-            if op == 1:
-                self.heartbeats.append(time.perf_counter())
-                await self._send({"op": 11})
-            elif op == 2:
-                self.identify = payload["d"]
-                if payload["d"].get("token") != TOKEN:
-                    await ws.close(code=4004, message=b"Authentication failed.")
+        await self._send_to(ws, {"op": 10, "d": {"heartbeat_interval": interval_ms}})
+        shard = None
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
                     break
-                if self.content_intent and not self.message_content_allowed:
-                    await ws.close(code=4014, message=b"Disallowed intent(s).")
-                    break
-                await self._dispatch_event(
-                    "READY",
-                    {
-                        "v": 10,
-                        "user": _user(BOT_ID, "quotebot", bot=True),
-                        "guilds": [self._guild(g) for g in GUILDS],
-                        "session_id": "session",
-                        "resume_gateway_url": self.gateway_url,
-                        "application": {"id": str(APP_ID), "flags": 0},
-                    },
-                )
+                payload = json.loads(msg.data)
+                op = payload.get("op")
+                if op == 1:
+                    self.heartbeats.append(time.perf_counter())
+                    await self._send_to(ws, {"op": 11})
+                elif op == 2:
+                    shard = await self._identified(ws, payload["d"])
+                    if shard is None:
+                        break
+        finally:
+            if shard is not None and ws in self.sessions.get(shard, []):
+                self.sessions[shard].remove(ws)
         return ws
 
-    async def _send(self, payload: dict[str, Any]) -> None:
-        assert self._ws is not None and self._send_lock is not None
+    async def _identified(self, ws: web.WebSocketResponse, identify: dict[str, Any]) -> int | None:
+        """Check an IDENTIFY as Discord does; READY with the shard's servers. The shard's id,
+        or None when the connection was closed instead."""
+        self.identify = identify
+        if identify.get("token") != TOKEN:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return None
+        if self.content_intent and not self.message_content_allowed:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return None
+        if self.sharding_required and not identify.get("shard"):
+            await ws.close(code=4011, message=b"Sharding required.")
+            return None
+        shard, count = identify.get("shard") or [0, 1]
+        if (self.shard_count or 1) != count or not 0 <= shard < count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return None
+        self.identifies.append((time.perf_counter(), shard))
+        self.sessions.setdefault(shard, []).append(ws)
+        guilds = [g for g in self.guild_ids if shard_of(g, count) == shard]
+        ready = {
+            "v": 10,
+            "user": _user(BOT_ID, "quotebot", bot=True),
+            "guilds": [self._guild(g) for g in guilds],
+            "session_id": f"session-{shard}-{len(self.identifies)}",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+        if self.shard_count:
+            ready["shard"] = [shard, count]
+        await self._send_to(ws, {"op": 0, "t": "READY", "s": next(self._seq), "d": ready})
+        return shard
+
+    async def _send_to(self, ws: web.WebSocketResponse, payload: dict[str, Any]) -> None:
+        assert self._send_lock is not None
         async with self._send_lock:
-            await self._ws.send_str(json.dumps(payload))
+            await ws.send_str(json.dumps(payload))
+
+    def _event_guild(self, data: dict[str, Any]) -> int | None:
+        """The server an event belongs to, by its `guild_id` or its channel's."""
+        if "guild_id" in data:
+            return int(data["guild_id"])
+        channel = data.get("channel_id")
+        return None if channel is None else self.channel_guild.get(int(channel))
+
+    def _event_frame(self, event: str, data: dict[str, Any]) -> tuple[int, str]:
+        """An event as sent: its server's shard, and the gateway frame."""
+        shard = shard_of(self._event_guild(data), self.shard_count or 1)
+        return shard, json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def _send_frame(self, shard: int, frame: str) -> None:
+        """Send a frame on every connection of a shard."""
+        assert self._send_lock is not None
+        for ws in list(self.sessions.get(shard, [])):
+            if not ws.closed:
+                async with self._send_lock:
+                    await ws.send_str(frame)
 
     async def _dispatch_event(self, event: str, data: dict[str, Any]) -> None:
-        await self._send({"op": 0, "t": event, "s": next(self._seq), "d": data})
+        """Send an event on its server's shard (every connection of it)."""
+        await self._send_frame(*self._event_frame(event, data))
 
     @property
     def connected(self) -> bool:
-        return self.identify is not None
+        return bool(self.sessions)
 
     @property
     def content_intent(self) -> bool:
@@ -797,12 +866,18 @@ class FakeDiscord:
         )
 
     async def click(
-        self, custom_id: str, message_id: int, user_id: int = 7001, permissions: int = 0
+        self,
+        custom_id: str,
+        message_id: int,
+        user_id: int = 7001,
+        permissions: int = 0,
+        channel_id: int | None = None,
     ) -> Dispatched:
-        """Dispatch a button press on a message the bot sent."""
+        """Dispatch a button press on a message the bot sent (from the message's channel
+        unless `channel_id` forges another: Discord itself never does)."""
         data = {"custom_id": custom_id, "component_type": 2}
         message = self.messages[message_id]
-        channel = int(message["channel_id"])
+        channel = channel_id or int(message["channel_id"])
         return await self._on_loop(
             self._interaction(custom_id, 3, data, user_id, permissions, message, channel)
         )
@@ -822,6 +897,34 @@ class FakeDiscord:
             self.messages[mid] = message
             await self._dispatch_event("MESSAGE_CREATE", self.visible(message))
             return mid
+
+        return await self._on_loop(go())
+
+    async def chatter(self, count: int, channel_id: int = CHANNEL_ID) -> float:
+        """`count` messages between members that do not mention the bot, as fast as the
+        bot's connection takes them: what a busy server sends every bot with the default
+        intents (not kept: the bot answers none of them). Made before the first is sent, so
+        the sending goes at the bot's pace, not the fake's; returns when sending began
+        (`time.perf_counter`)."""
+        frames = [
+            self._event_frame(
+                "MESSAGE_CREATE",
+                self.visible(
+                    self._member_message(
+                        next(self._ids), channel_id, f"chatter {i}", 7001 + i % 50, False
+                    )
+                ),
+            )
+            for i in range(count)
+        ]
+
+        async def go() -> float:
+            began = time.perf_counter()
+            for i, (shard, frame) in enumerate(frames):
+                await self._send_frame(shard, frame)
+                if i % 100 == 99:
+                    await asyncio.sleep(0)  # heartbeats are read and answered meanwhile
+            return began
 
         return await self._on_loop(go())
 
@@ -1028,6 +1131,9 @@ class FakeDiscord:
         authorized = request.headers.get("Authorization") == f"Bot {TOKEN}"
         if parts[0] not in {"interactions", "webhooks"} and not authorized:
             return _error(401, 0, "401: Unauthorized")
+        if method == "GET" and parts == ["users", "@me"] and self.login_status is not None:
+            # A 429 without Cloudflare's `Via` header: a ban, which discord.py does not retry.
+            return _error(self.login_status, 0, f"{self.login_status}: refused")
         if method == "GET" and parts == ["users", "@me"]:
             return _json(_user(BOT_ID, "quotebot", bot=True))
         if method == "GET" and parts == ["oauth2", "applications", "@me"]:
@@ -1036,7 +1142,7 @@ class FakeDiscord:
             return _json(
                 {
                     "url": self.gateway_url,
-                    "shards": 1,
+                    "shards": self.shard_count or 1,
                     "session_start_limit": {
                         "total": 1000,
                         "remaining": 1000,

@@ -56,14 +56,17 @@ async def running_bot(
     tmp_path: Path,
     fake: FakeDiscord | None = None,
     busy_timeout: float = BUSY_TIMEOUT,
+    database: str | None = None,
     **overrides: Any,
 ) -> AsyncIterator[tuple[QuoteBot, FakeDiscord]]:
-    """The bot connected to a fake Discord, with its own database under `tmp_path`
+    """The bot connected to a fake Discord, with its own database under `tmp_path`, or
+    `database` (a path or a PostgreSQL URL: the `database` fixture)
     (`busy_timeout`: how long its writes wait for another connection's lock)."""
     fake = fake or FakeDiscord()
     fake.start()
     config = settings(tmp_path, **overrides)
-    store = Store(config.database_path, config.declined_retention_days, busy_timeout)
+    where = database or config.database_path
+    store = Store(where, config.declined_retention_days, busy_timeout)
     bot = QuoteBot(config, AnswerService(engine, store))
     try:
         async with pointed_at(fake):
@@ -88,6 +91,8 @@ Scenario = Callable[[QuoteBot, FakeDiscord], Awaitable[None]]
 
 
 def run(engine: Engine, tmp_path: Path, scenario: Scenario, **settings: Any) -> None:
+    """`scenario` against the running bot (`database=`: on another backend)."""
+
     async def go() -> None:
         async with running_bot(engine, tmp_path, **settings) as (bot, fake):
             await scenario(bot, fake)

@@ -99,3 +99,15 @@ def test_sync_registers_commands(
         assert commands[everyone].get("default_member_permissions") is None
     assert "synced 9 commands" in capsys.readouterr().out
     assert fake.identify is None  # sync never opens the gateway
+
+
+def test_sync_with_shard_settings_registers_once_and_connects_no_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run with the .env every sharded process shares: `sync` registers the commands once
+    and opens no gateway connection (the processes never register them themselves)."""
+    fake = FakeDiscord(shard_count=2)
+    settings = {"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "2", "SHARD_IDS": "1"}
+    assert cli_against_fake(fake, tmp_path, monkeypatch, "sync", **settings) == 0
+    assert [c.path for c in fake.calls if c.method == "PUT"] == [f"/applications/{APP_ID}/commands"]
+    assert fake.identifies == [] and fake.identify is None

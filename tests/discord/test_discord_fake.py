@@ -218,6 +218,30 @@ def test_forums_threads_and_message_text_behave_as_on_discord(
     asyncio.run(go())
 
 
+def test_chatter_reaches_the_bot_in_order_without_text_and_gets_no_answer(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The gateway benchmark's load: members' messages that do not mention the bot arrive,
+    every one in order, withheld of their text as Discord does, and the bot answers none."""
+
+    async def go() -> None:
+        async with running_bot(engine, tmp_path) as (bot, fake):
+            seen: list[discord.Message] = []
+
+            async def record(message: discord.Message) -> None:
+                seen.append(message)
+
+            bot.add_listener(record, "on_message")
+            await fake.chatter(200)
+            await fake.wait_until(lambda: len(seen) == 200, what="every message")
+            assert [m.id for m in seen] == sorted(m.id for m in seen)
+            assert {m.content for m in seen} == {""} and len({m.author.id for m in seen}) > 1
+            await asyncio.sleep(0.3)
+            assert not [c for c in fake.calls if c.method == "POST"]
+
+    asyncio.run(go())
+
+
 def test_responses_of_the_wrong_kind_are_refused() -> None:
     """Choices answer autocomplete only; autocomplete takes nothing else."""
 

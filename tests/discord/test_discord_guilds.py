@@ -58,10 +58,10 @@ def listed(reply: dict[str, Any]) -> str:
 
 
 def test_pins_answers_votes_and_declined_questions_stay_in_their_server(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, database: str
 ) -> None:
     async def go() -> None:
-        async with running_bot(engine, tmp_path) as (bot, fake):
+        async with running_bot(engine, tmp_path, database=database) as (bot, fake):
             moderator = {"permissions": MANAGE_MESSAGES}
             answer_a = int((await ask_in(bot, fake, CHANNEL_ID, QUESTION))["id"])
             await fake.answered(await fake.menu("Pin answer", answer_a, **moderator))
@@ -113,6 +113,38 @@ def test_pins_answers_votes_and_declined_questions_stay_in_their_server(
     asyncio.run(go())
 
 
+def test_buttons_forged_from_another_server_change_nothing(
+    engine: Engine, tmp_path: Path, database: str
+) -> None:
+    """A component interaction from server B carrying server A's answer (Discord never sends
+    one; a forged payload might): 🗑 deleted A's answer, since the moderator check used B's
+    permissions and an answer not on record in B counted as the moderators'. Now the
+    answer's server is compared with the interaction's before any delete, vote or pin (on
+    both backends)."""
+
+    async def go() -> None:
+        async with running_bot(engine, tmp_path, database=database) as (bot, fake):
+            moderator = {"permissions": MANAGE_MESSAGES}
+            answer_a = int((await ask_in(bot, fake, CHANNEL_ID, QUESTION))["id"])
+            from_b = {"channel_id": OTHER_GUILD_CHANNEL_ID, **moderator}
+            record = await fake.click("quotebot:delete", answer_a, **from_b)
+            assert "another server" in (await fake.answered(record))["content"]
+            assert answer_a in fake.messages and record.deleted == []
+            assert bot.store.sent_answer(answer_a, GUILD_ID) is not None
+            record = await fake.click("quotebot:vote:down", answer_a, **from_b)
+            assert "no longer on record" in (await fake.answered(record))["content"]
+            assert bot.store.tally(answer_a).down == 0
+            record = await fake.menu("Pin answer", answer_a, **from_b)
+            assert "Only the bot's answers" in (await fake.answered(record))["content"]
+            assert bot.store.pin_keys(GUILD_ID) == {} == bot.store.pin_keys(OTHER_GUILD_ID)
+            # In its own server, the same moderator may still delete it.
+            record = await fake.click("quotebot:delete", answer_a, **moderator)
+            await fake.wait_until(lambda: answer_a not in fake.messages, what="the deletion")
+            assert_safe(fake)
+
+    asyncio.run(go())
+
+
 def test_rows_of_a_v1_database_get_their_server_on_connect(engine: Engine, tmp_path: Path) -> None:
     """A database from before scoping: on READY, the pin made in a channel of the first
     server becomes that server's (and serves there only); the declined question, whose
@@ -126,7 +158,7 @@ def test_rows_of_a_v1_database_get_their_server_on_connect(engine: Engine, tmp_p
         )
 
     async def go() -> None:
-        async with running_bot(engine, tmp_path, declined_retention_days=10_000) as (bot, fake):
+        async with running_bot(engine, tmp_path, declined_retention_days=3650) as (bot, fake):
             await fake.wait_until(lambda: bot.store.unscoped_rows() == 3, what="adoption")
             assert list(bot.store.pin_keys(GUILD_ID)) == [11]
             assert pinned(await ask_in(bot, fake, CHANNEL_ID, REWORDED))

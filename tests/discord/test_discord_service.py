@@ -1,4 +1,6 @@
-"""Layer 1: curated answers, votes, the declined-question log and the SQLite store."""
+"""Layer 1: curated answers, votes, the declined-question log and the store (the tests that
+take `stores` or `database` run on both backends, SQLite and PostgreSQL; the rest are
+SQLite's own: WAL, a killed writer, old schemas)."""
 
 from __future__ import annotations
 
@@ -9,17 +11,20 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from bot.core import engine as engine_module
 from bot.core.engine import Engine
 from bot.core.question import ParsedQuestion, parse_question
 from bot.discord.service import AnswerService
-from bot.discord.store import DM_SCOPE, MIGRATIONS, Pin, SentAnswer, Store, StoreError
+from bot.discord.store import DM_SCOPE, SCHEMA_VERSION, Pin, SentAnswer, Store, StoreError
+from tests.discord.store_access import eventually, execute
 
 PINNED_QUESTION = "How many detainer requests did Boston police ignore in 2025?"
 GUILD = 5  # the server every row of these tests is in
@@ -84,8 +89,8 @@ def test_a_rewording_gets_the_pin_on_meaning_in_semantic_mode(
     assert lexical.reply(reworded, GUILD).pinned is None  # its words are too far apart
 
 
-def test_unpin_restores_the_engine(engine: Engine) -> None:
-    store = Store(":memory:")
+def test_unpin_restores_the_engine(engine: Engine, stores: Callable[..., Store]) -> None:
+    store = stores()
     service = service_with_pin(engine, store)
     assert store.unpin(11, GUILD)
     assert not store.unpin(11, GUILD)
@@ -114,7 +119,7 @@ def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
             )
         )
     statements: list[str] = []
-    store._db.set_trace_callback(statements.append)
+    store.db.connection.set_trace_callback(statements.append)
     assert service.reply("Who is the ICE spokeswoman?", GUILD).pinned is None
     assert not [s for s in statements if "FROM pins" in s]
     assert service.reply(PINNED_QUESTION, GUILD).pinned is not None
@@ -141,8 +146,10 @@ def test_a_declined_question_is_parsed_once(
     assert [r.count for r in store.unanswered(GUILD)] == [1]
 
 
-def test_declined_questions_are_logged_most_frequent_first(engine: Engine) -> None:
-    store = Store(":memory:")
+def test_declined_questions_are_logged_most_frequent_first(
+    engine: Engine, stores: Callable[..., Store]
+) -> None:
+    store = stores()
     service = AnswerService(engine, store)
     asked = ["What is the capital of France?"] * 3 + ["Who painted the Mona Lisa?"] * 2
     asked += ["what is the CAPITAL of france", "   ", PINNED_QUESTION]
@@ -160,8 +167,8 @@ def test_no_answer_reply_names_the_topics(engine: Engine) -> None:
     assert reply.topics == [d.meta.title for d in engine.retriever.corpus.documents]
 
 
-def test_one_vote_per_user_per_answer(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db.sqlite3")
+def test_one_vote_per_user_per_answer(stores: Callable[..., Store]) -> None:
+    store = stores()
     assert store.vote(1, GUILD, 100, 1) is False
     assert store.vote(1, GUILD, 100, 1) is False
     assert store.vote(1, GUILD, 100, -1) is True
@@ -169,7 +176,7 @@ def test_one_vote_per_user_per_answer(tmp_path: Path) -> None:
     store.vote(2, GUILD, 100, 1)
     assert store.tally(1).model_dump() == {"up": 1, "down": 1}
     store.close()
-    assert Store(tmp_path / "db.sqlite3").tally(1).model_dump() == {"up": 1, "down": 1}
+    assert stores().tally(1).model_dump() == {"up": 1, "down": 1}
 
 
 def test_schema_is_created_in_wal_mode_and_reopens(tmp_path: Path, engine: Engine) -> None:
@@ -177,7 +184,7 @@ def test_schema_is_created_in_wal_mode_and_reopens(tmp_path: Path, engine: Engin
     store = service_with_pin(engine, Store(path)).store
     store.close()
     again = Store(path)
-    assert again.schema_version == len(MIGRATIONS)
+    assert again.schema_version == SCHEMA_VERSION
     assert list(again.pin_keys(GUILD)) == [11]
     assert again.sent_answer(11, GUILD) == SentAnswer(
         message_id=11, channel_id=22, guild_id=GUILD, answer=engine.ask(PINNED_QUESTION)
@@ -207,7 +214,7 @@ KILLED_WRITER = textwrap.dedent(
 
     store = Store(sys.argv[1])
     if sys.argv[2] != "FULL":
-        store._db.execute(f"PRAGMA synchronous={sys.argv[2]}")
+        store.db.connection.execute(f"PRAGMA synchronous={sys.argv[2]}")
     print(store.pragma("journal_mode"), store.pragma("synchronous"), flush=True)
     answer = Answer(question="q", status="answered")
     for i in range(1, 100000):
@@ -260,10 +267,10 @@ def test_the_store_runs_in_wal_with_full_sync(tmp_path: Path) -> None:
 A, B = 1001, 1002  # two servers
 
 
-def test_nothing_crosses_servers(engine: Engine, tmp_path: Path) -> None:
+def test_nothing_crosses_servers(engine: Engine, stores: Callable[..., Store]) -> None:
     """A pin, a sent answer, a vote and a declined question of server A are invisible from
     server B and from direct messages, and the other way round."""
-    store = Store(tmp_path / "db.sqlite3")
+    store = stores()
     service = AnswerService(engine, store)
     store.record_answer(11, 22, A, engine.ask(PINNED_QUESTION))
     sent = store.sent_answer(11, A)
@@ -280,7 +287,6 @@ def test_nothing_crosses_servers(engine: Engine, tmp_path: Path) -> None:
     assert [r.question for r in store.unanswered(B)] == ["What is the capital of France?"]
     assert store.unanswered(A) == []
     assert [r.question for r in store.unanswered(DM_SCOPE)] == ["Who painted the Mona Lisa?"]
-    store.close()
 
 
 def old_database(path: Path, version: int) -> Path:
@@ -306,7 +312,7 @@ def test_a_v1_database_is_migrated_and_its_rows_scoped(tmp_path: Path) -> None:
     the bot in one server only, all the rest (declined questions too) are that server's."""
     path = v1_database(tmp_path / "v1.sqlite3")
     store = Store(path, declined_retention_days=None)
-    assert store.schema_version == len(MIGRATIONS) == 3
+    assert store.schema_version == SCHEMA_VERSION == 4
     fresh = tmp_path / "fresh.sqlite3"
     Store(fresh).close()
     assert schema(path) == schema(fresh)  # migrating gives what a new database has
@@ -334,21 +340,18 @@ def test_a_v1_database_is_migrated_and_its_rows_scoped(tmp_path: Path) -> None:
 
 
 def test_a_pin_that_no_longer_validates_is_skipped(
-    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    engine: Engine, database: str, stores: Callable[..., Store], caplog: pytest.LogCaptureFixture
 ) -> None:
     """A stored pin whose answer JSON fails today's `Answer` (a schema change, a damaged
     row) is skipped with one log line; matching questions get the engine's answer."""
-    path = tmp_path / "db.sqlite3"
-    store = Store(path)
+    store = stores()
     service = service_with_pin(engine, store)
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE pins SET answer_json = ?", ('{"question": "q", "status": "maybe"}',))
+    execute(database, "UPDATE pins SET answer_json = ?", ('{"question": "q", "status": "maybe"}',))
     with caplog.at_level(logging.WARNING, logger="bot.discord.store"):
         replies = [service.reply(PINNED_QUESTION, GUILD) for _ in range(3)]
     for reply in replies:
         assert reply.pinned is None and reply.answer == engine.ask(PINNED_QUESTION)
     assert [r.getMessage().split(":")[0] for r in caplog.records] == ["skipping pin 11"]
-    store.close()
 
 
 PINNING_PROCESS = textwrap.dedent(
@@ -369,76 +372,80 @@ PINNING_PROCESS = textwrap.dedent(
 )
 
 
-def test_a_pin_made_by_another_process_is_served(engine: Engine, tmp_path: Path) -> None:
+def test_a_pin_made_by_another_process_is_served(
+    engine: Engine, database: str, stores: Callable[..., Store]
+) -> None:
     """Two bot processes on one database: pins and unpins made by one are served by the
-    other (its in-memory keys follow `PRAGMA data_version`)."""
-    path = tmp_path / "db.sqlite3"
-    store = Store(path)
+    other (its in-memory keys follow `PRAGMA data_version` on SQLite, notifications on
+    PostgreSQL)."""
+    store = stores()
     service = AnswerService(engine, store)
     assert service.reply(PINNED_QUESTION, GUILD).pinned is None  # keys loaded, none pinned
     answer = engine.ask(PINNED_QUESTION).model_dump_json()
     key = service.match_key(PINNED_QUESTION)
     for action in ("pin", "unpin"):
         subprocess.run(
-            [sys.executable, "-c", PINNING_PROCESS, str(path), action, answer, key],
+            [sys.executable, "-c", PINNING_PROCESS, database, action, answer, key],
             check=True,
             env=CHILD_ENV,
             timeout=60,
         )
-        pinned = service.reply(PINNED_QUESTION, GUILD).pinned
-        assert (pinned is not None and pinned.message_id == 77) == (action == "pin")
+
+        def served(action: str = action) -> bool:
+            pinned = service.reply(PINNED_QUESTION, GUILD).pinned
+            return (pinned is not None and pinned.message_id == 77) == (action == "pin")
+
+        eventually(served)
     # And within one process, two stores (two connections) see each other's pins too.
-    other = Store(path)
+    other = stores()
     sent = other.sent_answer(11, GUILD)
     assert sent is None
     other.record_answer(11, 22, GUILD, engine.ask(PINNED_QUESTION))
     AnswerService(engine, other).pin(other.sent_answer(11, GUILD), 1, "m")  # type: ignore[arg-type]
-    assert list(store.pin_keys(GUILD)) == [11]
-    other.close()
-    store.close()
+    eventually(lambda: list(store.pin_keys(GUILD)) == [11])
 
 
-def test_declined_questions_are_kept_only_for_the_retention(tmp_path: Path) -> None:
+def test_declined_questions_are_kept_only_for_the_retention(
+    database: str, stores: Callable[..., Store]
+) -> None:
     """Declined questions older than DECLINED_RETENTION_DAYS are deleted when the store
     opens and whenever another question is declined."""
-    path = tmp_path / "db.sqlite3"
-    Store(path).close()
+    stores().close()
     old = (datetime.now(UTC) - timedelta(days=91)).isoformat(timespec="seconds")
     recent = (datetime.now(UTC) - timedelta(days=89)).isoformat(timespec="seconds")
 
     def add(asked_at: str) -> None:
-        with sqlite3.connect(path) as db:
-            db.execute(
-                "INSERT INTO declined (question, match_key, asked_at, guild_id) "
-                "VALUES (?, ?, ?, ?)",
-                (f"asked {asked_at}", asked_at, asked_at, GUILD),
-            )
+        execute(
+            database,
+            "INSERT INTO declined (question, match_key, asked_at, guild_id) VALUES (?, ?, ?, ?)",
+            (f"asked {asked_at}", asked_at, asked_at, GUILD),
+        )
 
     def kept() -> list[str]:
-        with sqlite3.connect(path) as db:
-            return sorted(q for (q,) in db.execute("SELECT question FROM declined"))
+        return sorted(q for (q,) in execute(database, "SELECT question FROM declined"))
 
     add(old)
     add(recent)
-    store = Store(path, declined_retention_days=90)
+    store = stores(declined_retention_days=90)
     assert kept() == [f"asked {recent}"]
     add(old)
     store.log_declined("today", "today", GUILD)
     assert kept() == [f"asked {recent}", "today"]
     store.close()
-    Store(path, declined_retention_days=1).close()
+    stores(declined_retention_days=1).close()
     assert kept() == ["today"]
 
 
 def test_a_declined_log_that_cannot_be_written_costs_only_the_log(
-    engine: Engine, caplog: pytest.LogCaptureFixture
+    engine: Engine, stores: Callable[..., Store], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The database is busy (another process holds it) when a question is declined: the
-    user still gets the answer; the failure is logged."""
-    store = Store(":memory:")
+    """The database is busy (another process holds it, or it cannot be reached) when a
+    question is declined: the user still gets the answer; the failure is logged."""
+    store = stores()
+    failure = sqlite3.OperationalError if store.db.kind == "sqlite" else psycopg.OperationalError
 
     def busy(*args: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        raise failure("database is locked")
 
     store.log_declined = busy  # type: ignore[method-assign]
     with caplog.at_level(logging.ERROR, logger="bot.discord.service"):
@@ -448,14 +455,11 @@ def test_a_declined_log_that_cannot_be_written_costs_only_the_log(
 
 
 def test_a_sent_answer_that_no_longer_validates_is_not_on_record(
-    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    engine: Engine, database: str, stores: Callable[..., Store], caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "db.sqlite3"
-    store = Store(path)
+    store = stores()
     store.record_answer(11, 22, GUILD, engine.ask(PINNED_QUESTION))
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE answers SET answer_json = '{\"snippets\": 3}'")
+    execute(database, "UPDATE answers SET answer_json = '{\"snippets\": 3}'")
     with caplog.at_level(logging.WARNING, logger="bot.discord.store"):
         assert store.sent_answer(11, GUILD) is None
     assert "no longer reads as an answer" in caplog.records[0].getMessage()
-    store.close()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +18,8 @@ from discord.http import Route
 from bot.cli import main
 from bot.discord.settings import BotSettings, SettingsError, load_settings
 from bot.discord.store import Store
+from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.discord.harness import cli_against_fake
 from tests.paths import ROOT, SOURCES
 
 
@@ -106,6 +110,48 @@ def test_unusable_database_is_one_line(
     assert not (tmp_path / "cache").exists()
 
 
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("nothing listening", "Connection refused"),
+        ("no such database", 'database "missing" does not exist'),
+        ("no port", 'invalid integer value "notaport"'),
+    ],
+)
+def test_unusable_database_url_is_one_line(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    caplog: pytest.LogCaptureFixture,
+    case: str,
+    words: str,
+) -> None:
+    """`run` with a PostgreSQL it cannot use: one line naming DATABASE_URL (its password
+    left out) and why, exit 2, before the index is loaded. The pool alone only said it timed
+    out, after 10 s of logged warnings of several lines each."""
+    if case == "nothing listening":
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            url = f"postgresql://quotebot:secretpw@127.0.0.1:{free.getsockname()[1]}/db"
+    elif case == "no such database":
+        url = request.getfixturevalue("pg_cluster").url("missing")
+        url = url.replace("quotebot@", "quotebot:secretpw@")
+    else:
+        url = "postgresql://quotebot:secretpw@127.0.0.1:notaport/db"
+    clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "abc")
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), "run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: DATABASE_URL: postgresql://quotebot@127.0.0.1:")
+    assert words in lines[0] and "secretpw" not in lines[0]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not (tmp_path / "cache").exists()
+
+
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[None]:
     """`path` (a file or a folder) cannot be written while inside this block. Permission bits
@@ -163,3 +209,95 @@ def test_database_that_cannot_be_written_stops_run(
     assert words in lines[0]
     assert (database.read_bytes() if database.exists() else None) == before
     assert not (tmp_path / "cache").exists()
+
+
+def run_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> str:
+    """`python -m bot run` in-process, pointed nowhere real; its one stderr line, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setattr(Route, "BASE", "http://127.0.0.1:9/api/v10")  # never the real Discord
+    code = main(["--sources", str(SOURCES), "--cache", str(tmp_path / "cache"), "run"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    lines = captured.err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, (code, lines)
+    return lines[0]
+
+
+@pytest.mark.parametrize("days", ["inf", "1e9", "1e6", "nan"])
+def test_retention_no_date_can_hold_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, days: str
+) -> None:
+    """DECLINED_RETENTION_DAYS past what a server may choose crashed at start (`OverflowError`
+    computing the oldest date kept): it is refused like any invalid setting."""
+    clean_env(monkeypatch)
+    monkeypatch.setenv("DISCORD_TOKEN", "abc")
+    monkeypatch.setenv("DECLINED_RETENTION_DAYS", days)
+    line = run_once(tmp_path, monkeypatch, capsys)
+    assert "DECLINED_RETENTION_DAYS is invalid" in line and ".env.example" in line
+
+
+def test_dotenv_not_utf8_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    clean_env(monkeypatch)
+    (tmp_path / ".env").write_bytes(b"DISCORD_TOKEN=abc\n# caf\xe9 in Latin-1\nLOG_LEVEL=INFO\n")
+    line = run_once(tmp_path, monkeypatch, capsys)
+    assert line == "error: .env: line 2 is not valid UTF-8 (byte 23); save the file as UTF-8."
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        ("abc\ndef", "line breaks"),
+        ("abc def", "spaces"),
+        ("a" * 8192, "8192 characters"),
+    ],
+)
+def test_token_that_cannot_be_one_is_refused_before_login(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    token: str,
+    words: str,
+) -> None:
+    """A token with a line break or 8 KB long escaped as a raw exception (it cannot even be
+    sent as a header); it is refused at start, and the token itself is never printed."""
+    clean_env(monkeypatch)
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    line = run_once(tmp_path, monkeypatch, capsys)
+    assert "DISCORD_TOKEN is invalid" in line and words in line and "Developer Portal" in line
+    assert "abc" not in line and "aaaa" not in line
+
+
+def test_token_pasted_with_a_newline_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_env(monkeypatch)
+    monkeypatch.setenv("DISCORD_TOKEN", " abc.DEF-1_x\n")
+    assert load_settings(None).discord_token.get_secret_value() == "abc.DEF-1_x"
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (403, "Discord refused DISCORD_TOKEN (HTTP 403)"),
+        (429, "rate-limiting this bot (HTTP 429)"),
+        (503, "Discord is unavailable (HTTP 503); try again later"),
+        (400, "Discord refused to log in (HTTP 400"),
+    ],
+)
+def test_login_refused_otherwise_than_401_is_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    status: int,
+    words: str,
+) -> None:
+    """Only a 401 was told in a line; 403, 429, 503 escaped as discord.py's exceptions."""
+    clean_env(monkeypatch)
+    fake = FakeDiscord()
+    fake.login_status = status
+    code = cli_against_fake(fake, tmp_path, monkeypatch, "run", DISCORD_TOKEN=TOKEN)
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, lines
+    assert words in lines[0] and "Traceback" not in captured.err

@@ -23,6 +23,7 @@ from bot.discord.interactions import (
     scope_of,
     tell,
 )
+from bot.discord.ranges import InRange
 from bot.exts.answers import reviewing
 from bot.exts.answers.curation import MAX_ALIAS_CHARS, chosen_pin
 
@@ -92,8 +93,8 @@ class Answers(commands.Cog):
         self,
         interaction: discord.Interaction,
         pin: str,
-        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS] | None = None,
-        add_alias: app_commands.Range[str, 1, MAX_ALIAS_CHARS] | None = None,
+        question: InRange[str, 1, MAX_QUESTION_CHARS] | None = None,
+        add_alias: InRange[str, 1, MAX_ALIAS_CHARS] | None = None,
         remove_alias: str | None = None,
     ) -> None:
         await acknowledged(
@@ -152,7 +153,7 @@ class Answers(commands.Cog):
     async def unanswered(
         self,
         interaction: discord.Interaction,
-        days: app_commands.Range[int, 1, 365] = 30,
+        days: InRange[int, 1, 365] = 30,
         export: app_commands.Choice[str] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -33,6 +33,7 @@ CANNOT_POST = (
     "permissions here."
 )
 NOT_YOURS = "Only the person who asked (or a moderator) can delete this answer."
+NOT_HERE = "This answer belongs to another server: it can't be changed from here."
 
 
 def answer_controls(interaction: discord.Interaction, private: bool) -> Controls:
@@ -122,6 +123,11 @@ async def _delete(interaction: discord.Interaction) -> None:
     if message is None:
         return
     sent = await bot.stored(bot.store.sent_answer, message.id, scope)
+    if sent is None and await bot.stored(bot.store.answer_scope, message.id) not in (None, scope):
+        # Discord never sends this; a forged interaction must not act with this server's
+        # permissions on another server's answer.
+        await tell(interaction, NOT_HERE)
+        return
     if not may_delete(sent, interaction.user.id, is_moderator(interaction)):
         await tell(interaction, NOT_YOURS)
         return

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.discord import controls
 from bot.discord.interactions import CogButton, ask_cooldown, cooldown_key
+from bot.discord.ranges import InRange
 from bot.exts.ask import answering
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class Ask(commands.Cog):
     async def ask(
         self,
         interaction: discord.Interaction,
-        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+        question: InRange[str, 1, MAX_QUESTION_CHARS],
         private: bool = False,
     ) -> None:
         await answering.answer_interaction(interaction, question, private)

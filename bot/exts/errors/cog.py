@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.interactions import friendly_error, shown, tell
+from bot.discord.interactions import friendly_error, shown, taken_elsewhere, tell
+from bot.discord.ranges import OutOfRange
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot
@@ -32,7 +33,10 @@ class Errors(commands.Cog):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if not isinstance(error, app_commands.CheckFailure):
+        if taken_elsewhere(error):
+            log.info("interaction %s was answered by another session", interaction.id)
+            return
+        if not isinstance(error, app_commands.CheckFailure | OutOfRange):
             log.error("command %r failed", interaction.command, exc_info=error)
         try:
             if (

@@ -12,6 +12,7 @@ from bot.core.question import MAX_QUESTION_CHARS
 from bot.discord import render
 from bot.discord.choices import best_choices
 from bot.discord.interactions import ask_cooldown, cooldown_key, respond
+from bot.discord.ranges import InRange
 from bot.exts.facts.choices import fact_queries
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class Facts(commands.Cog):
     async def fact(
         self,
         interaction: discord.Interaction,
-        query: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+        query: InRange[str, 1, MAX_QUESTION_CHARS],
     ) -> None:
         """Defer at once, look up off the loop, then follow up with the card."""
         await interaction.response.defer(thinking=True)

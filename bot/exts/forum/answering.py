@@ -45,8 +45,9 @@ async def starter_message(bot: QuoteBot, thread: discord.Thread) -> discord.Mess
 
 async def answer_post(bot: QuoteBot, thread: discord.Thread) -> None:
     """Answer a new post in its thread, when the answer is confident; else stay silent (the
-    question is logged as declined, for /answers unanswered). Not while stopping."""
-    if bot.stopping:
+    question is logged as declined, for /answers unanswered). Not while stopping, nor when
+    another process claimed the post first (two sessions on one shard during a hand-over)."""
+    if bot.stopping or not await bot.claimed(thread.id):
         return
     async with bot.job():
         starter = await starter_message(bot, thread)

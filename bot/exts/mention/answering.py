@@ -52,11 +52,13 @@ def mention_cooldown(bot: QuoteBot) -> commands.DynamicCooldownMapping[discord.M
 async def answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:
     """Answer in a thread on the asking message (or in the thread it is in); where the bot
     may not start a thread, reply in the channel instead. Not while stopping: the question
-    stays in the channel, to be asked again."""
+    stays in the channel, to be asked again. Not when another process claimed it first."""
     if bot.stopping:
         return
     async with bot.job():
-        await _answer_mention(bot, message, question)
+        # During a hand-over, another process serving this shard may have claimed it.
+        if await bot.claimed(message.id):
+            await _answer_mention(bot, message, question)
 
 
 async def _answer_mention(bot: QuoteBot, message: discord.Message, question: str) -> None:

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord import pages
 from bot.discord.interactions import acknowledged, channels_here, require_admin, respond
+from bot.discord.ranges import InRange
 from bot.discord.settings import (
     MAX_COOLDOWN_RATE,
     MAX_COOLDOWN_SECONDS,
@@ -106,8 +107,8 @@ class Settings(commands.Cog):
     async def cooldown(
         self,
         interaction: discord.Interaction,
-        questions: app_commands.Range[int, 1, MAX_COOLDOWN_RATE],
-        seconds: app_commands.Range[int, 1, MAX_COOLDOWN_SECONDS],
+        questions: InRange[int, 1, MAX_COOLDOWN_RATE],
+        seconds: InRange[int, 1, MAX_COOLDOWN_SECONDS],
     ) -> None:
         new = changed(self.own(interaction), cooldown_rate=questions, cooldown_seconds=seconds)
         await self.save(interaction, new)
@@ -122,7 +123,7 @@ class Settings(commands.Cog):
     @app_commands.describe(days="Days (older ones are deleted at once)")
     @app_commands.check(require_admin)
     async def retention(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, MAX_RETENTION_DAYS]
+        self, interaction: discord.Interaction, days: InRange[int, 1, MAX_RETENTION_DAYS]
     ) -> None:
         await self.save(interaction, changed(self.own(interaction), retention_days=days))
 
