@@ -7,6 +7,9 @@ selectolax (faster trees, measured in benchmarks/readers.py) keep no offsets at 
 line per element). It is lenient the way browsers are with unclosed and stray tags, and ships
 with CPython. This module builds a light tree from its events, with HTML's implied end tags
 (`<p>` closed by the next block, `<li>` by the next `<li>`), then reads the page from it.
+Text is decoded by html.parser's own `html.unescape` rules (a browser's: `&amp` without its
+`;` reads "&", `&db;` reads as written), then split back into its references, so that each
+one maps to the characters of the file it came from.
 
 What is not content (chrome): scripts, styles, forms and the page's furniture: `<nav>`,
 `<header>`, `<footer>`, `<aside>`, elements whose role or class names say menu, navigation,
@@ -23,6 +26,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.entities import html5
 from html.parser import HTMLParser
 
 from index.models import Chrome
@@ -85,8 +89,9 @@ class _Tokenizer(HTMLParser):
     """html.parser's events as a tree with file offsets."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(convert_charrefs=True)
         self.text = text
+        self._data: tuple[int, str] | None = None  # text read, not yet placed
         self._newlines = [0, *(m.end() for m in re.finditer("\n", text))]
         self.root = _Element("#root", {}, 0)
         self.stack: list[_Element] = [self.root]
@@ -160,31 +165,28 @@ class _Tokenizer(HTMLParser):
         closing = self.text.find(">", at)
         self._close(tag, at, closing + 1 if closing >= 0 else len(self.text))
 
-    def _append(self, shown: str, start: int, end: int) -> None:
+    def _append(self, pieces: list[tuple[str, int, int]]) -> None:
         children = self.stack[-1].children
         if children and isinstance(children[-1], _Text):
-            children[-1].pieces.append((shown, start, end))
-        else:
-            children.append(_Text([(shown, start, end)]))
+            children[-1].pieces.extend(pieces)
+        elif pieces:
+            children.append(_Text(pieces))
 
     def handle_data(self, data: str) -> None:
-        at = self._at()
-        self._append(data, at, at + len(data))
+        # Where the data ends in the file is known when html.parser steps over it.
+        self._data = (self._at(), data)
 
-    def _reference(self, start: int) -> None:
-        end = self.text.find(";", start, start + 40)
-        raw_end = end + 1 if end >= 0 else start + 1
-        raw = self.text[start:raw_end]
-        while raw_end > start + 1 and html.unescape(raw) == raw:
-            raw_end -= 1  # "&copy" with no semicolon: the longest prefix that is a reference
-            raw = self.text[start:raw_end]
-        self._append(html.unescape(raw), start, raw_end)
-
-    def handle_entityref(self, name: str) -> None:
-        self._reference(self._at())
-
-    def handle_charref(self, name: str) -> None:
-        self._reference(self._at())
+    def updatepos(self, i: int, j: int) -> int:
+        """html.parser steps over `rawdata[i:j]`: after `handle_data`, the file text its data
+        was read from (the text with its references decoded, or as written in a script)."""
+        if self._data is not None:
+            (start, data), self._data = self._data, None
+            end = start + j - i
+            written = self.text[start:end]
+            self._append(
+                [(data, start, end)] if data == written else _decoded(self.text, start, end)
+            )
+        return super().updatepos(i, j)
 
     def finish(self) -> _Element:
         self.close()
@@ -192,6 +194,37 @@ class _Tokenizer(HTMLParser):
             element.end = len(self.text)
         self.root.end = len(self.text)
         return self.root
+
+
+# html.unescape's references: a number, or a name; a name read without its ";" is the longest
+# prefix of it that is a legacy reference ("&copyright" reads "©right"), else not a reference.
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+
+
+def _decoded(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """`text[start:end]` as `html.unescape` reads it (as browsers do), in pieces: text as
+    written, and each reference with what it shows (a reference to no character shows none)."""
+    pieces: list[tuple[str, int, int]] = []
+    at = start
+    for match in _REFERENCE.finditer(text, start, end):
+        name = match.group(1)
+        if name[0] == "#":
+            shown, through = html.unescape(match.group()), match.end()
+        else:
+            length = next(
+                (n for n in (len(name), *range(len(name) - 1, 1, -1)) if name[:n] in html5), 0
+            )
+            if not length:
+                continue
+            shown, through = html5[name[:length]], match.start() + 1 + length
+        if match.start() > at:
+            pieces.append((text[at : match.start()], at, match.start()))
+        if shown:
+            pieces.append((shown, match.start(), through))
+        at = through
+    if end > at:
+        pieces.append((text[at:end], at, end))
+    return pieces
 
 
 def _parse(text: str) -> _Element:
