@@ -14,7 +14,8 @@ one maps to the characters of the file it came from.
 What is not content (chrome): scripts, styles, forms and the page's furniture: `<nav>`,
 `<header>`, `<footer>`, `<aside>`, elements whose role or class names say menu, navigation,
 breadcrumb, sidebar, banner, search and the like; and any block that is mostly links in short
-items (a table of contents, related links). Where a page marks its main content (`<main>`,
+items (a table of contents, related links; a link inside chrome is not counted), unless the
+page has nothing else: a page of links is read. Where a page marks its main content (`<main>`,
 `<article>`, `role="main"`), only that is read. Headings, lists, tables, `<pre>` code and FAQ
 questions (a paragraph that is all bold and asks, a `<dt>` that asks, a heading that asks)
 become blocks; the title is the page's `<title>`, else its first `<h1>`.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.entities import html5
 from html.parser import HTMLParser
 
@@ -83,6 +84,12 @@ class _Element:
     start: int
     children: list[_Element | _Text] = field(default_factory=list)
     end: int = -1
+    chrome: bool = field(init=False)
+    """Never content (see `_is_chrome`): asked of every element, over and over, while a page
+    is weighed for lists of links."""
+
+    def __post_init__(self) -> None:
+        self.chrome = _is_chrome(self.tag, self.attrs)
 
 
 class _Tokenizer(HTMLParser):
@@ -236,10 +243,9 @@ def _parse(text: str) -> _Element:
 # --- what is content ---------------------------------------------------------------------
 
 
-def _is_chrome(element: _Element) -> bool:
-    if element.tag in _SKIPPED:
+def _is_chrome(tag: str, attrs: dict[str, str]) -> bool:
+    if tag in _SKIPPED:
         return True
-    attrs = element.attrs
     if attrs.get("role", "").lower() in _CHROME_ROLES or "hidden" in attrs:
         return True
     if attrs.get("aria-hidden", "").lower() == "true":
@@ -251,7 +257,7 @@ def _is_chrome(element: _Element) -> bool:
 def _text_of(node: _Element | _Text) -> str:
     if isinstance(node, _Text):
         return "".join(shown for shown, _, _ in node.pieces)
-    if _is_chrome(node):
+    if node.chrome:
         return ""
     return "".join(_text_of(child) for child in node.children)
 
@@ -259,6 +265,8 @@ def _text_of(node: _Element | _Text) -> str:
 def _link_text(node: _Element | _Text, inside: bool = False) -> int:
     if isinstance(node, _Text):
         return len("".join(s for s, _, _ in node.pieces).strip()) if inside else 0
+    if node.chrome:
+        return 0
     inside = inside or node.tag == "a"
     return sum(_link_text(child, inside) for child in node.children)
 
@@ -268,7 +276,7 @@ def _is_link_list(element: _Element) -> bool:
     related pages (or any length of link, when there is next to nothing else)."""
     if element.tag not in _BLOCKS:
         return False
-    links = [a for a in _find(element, "a") if _text_of(a).strip()]
+    links = [a for a in _find(element, "a", in_chrome=False) if _text_of(a).strip()]
     if len(links) < _LINK_ITEMS:
         return False
     total = len(_text_of(element).strip())
@@ -285,7 +293,7 @@ def _main(root: _Element) -> list[_Element]:
 
     def visit(element: _Element) -> None:
         for child in element.children:
-            if not isinstance(child, _Element) or _is_chrome(child):
+            if not isinstance(child, _Element) or child.chrome:
                 continue
             marked = child.tag == "main" or child.attrs.get("role", "").lower() == "main"
             if marked or (child.tag == "article" and not found):
@@ -303,8 +311,9 @@ def _main(root: _Element) -> list[_Element]:
 class _Reader:
     """Walks the content elements, writing visible text and blocks."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, drop_link_lists: bool) -> None:
         self.visible = VisibleText(text)
+        self.drop_link_lists = drop_link_lists
         self.blocks: list[Block] = []
         self.chrome: list[Chrome] = []
         self.kind: BlockKind = "paragraph"
@@ -395,7 +404,7 @@ class _Reader:
                 self.write(child, pre, bold)
                 continue
             tag = child.tag
-            if _is_chrome(child) or (tag in _BLOCKS and _is_link_list(child)):
+            if child.chrome or (tag in _BLOCKS and self.drop_link_lists and _is_link_list(child)):
                 if tag in _BLOCKS and not self.in_row:
                     self.removed()
                 continue
@@ -462,7 +471,7 @@ def _without_leading_newline(pre: _Element) -> _Element:
             cut = len(newline)
             rest = [(shown[cut:], start + cut, end)] if len(shown) > cut else []
             text = _Text(rest + first.pieces[1:])
-            return _Element(pre.tag, pre.attrs, pre.start, [text, *pre.children[1:]], pre.end)
+            return replace(pre, children=[text, *pre.children[1:]])
     return pre
 
 
@@ -472,16 +481,23 @@ def visible_text(markup: str) -> str:
     return HtmlReader().read(markup).text
 
 
+def _read(root: _Element, text: str, drop_link_lists: bool) -> _Reader:
+    reader = _Reader(text, drop_link_lists)
+    for part in _main(root):
+        reader.walk(part)
+        reader.removed()
+    reader.close_block()
+    return reader
+
+
 class HtmlReader:
     format = "html"
 
     def read(self, text: str) -> ReadDocument:
         root = _parse(text)
-        reader = _Reader(text)
-        for part in _main(root):
-            reader.walk(part)
-            reader.removed()
-        reader.close_block()
+        reader = _read(root, text, drop_link_lists=True)
+        if not reader.blocks:  # nothing but links (an index page): the links are the page
+            reader = _read(root, text, drop_link_lists=False)
         visible = reader.visible
         doc = ReadDocument(
             format=self.format,
@@ -519,12 +535,14 @@ def _info(doc: ReadDocument, root: _Element) -> None:
             info.date = Found(content, f"<meta name={name}>")
 
 
-def _find(element: _Element, tag: str) -> Iterator[_Element]:
+def _find(element: _Element, tag: str, in_chrome: bool = True) -> Iterator[_Element]:
+    """The `tag` elements inside `element`, with or without those inside chrome (a link in
+    a `<nav>` is not the content's)."""
     for child in element.children:
-        if isinstance(child, _Element):
+        if isinstance(child, _Element) and (in_chrome or not child.chrome):
             if child.tag == tag:
                 yield child
-            yield from _find(child, tag)
+            yield from _find(child, tag, in_chrome)
 
 
 def _text_of_all(element: _Element) -> str:
