@@ -319,15 +319,18 @@ class _Reader:
         self.kind: BlockKind = "paragraph"
         self.level = 0
         self.block_start: int | None = None
-        self.space: int | None = None  # file offset of white space not yet shown
+        # White space not yet shown, as the file span its one space maps to.
+        self.space: tuple[int, int] | None = None
         self.joiner: str | None = None  # what goes before the next text: a cell's " | "
         self.bold_only = True
         self.in_row = False
+        self.cell_start: int | None = None  # where the row's current cell starts showing
 
     # --- blocks ----------------------------------------------------------------------------
 
     def open_block(self, kind: BlockKind, level: int = 0) -> None:
         if self.in_row:
+            self.word_break()
             return
         self.close_block()
         self.kind, self.level = kind, level
@@ -335,6 +338,7 @@ class _Reader:
 
     def close_block(self, cells: tuple[tuple[int, int], ...] = (), header: bool = False) -> None:
         if self.in_row:
+            self.word_break()
             return
         visible = self.visible
         if self.block_start is not None:
@@ -342,7 +346,7 @@ class _Reader:
             start, end = self.block_start, len(visible)
             if end > start:
                 kind = self.kind
-                if kind in ("paragraph", "heading") and visible.text[end - 1] == "?":
+                if kind in ("paragraph", "heading") and visible.last() == "?":
                     kind = "question" if kind == "heading" or self.bold_only else kind
                 self.blocks.append(
                     Block(kind, start, end, level=self.level, cells=cells, header=header)
@@ -350,11 +354,19 @@ class _Reader:
         self.block_start = None
         self.space = self.joiner = None
 
+    def word_break(self) -> None:
+        """A block's edge inside a row's cell (a cell's paragraphs, a nested table): the
+        words either side stay apart, by one space that no file character shows."""
+        if self.block_start is not None and self.joiner is None and self.space is None:
+            at = self.visible.ends[-1]
+            self.space = (at, at)
+
     def removed(self) -> None:
         """Content was left out here: no quote may run across the gap."""
         self.close_block()
-        at = len(self.visible)
-        self.chrome.append(Chrome(start=at, end=at, kind="removed"))
+        if not self.in_row:
+            at = len(self.visible)
+            self.chrome.append(Chrome(start=at, end=at, kind="removed"))
 
     # --- text ------------------------------------------------------------------------------
 
@@ -364,7 +376,7 @@ class _Reader:
             if pre:
                 self._show(shown, start, end if entity else None)
             elif entity and shown.isspace() and shown != "\xa0":
-                self.space = start if self.space is None else self.space
+                self.space = self.space or (start, end)
             elif entity:
                 self._show(shown, start, end)
                 self.bold_only &= bold
@@ -374,12 +386,17 @@ class _Reader:
                         self._show(run.group(), start + run.start(), None)
                         self.bold_only &= bold
                     elif self.space is None:
-                        self.space = start + run.start()
+                        self.space = (start + run.start(), start + run.start() + 1)
 
     def _show(self, piece: str, start: int, end: int | None) -> None:
         """Show `piece` (see `VisibleText.add`), after the block's separator, a cell's
-        joiner or the one space that white space before it shows as."""
+        joiner or the one space that white space before it shows as. White space that would
+        start a block or a cell (a `&nbsp;`) is trimmed like a block's trailing white space,
+        but in code, where it is the first line's indentation."""
         visible = self.visible
+        starting = self.block_start is None or self.joiner is not None
+        if starting and piece.isspace() and self.kind != "code":
+            return
         if self.block_start is None:
             if len(visible):
                 visible.add_separator(_SEPARATOR)
@@ -387,8 +404,10 @@ class _Reader:
         elif self.joiner is not None:
             visible.add_separator(self.joiner)
         elif self.space is not None:
-            visible.add(" ", self.space, self.space + 1)
+            visible.add(" ", *self.space)
         self.space = self.joiner = None
+        if self.in_row and self.cell_start is None:
+            self.cell_start = len(visible)
         visible.add(piece, start, end)
 
     def line_break(self, at: int) -> None:
@@ -405,14 +424,14 @@ class _Reader:
                 continue
             tag = child.tag
             if child.chrome or (tag in _BLOCKS and self.drop_link_lists and _is_link_list(child)):
-                if tag in _BLOCKS and not self.in_row:
+                if tag in _BLOCKS:
                     self.removed()
                 continue
             if tag == "br":
                 self.line_break(child.start)
             elif tag == "tr" and not self.in_row:
                 self._row(child)
-            elif tag == "pre":
+            elif tag == "pre" and not self.in_row:  # in a row: a cell's text, like any other
                 self.open_block("code")
                 start = len(self.visible)
                 self.walk(_without_leading_newline(child), True, bold)
@@ -436,7 +455,8 @@ class _Reader:
                 self.walk(child, pre, bold or tag in ("b", "strong"))
 
     def _row(self, row: _Element) -> None:
-        """A table row: one block, its cells joined by " | "."""
+        """A table row: one block, its cells joined by " | ", each cell's span its own text
+        (a cell of white space only shows nothing, and is no cell)."""
         self.open_block("row")
         self.in_row = True
         cells: list[tuple[int, int]] = []
@@ -445,13 +465,12 @@ class _Reader:
             if not isinstance(cell, _Element) or cell.tag not in ("td", "th"):
                 continue
             header &= cell.tag == "th"
-            self.space = None
+            self.space = self.cell_start = None
             self.joiner = " | " if self.block_start is not None else None
-            before = len(self.visible)
             self.walk(cell)
-            if len(self.visible) > before:
-                joined = self.visible.text[before : before + 3] == " | " and cells
-                cells.append((before + 3 if joined else before, len(self.visible)))
+            if self.cell_start is not None:
+                self.visible.trim_end()
+                cells.append((self.cell_start, len(self.visible)))
         self.joiner = None
         self.in_row = False
         count = len(self.blocks)
