@@ -318,6 +318,7 @@ class _Reader:
         self.chrome: list[Chrome] = []
         self.kind: BlockKind = "paragraph"
         self.level = 0
+        self.asks = False  # a question if it ends with "?", bold or not (a heading, a <dt>)
         self.block_start: int | None = None
         # White space not yet shown, as the file span its one space maps to.
         self.space: tuple[int, int] | None = None
@@ -328,12 +329,12 @@ class _Reader:
 
     # --- blocks ----------------------------------------------------------------------------
 
-    def open_block(self, kind: BlockKind, level: int = 0) -> None:
+    def open_block(self, kind: BlockKind, level: int = 0, asks: bool = False) -> None:
         if self.in_row:
             self.word_break()
             return
         self.close_block()
-        self.kind, self.level = kind, level
+        self.kind, self.level, self.asks = kind, level, asks
         self.bold_only = True
 
     def close_block(self, cells: tuple[tuple[int, int], ...] = (), header: bool = False) -> None:
@@ -347,7 +348,7 @@ class _Reader:
             if end > start:
                 kind = self.kind
                 if kind in ("paragraph", "heading") and visible.last() == "?":
-                    kind = "question" if kind == "heading" or self.bold_only else kind
+                    kind = "question" if self.asks or self.bold_only else kind
                 self.blocks.append(
                     Block(kind, start, end, level=self.level, cells=cells, header=header)
                 )
@@ -448,7 +449,7 @@ class _Reader:
                     if tag in ("li", "dd")
                     else "paragraph"
                 )
-                self.open_block(kind, _HEADINGS.get(tag, 0))
+                self.open_block(kind, _HEADINGS.get(tag, 0), tag in _HEADINGS or tag == "dt")
                 self.walk(child, pre, bold)
                 self.close_block()
             else:
