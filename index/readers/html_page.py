@@ -7,11 +7,15 @@ selectolax (faster trees, measured in benchmarks/readers.py) keep no offsets at 
 line per element). It is lenient the way browsers are with unclosed and stray tags, and ships
 with CPython. This module builds a light tree from its events, with HTML's implied end tags
 (`<p>` closed by the next block, `<li>` by the next `<li>`), then reads the page from it.
+Text is decoded by html.parser's own `html.unescape` rules (a browser's: `&amp` without its
+`;` reads "&", `&db;` reads as written), then split back into its references, so that each
+one maps to the characters of the file it came from.
 
 What is not content (chrome): scripts, styles, forms and the page's furniture: `<nav>`,
 `<header>`, `<footer>`, `<aside>`, elements whose role or class names say menu, navigation,
 breadcrumb, sidebar, banner, search and the like; and any block that is mostly links in short
-items (a table of contents, related links). Where a page marks its main content (`<main>`,
+items (a table of contents, related links; a link inside chrome is not counted), unless the
+page has nothing else: a page of links is read. Where a page marks its main content (`<main>`,
 `<article>`, `role="main"`), only that is read. Headings, lists, tables, `<pre>` code and FAQ
 questions (a paragraph that is all bold and asks, a `<dt>` that asks, a heading that asks)
 become blocks; the title is the page's `<title>`, else its first `<h1>`.
@@ -22,7 +26,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from html.entities import html5
 from html.parser import HTMLParser
 
 from index.models import Chrome
@@ -79,14 +84,21 @@ class _Element:
     start: int
     children: list[_Element | _Text] = field(default_factory=list)
     end: int = -1
+    chrome: bool = field(init=False)
+    """Never content (see `_is_chrome`): asked of every element, over and over, while a page
+    is weighed for lists of links."""
+
+    def __post_init__(self) -> None:
+        self.chrome = _is_chrome(self.tag, self.attrs)
 
 
 class _Tokenizer(HTMLParser):
     """html.parser's events as a tree with file offsets."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(convert_charrefs=True)
         self.text = text
+        self._data: tuple[int, str] | None = None  # text read, not yet placed
         self._newlines = [0, *(m.end() for m in re.finditer("\n", text))]
         self.root = _Element("#root", {}, 0)
         self.stack: list[_Element] = [self.root]
@@ -160,31 +172,28 @@ class _Tokenizer(HTMLParser):
         closing = self.text.find(">", at)
         self._close(tag, at, closing + 1 if closing >= 0 else len(self.text))
 
-    def _append(self, shown: str, start: int, end: int) -> None:
+    def _append(self, pieces: list[tuple[str, int, int]]) -> None:
         children = self.stack[-1].children
         if children and isinstance(children[-1], _Text):
-            children[-1].pieces.append((shown, start, end))
-        else:
-            children.append(_Text([(shown, start, end)]))
+            children[-1].pieces.extend(pieces)
+        elif pieces:
+            children.append(_Text(pieces))
 
     def handle_data(self, data: str) -> None:
-        at = self._at()
-        self._append(data, at, at + len(data))
+        # Where the data ends in the file is known when html.parser steps over it.
+        self._data = (self._at(), data)
 
-    def _reference(self, start: int) -> None:
-        end = self.text.find(";", start, start + 40)
-        raw_end = end + 1 if end >= 0 else start + 1
-        raw = self.text[start:raw_end]
-        while raw_end > start + 1 and html.unescape(raw) == raw:
-            raw_end -= 1  # "&copy" with no semicolon: the longest prefix that is a reference
-            raw = self.text[start:raw_end]
-        self._append(html.unescape(raw), start, raw_end)
-
-    def handle_entityref(self, name: str) -> None:
-        self._reference(self._at())
-
-    def handle_charref(self, name: str) -> None:
-        self._reference(self._at())
+    def updatepos(self, i: int, j: int) -> int:
+        """html.parser steps over `rawdata[i:j]`: after `handle_data`, the file text its data
+        was read from (the text with its references decoded, or as written in a script)."""
+        if self._data is not None:
+            (start, data), self._data = self._data, None
+            end = start + j - i
+            written = self.text[start:end]
+            self._append(
+                [(data, start, end)] if data == written else _decoded(self.text, start, end)
+            )
+        return super().updatepos(i, j)
 
     def finish(self) -> _Element:
         self.close()
@@ -192,6 +201,37 @@ class _Tokenizer(HTMLParser):
             element.end = len(self.text)
         self.root.end = len(self.text)
         return self.root
+
+
+# html.unescape's references: a number, or a name; a name read without its ";" is the longest
+# prefix of it that is a legacy reference ("&copyright" reads "©right"), else not a reference.
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+
+
+def _decoded(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """`text[start:end]` as `html.unescape` reads it (as browsers do), in pieces: text as
+    written, and each reference with what it shows (a reference to no character shows none)."""
+    pieces: list[tuple[str, int, int]] = []
+    at = start
+    for match in _REFERENCE.finditer(text, start, end):
+        name = match.group(1)
+        if name[0] == "#":
+            shown, through = html.unescape(match.group()), match.end()
+        else:
+            length = next(
+                (n for n in (len(name), *range(len(name) - 1, 1, -1)) if name[:n] in html5), 0
+            )
+            if not length:
+                continue
+            shown, through = html5[name[:length]], match.start() + 1 + length
+        if match.start() > at:
+            pieces.append((text[at : match.start()], at, match.start()))
+        if shown:
+            pieces.append((shown, match.start(), through))
+        at = through
+    if end > at:
+        pieces.append((text[at:end], at, end))
+    return pieces
 
 
 def _parse(text: str) -> _Element:
@@ -203,10 +243,9 @@ def _parse(text: str) -> _Element:
 # --- what is content ---------------------------------------------------------------------
 
 
-def _is_chrome(element: _Element) -> bool:
-    if element.tag in _SKIPPED:
+def _is_chrome(tag: str, attrs: dict[str, str]) -> bool:
+    if tag in _SKIPPED:
         return True
-    attrs = element.attrs
     if attrs.get("role", "").lower() in _CHROME_ROLES or "hidden" in attrs:
         return True
     if attrs.get("aria-hidden", "").lower() == "true":
@@ -218,7 +257,7 @@ def _is_chrome(element: _Element) -> bool:
 def _text_of(node: _Element | _Text) -> str:
     if isinstance(node, _Text):
         return "".join(shown for shown, _, _ in node.pieces)
-    if _is_chrome(node):
+    if node.chrome:
         return ""
     return "".join(_text_of(child) for child in node.children)
 
@@ -226,6 +265,8 @@ def _text_of(node: _Element | _Text) -> str:
 def _link_text(node: _Element | _Text, inside: bool = False) -> int:
     if isinstance(node, _Text):
         return len("".join(s for s, _, _ in node.pieces).strip()) if inside else 0
+    if node.chrome:
+        return 0
     inside = inside or node.tag == "a"
     return sum(_link_text(child, inside) for child in node.children)
 
@@ -235,7 +276,7 @@ def _is_link_list(element: _Element) -> bool:
     related pages (or any length of link, when there is next to nothing else)."""
     if element.tag not in _BLOCKS:
         return False
-    links = [a for a in _find(element, "a") if _text_of(a).strip()]
+    links = [a for a in _find(element, "a", in_chrome=False) if _text_of(a).strip()]
     if len(links) < _LINK_ITEMS:
         return False
     total = len(_text_of(element).strip())
@@ -252,7 +293,7 @@ def _main(root: _Element) -> list[_Element]:
 
     def visit(element: _Element) -> None:
         for child in element.children:
-            if not isinstance(child, _Element) or _is_chrome(child):
+            if not isinstance(child, _Element) or child.chrome:
                 continue
             marked = child.tag == "main" or child.attrs.get("role", "").lower() == "main"
             if marked or (child.tag == "article" and not found):
@@ -270,29 +311,35 @@ def _main(root: _Element) -> list[_Element]:
 class _Reader:
     """Walks the content elements, writing visible text and blocks."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, drop_link_lists: bool) -> None:
         self.visible = VisibleText(text)
+        self.drop_link_lists = drop_link_lists
         self.blocks: list[Block] = []
         self.chrome: list[Chrome] = []
         self.kind: BlockKind = "paragraph"
         self.level = 0
+        self.asks = False  # a question if it ends with "?", bold or not (a heading, a <dt>)
         self.block_start: int | None = None
-        self.space: int | None = None  # file offset of white space not yet shown
+        # White space not yet shown, as the file span its one space maps to.
+        self.space: tuple[int, int] | None = None
         self.joiner: str | None = None  # what goes before the next text: a cell's " | "
         self.bold_only = True
         self.in_row = False
+        self.cell_start: int | None = None  # where the row's current cell starts showing
 
     # --- blocks ----------------------------------------------------------------------------
 
-    def open_block(self, kind: BlockKind, level: int = 0) -> None:
+    def open_block(self, kind: BlockKind, level: int = 0, asks: bool = False) -> None:
         if self.in_row:
+            self.word_break()
             return
         self.close_block()
-        self.kind, self.level = kind, level
+        self.kind, self.level, self.asks = kind, level, asks
         self.bold_only = True
 
     def close_block(self, cells: tuple[tuple[int, int], ...] = (), header: bool = False) -> None:
         if self.in_row:
+            self.word_break()
             return
         visible = self.visible
         if self.block_start is not None:
@@ -300,19 +347,27 @@ class _Reader:
             start, end = self.block_start, len(visible)
             if end > start:
                 kind = self.kind
-                if kind in ("paragraph", "heading") and visible.text[end - 1] == "?":
-                    kind = "question" if kind == "heading" or self.bold_only else kind
+                if kind in ("paragraph", "heading") and visible.last() == "?":
+                    kind = "question" if self.asks or self.bold_only else kind
                 self.blocks.append(
                     Block(kind, start, end, level=self.level, cells=cells, header=header)
                 )
         self.block_start = None
         self.space = self.joiner = None
 
+    def word_break(self) -> None:
+        """A block's edge inside a row's cell (a cell's paragraphs, a nested table): the
+        words either side stay apart, by one space that no file character shows."""
+        if self.block_start is not None and self.joiner is None and self.space is None:
+            at = self.visible.ends[-1]
+            self.space = (at, at)
+
     def removed(self) -> None:
         """Content was left out here: no quote may run across the gap."""
         self.close_block()
-        at = len(self.visible)
-        self.chrome.append(Chrome(start=at, end=at, kind="removed"))
+        if not self.in_row:
+            at = len(self.visible)
+            self.chrome.append(Chrome(start=at, end=at, kind="removed"))
 
     # --- text ------------------------------------------------------------------------------
 
@@ -322,7 +377,7 @@ class _Reader:
             if pre:
                 self._show(shown, start, end if entity else None)
             elif entity and shown.isspace() and shown != "\xa0":
-                self.space = start if self.space is None else self.space
+                self.space = self.space or (start, end)
             elif entity:
                 self._show(shown, start, end)
                 self.bold_only &= bold
@@ -332,12 +387,17 @@ class _Reader:
                         self._show(run.group(), start + run.start(), None)
                         self.bold_only &= bold
                     elif self.space is None:
-                        self.space = start + run.start()
+                        self.space = (start + run.start(), start + run.start() + 1)
 
     def _show(self, piece: str, start: int, end: int | None) -> None:
         """Show `piece` (see `VisibleText.add`), after the block's separator, a cell's
-        joiner or the one space that white space before it shows as."""
+        joiner or the one space that white space before it shows as. White space that would
+        start a block or a cell (a `&nbsp;`) is trimmed like a block's trailing white space,
+        but in code, where it is the first line's indentation."""
         visible = self.visible
+        starting = self.block_start is None or self.joiner is not None
+        if starting and piece.isspace() and self.kind != "code":
+            return
         if self.block_start is None:
             if len(visible):
                 visible.add_separator(_SEPARATOR)
@@ -345,8 +405,10 @@ class _Reader:
         elif self.joiner is not None:
             visible.add_separator(self.joiner)
         elif self.space is not None:
-            visible.add(" ", self.space, self.space + 1)
+            visible.add(" ", *self.space)
         self.space = self.joiner = None
+        if self.in_row and self.cell_start is None:
+            self.cell_start = len(visible)
         visible.add(piece, start, end)
 
     def line_break(self, at: int) -> None:
@@ -362,15 +424,15 @@ class _Reader:
                 self.write(child, pre, bold)
                 continue
             tag = child.tag
-            if _is_chrome(child) or (tag in _BLOCKS and _is_link_list(child)):
-                if tag in _BLOCKS and not self.in_row:
+            if child.chrome or (tag in _BLOCKS and self.drop_link_lists and _is_link_list(child)):
+                if tag in _BLOCKS:
                     self.removed()
                 continue
             if tag == "br":
                 self.line_break(child.start)
             elif tag == "tr" and not self.in_row:
                 self._row(child)
-            elif tag == "pre":
+            elif tag == "pre" and not self.in_row:  # in a row: a cell's text, like any other
                 self.open_block("code")
                 start = len(self.visible)
                 self.walk(_without_leading_newline(child), True, bold)
@@ -387,14 +449,15 @@ class _Reader:
                     if tag in ("li", "dd")
                     else "paragraph"
                 )
-                self.open_block(kind, _HEADINGS.get(tag, 0))
+                self.open_block(kind, _HEADINGS.get(tag, 0), tag in _HEADINGS or tag == "dt")
                 self.walk(child, pre, bold)
                 self.close_block()
             else:
                 self.walk(child, pre, bold or tag in ("b", "strong"))
 
     def _row(self, row: _Element) -> None:
-        """A table row: one block, its cells joined by " | "."""
+        """A table row: one block, its cells joined by " | ", each cell's span its own text
+        (a cell of white space only shows nothing, and is no cell)."""
         self.open_block("row")
         self.in_row = True
         cells: list[tuple[int, int]] = []
@@ -403,13 +466,12 @@ class _Reader:
             if not isinstance(cell, _Element) or cell.tag not in ("td", "th"):
                 continue
             header &= cell.tag == "th"
-            self.space = None
+            self.space = self.cell_start = None
             self.joiner = " | " if self.block_start is not None else None
-            before = len(self.visible)
             self.walk(cell)
-            if len(self.visible) > before:
-                joined = self.visible.text[before : before + 3] == " | " and cells
-                cells.append((before + 3 if joined else before, len(self.visible)))
+            if self.cell_start is not None:
+                self.visible.trim_end()
+                cells.append((self.cell_start, len(self.visible)))
         self.joiner = None
         self.in_row = False
         count = len(self.blocks)
@@ -429,7 +491,7 @@ def _without_leading_newline(pre: _Element) -> _Element:
             cut = len(newline)
             rest = [(shown[cut:], start + cut, end)] if len(shown) > cut else []
             text = _Text(rest + first.pieces[1:])
-            return _Element(pre.tag, pre.attrs, pre.start, [text, *pre.children[1:]], pre.end)
+            return replace(pre, children=[text, *pre.children[1:]])
     return pre
 
 
@@ -439,16 +501,23 @@ def visible_text(markup: str) -> str:
     return HtmlReader().read(markup).text
 
 
+def _read(root: _Element, text: str, drop_link_lists: bool) -> _Reader:
+    reader = _Reader(text, drop_link_lists)
+    for part in _main(root):
+        reader.walk(part)
+        reader.removed()
+    reader.close_block()
+    return reader
+
+
 class HtmlReader:
     format = "html"
 
     def read(self, text: str) -> ReadDocument:
         root = _parse(text)
-        reader = _Reader(text)
-        for part in _main(root):
-            reader.walk(part)
-            reader.removed()
-        reader.close_block()
+        reader = _read(root, text, drop_link_lists=True)
+        if not reader.blocks:  # nothing but links (an index page): the links are the page
+            reader = _read(root, text, drop_link_lists=False)
         visible = reader.visible
         doc = ReadDocument(
             format=self.format,
@@ -486,12 +555,14 @@ def _info(doc: ReadDocument, root: _Element) -> None:
             info.date = Found(content, f"<meta name={name}>")
 
 
-def _find(element: _Element, tag: str) -> Iterator[_Element]:
+def _find(element: _Element, tag: str, in_chrome: bool = True) -> Iterator[_Element]:
+    """The `tag` elements inside `element`, with or without those inside chrome (a link in
+    a `<nav>` is not the content's)."""
     for child in element.children:
-        if isinstance(child, _Element):
+        if isinstance(child, _Element) and (in_chrome or not child.chrome):
             if child.tag == tag:
                 yield child
-            yield from _find(child, tag)
+            yield from _find(child, tag, in_chrome)
 
 
 def _text_of_all(element: _Element) -> str:

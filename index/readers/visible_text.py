@@ -59,14 +59,25 @@ class VisibleText:
         self._wrapped_ends[end] = file_end
 
     def trim_end(self) -> None:
-        """Drop trailing white space (the end of a block)."""
-        text = self.text
-        keep = len(text.rstrip())
-        if keep < len(text):
-            self._pieces = [text[:keep]]
-            del self.starts[keep:]
-            del self.ends[keep:]
+        """Drop trailing white space (the end of a block or of a row's cell), looking at the
+        last pieces only: a row trims after each of its cells."""
+        pieces = self._pieces
+        while pieces:
+            kept = pieces[-1].rstrip()
+            dropped = len(pieces[-1]) - len(kept)
+            if not dropped:
+                return
+            del self.starts[-dropped:]
+            del self.ends[-dropped:]
             self._text = None
+            if kept:
+                pieces[-1] = kept
+                return
+            pieces.pop()
+
+    def last(self) -> str:
+        """The last character shown ("" before any)."""
+        return self._pieces[-1][-1] if self._pieces else ""
 
     # --- reading -------------------------------------------------------------------------
 
