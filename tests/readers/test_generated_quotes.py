@@ -2,7 +2,8 @@
 indexed by the project's own build (`bot.loader.load_engine`, as tests/test_verbatim.py does
 for the seed sources), questions made of the documents' words are asked, and every quote must
 be an exact span of its file (for HTML: the visible text of its file span, by lxml and by the
-reader) that neither starts nor ends inside a code block, and holds its code blocks whole."""
+reader) that neither starts nor ends inside a code block, holds its code blocks whole and no
+heading underline."""
 
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ def test_every_quote_from_generated_sources_is_exact_and_keeps_code_whole(
         texts = [generated.text for generated in files.values()]
         for question in questions_from(data, texts, 8):
             for snippet in engine.ask(question).snippets:
-                text = files[snippet.source].text
-                assert_quote_exact(snippet, text)
-                assert_code_whole(snippet, text)
+                generated = files[snippet.source]
+                assert_quote_exact(snippet, generated.text)
+                assert_code_whole(snippet, generated.text)
+                for start, end in generated.underlines:
+                    assert snippet.end <= start or snippet.start >= end, snippet.quote
