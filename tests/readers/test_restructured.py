@@ -212,3 +212,14 @@ def test_table_cells_are_content() -> None:
     read_text = " ".join(shown(doc, b) for b in doc.blocks)
     for cell in ("alpha", "beta", "gamma", "delta"):
         assert cell in read_text
+
+
+def test_a_transition_is_never_inside_a_passage() -> None:
+    text = (
+        "Setup\n=====\n\nSee the reference for every variable.\n\n----------\n\n"
+        "While not required, set the fake Redis flag in development.\n"
+    )
+    source, _ = ingest_source("setup.rst", text, None)
+    rule = text.index("\n----------\n") + 1
+    assert source.passages
+    assert all(p.end <= rule or p.start >= rule + 10 for p in source.passages)
