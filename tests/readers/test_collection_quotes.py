@@ -115,3 +115,53 @@ def test_quotes_from_real_collections_hold_only_content(
                 bad.append(f"{snippet.source}:{snippet.line}: {problem}: {snippet.quote!r}")
     assert quoted >= 20, "too few quotes to check: did the collection index?"
     assert bad == []
+
+
+def _snippet(
+    source: str, text: str, quote: str, code: list[tuple[int, int]] | None = None
+) -> Snippet:
+    start = text.index(quote)
+    return Snippet(
+        quote=quote,
+        source=source,
+        start=start,
+        end=start + len(quote),
+        title="t",
+        publisher=None,
+        date=None,
+        score=1.0,
+        line=1,
+        code=code or [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "quote", "problem"),
+    [
+        ("a.md", "---\ntitle: X\n---\n\nBody.\n", "---\ntitle: X\n---\n\nBody.", "front matter"),
+        ("a.md", "Run:\n\n```\npip install x\n```\n", "Run:\n\n```\npip install x", "fence"),
+        ("a.rst", "Title\n=====\n\nBody.\n", "Title\n=====\n\nBody.", "underline"),
+        ("a.md", "Click `Clone`.<br>\nDone.\n", "Click `Clone`.<br>", "HTML markup"),
+        ("a.html", "<p>Say <b>hi</b> now.</p>", "Say <b>hi</b> now.", "HTML markup"),
+        ("a.rst", "Text.\n\n.. raw:: html\n\n   <hr>\n", "Text.\n\n.. raw:: html", "raw"),
+    ],
+)
+def test_each_check_finds_what_it_looks_for(
+    source: str, text: str, quote: str, problem: str
+) -> None:
+    assert any(problem in found for found in problems(_snippet(source, text, quote), text))
+
+
+def test_code_may_show_any_text_and_a_shown_angle_bracket_is_no_markup() -> None:
+    text = "Set:\n\n```\n<br>\n=====\n```\n"
+    fenced = text[text.index("```") : text.rindex("```") + 3]
+    quote = f"Set:\n\n{fenced}"
+    assert problems(_snippet("a.md", text, quote, [(6, len(quote))]), text) == []
+    page = "<p>if a &lt;b and c</p>"
+    assert problems(_snippet("a.html", page, "if a &lt;b and c"), page) == [
+        "not the visible text of its file span"
+    ]
+    snippet = _snippet("a.html", page, "if a &lt;b and c").model_copy(
+        update={"quote": "if a <b and c"}
+    )
+    assert problems(snippet, page) == []
