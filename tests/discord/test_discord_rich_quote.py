@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.discord import limits
@@ -142,6 +142,8 @@ _PIECE = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECE, min_size=1, max_size=6), st.integers(40, limits.FIELD_VALUE))
+@example([Piece("code", "["), Piece("code", "`")], 40)  # the two bugs below
+@example([Piece("block", "````")], 40)
 def test_any_pieces_render_safely_within_the_limit(parts: list[Piece], limit: int) -> None:
     """Fences and code spans balanced, nothing live outside code, never over the limit."""
     assert_safe(rich_quote(parts, limit), limit)
@@ -171,3 +173,23 @@ _MARKDOWN_QUOTE = st.lists(
 def test_any_markdown_quote_renders_safely(quote: str, limit: int) -> None:
     fences = [(m.start(), m.end()) for m in re.finditer(r"(?ms)^(```|~~~)[^\n]*\n.*?^\1$", quote)]
     assert_safe(rich_quote(pieces(quote, "markdown", fences), limit), limit)
+
+
+# --- Found by these tests; failing until rich_quote is fixed -------------------------------
+
+
+def test_two_code_pieces_in_a_row_stay_two_balanced_spans() -> None:
+    """`a` then `b` render as "`a``b`", which Discord reads as one span "a``b"; with a
+    backtick in the second ("`[``` ` ``") the "```" opens a code block that never closes."""
+    for second in ("b", "`"):
+        _, code = assert_safe(rich_quote([Piece("code", "a"), Piece("code", second)], 1024), 1024)
+        assert [c.strip() for c in code] == ["a", second]
+
+
+def test_four_backticks_in_a_block_cannot_close_it() -> None:
+    """Only the first "```" of "````" is broken ("`\u200b```"): a Markdown page that shows a
+    fence inside a longer fence ends the block there."""
+    quote = "Nest a fence:\n\n`````markdown\n````py\nx = 1\n````\n`````"
+    rendered = rich_quote(pieces(quote, "markdown", [(quote.index("`````"), len(quote))]), 1024)
+    _, code = assert_safe(rendered, 1024)
+    assert len(code) == 1 and "x = 1" in code[0]
