@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -33,6 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.deep_folders import nested_past_the_path_limit  # noqa: E402
+
 GOOD = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
 GOOD_Q = "How many sailboats did the harbor master count?"
 TIMEOUT = 120
@@ -1233,6 +1238,7 @@ def cases(run: Runner) -> list[Case]:
 
     out.append(Case("faults", "corrupt manifest.json", corrupt_manifest, served("rebuilt")))
     out.extend(more_cases(run, GOOD))
+    out.extend(files_facts_and_names_cases(run, GOOD))
     return out
 
 
@@ -1438,6 +1444,308 @@ def more_cases(run: Runner, good: str) -> list[Case]:
             lambda r, tmp: None if r.err.count("curated fact") == 1 else "not one warning",
         ),
     )
+
+    return out
+
+
+def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
+    """Issue 21's cases of files read from the sources folder, big fact books, sources that
+    change under a running process, and odd paths and names."""
+    out: list[Case] = []
+    zoo = "Zoo Notes\n\nThe zoo had 12 zebras. The zoo had 3 lions.\n"
+    zoo_q = "How many zebras did the zoo have?"
+
+    def add(category: str, name: str, setup, expect, user=None) -> None:
+        out.append(Case(category, name, setup, expect, user or (lambda tmp: [tmp / "src"])))
+
+    # Every file read from the folder obeys its link rule: facts.toml and sources.toml too.
+    harbor_fact = (
+        '[[fact]]\nsubject = "Harbor"\nmeasure = "sailboats"\nvalue = "31"\nclaimed_by = "HM"\n'
+        'source = "good.txt"\nquote = "The harbor master counted 31 sailboats in June."\n'
+    )
+    for name, body in (
+        ("facts.toml", harbor_fact),
+        ("sources.toml", '[[source]]\nfile = "good.txt"\ntitle = "Harbor"\n'),
+    ):
+
+        def linked_out(tmp: Path, name: str = name, body: str = body) -> Result:
+            write(tmp / "outside", {name: body})
+            write(tmp / "src", {"good.txt": good})
+            os.symlink(tmp / "outside" / name, tmp / "src" / name)
+            return ask(tmp, run)
+
+        add(
+            name,
+            "a link out of the sources folder (not followed)",
+            linked_out,
+            error_line(name, "outside the sources folder"),
+            lambda tmp: [tmp / "src", tmp / "outside"],
+        )
+
+    def fact_through_folder_link(tmp: Path) -> Result:
+        write(tmp / "outside", {"zoo.txt": b"Caf\xe9\n"})
+        write(
+            tmp / "src",
+            {"good.txt": good, "facts.toml": harbor_fact.replace("good.txt", "more/zoo.txt")},
+        )
+        os.symlink(tmp / "outside", tmp / "src/more")
+        return ask(tmp, run)
+
+    add(
+        "facts.toml",
+        "cites a file through a folder link out (not read)",
+        fact_through_folder_link,
+        _and(
+            served("more: a link to", "curated fact"),
+            lambda r, tmp: "read through the link" if "UTF-8" in r.err else None,
+        ),
+        lambda tmp: [tmp / "src", tmp / "outside"],
+    )
+
+    # Big fact books and long missing quotes: seconds, not hours.
+    def ledger(sentences: int) -> tuple[str, list[str]]:
+        lines = [
+            f"Clerk {i} logged {i * 7 % 1000} crates of item {i * 31 % 977} on day {i % 28 + 1}."
+            for i in range(sentences)
+        ]
+        return "Ledger\n\n" + "\n".join(lines) + "\n", lines
+
+    def fact_entry(i: int, quote: str) -> str:
+        return (
+            f'[[fact]]\nsubject = "Clerk {i}"\nmeasure = "crates"\nvalue = "crates"\n'
+            f'claimed_by = "Ledger"\nsource = "ledger.txt"\nquote = {json.dumps(quote)}\n\n'
+        )
+
+    def long_missing_quote(tmp: Path) -> Result:
+        text, _ = ledger(36_000)  # 2 MB
+        quote = text[600_000:800_000]
+        slip = quote.index("crates", 100_000)
+        quote = quote[:slip] + "barrels" + quote[slip + 6 :]
+        write(
+            tmp / "src", {"good.txt": good, "ledger.txt": text, "facts.toml": fact_entry(0, quote)}
+        )
+        return run(tmp, "--sources", "src", "--semantic", "off", "facts", "check")
+
+    add(
+        "facts.toml",
+        "a 200 kB quote missing from a 2 MB source (facts check)",
+        long_missing_quote,
+        _and(
+            error_line("facts.toml:7", "quote not found", "verbatim"),
+            lambda r, tmp: None if r.seconds < 60 else f"{r.seconds:.0f} s",
+        ),
+    )
+
+    def big_book(tmp: Path) -> Result:
+        text, lines = ledger(12_000)
+        book = "".join(fact_entry(i, lines[i]) for i in range(10_000))
+        write(tmp / "src", {"good.txt": good, "ledger.txt": text, "facts.toml": book})
+        return run(tmp, "--sources", "src", "--semantic", "off", "facts", "check")
+
+    add(
+        "facts.toml",
+        "10,000 curated facts (facts check)",
+        big_book,
+        lambda r, tmp: (
+            f"exit {r.code}: {r.err.strip()[-140:]}"
+            if r.code != 0 or "10000 curated facts OK" not in r.out
+            else (None if r.seconds < 60 else f"{r.seconds:.0f} s")
+        ),
+    )
+
+    # Sources that change under a running process: only what quotes them fails.
+    def converse(tmp: Path, argv: list[str], steps: list, prompt: bytes) -> Result:
+        """Run the harness with its standard input fed step by step: each question's reply
+        (up to `prompt`) is read before the next step, which may change the sources."""
+        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
+        env["QUOTEBOT_SEMANTIC"] = "off"
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bot", *argv],
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert child.stdin and child.stdout
+        seen, wanted = b"", 1 if prompt == b"? " else 0
+
+        def until() -> bool:
+            """Read until `prompt` has come `wanted` times; False at the end of the output."""
+            nonlocal seen
+            deadline = time.monotonic() + TIMEOUT
+            while seen.count(prompt) < wanted:
+                ready, _, _ = select.select([child.stdout], [], [], deadline - time.monotonic())
+                chunk = os.read(child.stdout.fileno(), 65536) if ready else b""
+                if not chunk:
+                    return False
+                seen += chunk
+            return True
+
+        alive = until()
+        for step in steps:
+            if not alive:
+                break
+            if callable(step):
+                step()
+                continue
+            child.stdin.write(step)
+            child.stdin.flush()
+            wanted += 1
+            alive = until()
+        rest, err = child.communicate(timeout=TIMEOUT)  # closes standard input: the end
+        return Result(
+            child.returncode,
+            (seen + rest).decode("utf-8", errors="replace"),
+            err.decode("utf-8", errors="replace"),
+            time.perf_counter() - started,
+        )
+
+    def rewrite_in_place(path: Path) -> None:
+        with open(path, "r+", encoding="utf-8") as f:
+            f.write("Zoo Notes\n\nThe zoo had 40 zebras.\n")
+            f.truncate()
+
+    def rename_over(path: Path) -> None:
+        write(path.parent, {"new.tmp": "Zoo Notes\n\nThe zoo had 40 zebras.\n"})
+        os.replace(path.parent / "new.tmp", path)
+
+    changes = {
+        "removed": lambda path: path.unlink(),
+        "rewritten in place": rewrite_in_place,
+        "truncated": lambda path: os.truncate(path, 4),
+        "replaced (renamed over)": rename_over,
+    }
+
+    def one_line_lost(r: Result, tmp: Path) -> str | None:
+        if r.traceback or r.code != 0:
+            return f"exit {r.code}: {r.err.strip()[-140:]}"
+        replies = [json.loads(line) for line in r.out.splitlines()]
+        statuses = [reply.get("status", f"error line {reply.get('line')}") for reply in replies]
+        expected = ["answered", "answered", "error line 3", "answered"]
+        return None if statuses == expected else f"replies {statuses}"
+
+    def jsonl(act: Callable[[Path], None], quoted_first: bool) -> Callable[[Path], Result]:
+        """Index, then ask: the good source, (the zoo when `quoted_first`), the change, the zoo
+        and the good source again."""
+
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": good, "zoo.txt": zoo})
+            run(tmp, "--sources", "src", "--semantic", "off", "index")
+            first = zoo_q if quoted_first else GOOD_Q
+            steps: list = [f"{first}\n".encode(), f"{GOOD_Q}\n".encode()]
+            steps += [lambda: act(tmp / "src/zoo.txt"), f"{zoo_q}\n".encode()]
+            steps.append(f"{GOOD_Q}\n".encode())
+            return converse(tmp, ["--sources", "src", "ask", "--jsonl"], steps, b"\n")
+
+        return setup
+
+    for change, act in changes.items():
+        # Quoted before the change (mapped), a file removed or renamed over is still served as
+        # indexed, one changed in place is refused; one never quoted before is refused.
+        quoted_first = change in ("rewritten in place", "truncated")
+        add(
+            "changing sources",
+            f"a source {change} under ask --jsonl",
+            jsonl(act, quoted_first),
+            one_line_lost,
+            lambda tmp: [tmp / "src/good.txt"],
+        )
+
+    def next_start(tmp: Path) -> Result:
+        jsonl(rewrite_in_place, True)(tmp)
+        return run(tmp, "--sources", "src", "--semantic", "off", "ask", zoo_q, "--json")
+
+    add(
+        "changing sources",
+        "the next start after a source rewritten in place",
+        next_start,
+        lambda r, tmp: None if r.code == 0 and "40 zebras" in r.out else f"exit {r.code}",
+        lambda tmp: [tmp / "src/good.txt"],
+    )
+
+    def chat(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good, "zoo.txt": zoo})
+        run(tmp, "--sources", "src", "--semantic", "off", "index")
+        steps = [lambda: (tmp / "src/zoo.txt").unlink(), f"{zoo_q}\n".encode()]
+        steps += [f"{GOOD_Q}\n".encode(), b"\n"]
+        return converse(tmp, ["--sources", "src", "chat"], steps, b"? ")
+
+    add(
+        "changing sources",
+        "a source removed under chat",
+        chat,
+        lambda r, tmp: (
+            None
+            if r.code == 0 and not r.traceback and "zoo.txt" in r.err and "31 sailboats" in r.out
+            else f"exit {r.code}: {r.err.strip()[-140:]}"
+        ),
+        lambda tmp: [tmp / "src/good.txt"],
+    )
+
+    # Paths the OS refuses and names that are not UTF-8 cost only themselves.
+    def past_path_limit(tmp: Path) -> Result:
+        write(tmp / "src", {"good.txt": good})
+        nested_past_the_path_limit(tmp / "src", b"Deep\n\nThe deep file counted 9 owls.\n")
+        return ask(tmp, run)
+
+    add(
+        "source files",
+        "a file nested past the OS path limit",
+        past_path_limit,
+        served("File name too long"),
+        lambda tmp: [tmp / "src/good.txt"],
+    )
+    for label, name in (
+        ("a file name that is not UTF-8", b"caf\xe9.txt"),
+        ("a folder name that is not UTF-8", b"d\xff/inner.txt"),
+    ):
+
+        def undecodable(tmp: Path, name: bytes = name) -> Result:
+            write(tmp / "src", {"good.txt": good, os.fsdecode(name): zoo})
+            return ask(tmp, run)
+
+        shown = name.split(b"/")[0].decode("utf-8", "backslashreplace")
+        add("source files", label, undecodable, served(shown, "not UTF-8"))
+
+    def undecodable_folder(tmp: Path) -> Result:
+        folder = os.fsdecode(b"caf\xe9")
+        write(tmp / folder, {"good.txt": good})
+        return run(tmp, "--sources", folder, "ask", GOOD_Q, "--json")
+
+    add(
+        "sources folder",
+        "its own name is not UTF-8",
+        undecodable_folder,
+        served(),
+        lambda tmp: [tmp / os.fsdecode(b"caf\xe9")],
+    )
+
+    # A line break in a name or title never prints a line of its own.
+    fake = "\nFAKE line"
+    titled = f'[[source]]\nfile = "good.txt"\ntitle = {json.dumps("Harbor" + fake)}\n'
+
+    def no_fake_line(r: Result, tmp: Path) -> str | None:
+        if r.code != 0 or r.traceback:
+            return f"exit {r.code}: {r.err.strip()[-140:]}"
+        if "\nFAKE" in r.out or "\nFAKE" in r.err:
+            return "a name printed a line of its own"
+        return None if "\\x0aFAKE" in r.out + r.err else "the name is not shown"
+
+    for label, files, argv in (
+        ("a line break in a title, ask (text)", {"sources.toml": titled}, ["ask", GOOD_Q]),
+        ("a line break in a title, sources", {"sources.toml": titled}, ["sources"]),
+        ("a line break in a file name, sources", {f"zoo{fake}.txt": zoo}, ["sources"]),
+        ("a line break in a file name, ask (text)", {f"zoo{fake}.txt": zoo}, ["ask", zoo_q]),
+        ("a line break in a file name (warning)", {f"bad{fake}.txt": b"\xff"}, ["sources"]),
+    ):
+
+        def named(tmp: Path, files=files, argv=argv) -> Result:
+            write(tmp / "src", {"good.txt": good, **files})
+            return run(tmp, "--sources", "src", *argv)
+
+        add("text hygiene", label, named, no_fake_line)
 
     return out
 

@@ -1,24 +1,29 @@
-"""Fit the semantic mode's knobs on the even halves, report them on the odd halves.
+"""Fit the knobs of either mode on the even halves, report them on the odd halves.
 
-    python benchmarks/calibrate.py [--data ../shared/benchmarks/xquad-en]
+    python benchmarks/calibrate.py --mode semantic [--data ../shared/benchmarks/xquad-en]
+    python benchmarks/calibrate.py --mode lexical
 
-1. Ranking (bot/evidence.py SEMANTIC_WEIGHTS): a softmax over each question's windows, the
-   windows whose quote holds a gold answer being right, fitted on XQuAD's even questions and
-   the on-topic even questions (tests/questions.jsonl and tests/eval/paraphrases.jsonl).
-2. Answerability (bot/policy.py Answerability): a logistic regression of "the first quote is
-   right" on the best window's features, over XQuAD even with 8 articles removed per seed
-   1-8 (their questions are negatives) and the on-topic even questions, answerable and
-   unanswerable (tests/eval/unanswerable.jsonl); the threshold maximises, on XQuAD even, the
-   worst seed's share of removed-article questions declined plus the mean share of the other
-   questions answered right (the curve is printed: the issue's 0.95 and 0.85 are not both
-   reachable with these features).
-3. Fact cards and FAQ entries matched on meaning (bot/policy.py card_min_cosine,
-   faq_min_cosine): a grid over the on-topic even questions, whole answers, maximising right
-   answers plus right refusals.
+Groups of questions, each weighing the same however many questions it has: XQuAD (its
+even-numbered questions over all articles, and over the articles left when 8 are removed per
+seed, whose questions are then negatives: `benchmarks/xquad.py`), the on-topic questions over
+the two seed articles (tests/questions.jsonl, tests/eval/paraphrases.jsonl,
+tests/eval/unanswerable.jsonl), and each collection's set (tests/eval/<collection>.jsonl over
+its documents, as benchmarks/collections.py names them). Even lines fit, odd lines report.
 
-Prints the knobs as they go in the code, then the odd halves' figures with them. The rules
-that decline whatever the score (a name or year the sources never use, money, what a "how
-many" counts) apply throughout. Runs outside the tests; about 10 minutes on 2 cores.
+1. Ranking (bot/evidence.py LEXICAL_WEIGHTS or SEMANTIC_WEIGHTS): a softmax over each
+   question's windows, the windows whose quote holds a gold answer from the file the question
+   names being right.
+2. Answerability (bot/policy.py Policy.lexical or Policy.answerability): a logistic
+   regression of "the first quote is right" on the best window's features; the threshold
+   maximises the groups' mean of (unanswerable questions declined + answerable ones answered
+   right), XQuAD's declined share being its worst seed's.
+3. Semantic mode: fact cards and FAQ entries matched on meaning (bot/policy.py
+   card_min_cosine, faq_min_cosine): a grid over the on-topic even questions.
+
+Prints the knobs as they go in the code, then each group's odd half with the knobs in the
+code and with the fitted ones. The rules that decline whatever the score (a name or year the
+sources never use, money, what a "how many" counts) apply throughout. Runs outside the tests;
+semantic mode takes several minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import argparse
 import itertools
 import math
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.collections import COLLECTIONS  # noqa: E402
 from benchmarks.xquad import (  # noqa: E402
     DATA,
     build_engine,
@@ -44,26 +51,35 @@ from benchmarks.xquad import (  # noqa: E402
     without,
 )
 from bot.engine import Engine, EngineConfig  # noqa: E402
-from bot.evaluate import EvalItem, evaluate, load_eval  # noqa: E402
+from bot.evaluate import EvalItem, evaluate, load_eval, right  # noqa: E402
 from bot.evidence import Candidate, Evidence, RankWeights  # noqa: E402
 from bot.loader import load_engine  # noqa: E402
 from bot.policy import Answerability, Policy, decline_reason  # noqa: E402
 from index.ingest import read_sources  # noqa: E402
 
-RANK_FEATURES = list(RankWeights.model_fields)
+SEMANTIC_ONLY = {"cosine", "best_sentence", "passage_cosine", "nearest"}
 # The best window's features the answerability score weighs, then the evidence's.
 WINDOW_FEATURES = [
     "coverage",
     "known_coverage",
     "unseen",
+    "heading",
     "cosine",
     "best_sentence",
     "passage_cosine",
 ]
-ANSWER_FEATURES = [*WINDOW_FEATURES, "nearest", "unknown_name"]
+EVIDENCE_FEATURES = ["nearest", "unknown_name", "passage_coverage"]
 ON_TOPIC = [ROOT / "tests" / "questions.jsonl", ROOT / "tests" / "eval" / "paraphrases.jsonl"]
 UNANSWERABLE = ROOT / "tests" / "eval" / "unanswerable.jsonl"
-HARD_RULES_ONLY = Policy(min_coverage=0.0, answerability=Answerability(threshold=-math.inf))
+RULES_ONLY = Answerability(bias=0.0, threshold=-math.inf)
+HARD_RULES_ONLY = Policy(lexical=RULES_ONLY, answerability=RULES_ONLY)
+
+
+def features(semantic: bool, without: Collection[str] = ()) -> tuple[list[str], list[str]]:
+    """The ranking's features in a mode (but those `without`), and the answerability's."""
+    keep = (lambda n: True) if semantic else (lambda n: n not in SEMANTIC_ONLY)
+    rank = [n for n in RankWeights.model_fields if keep(n) and n not in without]
+    return rank, [n for n in [*WINDOW_FEATURES, *EVIDENCE_FEATURES] if keep(n)]
 
 
 @dataclass
@@ -74,7 +90,7 @@ class Asked:
     item: EvalItem
     evidence: Evidence | None
     right: list[bool]
-    """Per candidate: its quote holds a gold answer."""
+    """Per candidate: its quote holds a gold answer, from the file the item names."""
     engine: Engine
 
 
@@ -85,12 +101,11 @@ def gather(engine: Engine, items: list[EvalItem], lines: list[int] | None = None
     for i, item in zip(lines or range(len(items)), items, strict=True):
         question = engine.parse(item.question)
         evidence = engine.finder.find(question) if question.terms else None
-        right = []
+        marks = []
         if evidence is not None:
             for c in evidence.candidates:
-                quote = engine.snippet_text(c).casefold()
-                right.append(any(a.casefold() in quote for a in item.answers))
-        out.append(Asked(i, item, evidence, right, engine))
+                marks.append(right(item, c.passage.source, engine.snippet_text(c)))
+        out.append(Asked(i, item, evidence, marks, engine))
     return out
 
 
@@ -98,18 +113,19 @@ def matrix(candidates: list[Candidate], names: list[str]) -> np.ndarray:
     return np.array([[c.features.get(n, 0.0) for n in names] for c in candidates])
 
 
-def fit_ranker(groups: list[list[Asked]], steps: int = 3000, l2: float = 1e-3) -> RankWeights:
-    """Softmax over each question's windows; maximise the probability of the right ones. Each
-    group of questions weighs the same in all: XQuAD's questions were written looking at their
-    paragraph and share its words, the on-topic ones are worded as users word them."""
+def fit_ranker(
+    groups: list[list[Asked]], names: list[str], steps: int = 3000, l2: float = 1e-3
+) -> RankWeights:
+    """Softmax over each question's windows; maximise the probability of the right ones, each
+    group of questions weighing the same."""
     data = [
-        (matrix(a.evidence.candidates, RANK_FEATURES), np.array(a.right, float), 1 / len(g))
+        (matrix(a.evidence.candidates, names), np.array(a.right, float), 1 / len(g))
         for g in groups
         for a in g
         if a.evidence is not None and a.evidence.candidates and any(a.right)
     ]
     total = sum(weight for _, _, weight in data)
-    w = np.zeros(len(RANK_FEATURES))
+    w = np.zeros(len(names))
     for _ in range(steps):
         grad = np.zeros_like(w)
         for x, y, weight in data:
@@ -119,7 +135,7 @@ def fit_ranker(groups: list[list[Asked]], steps: int = 3000, l2: float = 1e-3) -
             pos = p * y
             grad -= weight * ((pos / pos.sum() - p) @ x)
         w -= 0.5 * (grad / total + l2 * w)
-    return RankWeights(**{n: round(float(v), 3) for n, v in zip(RANK_FEATURES, w, strict=True)})
+    return RankWeights(**{n: round(float(v), 3) for n, v in zip(names, w, strict=True)})
 
 
 @dataclass
@@ -134,16 +150,17 @@ class Judged:
     right: bool
 
 
-def judge(asked: list[Asked], weights: RankWeights) -> list[Judged]:
-    w = np.array([getattr(weights, n) for n in RANK_FEATURES])
+def judge(asked: list[Asked], weights: RankWeights, semantic: bool) -> list[Judged]:
+    rank_names, answer_names = features(semantic)
+    w = np.array([getattr(weights, n) for n in rank_names])
     out = []
     for a in asked:
         answerable = bool(a.item.answers)
         ev = a.evidence
         if ev is None or not ev.candidates or not ev.lexical_hits:
-            out.append(Judged(a.index, answerable, True, np.zeros(len(ANSWER_FEATURES)), False))
+            out.append(Judged(a.index, answerable, True, np.zeros(len(answer_names)), False))
             continue
-        scores = matrix(ev.candidates, RANK_FEATURES) @ w
+        scores = matrix(ev.candidates, rank_names) @ w
         best = int(np.argmax(scores))
         ranked = [ev.candidates[best], *(c for j, c in enumerate(ev.candidates) if j != best)]
         ranked_ev = Evidence(
@@ -151,16 +168,21 @@ def judge(asked: list[Asked], weights: RankWeights) -> list[Judged]:
         )
         engine = a.engine
         top = ranked[0]
+        coverage = engine.coverage(ev.question, top.pid)
         reason = decline_reason(
             ev.question,
             ranked_ev,
-            engine.coverage(ev.question, top.pid),
+            coverage,
             lambda ev=ev, engine=engine: [engine.passage_text(x.passage) for x in ev.retrieved],
             list,
             HARD_RULES_ONLY,
         )
-        values = [top.features.get(n, 0.0) for n in WINDOW_FEATURES]
-        values += [ev.nearest_cosine, float(bool(ev.question.unknown))]
+        evidence_values = {
+            "nearest": ev.nearest_cosine,
+            "unknown_name": float(bool(ev.question.unknown)),
+            "passage_coverage": coverage,
+        }
+        values = [evidence_values.get(n, top.features.get(n, 0.0)) for n in answer_names]
         out.append(Judged(a.index, answerable, reason is not None, np.array(values), a.right[best]))
     return out
 
@@ -169,8 +191,7 @@ def fit_answerability(
     groups: list[list[Judged]], steps: int = 4000, l2: float = 1e-2
 ) -> np.ndarray:
     """Logistic regression of "answering gives a right quote"; weights then bias. Each group
-    of questions weighs the same in all, however many questions it has: the few on-topic
-    questions count as much as the many of XQuAD."""
+    of questions weighs the same in all, however many questions it has."""
     rows = [(j, 1 / len(g)) for g in groups for j in g if not j.declined_by_rule]
     x = np.array([np.r_[j.features, 1.0] for j, _ in rows])
     y = np.array([float(j.answerable and j.right) for j, _ in rows])
@@ -193,107 +214,142 @@ def rates(judged: list[Judged], w: np.ndarray, threshold: float) -> tuple[float,
     return (float(np.mean(neg)) if neg else 1.0, float(np.mean(pos)) if pos else 1.0)
 
 
-def answerability(w: np.ndarray, threshold: float) -> Answerability:
-    values = {n: round(float(v), 3) for n, v in zip(ANSWER_FEATURES, w[:-1], strict=True)}
+def answerability(w: np.ndarray, threshold: float, semantic: bool) -> Answerability:
+    """The fitted model as the policy holds it; a feature the mode lacks weighs 0."""
+    _, names = features(semantic)
+    values = dict.fromkeys([*WINDOW_FEATURES, *EVIDENCE_FEATURES], 0.0)
+    values.update({n: round(float(v), 3) for n, v in zip(names, w[:-1], strict=True)})
     return Answerability(**values, bias=round(float(w[-1]), 3), threshold=round(threshold, 3))
 
 
 def on_topic_score(engine: Engine, answerable: list[EvalItem], refused: list[EvalItem]) -> float:
-    right = evaluate(answerable, engine.ask).accuracy_at_1
+    right_ = evaluate(answerable, engine.ask).accuracy_at_1
     declined = evaluate(refused, engine.ask).declined_rate
-    return right + declined
+    return right_ + declined
+
+
+def tuned(engine: Engine, weights: RankWeights, policy: Policy, semantic: bool) -> Engine:
+    """`engine`'s index and facts with other knobs."""
+    mode = {"semantic": weights} if semantic else {"lexical": weights}
+    return Engine(engine.retriever, EngineConfig(**mode, policy=policy), engine.facts)
+
+
+def report(name: str, engine: Engine, items: list[EvalItem], lines: list[int]) -> str:
+    """The odd half of a group: right first quote of the answerable, declined of the rest."""
+    odd = [item for i, item in zip(lines, items, strict=True) if i % 2 == 1]
+    answerable = [i for i in odd if i.answers]
+    refused = [i for i in odd if not i.answers]
+    right_ = evaluate(answerable, engine.ask).accuracy_at_1 if answerable else float("nan")
+    declined = evaluate(refused, engine.ask).declined_rate if refused else float("nan")
+    counts = f"({len(answerable)})  declined {declined:.3f} ({len(refused)})"
+    return f"{name:14} right {right_:.3f} {counts}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=("lexical", "semantic"), required=True)
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--seeds", type=int, default=8, help="XQuAD removal seeds (1..N)")
+    parser.add_argument(
+        "--without", nargs="*", default=[], help="ranking features left out of the fit (at 0)"
+    )
     args = parser.parse_args()
+    semantic = args.mode == "semantic"
+    rank_names, _ = features(semantic, args.without)
     even, odd = (lambda i: i % 2 == 0), (lambda i: i % 2 == 1)
 
     items = load_items(args.data)
     sources = read_sources(args.data / "sources")
     base = EngineConfig()
     print("gathering evidence: XQuAD, all articles", flush=True)
-    xquad = gather(build_engine(sources, base, True), items)
+    xquad_engine = build_engine(sources, base, semantic)
+    xquad = gather(xquad_engine, items)
     seeds: dict[int, list[Asked]] = {}
-    for seed in range(1, 9):
+    for seed in range(1, args.seeds + 1):
         print(f"gathering evidence: XQuAD, seed {seed}", flush=True)
         held = held_out(sources, 8, seed)
-        seeds[seed] = gather(build_engine(without(sources, held), base, True), relabel(items, held))
-    own, _ = load_engine(ROOT / "sources", semantic=True)
+        seeds[seed] = gather(
+            build_engine(without(sources, held), base, semantic), relabel(items, held)
+        )
+    own, _ = load_engine(ROOT / "sources", semantic=semantic)
     files = [load_eval(path) for path in ON_TOPIC]
-    topic = [item for items_ in files for item in items_]
-    topic_lines = [i for items_ in files for i in range(len(items_))]
     refused = load_eval(UNANSWERABLE)
-    topic_asked = gather(own, topic + refused, topic_lines + list(range(len(refused))))
+    topic = [item for items_ in files for item in items_] + refused
+    topic_lines = [i for items_ in files for i in range(len(items_))] + list(range(len(refused)))
+    # name -> (engine, items, their lines, evidence)
+    groups: dict[str, tuple[Engine, list[EvalItem], list[int], list[Asked]]] = {
+        "on-topic": (own, topic, topic_lines, gather(own, topic, topic_lines))
+    }
+    for name, folder in COLLECTIONS.items():
+        print(f"gathering evidence: {name}", flush=True)
+        engine = own if folder == ROOT / "sources" else load_engine(folder, semantic=semantic)[0]
+        its = load_eval(ROOT / "tests" / "eval" / f"{name}.jsonl")
+        lines = list(range(len(its)))
+        groups[name] = (engine, its, lines, gather(engine, its, lines))
 
     def half(asked: list[Asked], keep) -> list[Asked]:
         return [a for a in asked if keep(a.index)]
 
-    weights = fit_ranker([half(xquad, even), [a for a in topic_asked if even(a.index)]])
-    print(f"\nSEMANTIC_WEIGHTS = {weights!r}")
+    weights = fit_ranker(
+        [half(xquad, even), *(half(g[3], even) for g in groups.values())], rank_names
+    )
+    print(f"\n{'SEMANTIC' if semantic else 'LEXICAL'}_WEIGHTS = {weights!r}")
 
-    judged_seeds = {s: judge(a, weights) for s, a in seeds.items()}
-    judged_all = judge(xquad, weights)
-    judged_topic = judge(topic_asked, weights)
+    judged_seeds = {s: judge(a, weights, semantic) for s, a in seeds.items()}
+    judged_all = judge(xquad, weights, semantic)
+    judged = {name: judge(g[3], weights, semantic) for name, g in groups.items()}
     xquad_train = [j for s in judged_seeds.values() for j in s if even(j.index)]
     xquad_train += [j for j in judged_all if even(j.index)]
-    w = fit_answerability([xquad_train, [j for j in judged_topic if even(j.index)]])
-    # The threshold balances the two errors on the even halves: the worst seed's share of
-    # removed-article questions declined plus the mean share of the others answered right.
-    print("threshold  declined (worst seed)  answered right (mean)  all-present right")
-    best_t, best_value = 0.0, -math.inf
-    for t in np.arange(-1.0, 1.5, 0.05):
-        evens = [rates([j for j in s if even(j.index)], w, t) for s in judged_seeds.values()]
-        declined, kept = min(d for d, _ in evens), float(np.mean([k for _, k in evens]))
-        present = rates([j for j in judged_all if even(j.index)], w, t)[1]
-        print(f"{t:9.2f}  {declined:21.3f}  {kept:21.3f}  {present:17.3f}")
-        if declined + kept > best_value:
-            best_t, best_value = float(t), declined + kept
-    threshold = best_t
-    policy = Policy(answerability=answerability(w, threshold))
-    print(f"answerability = {policy.answerability!r}")
-
-    best: tuple[float, float, float] | None = None
-    topic_even = [item for i, item in zip(topic_lines, topic, strict=True) if even(i)]
-    refused_even = [item for i, item in enumerate(refused) if even(i)]
-    for card, faq in itertools.product(np.arange(0.45, 0.85, 0.05), np.arange(0.6, 0.95, 0.05)):
-        trial = policy.model_copy(
-            update={"card_min_cosine": round(card, 2), "faq_min_cosine": round(faq, 2)}
-        )
-        trial_engine = Engine(
-            own.retriever, EngineConfig(semantic=weights, policy=trial), own.facts
-        )
-        score = on_topic_score(trial_engine, topic_even, refused_even)
-        if best is None or score > best[0]:
-            best = (score, round(card, 2), round(faq, 2))
-    assert best is not None
-    policy = policy.model_copy(update={"card_min_cosine": best[1], "faq_min_cosine": best[2]})
-    print(f"card_min_cosine = {best[1]}, faq_min_cosine = {best[2]}")
-
-    print("\n== odd halves, with these knobs")
-    w_rank = np.array([getattr(weights, n) for n in RANK_FEATURES])
-    for name, group in (("XQuAD", half(xquad, odd)), ("on-topic", half(topic_asked, odd))):
-        scored = [a for a in group if a.evidence is not None and a.evidence.candidates]
-        right = [
-            a.right[int(np.argmax(matrix(a.evidence.candidates, RANK_FEATURES) @ w_rank))]
-            for a in scored
-            if a.item.answers
-        ]
-        print(f"{name} odd: first window right {np.mean(right):.3f} (ranking alone)")
-    for s, j in judged_seeds.items():
-        declined, right = rates([x for x in j if odd(x.index)], w, threshold)
-        print(
-            f"XQuAD seed {s}: removed-article questions declined {declined:.3f}, others right "
-            f"{right:.3f} (first window only, before fact cards)"
-        )
-    tuned = Engine(own.retriever, EngineConfig(semantic=weights, policy=policy), own.facts)
-    topic_odd = [item for i, item in zip(topic_lines, topic, strict=True) if odd(i)]
-    refused_odd = [item for i, item in enumerate(refused) if odd(i)]
-    print(
-        f"on-topic odd: answered right {evaluate(topic_odd, tuned.ask).accuracy_at_1:.3f}, "
-        f"unanswerable declined {evaluate(refused_odd, tuned.ask).declined_rate:.3f}"
+    w = fit_answerability(
+        [xquad_train, *([j for j in g if even(j.index)] for g in judged.values())]
     )
+    best_t, best_value = 0.0, -math.inf
+    for t in np.arange(-3.0, 3.0, 0.05):
+        evens = [rates([j for j in s if even(j.index)], w, t) for s in judged_seeds.values()]
+        values = [min(d for d, _ in evens) + float(np.mean([k for _, k in evens]))]
+        values += [sum(rates([j for j in g if even(j.index)], w, t)) for g in judged.values()]
+        if np.mean(values) > best_value:
+            best_t, best_value = float(t), float(np.mean(values))
+    model = answerability(w, best_t, semantic)
+    key = "answerability" if semantic else "lexical"
+    policy = Policy(**{key: model})
+    print(f"{key} = {model!r}")
+
+    if semantic:
+        best: tuple[float, float, float] | None = None
+        topic_even = [i for n, i in zip(topic_lines, topic, strict=True) if even(n) and i.answers]
+        refused_even = [item for n, item in enumerate(refused) if even(n)]
+        for card, faq in itertools.product(np.arange(0.45, 0.85, 0.05), np.arange(0.6, 0.95, 0.05)):
+            trial = policy.model_copy(
+                update={"card_min_cosine": round(card, 2), "faq_min_cosine": round(faq, 2)}
+            )
+            score = on_topic_score(tuned(own, weights, trial, True), topic_even, refused_even)
+            if best is None or score > best[0]:
+                best = (score, round(card, 2), round(faq, 2))
+        assert best is not None
+        policy = policy.model_copy(update={"card_min_cosine": best[1], "faq_min_cosine": best[2]})
+        print(f"card_min_cosine = {best[1]}, faq_min_cosine = {best[2]}")
+
+    print("\n== odd halves: the first window right (ranking alone), weights in the code / fitted")
+    current = base.semantic if semantic else base.lexical
+    for name, asked in {"XQuAD": xquad, **{n: g[3] for n, g in groups.items()}}.items():
+        answerable = [a for a in half(asked, odd) if a.item.answers]
+        shares = [
+            np.mean([j.right for j in judge(answerable, wts, semantic)])
+            for wts in (current, weights)
+        ]
+        print(f"{name:14} {shares[0]:.3f} / {shares[1]:.3f} ({len(answerable)})")
+    print("\n== odd halves: the knobs in the code, then the fitted ones")
+    for s, j in judged_seeds.items():
+        declined, kept = rates([x for x in j if odd(x.index)], w, best_t)
+        print(f"XQuAD seed {s}: removed declined {declined:.3f}, others right {kept:.3f}")
+    xquad_lines = list(range(len(items)))
+    for name, (engine, its, lines, _) in {
+        "XQuAD": (xquad_engine, items, xquad_lines, None),
+        **groups,
+    }.items():
+        print("  before", report(name, engine, its, lines), flush=True)
+        print("  after ", report(name, tuned(engine, weights, policy, semantic), its, lines))
 
 
 if __name__ == "__main__":

@@ -19,14 +19,15 @@ from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
 from bot.loader import load_engine
-from bot.models import LineError
+from bot.models import Answer, LineError
 from bot.question import QuestionError
 from bot.render_text import render_answer
-from bot.terminal import printable
+from bot.terminal import inline, printable
 from index.errors import DataFileError
 from index.manifest import DRAFT_HEADER, FACTS_NAME, MANIFEST_NAME, draft_entries, load_manifest
 from index.models import SourceMeta
 from index.semantic import SWITCH, choose_mode
+from index.source_text import SourceChanged
 
 EXIT_OK, EXIT_USAGE = 0, 2
 _TESTS = Path(__file__).resolve().parents[1] / "tests"
@@ -90,7 +91,8 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
 
 
 def _warn(note: str) -> None:
-    print(f"warning: {printable(note)}", file=sys.stderr)
+    """One line: a line break in the note (a file name's) is shown as an escape."""
+    print(f"warning: {inline(note)}", file=sys.stderr)
 
 
 def _engine(args: argparse.Namespace, progress: bool = False) -> Engine:
@@ -107,6 +109,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question is None:
         print("error: give a QUESTION, or --jsonl to read questions from stdin", file=sys.stderr)
         return EXIT_USAGE
+    if args.explain:
+        from bot.explain import explain, render_explanation
+
+        explained = explain(engine, args.question)
+        print(explained.model_dump_json(indent=2) if args.json else render_explanation(explained))
+        return EXIT_OK
     if args.format == "discord":
         from bot.discord.preview import discord_payload
 
@@ -119,21 +127,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _ask_lines(engine: Engine) -> int:
     """One JSON line out per question line in, flushed at once. Lines are read as bytes and
-    decoded one by one, so a bad byte costs only its line (a `LineError`), whatever the locale."""
-    engine.retriever.scorer.expect_many_queries()
+    decoded one by one, so a bad byte costs only its line (a `LineError`), whatever the locale;
+    so does a question whose quotes come from a source changed since the start."""
+    engine.retriever.expect_many_queries()
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         line = raw.rstrip(b"\r\n")
         if not line.strip():
             continue
-        try:
-            question = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            error = f"not valid UTF-8 (byte {exc.start}); the line was not asked"
-            reply = LineError(line=number, error=error).model_dump_json()
-        else:
-            reply = engine.ask(question).model_dump_json()
-        print(reply, flush=True)
+        print(_line_reply(engine, number, line).model_dump_json(), flush=True)
     return EXIT_OK
+
+
+def _line_reply(engine: Engine, number: int, line: bytes) -> Answer | LineError:
+    try:
+        question = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = f"not valid UTF-8 (byte {exc.start}); the line was not asked"
+        return LineError(line=number, error=error)
+    try:
+        return engine.ask(question)
+    except SourceChanged as exc:
+        return LineError(line=number, error=str(exc))
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -152,12 +166,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
             fields.append(("aliases", ", ".join(meta.aliases)))
         if meta.url:
             fields.append(("url", meta.url))
-        lines = [f"{meta.file} ({meta.format})"]
+        lines = [f"{inline(meta.file)} ({meta.format})"]
         for key, value in fields:
             origin = meta.origin.get(key)
-            lines.append(f"  {key + ':':10} {value}" + (f"  (from the {origin})" if origin else ""))
+            lines.append(
+                f"  {key + ':':10} {inline(value)}" + (f"  (from the {origin})" if origin else "")
+            )
         lines.append(f"  {'passages:':10} {len(entry.passages)}")
-        print(printable("\n".join(lines)))
+        print("\n".join(lines))
     print(choose_mode(args.semantic).status)
     return EXIT_OK
 
@@ -179,7 +195,7 @@ def _sources_init(folder: Path, metas: list[SourceMeta]) -> int:
     listed, _ = load_manifest(folder)
     missing = [meta for meta in metas if meta.file not in listed]
     if not missing:
-        print(f"{printable(str(path))}: every source has an entry; nothing written")
+        print(f"{inline(str(path))}: every source has an entry; nothing written")
         return EXIT_OK
     header = "" if path.exists() else DRAFT_HEADER
     try:
@@ -188,7 +204,7 @@ def _sources_init(folder: Path, metas: list[SourceMeta]) -> int:
     except OSError as exc:
         raise DataFileError(path, None, f"cannot be written ({exc.strerror or exc})") from exc
     print(
-        f"{printable(str(path))}: {len(missing)} draft entr{'y' if len(missing) == 1 else 'ies'} "
+        f"{inline(str(path))}: {len(missing)} draft entr{'y' if len(missing) == 1 else 'ies'} "
         "added; check each one, then run any command to use them"
     )
     return EXIT_OK
@@ -232,7 +248,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not question.strip():
             return EXIT_OK
-        print(render_answer(engine.ask(question)), end="\n\n")
+        try:
+            print(render_answer(engine.ask(question)), end="\n\n")
+        except SourceChanged as exc:  # that question fails; the next ones are still asked
+            print(f"error: {inline(str(exc))}", end="\n\n", file=sys.stderr)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -353,6 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
     ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="show how the question was read, the best windows with their features and "
+        "scores, and why the bot answered or declined",
+    )
+    ask.add_argument(
         "--format",
         choices=["text", "discord"],
         default="text",
@@ -427,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataFileError as exc:
-        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        print(f"error: {inline(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

@@ -1,6 +1,6 @@
-"""Composition: the engine's ranked evidence (quotes, fact claims, an FAQ answer) turned into
-the one answer every face renders. The answer leads with the answer itself, then each claim
-once: its quote, and where else the sources state it.
+"""Composition: the arbiter's verdict (bot/arbiter.py: what leads, and the status) laid out
+as the one answer every face renders. It decides nothing: the answer leads with the answer
+itself, then each claim once: its quote, and where else the sources state it.
 
 Rules, each tested in tests/test_compose.py:
 - The answer line states the value and who says so ("57 — Boston Police Department
@@ -15,57 +15,49 @@ Rules, each tested in tests/test_compose.py:
 
 from __future__ import annotations
 
+from bot.arbiter import Verdict
 from bot.attribution import names_party
 from bot.expect import DATE, Expect, name_runs
 from bot.facts.book import FactBook
-from bot.facts.models import Fact, FactGroup, FactLookup
-from bot.facts.numbers import read_figure
+from bot.facts.claims import claim_key, distinct_facts, ordered
+from bot.facts.models import Fact, FactLookup
 from bot.figures import find_figures
-from bot.models import CONFLICT_NOTE, Answer, Corroboration, Snippet, quote_snippet
+from bot.models import Answer, Corroboration, Snippet, quote_snippet
 from bot.question import ParsedQuestion
 from index.models import FaqEntry
 
 FAQ_SCORE = 100.0
 
 
-def claim_key(value: str) -> tuple[float | str, str | None]:
-    """What makes two claims the same claim: the number and unit ("two" and "2" agree), or the
-    words of a name, case aside."""
-    figure = read_figure(value)
-    if figure is not None:
-        return (float(figure.number), figure.unit)
-    return (" ".join(value.casefold().split()), None)
-
-
 def compose(
     question: ParsedQuestion,
+    verdict: Verdict,
     quoted: Answer,
     card: FactLookup | None,
     faq: FaqEntry | None,
     book: FactBook | None,
 ) -> Answer:
-    """The answer to show: led by the fact card's claims when one matched, else by an FAQ
-    answer, else by the engine's quotes; each claim once."""
-    if card is not None and card.facts and book is not None:
-        return _from_card(question, quoted, card, faq, book)
+    """The answer to show, as the arbiter's verdict has it (bot/arbiter.py): led by the fact
+    card's claims, or an FAQ answer, or the engine's quotes; each claim once."""
+    if verdict.lead == "card":
+        assert card is not None and book is not None and verdict.group is not None
+        return _from_card(question, verdict, quoted, card, faq, book)
     snippets = list(quoted.snippets)
-    status, note = quoted.status, quoted.note
-    if faq is not None and book is not None:
+    if verdict.lead == "faq":
+        assert faq is not None and book is not None
         snippets = [_faq_quote(book, faq), *snippets]
-        if status == "no_answer":
-            status, note = "answered", ""
-    if status == "conflict":
+    if verdict.status == "conflict":
         return quoted.model_copy(
             update={"snippets": _claimant_first(question, _each_claim_once(snippets))}
         )
     snippets, also = _without_repeats(snippets)
-    line = _answer_line(question, snippets[0]) if snippets and status == "answered" else None
+    answered = snippets and verdict.status == "answered"
     return quoted.model_copy(
         update={
-            "status": status,
-            "note": note,
+            "status": verdict.status,
+            "note": verdict.note,
             "snippets": snippets,
-            "answer": line,
+            "answer": _answer_line(question, snippets[0]) if answered else None,
             "corroborated_by": also,
         }
     )
@@ -76,39 +68,40 @@ def compose(
 
 def _from_card(
     question: ParsedQuestion,
+    verdict: Verdict,
     quoted: Answer,
     card: FactLookup,
     faq: FaqEntry | None,
     book: FactBook,
 ) -> Answer:
-    """The best group's claims: one quote per distinct claim, the rest as corroboration. Other
-    groups stay in `facts` (the card) for those who want every measure."""
-    group = _merged(card.groups)
-    facts, repeated = _distinct_facts(_ordered(question, group.facts))
-    card = card.model_copy(update={"facts": _distinct_facts(_ordered(question, card.facts))[0]})
-    if question.claimant and not any(names_party(question.claimant, f.claimed_by) for f in facts):
-        return _claimant_silent(question, quoted, card, group)
-    repeats = [_corroboration(book, f) for f in repeated]
-    if group.conflict:
-        snippets, also = _claims(book, facts)
-        also += repeats
+    """The leading group's claims: one quote per distinct claim, the rest as corroboration.
+    Other groups stay in `facts` (the card) for those who want every measure."""
+    group = verdict.group
+    assert group is not None
+    facts, repeated = distinct_facts(ordered(question, group.facts))
+    card = card.model_copy(update={"facts": distinct_facts(ordered(question, card.facts))[0]})
+    if verdict.status == "no_answer":
+        return quoted.model_copy(
+            update={"status": "no_answer", "note": verdict.note, "snippets": [], "facts": card}
+        )
+    snippets, also = _claims(book, facts)
+    also += [_corroboration(book, f) for f in repeated]
+    if verdict.status == "conflict":
         period = f", {group.period}" if group.period else ""
         return quoted.model_copy(
             update={
                 "status": "conflict",
-                "note": CONFLICT_NOTE,
+                "note": verdict.note,
                 "snippets": _claimant_first(question, snippets),
                 "answer": f"The sources disagree about {group.measure}{period}.",
                 "corroborated_by": also,
                 "facts": card,
             }
         )
-    lead = facts[0]
-    snippets, also = _claims(book, facts)
-    also += repeats
     if faq is not None:
         snippets, more = _without_repeats([*snippets, _faq_quote(book, faq)])
         also += more
+    lead = facts[0]
     return quoted.model_copy(
         update={
             "status": "answered",
@@ -118,66 +111,6 @@ def _from_card(
             "corroborated_by": also,
             "facts": card,
         }
-    )
-
-
-def _merged(groups: list[FactGroup]) -> FactGroup:
-    """The best group, joined by the other groups of its period that state the very same
-    claims (a curated "requests ignored" and a table's "Number of Requests Ignored (2025)"):
-    one group, not two saying the same thing."""
-    best = groups[0]
-    claims = {claim_key(f.value) for f in best.facts}
-    facts = list(best.facts)
-    for other in groups[1:]:
-        same = {claim_key(f.value) for f in other.facts} == claims
-        if same and _same_period(other.period, best.period):
-            facts += other.facts
-    return best.model_copy(update={"facts": facts})
-
-
-def _claimant_silent(
-    question: ParsedQuestion, quoted: Answer, card: FactLookup, group: FactGroup
-) -> Answer:
-    """The question asks what one party says, and the sources give nothing from it: decline,
-    saying what the others say instead."""
-    period = f" for {group.period}" if group.period else ""
-    others = "; ".join(
-        dict.fromkeys(f"{f.claimed_by} says {f.value}" for f in _distinct_facts(group.facts)[0])
-    )
-    note = f"The sources give no figure from {question.claimant}{period}. {others}."
-    return quoted.model_copy(
-        update={"status": "no_answer", "note": note, "snippets": [], "facts": card}
-    )
-
-
-def _same_period(a: str | None, b: str | None) -> bool:
-    """Whether two claims may be about one period: the same one, or one of them undated (a
-    table's "Percentage of Requests Ignored | 100%" beside "100% of the time in 2025")."""
-    return a == b or a is None or b is None
-
-
-def _distinct_facts(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
-    """The facts with the same value from the same source for the same period once (the
-    first), and the repeats left out (where else the source says it)."""
-    kept: list[Fact] = []
-    repeats: list[Fact] = []
-    for f in facts:
-        repeat = any(
-            k.source == f.source
-            and claim_key(k.value) == claim_key(f.value)
-            and _same_period(k.period, f.period)
-            for k in kept
-        )
-        (repeats if repeat else kept).append(f)
-    return kept, repeats
-
-
-def _ordered(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:
-    """The question's own claimant first, then curated claims (their quotes are sentences)
-    before table rows, in the card's order otherwise."""
-    return sorted(
-        facts,
-        key=lambda f: (not names_party(question.claimant, f.claimed_by), f.origin != "curated"),
     )
 
 

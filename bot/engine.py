@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
+from bot.arbiter import arbitrate
 from bot.attribution import claimant, claimant_at
-from bot.compose import claim_key, compose
+from bot.compose import compose
 from bot.evidence import (
     LEXICAL_WEIGHTS,
     SEMANTIC_WEIGHTS,
@@ -24,16 +25,16 @@ from bot.evidence import (
 from bot.expect import YEAR, Expect
 from bot.facts.answer import fact_card
 from bot.facts.book import FactBook
+from bot.facts.claims import claim_key
 from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
 from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
-from bot.policy import Policy, decline_reason, role_facts, statements_of
-from bot.question import ParsedQuestion, QuestionError, parse_question
+from bot.policy import Policy, decline_reason, gives, role_facts, statements_of
+from bot.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
-from index.passage_table import NO_HEADING
-from index.search import Retriever
+from index.passage_search import PassageSearch
 
 
 class EngineConfig(BaseModel):
@@ -63,13 +64,14 @@ class Engine:
 
     def __init__(
         self,
-        retriever: Retriever,
+        retriever: PassageSearch,
         config: EngineConfig | None = None,
         facts: FactBook | None = None,
     ) -> None:
         self.retriever = retriever
         self.config = cfg = config or EngineConfig()
         self.facts = facts
+        self._forms: dict[Asks, bool] = {}
         self._curated = [f for f in facts.facts if f.origin == "curated"] if facts else []
         self.finder = EvidenceFinder(
             retriever,
@@ -79,18 +81,34 @@ class Engine:
             max_quote_chars=cfg.max_quote_chars,
             sentence_k1=cfg.sentence_k1,
             sentence_b=cfg.sentence_b,
-            weights=cfg.semantic if retriever.vectors is not None else cfg.lexical,
+            weights=cfg.semantic if retriever.semantic else cfg.lexical,
         )
 
     @property
     def semantic(self) -> bool:
-        return self.retriever.vectors is not None
+        return self.retriever.semantic
 
     def parse(self, raw: str) -> ParsedQuestion:
         """The question cleaned and parsed once, for every later step; QuestionError when
         nothing is left to ask."""
         r = self.retriever
-        return parse_question(raw, r.analyzer, r.vocabulary, r.encoder if self.semantic else None)
+        question = parse_question(
+            raw, r.analyzer, r.vocabulary, r.encoder if self.semantic else None
+        )
+        if question.asks:
+            question = replace(question, asks=frozenset(filter(self._binds, question.asks)))
+        return question
+
+    def _binds(self, form: Asks) -> bool:
+        """Whether asking for a form of answer (a phone number, an address) binds here: where
+        the sources word something as the question does ("the address of") yet never write
+        that form, they use the words in another sense (a programming FAQ's "the address of
+        an object"), and the question means them so. Looked up once per form."""
+        if form not in self._forms:
+            texts = [str(self.retriever.text(name)) for name in self.retriever.documents]
+            worded = any(ASKS[form].search(text) for text in texts)
+            self._forms[form] = not worded or any(gives(form, text) for text in texts)
+        return self._forms[form]
 
     def ask(self, raw_question: str, max_quotes: int | None = None) -> Answer:
         """Parse and answer; a question that cannot be asked gets a no_answer with the reason."""
@@ -107,13 +125,14 @@ class Engine:
         if self.facts is not None and not question.unknown:
             card = fact_card(self.facts, question, self.config.policy)
             faq = faq_match(self.facts, question, self.config.policy)
-        answer = compose(question, quoted, card, faq, self.facts)
+        verdict = arbitrate(question, quoted, card, faq)
+        answer = compose(question, verdict, quoted, card, faq, self.facts)
         if question.notes:
             answer.note = " ".join([*question.notes, answer.note]).strip()
         return answer
 
     def _quotes(self, question: ParsedQuestion, max_quotes: int) -> Answer:
-        if not len(self.retriever.passages):
+        if not self.retriever.passage_count():
             return self._decline(question, "There are no sources to answer from.")
         if not question.terms:
             return self._decline(question, "The question has no searchable words.")
@@ -164,16 +183,10 @@ class Engine:
         r = self.retriever
         found: list[str] = []
         if question.terms:
-            found += [
-                r.passages.metas[r.passages.passages[h.passage, 0]].file
-                for h in r.search(list(question.terms), 4 * k)
-            ]
-        if question.vector is not None and r.vectors is not None:
+            found += [r.source_of(h.passage) for h in r.search(list(question.terms), 4 * k)]
+        if question.vector is not None and r.semantic:
             nearest = r.nearest(question.vector, 4 * k)
-            found += [
-                r.passages.metas[r.passages.passages[p, 0]].file
-                for p in r.passage_of([s for s, _ in nearest]).tolist()
-            ]
+            found += [r.source_of(p) for p in r.passage_of([s for s, _ in nearest]).tolist()]
         names = list(dict.fromkeys(found)) or list(r.documents)
         return [r.documents[name].meta.title for name in names[:k]]
 
@@ -200,13 +213,10 @@ class Engine:
     def passage_terms(self, pid: int) -> set[str]:
         """The index terms of passage `pid` and its heading, as the build saved them."""
         r = self.retriever
-        _, _, _, first, stop, heading = r.passages.passages[pid].tolist()
-        rows = r.sentence_terms
-        ids = set(rows.ids[int(rows.offsets[first]) : int(rows.offsets[stop])].tolist())
-        if heading != NO_HEADING:
-            ids |= set(r.heading_terms.row(heading))
-        names = r.term_names
-        return {names[i] for i in ids}
+        ids = set(r.heading_terms_of(pid))
+        for sid in r.sentence_ids(pid):
+            ids.update(r.terms_of_sentence(sid))
+        return {r.term_name(i) for i in ids}
 
     def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[str]:
         """The question's words that the passage does not hold, as the user wrote them."""

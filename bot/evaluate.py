@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.models import Answer, Snippet
+from bot.models import Answer
 from index.errors import DataFileError, read_utf8
 from index.layout import split_lines
 
@@ -62,12 +62,12 @@ def _contains(quote: str, answers: Iterable[str]) -> bool:
     return any(a.casefold() in folded for a in answers)
 
 
-def right(item: EvalItem, snippet: Snippet) -> bool:
+def right(item: EvalItem, source: str, quote: str) -> bool:
     """A quote answers the item: it holds one of its answers, from the file the item names
     (by name, or by stem as XQuAD's items name their article)."""
-    if item.source is not None and item.source not in (snippet.source, Path(snippet.source).stem):
+    if item.source is not None and item.source not in (source, Path(source).stem):
         return False
-    return _contains(snippet.quote, item.answers)
+    return _contains(quote, item.answers)
 
 
 def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
@@ -88,9 +88,10 @@ def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
         if answer.status != "no_answer":
             answered += 1
             lengths.append(len(answer.snippets[0].quote))
-        hit1 = bool(answer.snippets) and right(item, answer.snippets[0])
+        first = answer.snippets[0] if answer.snippets else None
+        hit1 = first is not None and right(item, first.source, first.quote)
         at1 += hit1
-        at3 += any(right(item, s) for s in answer.snippets[:3])
+        at3 += any(right(item, s.source, s.quote) for s in answer.snippets[:3])
         if item.expected == "conflict":
             conflicts_found += answer.status == "conflict"
         if not hit1 or (item.expected == "conflict" and answer.status != "conflict"):

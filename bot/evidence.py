@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from bot.expect import Expect, carries
 from bot.question import ParsedQuestion
 from index.models import Passage, Sentence
-from index.search import Retriever
+from index.passage_search import PassageSearch
 
 
 class RankWeights(BaseModel):
@@ -46,26 +46,43 @@ class RankWeights(BaseModel):
     two: float = 0.0
     three: float = 0.0
     """Windows of two and of three sentences (one is the base)."""
+    heading: float = 0.0
+    """Share of the question's IDF mass in the heading of the window's section."""
+    lead: float = 0.0
+    """1 when the window opens its passage (after an FAQ question): where a section says
+    what it is about."""
 
 
-# Today's lexical ranking, tuned by hand on XQuAD's even questions when it was written
-# (benchmarks/xquad.py --semantic off): the passage's score counts about a third of the
-# window's own, and the wanted kind of answer as much again.
-LEXICAL_WEIGHTS = RankWeights(passage=0.35, sentence=1.0, kind=0.35)
-# Fitted by `benchmarks/calibrate.py` on XQuAD's even-numbered questions and the on-topic even
-# ones (tests/questions.jsonl, tests/eval/paraphrases.jsonl), each set weighing the same: a
-# softmax over each question's windows, the windows holding a gold answer being right.
-# Checked on the odd halves (README: Quality).
+# Fitted by `benchmarks/calibrate.py --mode lexical` on the even halves of XQuAD, the on-topic
+# questions and each collection's set (tests/eval/), each group weighing the same: a softmax
+# over each question's windows, the windows holding a gold answer from the file the question
+# names being right. A section's heading counts about as much as the passage's own score.
+# Longer windows gain (quotes run longer, within max_quote_chars): fitted without the window's
+# length, the right first quote dropped on two collections of four.
+LEXICAL_WEIGHTS = RankWeights(
+    passage=4.98,
+    sentence=2.509,
+    kind=1.255,
+    coverage=2.676,
+    two=0.193,
+    three=1.237,
+    heading=4.617,
+    lead=0.063,
+)
+# Fitted by `benchmarks/calibrate.py --mode semantic --without heading` on the same even
+# halves. With the heading as a feature the seed articles' held-out share fell by two
+# questions (their one heading per article is the article's title, no evidence of a passage).
 SEMANTIC_WEIGHTS = RankWeights(
-    passage=1.445,
-    sentence=2.773,
-    kind=3.989,
-    coverage=5.11,
-    cosine=3.55,
-    best_sentence=4.027,
-    passage_cosine=1.074,
-    two=-0.066,
-    three=-0.226,
+    passage=5.841,
+    sentence=1.045,
+    kind=1.263,
+    coverage=1.706,
+    cosine=1.359,
+    best_sentence=3.769,
+    passage_cosine=1.713,
+    two=0.5,
+    three=1.303,
+    lead=0.101,
 )
 
 
@@ -137,7 +154,7 @@ class EvidenceFinder:
 
     def __init__(
         self,
-        retriever: Retriever,
+        retriever: PassageSearch,
         passages: int,
         nearest: int,
         max_window: int,
@@ -153,30 +170,29 @@ class EvidenceFinder:
         self.max_quote_chars = max_quote_chars
         self.k1, self.b = sentence_k1, sentence_b
         self.weights = weights
-        self._unseen_idf = 2 * math.log(max(len(retriever.passages), 1) + 1)
+        self._unseen_idf = 2 * math.log(max(retriever.passage_count(), 1) + 1)
 
     @property
     def semantic(self) -> bool:
-        return self.retriever.vectors is not None
+        return self.retriever.semantic
 
     def find(self, question: ParsedQuestion) -> Evidence:
         """The passages for `question` and their windows, ranked best first."""
         r = self.retriever
         terms = list(question.terms)
         hits = r.search(terms, self.passages) if terms else []
-        retrieved = [Retrieved(h.passage, r.passages[h.passage], h.score, True) for h in hits]
+        retrieved = [Retrieved(h.passage, r.passage(h.passage), h.score, True) for h in hits]
         nearest_cosine = 0.0
         cosines: np.ndarray | None = None
         if self.semantic and question.vector is not None:
-            assert r.vectors is not None
-            cosines = r.vectors.cosines(question.vector)
+            cosines = r.cosines(question.vector)
             nearest = _top(cosines, self.nearest)
             nearest_cosine = float(cosines[nearest[0]]) if len(nearest) else 0.0
             seen = {x.pid for x in retrieved}
             extra = [int(p) for p in dict.fromkeys(r.passage_of(nearest).tolist()) if p not in seen]
             if extra:
-                scores = r.scorer.scores(terms) if terms else np.zeros(len(r.passages))
-                retrieved += [Retrieved(p, r.passages[p], float(scores[p]), False) for p in extra]
+                scores = r.bm25(terms) if terms else np.zeros(r.passage_count())
+                retrieved += [Retrieved(p, r.passage(p), float(scores[p]), False) for p in extra]
         candidates = self._rank(question, retrieved, cosines)
         return Evidence(
             question, retrieved, candidates, len(hits), cosines is not None, nearest_cosine
@@ -195,18 +211,18 @@ class EvidenceFinder:
         "| Authority for Non-Compliance | Boston Trust Act |" does not say what the act is.
 
         `asked` maps the question's term ids to its terms; each sentence's terms come from the
-        index (`Retriever.sentence_terms`), never from analysing its text again."""
+        index (`PassageSearch.terms_of_sentence`), never from analysing its text again."""
         r = self.retriever
         sentences = passage.sentences
         # The passage's sentences decoded in one slice of the source (index/source_text.py
         # decodes each slice it is asked for); every window is a slice of that.
         at = sentences[0].start
         text = r.text(passage.source)[at : sentences[-1].end]
-        first_id = int(r.passages.passages[pid, 3])
+        first_id = r.sentence_ids(pid).start
         single: list[dict[int, int]] = []
         lengths: list[int] = []
         for i in range(len(sentences)):
-            row = r.sentence_terms.row(first_id + i)
+            row = r.terms_of_sentence(first_id + i)
             single.append({t: row[t] for t in asked if t in row})
             # Its number of terms, from the row itself: summing every sentence's counts when
             # loading took 0.2 s of each start-up, for the few dozen a question reads.
@@ -263,12 +279,19 @@ class EvidenceFinder:
     ) -> list[Candidate]:
         """Every window of the retrieved passages, scored; best first, ties by retrieval order."""
         top = max((x.score for x in retrieved), default=0.0) or 1.0
-        known = self.retriever.scorer.terms
-        asked = {known[t]: t for t in question.terms if t in known}
+        ids = {t: self.retriever.term_id(t) for t in question.terms}
+        asked = {tid: t for t, tid in ids.items() if tid is not None}
+        weights = {tid: self.weight(term) for tid, term in asked.items()}
+        total = sum(self.weight(t) for t in set(question.terms)) or 1.0
         candidates: list[Candidate] = []
         for x in retrieved:
+            heading = self._heading_share(x.pid, weights) / total
             for c in self._windows(x.pid, x.passage, asked, question):
                 c.features["passage"] = x.score / top
+                c.features["heading"] = heading
+                c.features["lead"] = float(
+                    all(s.kind == "question" for s in x.passage.sentences[: c.first])
+                )
                 candidates.append(c)
         self._lexical_features(question, candidates)
         if cosines is not None:
@@ -280,6 +303,12 @@ class EvidenceFinder:
             c.score = sum([w[name] * value for name, value in f.items() if name in w])
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _heading_share(self, pid: int, weights: dict[int, float]) -> float:
+        """The IDF mass of the question's terms that passage `pid`'s section heading holds:
+        documentation names its sections for what they answer."""
+        row = self.retriever.heading_terms_of(pid)
+        return sum(w for tid, w in weights.items() if tid in row)
 
     def _carries(self, question: ParsedQuestion, body: str) -> bool:
         """Whether a sentence holds the kind of answer asked for; an acronym's long form
@@ -296,8 +325,8 @@ class EvidenceFinder:
         of the question's IDF mass the window holds."""
         terms = set(question.terms)
         total = sum(self.weight(t) for t in terms) or 1.0
-        known = self.retriever.scorer.terms
-        weights = {known[t]: self.weight(t) for t in terms if t in known}
+        ids = {t: self.retriever.term_id(t) for t in terms}
+        weights = {tid: self.weight(t) for t, tid in ids.items() if tid is not None}
         known_total = sum(weights.values()) or 1.0
         unseen = 1.0 - sum(weights.values()) / total
         singles = [c.length for c in candidates if c.count == 1]
@@ -327,14 +356,13 @@ class EvidenceFinder:
         floats, which is several times quicker than a NumPy call per window (about 75 windows
         a question over XQuAD, 2 ms of each ask when it was NumPy)."""
         r = self.retriever
-        assert r.vectors is not None
-        table = r.passages.passages
         by_passage: dict[int, tuple[list[float], float]] = {}
         for c in candidates:
             if c.pid not in by_passage:
-                start, stop = int(table[c.pid, 3]), int(table[c.pid, 4])
+                ids = r.sentence_ids(c.pid)
+                start, stop = ids.start, ids.stop
                 raw = cosines[start:stop].astype(np.float64)
-                passage_cosine = _cosine_of_mean(r.vectors.get(np.arange(start, stop)), raw)
+                passage_cosine = _cosine_of_mean(r.sentence_vectors(np.arange(start, stop)), raw)
                 values = raw.tolist()
                 answered = list(values)
                 for i in range(1, len(values)):

@@ -103,7 +103,8 @@ def quote_snippet(
 
 
 class LineError(BaseModel):
-    """`ask --jsonl`'s reply to an input line it could not ask (its bytes are not UTF-8)."""
+    """`ask --jsonl`'s reply to an input line it could not ask (its bytes are not UTF-8) or
+    answer (a source it would quote changed since the index was loaded)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -76,13 +76,19 @@ class Answerability(BaseModel):
     """Cosine of the nearest sentence of all: how close the sources come to the question."""
     unknown_name: float = 0.016
     """The question names someone or something the sources never mention."""
+    passage_coverage: float = 0.0
+    """Share of the question's IDF mass in the window's passage and its heading."""
+    heading: float = 0.0
+    """... in the heading of the window's section alone."""
     bias: float = -2.298
     threshold: float = 0.35
 
-    def score(self, best: Candidate, evidence: Evidence) -> float:
+    def score(self, best: Candidate, evidence: Evidence, passage_coverage: float) -> float:
         f = best.features
         return (
-            self.coverage * f.get("coverage", 0.0)
+            self.passage_coverage * passage_coverage
+            + self.heading * f.get("heading", 0.0)
+            + self.coverage * f.get("coverage", 0.0)
             + self.known_coverage * f.get("known_coverage", 0.0)
             + self.unseen * f.get("unseen", 0.0)
             + self.cosine * f.get("cosine", 0.0)
@@ -97,9 +103,21 @@ class Answerability(BaseModel):
 class Policy(BaseModel):
     """The thresholds of every answer-or-decline rule."""
 
-    min_coverage: float = 0.35
-    """Lexical mode: the best passage must hold this share of the question's IDF mass (a word
-    no source uses weighs twice the rarest they do). Hand-tuned on XQuAD even (v1)."""
+    lexical: Answerability = Answerability(
+        coverage=0.0,
+        known_coverage=0.0,
+        unseen=0.0,
+        cosine=0.0,
+        best_sentence=0.0,
+        passage_cosine=0.0,
+        nearest=0.0,
+        unknown_name=0.0,
+        passage_coverage=1.0,
+        bias=-0.35,
+        threshold=0.0,
+    )
+    """Lexical mode's score of the best window, on words alone (a word no source uses weighs
+    twice the rarest they do); below its threshold, decline."""
     min_coverage_with_unknown_name: float = 0.6
     """When the question names someone or something no source mentions ("Chicago"), the
     passage must hold more of it. Hand-tuned on XQuAD even with articles removed (v1)."""
@@ -177,10 +195,8 @@ def decline_reason(
     problem = answer_problem(question, best.body)
     if problem:
         return problem
-    if evidence.semantic:
-        weak = policy.answerability.score(best, evidence) < policy.answerability.threshold
-    else:
-        weak = passage_coverage < policy.min_coverage
+    model = policy.answerability if evidence.semantic else policy.lexical
+    weak = model.score(best, evidence, passage_coverage) < model.threshold
     if not weak:
         return None
     words = missing()[:5]
@@ -201,7 +217,7 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
     if question.kind is Expect.MONEY and not carries(Expect.MONEY, text, question.text):
         return "The sources state no amount of money for this."
     for kind in question.asks:
-        if not _gives(kind, text):
+        if not gives(kind, text):
             return f"The sources give no {kind.value} for this."
     if question.kind is Expect.NUMBER and question.counted:
         figures = counted_figures(text, question.text)
@@ -221,7 +237,7 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
 _FORMS = {Asks.PHONE: PHONE, Asks.ADDRESS: ADDRESS, Asks.CLOCK: CLOCK}
 
 
-def _gives(kind: Asks, text: str) -> bool:
+def gives(kind: Asks, text: str) -> bool:
     """Whether `text` holds an answer of the one form `kind` asks for."""
     if kind is Asks.AGE:
         return bool(AGE.search(text)) or any(TIME_UNIT.match(f.after) for f in find_figures(text))
@@ -249,9 +265,11 @@ def _counts(wanted: tuple[str, ...], counted: tuple[str, ...]) -> bool:
     """Whether a figure counting `counted` counts what the question asks for: the head of
     what is asked (its last plural, "agents" in "ICE agents work") among the figure's words,
     plurals folded, typos forgiven ("requets" and "requests"), a unit within a unit ("tons"
-    in "gigatons")."""
+    in "gigatons"), or the initials of what is asked ("HP" counts hit points)."""
     head = fold_word(_head(wanted))
     theirs = {fold_word(w) for w in counted}
+    if len(wanted) > 1 and "".join(w[0] for w in wanted) in theirs:
+        return True  # "hit points" counted as "4,500 HP"
     return any(fuzz.ratio(head, b) >= TYPO_RATIO or (len(head) >= 3 and head in b) for b in theirs)
 
 

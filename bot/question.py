@@ -28,6 +28,8 @@ MAX_QUESTION_CHARS = 500
 TYPO_RATIO = 85.0
 # Stems shorter than this are too short to tell a typo from another word ("cap", "cop").
 MIN_TYPO_STEM = 5
+# The closest source terms weighed as a typo's correction, best first.
+MAX_TYPO_MATCHES = 5
 
 
 class QuestionError(ValueError):
@@ -106,9 +108,11 @@ class Asks(StrEnum):
     CLOCK = "time of day"
 
 
-_ASKS = {
+ASKS = {
     Asks.AGE: re.compile(r"\bhow old\b|\bwhat (?:is|was) (?:the |\w+'s |\w+’s )?age\b", re.I),
-    Asks.PHONE: re.compile(r"\b(?:phone|telephone)(?:\s+number)?\b|\bcall\b.*\bnumber\b", re.I),
+    Asks.PHONE: re.compile(
+        r"\b(?:phone|telephone)\b|\bnumber (?:do|should|can) (?:i|we) call\b", re.I
+    ),
     # The noun, not the verb ("how did Cox address the requests" asks no address).
     Asks.ADDRESS: re.compile(
         r"\b(?:the|an|its|their|his|her|\w+['’]s)\s+(?:(?:street|mailing|postal|home|office)\s+)?"
@@ -265,7 +269,7 @@ def parse_question(
         period_words=" ".join(analyzer.terms(period.rest)),
         unknown=tuple(_unknown_names(text, analyzer, vocabulary, spelt)),
         counted=counted_words(counted.group(1)) if counted else (),
-        asks=frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(text)),
+        asks=frozenset(kind for kind, pattern in ASKS.items() if pattern.search(text)),
         claimant=claimant,
         asks_speaker=bool(_SPEAKER.search(text)),
         role_of=_role_of(text),
@@ -321,8 +325,16 @@ def _spelling(term: str, vocabulary: Collection[str]) -> str | None:
     too short to tell a typo from another word, or with no close match."""
     if len(term) < MIN_TYPO_STEM:
         return None
-    match = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
-    return match[0] if match is not None else None
+    matches = process.extract(
+        term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=MAX_TYPO_MATCHES
+    )
+    # A letter dropped, doubled or swapped keeps the length within one, and a source's word
+    # may extend the question's ("percent", "percentage"); a question's word that extends a
+    # source's ("governor", "govern") is another word, not a typo of it.
+    return next(
+        (m[0] for m in matches if abs(len(m[0]) - len(term)) <= 1 or m[0].startswith(term)),
+        None,
+    )
 
 
 def _spellings(terms: list[str], vocabulary: Collection[str]) -> dict[str, str | None]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from bot.citation import cite
 from bot.models import Answer, Corroboration, Snippet
-from bot.terminal import printable
+from bot.terminal import inline, printable
 from index.layout import LINE_BREAK
 
 _HEADINGS = {
@@ -40,7 +40,7 @@ def also_stated(corroborations: list[Corroboration]) -> list[str]:
         if c.line not in lines[c.source]:
             lines[c.source].append(c.line)
     return [
-        f"{source} line{'s' if len(found) > 1 else ''} {', '.join(map(str, sorted(found)))}"
+        f"{inline(source)} line{'s' if len(found) > 1 else ''} {', '.join(map(str, sorted(found)))}"
         for source, found in lines.items()
     ]
 
@@ -48,15 +48,16 @@ def also_stated(corroborations: list[Corroboration]) -> list[str]:
 def render_answer(answer: Answer) -> str:
     """Quotes as in the source, line breaks included (the terminal wraps them), and anything
     a terminal would act on (escape sequences, a lone CR) shown as an escape instead."""
-    lines = [answer.answer or _HEADINGS[answer.status]]
+    lines = [inline(answer.answer) if answer.answer else _HEADINGS[answer.status]]
     conflict = answer.status == "conflict"
     for claims in answer.quotes():
         lines.append("")
         for snippet in claims if conflict else ():
+            who = inline(snippet.claimed_by or "an unnamed party")
             if snippet.value:
-                lines.append(f"  {snippet.value} — {snippet.claimed_by or 'an unnamed party'}:")
+                lines.append(f"  {inline(snippet.value)} — {who}:")
             elif snippet.claimed_by:
-                lines.append(f"  Claimed by {snippet.claimed_by}:")
+                lines.append(f"  Claimed by {who}:")
         lines.extend(f"  > {line}" for line in LINE_BREAK.split(shown_text(claims[0])))
         lines.append(f"    — {citation(claims[0])}")
     if answer.corroborated_by:

@@ -19,9 +19,23 @@ from functools import lru_cache
 
 import Stemmer
 
-# NLTK's English stopword list (BSD-licensed, the common choice for BM25 baselines), plus
-# words as empty in questions as in answers: "also", "many", "much", "someone"...
+# NLTK's English stopword list (BSD-licensed, the common choice for BM25 baselines), with its
+# contractions ("don't", "you're"), which the tokenizer keeps whole; the same contractions as
+# chat types them, without the apostrophe ("dont", "whats"); and words as empty in questions
+# as in answers: "also", "many", "much", "someone"...
+_CONTRACTIONS = """aren't couldn't didn't doesn't hadn't hasn't haven't isn't mightn't mustn't
+    needn't shan't shouldn't wasn't weren't won't wouldn't don't can't it's she's he's
+    should've that'll you'd you'll you're you've he'd he'll i'd i'll i'm i've it'd it'll she'd
+    she'll they'd they'll they're they've we'd we'll we're we've""".split()
+# Typed without its apostrophe, a contraction that spells another word stays a word.
+_WORDS_TOO = frozenset("well shell hell id its were ill shed wed hed".split())
 STOPWORDS = frozenset(
+    [
+        *_CONTRACTIONS,
+        *(c.replace("'", "") for c in _CONTRACTIONS if c.replace("'", "") not in _WORDS_TOO),
+        *"whats hows wheres whos thats theres heres".split(),
+    ]
+) | frozenset(
     """i me my myself we our ours ourselves you your yours yourself yourselves he him his
     himself she her hers herself it its itself they them their theirs themselves what which
     who whom this that these those am is are was were be been being have has had having do

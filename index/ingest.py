@@ -22,6 +22,8 @@ from index.models import NOT_STATED, Chrome, Document, FaqEntry, ManifestEntry, 
 from index.passages import PassageRow, passage_rows
 from index.readers import SOURCE_SUFFIXES, format_of, read_document
 from index.readers.document import DocumentInfo, ReadDocument, ReadingText
+from index.source_text import SourceChanged
+from index.sources_folder import not_followed, shown_path
 from index.tables import extract_tables
 
 # Files of the folder that are the bot's own data, not sources.
@@ -59,7 +61,8 @@ def quotable_text(name: str, text: str) -> str | ReadingText:
 class IndexedTexts(Mapping[str, str | ReadingText]):
     """The texts of the sources a build indexed, each read from its file the first time it is
     asked for (to quote from) and kept: the build itself holds none of them, and `python -m
-    bot index` never reads them again. A file changed since it was indexed is refused."""
+    bot index` never reads them again. A file changed, removed or emptied since it was indexed
+    is refused (`SourceChanged`)."""
 
     def __init__(self, paths: dict[str, Path], checksums: dict[str, str]) -> None:
         self.paths = paths
@@ -68,11 +71,14 @@ class IndexedTexts(Mapping[str, str | ReadingText]):
 
     def __getitem__(self, name: str) -> str | ReadingText:
         if name not in self._kept:
-            text = read_source(self.paths[name])
+            path = self.paths[name]
+            changed = "changed since it was indexed; restart to index it"
+            try:
+                text = read_source(path)
+            except DataFileError as exc:
+                raise SourceChanged(path, exc.line, f"{exc.problem}: {changed}") from exc
             if _sha256(text) != self.checksums[name]:
-                raise DataFileError(
-                    self.paths[name], None, "changed since it was indexed; restart to index it"
-                )
+                raise SourceChanged(path, None, changed)
             self._kept[name] = quotable_text(name, text)
         return self._kept[name]
 
@@ -129,10 +135,10 @@ def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
     """Source files in a stable order, and warnings for what was not followed or not readable.
 
     The manifest and the facts are not sources, nor are hidden files; any other file no reader
-    knows is named in one warning. Links are
-    followed only when their target lies inside the sources folder: a link to /etc/passwd is
-    never read. A sources folder that is missing, not a folder or unreadable raises
-    DataFileError; an unreadable subfolder costs only its own files."""
+    knows is named in one warning. What is read follows index/sources_folder.py's rule: no
+    link out of the folder, no name that is not UTF-8. A sources folder that is missing, not a
+    folder or unreadable raises DataFileError; an unreadable subfolder, or a path past the
+    OS's limit, costs only its own files."""
     if not sources_dir.exists():
         raise DataFileError(sources_dir, None, "sources directory not found")
     if not sources_dir.is_dir():
@@ -149,22 +155,28 @@ def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
         except OSError as exc:
             if folder == sources_dir:
                 raise DataFileError(folder, None, f"cannot be read ({exc.strerror})") from exc
-            warnings.append(f"{folder}: cannot be read ({exc.strerror}); its files are skipped")
+            warnings.append(
+                f"{shown_path(folder)}: cannot be read ({exc.strerror}); its files are skipped"
+            )
             continue
         for name in entries:
             path = folder / name
-            outside = _link_outside(path, root)
-            if name.startswith(".") or (outside is None and not _exists(path)):
+            if name.startswith("."):
                 continue
-            if outside is not None:
+            try:
+                refused = not_followed(path, root)
+            except OSError as exc:  # a path past the OS's limit: only this entry is lost
+                warnings.append(f"{shown_path(path)}: cannot be read ({exc.strerror}); skipped")
+                continue
+            if refused is not None:
                 if _is_source_name(name) or _is_dir(path):
-                    warnings.append(f"{path}: {outside}; skipped")
+                    warnings.append(f"{shown_path(path)}: {refused}; skipped")
             elif _is_dir(path):
                 real = path.resolve()
                 if real not in seen:  # a link loop, or a second link to one folder
                     seen.add(real)
                     pending.append(path)
-            elif _is_source_name(name) and path.is_file():
+            elif _is_source_name(name) and _is_file(path):
                 found.append(path)
             elif name not in _DATA_FILES and path.is_file():
                 unread.append(path.relative_to(sources_dir).as_posix())
@@ -187,23 +199,9 @@ def _is_source_name(name: str) -> bool:
     return not name.startswith(".") and Path(name).suffix.lower() in SOURCE_SUFFIXES
 
 
-def _link_outside(path: Path, root: Path) -> str | None:
-    """Why a link is not followed (its target lies outside the sources folder, or nowhere),
-    or None for a plain file or folder or a link that stays inside."""
-    if not path.is_symlink():
-        return None
+def _is_file(path: Path) -> bool:
     try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # missing target, or a loop of links
-        return "a broken link"
-    if target.is_relative_to(root):
-        return None
-    return f"a link to {target}, outside the sources folder: not followed"
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
+        return path.is_file()
     except OSError:
         return False
 
@@ -232,13 +230,19 @@ def read_source(path: Path) -> str:
 def skip_reason(sources_dir: Path, name: str) -> str | None:
     """Why the source file `name` (as facts.toml names it) is not served, re-checked now; None
     when there is no such source file at all."""
-    path = sources_dir / name
-    if not _is_source_name(Path(name).name) or any(p.startswith(".") for p in Path(name).parts):
+    path, parts = sources_dir / name, Path(name).parts
+    if not _is_source_name(Path(name).name) or any(p.startswith(".") for p in parts):
         return None
-    outside = _link_outside(path, sources_dir.resolve())
-    if outside is not None:
-        return f"{path}: {outside}"
-    if not path.is_file():
+    root = sources_dir.resolve()
+    for depth in range(1, len(parts) + 1):  # each folder on the way, as the walk checks it
+        entry = sources_dir.joinpath(*parts[:depth])
+        try:
+            refused = not_followed(entry, root)
+        except OSError as exc:
+            return f"{shown_path(entry)}: cannot be read ({exc.strerror})"
+        if refused is not None:
+            return f"{shown_path(entry)}: {refused}"
+    if not _is_file(path):
         return None
     try:
         read_source(path)

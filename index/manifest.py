@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
 from index.models import NOT_STATED, ManifestEntry, SourceMeta
+from index.sources_folder import beside_sources
 from index.urls import url_problem
 
 MANIFEST_NAME = "sources.toml"
@@ -18,10 +19,11 @@ FACTS_NAME = "facts.toml"
 
 def load_manifest(sources_dir: Path) -> tuple[dict[str, ManifestEntry], list[str]]:
     """Read `[[source]]` tables keyed by file name, and warnings; a missing manifest means no
-    metadata. A wrong entry raises DataFileError; a URL that cannot be a link is only a warning:
+    metadata. A wrong entry, or a manifest the sources folder's rule refuses (a link out of
+    the folder), raises DataFileError; a URL that cannot be a link is only a warning:
     the source is served without it."""
-    path = sources_dir / MANIFEST_NAME
-    if not path.exists():
+    path = beside_sources(sources_dir, MANIFEST_NAME)
+    if path is None:
         return {}, []
     text, data = read_toml(path)
     entries = data.get("source", [])
@@ -75,7 +77,7 @@ def draft_entries(metas: list[SourceMeta]) -> str:
         for key in _DRAFTED:
             value = getattr(meta, key)
             if value in (None, [], NOT_STATED):
-                lines.append(f"# {key} = ")
+                lines.append(f"# {key} =")
                 continue
             written = (
                 "[" + ", ".join(map(_toml_string, value)) + "]"

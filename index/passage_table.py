@@ -22,7 +22,7 @@ from index.passages import PassageRow
 #   passages:  source, start, end, first sentence, sentence stop, heading (or NO_HEADING)
 #   sentences: start, end, line, kind
 #   chrome:    source, start, end, kind
-P_SOURCE = 0
+P_SOURCE, P_FIRST, P_STOP, P_HEADING = 0, 3, 4, 5
 NO_HEADING = -1
 
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from index.analyzer import Analyzer
 from index.builder import index_table, passage_analysis
 from index.ingest import Corpus
-from index.models import Chrome, Document, FaqEntry, SourceMeta, Table
-from index.passage_table import PassageTable
+from index.models import Chrome, Document, FaqEntry, Passage, SourceMeta, Table
+from index.passage_table import NO_HEADING, P_FIRST, P_HEADING, P_SOURCE, P_STOP, PassageTable
 from index.scorer import BM25Index, BM25Params, Hit
 from index.sentence_terms import TermRows
 from index.source_text import Text
@@ -186,6 +186,51 @@ class Retriever:
         """The `k` best passages holding a query term, ties broken by passage order; any scoring
         0 or less (Okapi's floor can make scores negative) are left out."""
         return self.scorer.top(terms, k)
+
+    # --- index.passage_search.PassageSearch: what answering reads, by id, never by column
+
+    @property
+    def semantic(self) -> bool:
+        return self.vectors is not None
+
+    def passage_count(self) -> int:
+        return len(self.table)
+
+    def term_id(self, term: str) -> int | None:
+        return self.scorer.terms.get(term)
+
+    def term_name(self, term_id: int) -> str:
+        return self.term_names[term_id]
+
+    def bm25(self, terms: list[str]) -> np.ndarray:
+        return self.scorer.scores(terms)
+
+    def passage(self, pid: int) -> Passage:
+        return self.table[pid]
+
+    def source_of(self, pid: int) -> str:
+        return self.table.metas[int(self.table.passages[pid, P_SOURCE])].file
+
+    def sentence_ids(self, pid: int) -> range:
+        return range(int(self.table.passages[pid, P_FIRST]), int(self.table.passages[pid, P_STOP]))
+
+    def terms_of_sentence(self, sid: int) -> dict[int, int]:
+        return self.sentence_terms.row(sid)
+
+    def heading_terms_of(self, pid: int) -> dict[int, int]:
+        heading = int(self.table.passages[pid, P_HEADING])
+        return {} if heading == NO_HEADING else self.heading_terms.row(heading)
+
+    def cosines(self, query_vector: np.ndarray) -> np.ndarray:
+        assert self.vectors is not None, "cosines need sentence vectors (semantic mode)"
+        return self.vectors.cosines(query_vector)
+
+    def sentence_vectors(self, ids: np.ndarray) -> np.ndarray:
+        assert self.vectors is not None, "sentence vectors exist in semantic mode only"
+        return self.vectors.get(ids)
+
+    def expect_many_queries(self) -> None:
+        self.scorer.expect_many_queries()
 
 
 def analyze_passages(corpus: Corpus, analyzer: Analyzer) -> Iterator[list[str]]:

@@ -9,15 +9,21 @@ same; otherwise the byte offset of every `STRIDE`-th character is found once, th
 the file is quoted (a NumPy pass over its bytes), and a slice decodes at most `STRIDE` - 1
 characters on each side beyond its own.
 
-A file replaced while the process runs (an editor's save: a new file renamed over the old) is
-harmless, the mapping keeps the old one. A file rewritten in place is not: its bytes change
-under the mapping, and reading past a truncated end would kill the process (SIGBUS). So each
-read first checks the file's stat against the one it was mapped with and refuses, with a
-`DataFileError`, a file changed in place; restarting loads the index again.
+A file is mapped the first time it is quoted, and only if it is still the file indexed: its
+stat as the load vouched for it, else its checksum (index/file_states.py); one changed, removed
+or emptied since is refused. Once mapped, a file replaced while the process runs (an editor's
+save: a new file renamed over the old) or removed is harmless, the mapping keeps the old one. A
+file rewritten in place is not: its bytes change under the mapping, and reading past a
+truncated end would kill the process (SIGBUS). So each read first checks the file's stat
+against the one it was mapped with and refuses a file changed in place.
+
+Each refusal is a `SourceChanged`: the question that needed the text fails alone (a face
+answers the others), and the next start, finding the file changed, rebuilds the index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 from collections.abc import Callable
@@ -27,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import DataFileError
+from index.file_states import FileState
 from index.layout import line_of_offset
 from index.readers.document import ReadingText
 
@@ -34,32 +41,61 @@ STRIDE = 64  # characters between two saved byte offsets: an eighth of a non-ASC
 _LF, _CR = 0x0A, 0x0D
 
 
-class SourceText:
-    """The text of one source file, unchanged since the index was built from it (the caller
-    checked: index/store.py). `text[a:b]` is the `str` slice the decoded text would give;
-    `line_of(offset)` its 1-based line, as `index.layout.line_of_offset` counts lines."""
+class SourceChanged(DataFileError):
+    """A source's text can no longer be read back as it was indexed: only what needed it
+    fails, and the message says to restart."""
 
-    def __init__(self, path: Path) -> None:
+
+class SourceText:
+    """The text of one source file as the index was built from it: `state` is the file's state
+    the load checked against the index (index/store.py), None to take the file as it is.
+    `text[a:b]` is the `str` slice the decoded text would give; `line_of(offset)` its 1-based
+    line, as `index.layout.line_of_offset` counts lines."""
+
+    def __init__(self, path: Path, state: FileState | None = None) -> None:
         self.path = path
+        self.state = state
 
     @cached_property
     def _mapped(self) -> tuple[mmap.mmap, os.stat_result]:
-        """Mapped on first use (a question touches a few sources of hundreds), with its stat."""
-        with open(self.path, "rb") as f:
-            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), os.fstat(f.fileno())
+        """Mapped on first use (a question touches a few sources of hundreds), with its stat,
+        once it is checked to be the file indexed."""
+        try:
+            with open(self.path, "rb") as f:
+                stat = os.fstat(f.fileno())
+                if stat.st_size == 0:  # an empty file is never indexed (nor can it be mapped)
+                    raise self._changed("emptied")
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError as exc:
+            raise self._changed(f"unreadable ({exc.strerror or exc})") from exc
+        state = self.state
+        if (
+            state is not None
+            and not state.vouches_for(stat)
+            and hashlib.sha256(mapped).hexdigest() != state.sha256
+        ):
+            mapped.close()
+            raise self._changed("changed")
+        return mapped, stat
 
     @property
     def _bytes(self) -> mmap.mmap:
         """The mapping, once the file is checked to be the one mapped (see the module's note)."""
         mapped, was = self._mapped
-        now = os.stat(self.path)
+        try:
+            now = os.stat(self.path)
+        except OSError:  # removed, or replaced by nothing: the mapping keeps the text indexed
+            return mapped
         if (now.st_dev, now.st_ino) == (was.st_dev, was.st_ino) and (
             now.st_size != was.st_size or now.st_mtime_ns != was.st_mtime_ns
         ):
-            raise DataFileError(
-                self.path, None, "changed in place since the index was loaded; restart to reload"
-            )
+            raise self._changed("changed in place")
         return mapped
+
+    def _changed(self, how: str) -> SourceChanged:
+        return SourceChanged(
+            self.path, None, f"{how} since the index was loaded; restart to read it again"
+        )
 
     @cached_property
     def _raw(self) -> np.ndarray:

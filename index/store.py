@@ -120,7 +120,7 @@ class CorruptIndex(Exception):
 def cache_dir_for(sources_dir: Path) -> Path:
     """A folder of its own per sources folder, under $QUOTEBOT_CACHE or ~/.cache/quotebot."""
     root = Path(os.environ.get("QUOTEBOT_CACHE") or Path.home() / ".cache" / "quotebot")
-    key = hashlib.sha256(str(sources_dir.resolve()).encode()).hexdigest()[:16]
+    key = hashlib.sha256(os.fsencode(sources_dir.resolve())).hexdigest()[:16]
     return root / f"{sources_dir.resolve().name}-{key}"
 
 
@@ -427,14 +427,15 @@ def _checked(path: Path, known: FileState | None) -> FileState | None:
 
 def _source_text(sources: SourceSet, name: str) -> Text:
     """A source's text for quoting: mapped from its file when it has one on disk (the
-    staleness check has just vouched that it is the text indexed), else the text given; a
-    format read as something else than its text (HTML) is read when first quoted."""
+    staleness check has just vouched that it is the text indexed, and the mapping checks it
+    still is), else the text given; a format read as something else than its text (HTML) is
+    read when first quoted."""
     files = sources.texts
     if not isinstance(files, SourceFiles):
         return quotable_text(name, files[name])
     fmt = format_of(name)
     if fmt is None or fmt.own_text:
-        return SourceText(files.paths[name])
+        return SourceText(files.paths[name], sources.states.get(name))
     return ReadSource(files.paths[name], lambda text: quotable_text(name, text))
 
 

@@ -15,6 +15,22 @@ def test_stopwords_dropped_and_words_stemmed() -> None:
     ]
 
 
+def test_contractions_are_stopwords_with_or_without_their_apostrophe() -> None:
+    analyzer = Analyzer()
+    assert analyzer.terms("whats the diff, it doesn't work and isnt right") == [
+        "diff",
+        "work",
+        "right",
+    ]
+    assert analyzer.terms("the cop shed a tear, ill and well") == [
+        "cop",
+        "shed",
+        "tear",
+        "ill",
+        "well",
+    ]
+
+
 def test_acronym_and_long_form_meet_on_one_term() -> None:
     acronyms = mine_acronyms(["Issued by U.S. Immigration and Customs Enforcement (ICE) today."])
     assert acronyms == {"ice": ("immigr", "custom", "enforc")}

@@ -14,8 +14,8 @@ from functools import cache
 
 import pytest
 
-from bot.compose import claim_key
 from bot.engine import Engine
+from bot.facts.claims import claim_key
 from bot.figures import find_figures
 from bot.models import Answer
 from index.layout import line_of_offset

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[list[str], str, int]] = {
     "ask --json": (["ask", QUESTION, "--json"], "", 0),
     "ask --jsonl": (["ask", "--jsonl"], f"{QUESTION}\nwho is the commissioner?\n", 0),
     "ask --format discord": (["ask", QUESTION, "--format", "discord"], "", 0),
+    "ask --explain": (["ask", QUESTION, "--explain"], "", 0),
     "sources": (["sources"], "", 0),
     "sources --json": (["sources", "--json"], "", 0),
     "sources init": (["sources", "init"], "", 0),

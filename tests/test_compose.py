@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.compose import claim_key
 from bot.engine import Engine
+from bot.facts.claims import claim_key
 from bot.figures import find_figures
 from bot.loader import load_engine
 from bot.render_text import render_answer

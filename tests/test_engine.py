@@ -152,3 +152,20 @@ def test_a_decline_names_at_most_three_closest_sources(make_sources: MakeSources
     assert titles == ["Orchid guide"], "only sources that hold a word of the question"
     unrelated = engine.closest_titles(engine.parse("zzzz qqqq"))
     assert len(unrelated) == 3, "nothing close: three of them, not every title"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The id() function returns the address of the object in memory.", "answered"),
+        ("The mayor will address the council about the office in memory.", "no_answer"),
+    ],
+)
+def test_a_form_of_answer_binds_unless_the_sources_word_it_otherwise(
+    make_sources: MakeSources, text: str, status: str
+) -> None:
+    """ "The address of" in a programming FAQ is an object's, not a street's: where the
+    sources word it so and never write a street address, the question means it so too.
+    Where they never word it so, an address asked for must still be written."""
+    engine = _engine(make_sources, {"doc.md": f"# Memory\n\n{text}\n"})
+    assert engine.ask("what is the address of the office in memory?").status == status

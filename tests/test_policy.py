@@ -26,6 +26,8 @@ REQUESTS = "The department received 57 civil immigration detainer requests in 20
         ("How many detainers did it receive?", REQUESTS, True),  # plurals folded
         ("How many immigrants live here?", REQUESTS, False),  # not "immigration"
         ("How many tons are absorbed?", "It absorbs 1.5 gigatons of carbon.", True),
+        ("How many hit points does the boss have?", "The boss has 4,500 HP.", True),
+        ("How many hit points does the boss have?", "The boss has 4,500 MP.", False),
         ("How many people were at risk?", "It rejected 15 requests to detain people.", False),
         (  # "such requests" counts requests, like the figure before it
             "How many people were deported?",
@@ -142,6 +144,7 @@ def test_an_address_or_a_time_of_day_must_be_stated(
         ("What time does the office open?", {Asks.CLOCK}),
         ("Where are the office hours listed?", set()),
         ("What is the phone number of the station?", {Asks.PHONE}),
+        ("How do I call a function with a variable number of arguments?", set()),
     ],
 )
 def test_what_only_one_form_answers_is_read_from_the_question(

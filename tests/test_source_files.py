@@ -4,6 +4,7 @@ no URL that cannot be a link; and a bad source costs only itself and the facts c
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.loader import load_engine
 from index.errors import DataFileError
 from index.ingest import read_sources
 from index.urls import MAX_URL_CHARS, url_problem
+from tests.deep_folders import nested_past_the_path_limit
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 DOC = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
@@ -84,6 +86,89 @@ def test_a_broken_link_is_named(make_sources: MakeSources) -> None:
     (folder / "gone.txt").symlink_to("nowhere.txt")
     sources = read_sources(folder)
     assert sources.warnings == [f"{folder / 'gone.txt'}: a broken link; skipped"]
+
+
+@pytest.mark.parametrize("name", ["facts.toml", "sources.toml"])
+def test_the_folders_own_files_are_not_read_through_a_link_out_of_it(
+    make_sources: MakeSources, tmp_path: Path, name: str
+) -> None:
+    """The rule the sources obey holds for every file read from the folder: a facts.toml or
+    sources.toml linked from elsewhere is refused in one line, never read."""
+    body = HARBOR_FACT if name == "facts.toml" else '[[source]]\nfile = "a.txt"\ntitle = "H"\n'
+    (tmp_path / name).write_text(body)
+    folder = make_sources({"a.txt": DOC})
+    (folder / name).symlink_to(tmp_path / name)
+    with pytest.raises(DataFileError) as caught:
+        load_engine(folder)
+    assert str(caught.value) == (
+        f"{folder / name}: a link to {tmp_path / name}, outside the sources folder: not followed"
+    )
+
+
+def test_the_folders_own_files_may_link_inside_it(make_sources: MakeSources) -> None:
+    folder = make_sources({"a.txt": DOC})
+    (folder / "curated").mkdir()
+    (folder / "curated" / "facts.toml").write_text(HARBOR_FACT)
+    (folder / "facts.toml").symlink_to("curated/facts.toml")
+    engine, notes = load_engine(folder)
+    assert notes == [] and engine.facts is not None
+    assert [f.value for f in engine.facts.facts if f.origin == "curated"] == ["31"]
+
+
+def test_a_fact_citing_a_source_through_a_folder_link_out_is_skipped_unread(
+    make_sources: MakeSources, tmp_path: Path
+) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "zoo.txt").write_bytes(b"Caf\xe9\n")  # reading it would say so
+    folder = make_sources({"a.txt": DOC, "facts.toml": fact("more/zoo.txt")})
+    (folder / "more").symlink_to(tmp_path / "outside", target_is_directory=True)
+    _, notes = load_engine(folder)
+    (note,) = [n for n in notes if "curated fact" in n]
+    assert note.startswith(f"{folder / 'more'}: a link to {tmp_path / 'outside'}, outside")
+    assert "UTF-8" not in note
+
+
+# Paths the OS refuses, names that are not UTF-8 ---------------------------------------------
+
+
+def test_a_file_past_the_path_limit_costs_only_itself(make_sources: MakeSources) -> None:
+    folder = make_sources({"a.txt": DOC})
+    deep = nested_past_the_path_limit(folder, ZOO.encode())
+    engine, notes = load_engine(folder)
+    assert list(engine.retriever.documents) == ["a.txt"]
+    (note,) = notes
+    assert note.startswith(str(folder / ("d" * 250))) and "File name too long" in note
+    assert str(deep).startswith(note.split(":")[0]), note
+    answer = engine.ask("How many sailboats did the harbor master count?")
+    assert answer.status == "answered"
+
+
+def test_a_name_that_is_not_utf8_costs_only_itself_named_with_escapes(
+    make_sources: MakeSources,
+) -> None:
+    folder = make_sources({"a.txt": DOC})
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text(ZOO)
+    (folder / os.fsdecode(b"d\xff")).mkdir()
+    (folder / os.fsdecode(b"d\xff") / "inner.txt").write_text(ZOO)
+    (folder / "a.txt").rename(folder / "b.txt")
+    engine, notes = load_engine(folder)
+    assert list(engine.retriever.documents) == ["b.txt"]
+    assert sorted(notes) == [
+        f"{folder}/caf\\xe9.txt: its name is not UTF-8: not read; skipped",
+        f"{folder}/d\\xff: its name is not UTF-8: not read; skipped",
+    ]
+    answer = engine.ask("How many sailboats did the harbor master count?")
+    assert answer.status == "answered"
+
+
+def test_a_sources_folder_whose_own_name_is_not_utf8_is_served(tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    (folder / "a.txt").write_text(DOC)
+    for _ in range(2):  # built and saved, then loaded from its cache folder
+        engine, notes = load_engine(folder)
+        assert notes == []
+        assert engine.ask("How many sailboats did the harbor master count?").status == "answered"
 
 
 # Binary files ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from bot.facts.suggest import toml_string
 from bot.loader import load_engine
 from bot.models import Answer
 from bot.render_text import render_answer
-from bot.terminal import printable
+from bot.terminal import inline, printable
 from index.analyzer import FORMAT_CHARACTERS, analyzer_version, normalize, words
 from index.ingest import ingest, read_sources
 from index.layout import line_of_offset, split_lines
@@ -218,6 +218,47 @@ def test_fact_cards_titles_and_warnings_are_inert(
         out, err = capsys.readouterr()
         assert not RAW_CONTROL.search(out) and not RAW_CONTROL.search(err), argv
         assert "\\x1b[2Jbad.txt" in err
+
+
+@given(st.text())
+def test_inline_leaves_no_control_at_all_and_is_idempotent(text: str) -> None:
+    shown = inline(text)
+    assert not RAW_CONTROL.search(shown) and not re.search(r"[\n\t\u2028\u2029]", shown)
+    assert inline(shown) == shown and printable(shown) == shown
+
+
+def test_a_line_break_in_a_name_or_title_never_starts_a_line(
+    make_sources: MakeSources,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file name or title holding a newline would print a line of its own: a fake answer,
+    citation or warning. Names and titles are shown on their line, the break as `\\x0a`."""
+    fake = "\nFAKE line"
+    folder = make_sources(
+        {
+            "a.txt": DOC.replace(TRAP, ""),
+            f"zoo{fake}.md": "Zoo Notes\n\nThe zoo had 12 zebras.\n",
+            f"bad{fake}.txt": b"\xff",
+            "sources.toml": '[[source]]\nfile = "a.txt"\ntitle = "Harbor\\nFAKE line"\n',
+            "facts.toml": (
+                '[[fact]]\nsubject = "Harbor"\nmeasure = "sailboats"\nvalue = "31"\n'
+                'claimed_by = "HM\\nFAKE line"\nsource = "a.txt"\n'
+                'quote = "The harbor master counted 31 sailboats in June."\n'
+            ),
+        }
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("How many zebras?\n\n"))
+    for argv in (
+        ["ask", "How many sailboats did the harbor master count?"],
+        ["fact", "sailboats"],
+        ["sources"],
+        ["chat"],
+    ):
+        assert main(["--sources", str(folder), *argv]) == 0
+        out, err = capsys.readouterr()
+        assert "\nFAKE" not in out and "\nFAKE" not in err, argv
+        assert "\\x0aFAKE line" in out and "\\x0aFAKE line" in err, argv
 
 
 @given(st.text())

@@ -52,7 +52,7 @@ def open_engine(sources: Path, cache: Path | None, semantic: bool | None = None)
     engine, notes = load_engine(sources, cache, semantic=semantic)
     for note in notes:
         log.warning("%s", note)
-    engine.retriever.scorer.expect_many_queries()
+    engine.retriever.expect_many_queries()
     return engine
 
 

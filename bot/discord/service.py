@@ -23,8 +23,13 @@ from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
 from bot.question import QuestionError
+from index.source_text import SourceChanged
 
 log = logging.getLogger(__name__)
+SOURCE_CHANGED = (
+    "A source this question needs changed since the bot started: ask again once it has "
+    "restarted, which reads the sources again."
+)
 
 
 # A declined answer names this many of the sources closest to the question (not all of them:
@@ -178,7 +183,12 @@ class AnswerService:
                 message_id=pin.message_id,
             )
             return Reply(answer=pin.answer, pinned=mark)
-        answer = self.engine.answer(parsed)
+        try:
+            answer = self.engine.answer(parsed)
+        except SourceChanged as exc:  # that question fails; the bot goes on answering others
+            log.warning("%s", exc)
+            answer = Answer(question=parsed.text, status="no_answer", note=SOURCE_CHANGED)
+            return Reply(answer=answer)
         if answer.status != "no_answer":
             return Reply(answer=answer)
         if key:

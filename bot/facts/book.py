@@ -139,7 +139,7 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> tuple[FactBook, l
         analyzer=retriever.analyzer,
         encoder=(
             CachedEncoding(retriever.encoder, retriever.vector_cache)
-            if retriever.vectors is not None and retriever.encoder is not None
+            if retriever.semantic and retriever.encoder is not None
             else None
         ),
     )

@@ -9,22 +9,22 @@ itself and the facts that cite it, skipped with a warning giving the real cause.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from rapidfuzz import fuzz
 
+from bot.facts.closest import closest
 from bot.facts.models import Fact
 from bot.facts.numbers import figure_fields
-from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
-from index.layout import line_of_offset
+from index.errors import DataFileError, TomlEntries, line_containing, read_toml
+from index.layout import LINE_BREAK
 from index.models import Chrome
 from index.source_text import Text as SourceText
-
-_CLOSEST_CHARS = 160
+from index.sources_folder import beside_sources
 
 Text = Annotated[str, StringConstraints(pattern=r"\S")]
 
@@ -52,9 +52,10 @@ def load_curated(
     skipped: Callable[[str], str | None] = lambda _name: None,
 ) -> tuple[list[Fact], list[str]]:
     """The file's facts, checked against the sources, and warnings; a missing file means no
-    curated facts. `skipped(name)` says why a source not among `texts` is not served (None:
-    there is no such source, and citing it is an error)."""
-    if not path.exists():
+    curated facts, and one the sources folder's rule refuses (a link out of the folder) is an
+    error. `skipped(name)` says why a source not among `texts` is not served (None: there is
+    no such source, and citing it is an error)."""
+    if beside_sources(path.parent, path.name) is None:
         return [], []
     text, data = read_toml(path)
     unknown = sorted(set(data) - {"fact"})
@@ -69,8 +70,10 @@ def load_curated(
     seen: dict[tuple[str, ...], int] = {}
     unserved: Counter[str] = Counter()
     reasons: dict[str, str] = {}
+    cited: dict[str, _Cited] = {}
+    lines = TomlEntries(text, "fact")
     for i, raw in enumerate(entries):
-        check = _EntryCheck(path, text, i)
+        check = _EntryCheck(path, lines, i)
         if not isinstance(raw, dict):
             raise check.error(None, "not a table: write each fact as a [[fact]] table")
         entry = check.entry(raw)
@@ -82,9 +85,9 @@ def load_curated(
             reasons[entry.source] = reason
             unserved[entry.source] += 1
             continue
-        # Decoded whole: the quote is searched for in it (only sources facts.toml cites).
-        source_text = str(texts[entry.source])
-        fact = check.fact(entry, source_text, (chrome or {}).get(entry.source, []))
+        if entry.source not in cited:
+            cited[entry.source] = _Cited(str(texts[entry.source]))
+        fact = check.fact(entry, cited[entry.source], (chrome or {}).get(entry.source, []))
         key = _identity(fact)
         if key in seen:
             raise DataFileError(
@@ -106,12 +109,12 @@ def load_curated(
 class _EntryCheck:
     """Validation of one entry, with the line of each of its fields for the messages."""
 
-    def __init__(self, path: Path, text: str, index: int) -> None:
-        self.path, self.text, self.index, self.number = path, text, index, index + 1
-        self.start = toml_entry_line(text, "fact", index) or 1
+    def __init__(self, path: Path, lines: TomlEntries, index: int) -> None:
+        self.path, self.lines, self.index, self.number = path, lines, index, index + 1
+        self.start = lines.line(index) or 1
 
     def error(self, field: str | None, problem: str) -> DataFileError:
-        line = toml_entry_line(self.text, "fact", self.index, field) or 1
+        line = self.lines.line(self.index, field) or 1
         return DataFileError(self.path, line, f"fact {self.number}: {problem}")
 
     def entry(self, raw: dict[str, object]) -> CuratedEntry:
@@ -129,13 +132,13 @@ class _EntryCheck:
                 raise self.error(field, f"field {field!r} is empty") from exc
             raise self.error(field, f"field {field!r}: {first['msg']}") from exc
 
-    def fact(self, entry: CuratedEntry, source_text: str, chrome: list[Chrome]) -> Fact:
-        start = source_text.find(entry.quote)
+    def fact(self, entry: CuratedEntry, source: _Cited, chrome: list[Chrome]) -> Fact:
+        start = source.text.find(entry.quote)
         if start < 0:
             raise self.error(
                 "quote",
                 f"quote not found verbatim in {entry.source}; closest passage "
-                f"{_closest(entry.quote, source_text)}",
+                f"{closest(entry.quote, source.text, source.line)}",
             )
         end = start + len(entry.quote)
         for span in chrome:
@@ -148,25 +151,22 @@ class _EntryCheck:
             **figure_fields(entry.value),
             start=start,
             end=end,
-            line=line_of_offset(source_text, start),
+            line=source.line(start),
             origin="curated",
         )
 
 
-def _closest(quote: str, text: str) -> str:
-    """The source passage most like the quote, with its line and similarity."""
-    found = fuzz.partial_ratio_alignment(quote, text)
-    if found is None or found.score == 0:
-        return "(none alike)"
-    start, end = (found.dest_start, found.dest_end) if len(quote) <= len(text) else (0, len(text))
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    passage = " ".join(text[start:end].split())
-    if len(passage) > _CLOSEST_CHARS:
-        passage = passage[: _CLOSEST_CHARS - 1] + "…"
-    return f"(line {line_of_offset(text, start)}, {found.score:.0f}% alike): “{passage}”"
+class _Cited:
+    """A source that entries cite, decoded whole once (the quotes are searched for in it),
+    with where its lines break, so that each entry's line is a bisection, not a count."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks = [found.start() for found in LINE_BREAK.finditer(text)]
+
+    def line(self, offset: int) -> int:
+        """1-based line of a character offset, as `index.layout.line_of_offset` counts."""
+        return bisect_left(self.breaks, offset) + 1
 
 
 def _identity(fact: Fact) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.citation import cite
 from bot.facts.models import Fact, FactLookup
-from bot.terminal import printable
+from bot.terminal import inline, printable
 from index.layout import LINE_BREAK
 
 _INDENT = " " * 4
@@ -24,10 +24,11 @@ def render_card(result: FactLookup, quotes: bool = True) -> str:
             lines.append("")
         period = f", {group.period}" if group.period else ""
         verdict = "the sources disagree" if group.conflict else "fact"
-        lines.append(f"{group.measure}{period} ({group.facts[0].subject}): {verdict}")
-        width = max(len(f.value) for f in group.facts)
+        heading = f"{group.measure}{period} ({group.facts[0].subject})"
+        lines.append(f"{inline(heading)}: {verdict}")
+        width = max(len(inline(f.value)) for f in group.facts)
         for fact in group.facts:
-            lines.append(f"  {fact.value:<{width}}  claimed by {fact.claimed_by}")
+            lines.append(f"  {inline(fact.value):<{width}}  claimed by {inline(fact.claimed_by)}")
             if quotes:
                 lines.extend(_quote(result, fact))
     return printable("\n".join(lines))
@@ -38,7 +39,7 @@ def _quote(result: FactLookup, fact: Fact) -> list[str]:
     where = (
         cite(meta.title, meta.publisher, meta.date, fact.source, fact.line)
         if meta
-        else f"{fact.source}, line {fact.line}"
+        else f"{inline(fact.source)}, line {fact.line}"
     )
     quoted = [f"{_INDENT}> {line}" for line in LINE_BREAK.split(fact.quote)]
     note = [f"{_INDENT}note: {fact.note}"] if fact.note else []

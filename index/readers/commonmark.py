@@ -118,11 +118,11 @@ def _without_attributes(text: str, start: int, end: int) -> int:
     """A heading's end before a trailing attribute list (`## Usage { #usage }`, `{ .class }`,
     `{ data-toc-label="…" }`: the attr_list syntax of Python-Markdown, kramdown and Pandoc),
     which a reader never sees."""
-    heading = text[start:end]
+    heading = text[start:end]  # (Python-Markdown's documented form opens with "{:")
     if not heading.endswith("}"):
         return end
     opening = heading.rfind(" {")
-    inside = heading[opening + 2 : -1].strip()
+    inside = heading[opening + 2 : -1].strip().removeprefix(":").strip()  # `{: #id }` too
     if opening > 0 and (inside[:1] in ("#", ".") or "=" in inside):
         return start + len(heading[:opening].rstrip())
     return end

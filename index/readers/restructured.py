@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Directive, Parser, directives, roles
+from docutils.statemachine import StringList
 from docutils.utils import new_document
 
 from index.layout import Line, split_lines
@@ -48,8 +49,9 @@ class RstReader:
     def read(self, text: str) -> ReadDocument:
         doc = ReadDocument(format=self.format, text=text, blocks=[])
         tree = parse_rst(text)
-        _Locator(doc, split_lines(text)).walk(tree)
-        _info(doc, tree)
+        locator = _Locator(doc, split_lines(text))
+        locator.walk(tree)
+        _info(doc, tree, locator.docinfo)
         return doc
 
 
@@ -118,13 +120,26 @@ def _generic(name: str) -> type[Directive]:
         option_spec: ClassVar = defaultdict(lambda: directives.unchanged)
 
         def run(self) -> list[nodes.Node]:
-            if name in _SKIPPED_DIRECTIVES or not self.content:
+            content, offset = self.content, self.content_offset
+            if not content and self.arguments:
+                # Text on the lines right after the directive's own ("..
+                # versionchanged:: 3.3" then its explanation) parses as arguments: it is
+                # the directive's content, which Sphinx shows.
+                rest = [
+                    line.strip()
+                    for line in self.block_text.split("\n")[1:]
+                    if line.strip() and not line.strip().startswith(":")  # an option
+                ]
+                content, offset = StringList(rest, "<source>"), self.lineno
+            if name in _SKIPPED_DIRECTIVES or not content:
                 return []
             if name in _CODE_DIRECTIVES:
-                code = "\n".join(self.content)
-                return [nodes.literal_block(code, code)]
-            box = nodes.container("\n".join(self.content))
-            self.state.nested_parse(self.content, self.content_offset, box)
+                code = "\n".join(content)
+                block = nodes.literal_block(code, code)
+                block.line = offset + 1  # its first line, not the line docutils gives it
+                return [block]
+            box = nodes.container("\n".join(content))
+            self.state.nested_parse(content, offset, box)
             return [box]
 
     return Generic
@@ -138,6 +153,12 @@ class _Locator:
         self.doc = doc
         self.lines = lines
         self.cursor = 0  # index into `lines` of the first line not yet taken
+        self.docinfo: nodes.field_list | None = None
+
+    def _after_title(self) -> bool:
+        """Whether nothing but the document's title has been read yet."""
+        blocks = self.doc.blocks
+        return len(blocks) == 1 and blocks[0].level == 1 and self.docinfo is None
 
     def walk(self, tree: nodes.Node, depth: int = 0) -> None:
         for node in tree.children:
@@ -145,6 +166,14 @@ class _Locator:
                 self.walk(node, depth + 1)
             elif isinstance(node, nodes.title) and isinstance(tree, nodes.section):
                 self._title(node, depth)
+            elif isinstance(node, nodes.field_list) and self._after_title():
+                self.docinfo = node  # bibliographic fields (`:Date:`): what the page says of itself
+            elif isinstance(node, nodes.row):
+                self._row(node)
+            elif isinstance(node, nodes.term):
+                span = self._add("item", node.rawsource, node.line)
+                if span is not None:
+                    self._inline_code(node, *span)
             elif isinstance(node, nodes.paragraph):
                 kind = "item" if isinstance(tree, nodes.list_item) else "paragraph"
                 span = self._add(kind, node.rawsource, node.line)
@@ -184,7 +213,32 @@ class _Locator:
             self.doc.blocks.append(Block(kind, start, end))  # type: ignore[arg-type]
         return span
 
-    def _inline_code(self, paragraph: nodes.paragraph, start: int, end: int) -> None:
+    def _row(self, row: nodes.row) -> None:
+        """A table row: the first line at or after the cursor holding each cell's first line
+        in order (a cell's text, not its borders); a cell spanning lines keeps its first."""
+        texts = [entry.astext().strip().split("\n")[0] for entry in row.children]
+        text = self.doc.text
+        for at in range(self.cursor, len(self.lines)):
+            line = self.lines[at]
+            cells: list[tuple[int, int]] = []
+            cursor = line.start
+            for cell in texts:
+                found = text.find(cell, cursor, line.start + len(line.text)) if cell else cursor
+                if found < 0:
+                    break
+                cells.append((found, found + len(cell)))
+                cursor = found + len(cell)
+            else:
+                if not any(cell for cell in texts):
+                    return
+                filled = [c for c, t in zip(cells, texts, strict=True) if t]
+                self.doc.blocks.append(
+                    Block("row", filled[0][0], filled[-1][1], cells=tuple(filled))
+                )
+                self.cursor = at + 1
+                return
+
+    def _inline_code(self, paragraph: nodes.Element, start: int, end: int) -> None:
         """Where the paragraph's inline literals and roles lie (their raw text, in order)."""
         text, cursor = self.doc.text, start
         for literal in paragraph.findall(nodes.literal):
@@ -224,13 +278,15 @@ def _candidates(preferred: int, cursor: int, stop: int) -> Iterator[int]:
     yield from range(cursor, min(preferred, stop))
 
 
-def _info(doc: ReadDocument, tree: nodes.document) -> None:
-    """The title is the first section's; a `:date:` field at the top is the date."""
+def _info(doc: ReadDocument, tree: nodes.document, docinfo: nodes.field_list | None) -> None:
+    """The title is the first section's; a `:date:` field at the top, or right after the
+    title (the bibliographic fields), is the date."""
     info: DocumentInfo = doc.info
     first = next((b for b in doc.blocks if b.kind in ("heading", "question")), None)
     if first is not None and first.level == 1:
         info.title = Found(first.label or doc.text[first.start : first.end], "first heading")
-    for field in _top_fields(tree):
+    after_title = [f for f in docinfo.children if isinstance(f, nodes.field)] if docinfo else []
+    for field in [*_top_fields(tree), *after_title]:
         name, body = field[0].astext().strip().lower(), field[1].astext().strip()
         if name == "date" and body:
             info.date = Found(body, "field list")

@@ -105,6 +105,16 @@ def test_quote_not_verbatim_shows_the_closest_passage(tmp_path: Path) -> None:
     assert "received 15 detainer requests in 2024, Chief Ann Smith said" in err.problem
 
 
+def test_a_quote_wrong_at_its_start_is_placed_by_its_end(tmp_path: Path) -> None:
+    body = ENTRY.replace("The police department received", "Police headquarters received")
+    problem = error(tmp_path, body).problem
+    assert "closest passage (line 3, 90% alike): “The police department received 15" in problem
+    assert problem.endswith(
+        "the quote's last 61 characters are verbatim, from line 3; "
+        "before, it reads “Police headquarters”"
+    )
+
+
 def test_quote_in_page_chrome_is_refused(tmp_path: Path) -> None:
     start = REPORT.index("The police department received 15")
     chrome = {"report.txt": [Chrome(start=start, end=start + 10, kind="navigation")]}
@@ -154,3 +164,89 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         load_curated(path, TEXTS)
     assert (caught.value.line, "UTF-8" in caught.value.problem) == (9, True)
+
+
+# Bounded work: a big book or a long missing quote must not take minutes --------------------
+
+LEDGER = "Ledger\n\n" + "".join(
+    f"Clerk {i} logged {i * 7 % 1000} crates of item {i * 31 % 977} on day {i % 28 + 1}.\n"
+    for i in range(3000)
+)
+
+
+def ledger_entry(i: int, quote: str) -> str:
+    return (
+        f'[[fact]]\nsubject = "Clerk {i}"\nmeasure = "crates"\nvalue = "crates"\n'
+        f'claimed_by = "Ledger"\nsource = "ledger.txt"\nquote = "{quote}"\n\n'
+    )
+
+
+def test_a_big_book_counts_its_lines_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every entry's line and every quote's line, for 2,000 entries, cost one count over the
+    file and none over the source: finding each from the top of the file made loading
+    quadratic (10,000 facts did not load in 600 s)."""
+    import index.errors
+    import index.layout
+
+    counted: list[int] = []
+    real = index.layout.line_breaks
+
+    def counting(text: str, start: int = 0, end: int | None = None) -> int:
+        counted.append((len(text) if end is None else end) - start)
+        return real(text, start, end)
+
+    monkeypatch.setattr(index.layout, "line_breaks", counting)
+    monkeypatch.setattr(index.errors, "line_breaks", counting, raising=False)
+    lines = LEDGER.splitlines()
+    body = "".join(ledger_entry(i, lines[i + 2]) for i in range(2000))
+    path = tmp_path / "facts.toml"
+    path.write_text(body)
+    facts, _ = load_curated(path, {"ledger.txt": LEDGER})
+    assert [f.line for f in facts] == list(range(3, 2003))
+    assert sum(counted) <= len(body)
+
+
+def test_a_long_quote_with_one_slip_is_placed_at_the_slip(tmp_path: Path) -> None:
+    start = LEDGER.index("Clerk 100 ")
+    quote = LEDGER[start : LEDGER.index("Clerk 2900 ")]
+    slip = quote.index("crates", len(quote) // 2)
+    quote = quote[:slip] + "barrels" + quote[slip + len("crates") :]
+    (tmp_path / "facts.toml").write_text(ledger_entry(0, quote.replace("\n", "\\n")))
+    with pytest.raises(DataFileError) as caught:
+        load_curated(tmp_path / "facts.toml", {"ledger.txt": LEDGER})
+    line = LEDGER.count("\n", 0, start + slip) + 1
+    problem = caught.value.problem
+    assert "closest passage (line " in problem and "99% alike" in problem, problem
+    assert (
+        f"the quote's first {slip:,} characters are verbatim, to line {line}; "
+        "then it reads “barrels of item"
+    ) in problem
+    shown = problem.split("“", 1)[1].split("”", 1)[0]
+    assert LEDGER[start + slip - 20 : start + slip + len("crates of item")] in shown
+
+
+def test_the_edit_distance_search_never_gets_a_whole_long_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closest text to a missing quote is found by bounded edit distances: an edit distance
+    over the whole quote against the whole source grew with their product (a 200 kB quote
+    missing from a 2 MB source: still running after 55 minutes)."""
+    from rapidfuzz import fuzz
+
+    sizes: list[int] = []
+    for name in ("ratio", "partial_ratio_alignment"):
+        real = getattr(fuzz, name)
+
+        def bounded(a: str, b: str, *args: object, real=real, **kwargs: object) -> object:
+            sizes.append(min(len(a), len(b)))
+            return real(a, b, *args, **kwargs)
+
+        monkeypatch.setattr(fuzz, name, bounded)
+    words = " ".join(f"zebra{i}" for i in range(1500))  # nowhere in the ledger: no anchor
+    start = LEDGER.index("Clerk 100 ")
+    slipped = LEDGER[start : start + 20_000].replace("crates", "barrels", 1).replace("\n", "\\n")
+    for quote in (words, slipped):
+        (tmp_path / "facts.toml").write_text(ledger_entry(0, quote))
+        with pytest.raises(DataFileError, match="quote not found verbatim"):
+            load_curated(tmp_path / "facts.toml", {"ledger.txt": LEDGER})
+    assert sizes and max(sizes) <= 1000, sizes

@@ -1,0 +1,125 @@
+"""Why the bot answered or declined: `python -m bot ask --explain "Q"`.
+
+A moderator who sees a wrong quote or a wrong decline needs what the engine weighed: how the
+question was read, the best windows with their features and scores, the answer-or-decline
+score against its threshold, and the outcome with its reason. Nothing here decides anything:
+it reruns the engine's own steps and reports them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.engine import Engine
+from bot.models import Answer
+from bot.question import QuestionError
+from bot.terminal import inline
+from index.source_text import line_at
+
+
+class Considered(BaseModel):
+    """One window the ranking weighed."""
+
+    source: str
+    line: int
+    score: float
+    features: dict[str, float]
+    quote: str
+
+
+class Explanation(BaseModel):
+    """How the question was read, what was weighed, and the outcome."""
+
+    question: str
+    mode: str
+    terms: list[str]
+    expects: str
+    unknown_names: list[str]
+    years: list[str]
+    asks_for: list[str]
+    considered: list[Considered]
+    answerability: float | None = None
+    """The best window's answer-or-decline score; it answers at `threshold` or above."""
+    threshold: float | None = None
+    answer: Answer
+
+
+def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
+    """The engine's reading of `raw`, its `shown` best windows and its answer."""
+    answer = engine.ask(raw)
+    mode = "semantic" if engine.semantic else "lexical"
+    try:
+        question = engine.parse(raw)
+    except QuestionError:
+        return Explanation(
+            question=raw[:200], mode=mode, terms=[], expects="", unknown_names=[], years=[],
+            asks_for=[], considered=[], answer=answer,
+        )  # fmt: skip
+    evidence = engine.finder.find(question) if question.terms else None
+    considered = []
+    score = threshold = None
+    if evidence is not None and evidence.candidates:
+        for c in evidence.candidates[:shown]:
+            text = engine.retriever.text(c.passage.source)
+            considered.append(
+                Considered(
+                    source=c.passage.source,
+                    line=line_at(text, c.start),
+                    score=round(c.score, 3),
+                    features={k: round(v, 3) for k, v in sorted(c.features.items())},
+                    quote=engine.snippet_text(c)[:160],
+                )
+            )
+        best = evidence.best
+        policy = engine.config.policy
+        model = policy.answerability if evidence.semantic else policy.lexical
+        score = round(model.score(best, evidence, engine.coverage(question, best.pid)), 3)
+        threshold = model.threshold
+    return Explanation(
+        question=question.text,
+        mode=mode,
+        terms=list(question.terms),
+        expects=question.kind.value,
+        unknown_names=list(question.unknown),
+        years=sorted(question.years),
+        asks_for=sorted(kind.value for kind in question.asks),
+        considered=considered,
+        answerability=score,
+        threshold=threshold,
+        answer=answer,
+    )
+
+
+def render_explanation(e: Explanation) -> str:
+    """The explanation as terminal text, names and quotes on one line each."""
+    read = [
+        f"Question: {inline(e.question)}  ({e.mode} mode)",
+        f"  search terms: {' '.join(e.terms) or '(none)'}",
+        f"  expects: {e.expects}"
+        + (f"; asks for: {', '.join(e.asks_for)}" if e.asks_for else "")
+        + (f"; years: {', '.join(e.years)}" if e.years else "")
+        + (f"; names no source uses: {', '.join(e.unknown_names)}" if e.unknown_names else ""),
+        "",
+        "Best windows (score, then each feature):",
+    ]
+    for i, c in enumerate(e.considered, start=1):
+        features = ", ".join(f"{k} {v:g}" for k, v in c.features.items())
+        read += [
+            f"  {i}. {c.score:.3f}  {inline(c.source)} line {c.line}: {inline(c.quote)}",
+            f"     {features}",
+        ]
+    if not e.considered:
+        read.append("  (none: no passage holds a word of the question)")
+    read.append("")
+    if e.answerability is not None:
+        verdict = "passes" if e.answerability >= (e.threshold or 0.0) else "is below"
+        read.append(
+            f"Answer-or-decline score of the best window: {e.answerability:.3f} ({verdict} "
+            f"the threshold {e.threshold:.3f}; rules that decline whatever the score apply first)"
+        )
+    outcome = e.answer.status.replace("_", " ")
+    read.append(f"Outcome: {outcome}" + (f": {inline(e.answer.note)}" if e.answer.note else ""))
+    if e.answer.snippets:
+        first = e.answer.snippets[0]
+        read.append(f"  first quote: {inline(first.source)} line {first.line}")
+    return "\n".join(read)

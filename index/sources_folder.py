@@ -1,0 +1,55 @@
+"""Which entries of the sources folder may be read: one rule for the sources, `sources.toml`
+and `facts.toml` alike, so that no file the bot reads escapes it.
+
+The folder is the community's, and anyone who can write in it could plant a link: a link is
+followed only when its target lies inside the folder (a link to /etc/passwd is never read,
+whatever it is named). A name that is not UTF-8 is not read either: every name is cited, saved
+in the index and shown, all as UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from index.errors import DataFileError
+
+
+def not_followed(path: Path, root: Path) -> str | None:
+    """Why the entry at `path` in the folder whose real path is `root` is not read (a name
+    that is not UTF-8, a link out of the folder or to nowhere), or None when it may be.
+
+    Raises OSError when the entry cannot even be looked at (a path past the OS's limit)."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not UTF-8: not read"
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop of links
+        return "a broken link"
+    if target.is_relative_to(root):
+        return None
+    return f"a link to {shown_path(target)}, outside the sources folder: not followed"
+
+
+def beside_sources(sources_dir: Path, name: str) -> Path | None:
+    """The file `name` of the sources folder (its manifest, its facts) to read, None when there
+    is none; one the rule refuses, or that cannot be looked at, raises DataFileError."""
+    path = sources_dir / name
+    try:
+        reason = not_followed(path, sources_dir.resolve())
+        present = path.exists()
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+    if reason is not None:
+        raise DataFileError(path, None, reason)
+    return path if present else None
+
+
+def shown_path(path: Path | str) -> str:
+    """`path` as text for a message: bytes of a name that are not UTF-8 shown as escapes
+    (`caf\\xe9.txt`), so the message can be printed at all."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

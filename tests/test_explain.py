@@ -1,0 +1,52 @@
+"""`ask --explain` reports the engine's own reading and decision (bot/explain.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.explain import explain, render_explanation
+from bot.loader import load_engine
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+GUIDE = """# Watering guide
+
+Orchids want bright, indirect light and water once a week.
+
+Cacti want full sun and water once a month.
+"""
+
+
+def _engine(make_sources: MakeSources) -> Engine:
+    engine, _ = load_engine(make_sources({"guide.md": GUIDE}))
+    return engine
+
+
+def test_an_answer_is_explained_by_the_windows_it_weighed(make_sources: MakeSources) -> None:
+    engine = _engine(make_sources)
+    question = "how often should i water orchids"
+    explained = explain(engine, question)
+    assert explained.answer == engine.ask(question), "the outcome is the engine's own"
+    assert explained.answer.status == "answered"
+    assert explained.considered, "the windows weighed are listed"
+    first = explained.considered[0]
+    assert "Orchids" in first.quote and first.source == "guide.md" and first.line == 3
+    assert {"passage", "sentence", "coverage", "heading"} <= set(first.features)
+    assert [c.score for c in explained.considered] == sorted(
+        (c.score for c in explained.considered), reverse=True
+    )
+    assert explained.answerability is not None and explained.threshold is not None
+    assert explained.answerability >= explained.threshold
+    text = render_explanation(explained)
+    assert "Outcome: answered" in text and "guide.md line 3" in text
+
+
+def test_a_decline_is_explained_with_its_reason(make_sources: MakeSources) -> None:
+    engine = _engine(make_sources)
+    explained = explain(engine, "what price do orchids sell for in paris")
+    assert explained.answer.status == "no_answer"
+    assert explained.answer.note and explained.answer.note in render_explanation(explained)
+    nothing = explain(engine, "zzzz qqqq")
+    assert nothing.considered == [] and "no passage holds a word" in render_explanation(nothing)
