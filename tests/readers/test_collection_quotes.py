@@ -21,7 +21,7 @@ from bot.loader import load_engine
 from bot.models import Snippet
 from index.readers.html_page import visible_text
 from tests.readers.block_checks import UNDERLINE_ONLY
-from tests.readers.html_oracle import folded, span_text
+from tests.readers.html_oracle import span_text, words_of
 from tests.test_eval_sets import EVAL, docs_folder
 
 SETS = ("python-faq.jsonl", "pydis-guides.jsonl", "sqlite-docs.jsonl")
@@ -77,7 +77,7 @@ def problems(snippet: Snippet, text: str) -> list[str]:
     found = []
     quote, markup = snippet.quote, text[snippet.start : snippet.end]
     if snippet.source.endswith((".html", ".htm")):
-        if visible_text(markup) != quote or folded(span_text(markup)) != folded(quote):
+        if visible_text(markup) != quote or words_of(span_text(markup)) != words_of(quote):
             found.append("not the visible text of its file span")
         if len(_TAG.findall(quote)) > len(_SHOWN_LT.findall(markup)):
             found.append("HTML markup")

@@ -26,7 +26,7 @@ from tests.readers.generated_documents import (
     rst_documents,
     text_documents,
 )
-from tests.readers.html_oracle import folded, span_text
+from tests.readers.html_oracle import span_text, words_of
 
 _FRAMES = ["how do I {}?", "what is {}", "{}", "why does {} happen?", "can {} be used?"]
 _VOCABULARY = frozenset(WORDS)
@@ -58,7 +58,7 @@ def assert_quote_exact(snippet: Snippet, text: str) -> None:
     markup = text[snippet.start : snippet.end]
     if snippet.source.endswith(".html"):
         assert visible_text(markup) == snippet.quote
-        assert folded(span_text(markup)) == folded(snippet.quote)
+        assert words_of(span_text(markup)) == words_of(snippet.quote)
     else:
         assert markup == snippet.quote
 
