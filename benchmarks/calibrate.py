@@ -10,14 +10,14 @@ the two seed articles (tests/questions.jsonl, tests/eval/paraphrases.jsonl,
 tests/eval/unanswerable.jsonl), and each collection's set (tests/eval/<collection>.jsonl over
 its documents, as benchmarks/collections.py names them). Even lines fit, odd lines report.
 
-1. Ranking (bot/evidence.py LEXICAL_WEIGHTS or SEMANTIC_WEIGHTS): a softmax over each
+1. Ranking (bot/core/evidence.py LEXICAL_WEIGHTS or SEMANTIC_WEIGHTS): a softmax over each
    question's windows, the windows whose quote holds a gold answer from the file the question
    names being right.
-2. Answerability (bot/policy.py Policy.lexical or Policy.answerability): a logistic
+2. Answerability (bot/core/policy.py Policy.lexical or Policy.answerability): a logistic
    regression of "the first quote is right" on the best window's features; the threshold
    maximises the groups' mean of (unanswerable questions declined + answerable ones answered
    right), XQuAD's declined share being its worst seed's.
-3. Semantic mode: fact cards and FAQ entries matched on meaning (bot/policy.py
+3. Semantic mode: fact cards and FAQ entries matched on meaning (bot/core/policy.py
    card_min_cosine, faq_min_cosine): a grid over the on-topic even questions.
 
 Prints the knobs as they go in the code, then each group's odd half with the knobs in the
@@ -50,11 +50,11 @@ from benchmarks.xquad import (  # noqa: E402
     relabel,
     without,
 )
-from bot.engine import Engine, EngineConfig  # noqa: E402
+from bot.core.engine import Engine, EngineConfig  # noqa: E402
+from bot.core.evidence import Candidate, Evidence, RankWeights  # noqa: E402
+from bot.core.policy import Answerability, Policy, decline_reason  # noqa: E402
 from bot.evaluate import EvalItem, evaluate, load_eval, right  # noqa: E402
-from bot.evidence import Candidate, Evidence, RankWeights  # noqa: E402
 from bot.loader import load_engine  # noqa: E402
-from bot.policy import Answerability, Policy, decline_reason  # noqa: E402
 from index.ingest import read_sources  # noqa: E402
 
 SEMANTIC_ONLY = {"cosine", "best_sentence", "passage_cosine", "nearest"}

@@ -42,7 +42,7 @@ from rank_bm25 import BM25Okapi, BM25Plus
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Engine  # noqa: E402
+from bot.core.engine import Engine  # noqa: E402
 from bot.facts.book import build_factbook  # noqa: E402
 from index.analyzer import STOPWORDS  # noqa: E402
 from index.ingest import ingest, read_sources  # noqa: E402

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Engine, EngineConfig  # noqa: E402
+from bot.core.engine import Engine, EngineConfig  # noqa: E402
 from bot.evaluate import EvalItem, EvalReport, evaluate  # noqa: E402
 from index.ingest import SourceSet, read_sources  # noqa: E402
 from index.semantic import choose_mode  # noqa: E402

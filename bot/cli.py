@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.engine import Engine
+from bot.core.engine import Engine
+from bot.core.question import QuestionError
 from bot.facts.book import FactBook
 from bot.facts.lookup import lookup
 from bot.facts.render_text import render_card
 from bot.loader import load_engine
 from bot.models import Answer, LineError
-from bot.question import QuestionError
 from bot.render_text import render_answer
 from bot.terminal import inline, printable
 from index.errors import DataFileError

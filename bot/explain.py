@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.engine import Engine
+from bot.core.engine import Engine
+from bot.core.question import QuestionError
 from bot.models import Answer
-from bot.question import QuestionError
 from bot.terminal import inline
 from index.source_text import line_at
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine import Engine, EngineConfig
+from bot.core.engine import Engine, EngineConfig
 from bot.facts.book import build_factbook
 from index.readers import SOURCE_SUFFIXES
 from index.semantic import choose_mode

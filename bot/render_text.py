@@ -1,6 +1,6 @@
 """Plain-text rendering of answers for the terminal: control characters made visible.
 
-It only lays out what composition decided (bot/compose.py): the answer line, then each
+It only lays out what composition decided (bot/core/compose.py): the answer line, then each
 quote once with its citation, then where else the sources say the same.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.loader import load_engine
 from index.encoder import Encoder, load_encoder
 from index.scorer import BM25Index, BM25Params, use_compiled_top

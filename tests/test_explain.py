@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.explain import explain, render_explanation
 from bot.loader import load_engine
 

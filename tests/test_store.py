@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import index.store as store
-from bot.engine import Engine
+from bot.core.engine import Engine
 from index.cache_folder import CACHE_MARKER, mark_generation
 from index.errors import DataFileError
 from index.file_states import STATES

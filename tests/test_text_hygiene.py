@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import index.analyzer as analyzer
 from bot.cli import main
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.facts.suggest import toml_string
 from bot.loader import load_engine
 from bot.models import Answer

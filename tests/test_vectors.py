@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import index.vectors as vectors_module
-from bot.engine import Engine
+from bot.core.engine import Engine
 from index.encoder import Encoder, model_of
 from index.store import MANIFEST, cache_dir_for, load_index
 from index.vectors import SentenceVectors, quantize, sentence_texts

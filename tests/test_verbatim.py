@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.models import Answer
 from index.analyzer import words
 from tests.paths import SOURCES

@@ -12,12 +12,12 @@ from pathlib import Path
 import aiohttp
 import discord
 
+from bot.core.engine import Engine
 from bot.discord import redact
 from bot.discord.client import QuoteBot, sync_commands
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings, SettingsError, load_settings
 from bot.discord.store import Store, StoreError
-from bot.engine import Engine
 from bot.loader import load_engine
 
 log = logging.getLogger(__name__)

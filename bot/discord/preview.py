@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.engine import Engine
 from bot.discord import pages, render, reports
 from bot.discord.choices import best_choices
 from bot.discord.render import PRIVATE, Controls, OutgoingMessage
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings, ServerSettings, effective
 from bot.discord.store import DM_SCOPE, Store
-from bot.engine import Engine
 
 EXAMPLE_SERVER = 1
 EXAMPLE_QUESTIONS = [

@@ -16,13 +16,13 @@ import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
+from bot.core.engine import Engine
+from bot.core.expect import YEAR
+from bot.core.question import QuestionError
 from bot.discord.store import Alias, Pin, PinEdit, SentAnswer, Store
-from bot.engine import Engine
-from bot.expect import YEAR
 from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
-from bot.question import QuestionError
 from index.source_text import SourceChanged
 
 log = logging.getLogger(__name__)

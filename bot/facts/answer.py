@@ -1,15 +1,12 @@
 """Fact cards for answers: a how-many / when / who question that matches a fact group well
-gets that group's claims (bot/compose.py lays them out)."""
+gets that group's claims (bot/core/compose.py lays them out)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.expect import DATE, Expect
-from bot.facts.book import FactBook
-from bot.facts.lookup import lookup
-from bot.facts.models import Fact, FactLookup
-from bot.policy import (
+from bot.core.expect import DATE, Expect
+from bot.core.policy import (
     DEFAULT_POLICY,
     Policy,
     card_facts,
@@ -17,7 +14,10 @@ from bot.policy import (
     names_which,
     role_facts,
 )
-from bot.question import ParsedQuestion
+from bot.core.question import ParsedQuestion
+from bot.facts.book import FactBook
+from bot.facts.lookup import lookup
+from bot.facts.models import Fact, FactLookup
 
 MAX_CARD_GROUPS = 3
 # What each kind of question can be answered with: a count, a date, a name.

@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.expect import YEAR
+from bot.core.expect import YEAR
 from bot.facts.curated import load_curated
 from bot.facts.from_tables import table_facts
 from bot.facts.models import Fact

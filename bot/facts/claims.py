@@ -4,10 +4,10 @@ decides on the leading group) and composition (which lays it out)."""
 
 from __future__ import annotations
 
-from bot.attribution import names_party
+from bot.core.attribution import names_party
+from bot.core.question import ParsedQuestion
 from bot.facts.models import Fact, FactGroup
 from bot.facts.numbers import read_figure
-from bot.question import ParsedQuestion
 
 
 def claim_key(value: str) -> tuple[float | str, str | None]:

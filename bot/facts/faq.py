@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from bot.core.policy import DEFAULT_POLICY, Policy, answer_problem
+from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook
-from bot.policy import DEFAULT_POLICY, Policy, answer_problem
-from bot.question import ParsedQuestion
 from index.models import FaqEntry
 
 

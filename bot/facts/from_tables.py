@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.expect import YEAR
+from bot.core.expect import YEAR
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
 from index.models import NOT_STATED, Cell, SourceMeta, Table, TableRow

@@ -14,11 +14,11 @@ from collections.abc import Callable
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.core.policy import DEFAULT_POLICY, Policy
+from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook, FactWords
 from bot.facts.models import Fact, FactGroup, FactLookup, group_key
 from bot.facts.periods import PeriodQuery, matches
-from bot.policy import DEFAULT_POLICY, Policy
-from bot.question import ParsedQuestion
 
 MIN_SCORE = 75.0
 GROUP_MARGIN = 10.0

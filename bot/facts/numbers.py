@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
+from bot.core.figures import DIGITS, WORD_NUMBER
+from bot.core.number_words import SCALES, UNITS
 from bot.facts.models import Figure
 from bot.facts.periods import MONTH
-from bot.figures import DIGITS, WORD_NUMBER
-from bot.number_words import SCALES, UNITS
 
 QUALIFIERS = (
     "more than|less than|fewer than|over|under|nearly|almost|about|around|roughly|"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.expect import MONTHS, YEAR
+from bot.core.expect import MONTHS, YEAR
 from index.models import SourceMeta
 
 MONTH = re.compile(rf"\b(?:{MONTHS})\b")

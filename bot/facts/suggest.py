@@ -1,9 +1,10 @@
 """Candidate facts from prose, written in the curated file's format for a moderator to review.
 
 It finds sentences with a figure or a date, reads the measure after the figure, the year
-(named, or "last year" against the source's date), and who says so (`bot.attribution`); and
-"Role Name" phrases ("Police Commissioner Michael Cox") for people and their roles. Guesses,
-not facts: every candidate is meant to be read, corrected and then pasted.
+(named, or "last year" against the source's date), and who says so
+(`bot.core.attribution`); and "Role Name" phrases ("Police Commissioner Michael Cox")
+for people and their roles. Guesses, not facts: every candidate is meant to be read,
+corrected and then pasted.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import json
 import re
 from collections.abc import Iterator
 
-from bot.attribution import claimant
-from bot.expect import YEAR
+from bot.core.attribution import claimant
+from bot.core.expect import YEAR
 from bot.facts.book import FactBook
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure

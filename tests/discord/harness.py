@@ -16,11 +16,11 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.cli import main
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.service import AnswerService
 from bot.discord.settings import BotSettings
 from bot.discord.store import BUSY_TIMEOUT, Store
-from bot.engine import Engine
 from tests.discord.fake_discord import BOT_ID, EPHEMERAL, GUILD_ID, TOKEN, Dispatched, FakeDiscord
 from tests.paths import SOURCES
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from bot.core.engine import Engine
 from bot.discord.service import Reply
-from bot.engine import Engine
 from bot.evaluate import load_eval
 from tests.discord.fake_discord import INTERACTION_DEADLINE, FakeDiscord
 from tests.discord.harness import running_bot

@@ -8,7 +8,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from tests.discord.fake_discord import GUILD_ID
 from tests.discord.harness import (
     MANAGE_MESSAGES,

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     APP_ID,
     GUILD_ID,

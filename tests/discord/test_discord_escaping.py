@@ -15,12 +15,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.engine import Engine
 from bot.discord import pages, render, reports
 from bot.discord.markdown import escape
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
 from bot.discord.settings import BotSettings, ServerSettings, effective
 from bot.discord.store import DM_SCOPE, Feedback, PinListing, Rated, Store, Unanswered
-from bot.engine import Engine
 from bot.facts.models import Fact, FactLookup
 from bot.loader import load_engine
 from bot.models import Answer, Snippet

@@ -8,13 +8,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.engine import Engine
 from bot.discord import limits, render
 from bot.discord.fact_card import CLOSEST, DISAGREE
 from bot.discord.markdown import escape
 from bot.discord.preview import discord_payload
 from bot.discord.service import AnswerService, Reply
 from bot.discord.store import Store
-from bot.engine import Engine
 from bot.facts.models import Fact, FactLookup
 from bot.models import Answer
 from bot.render_text import shown_text

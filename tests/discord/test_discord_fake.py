@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import discord
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from tests.discord.fake_discord import (
     APP_ID,
     BOT_ID,

@@ -8,11 +8,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.render import PINNED_LABEL
 from bot.discord.service import AnswerService
 from bot.discord.store import DM_SCOPE
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,

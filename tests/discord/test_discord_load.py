@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from tests.discord.load import run_load
 
 

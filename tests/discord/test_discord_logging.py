@@ -8,8 +8,8 @@ import asyncio
 import logging
 from pathlib import Path
 
+from bot.core.engine import Engine
 from bot.discord import redact
-from bot.engine import Engine
 from tests.discord.fake_discord import TOKEN
 from tests.discord.harness import MANAGE_MESSAGES, QUESTION, ask, running_bot
 

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
+from bot.core.engine import Engine
 from bot.discord import limits, pages, render, reports
 from bot.discord.service import AnswerService, PinMark, Reply, SourceInfo
 from bot.discord.settings import BotSettings, ServerSettings, effective
 from bot.discord.store import DM_SCOPE, PinListing, Store, Unanswered
-from bot.engine import Engine
 from bot.evaluate import load_eval
 from bot.models import Answer, Snippet
 from bot.render_text import shown_text

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from bot import engine as engine_module
+from bot.core import engine as engine_module
+from bot.core.engine import Engine
+from bot.core.question import ParsedQuestion, parse_question
 from bot.discord.service import AnswerService
 from bot.discord.store import DM_SCOPE, MIGRATIONS, Pin, SentAnswer, Store, StoreError
-from bot.engine import Engine
-from bot.question import ParsedQuestion, parse_question
 
 PINNED_QUESTION = "How many detainer requests did Boston police ignore in 2025?"
 GUILD = 5  # the server every row of these tests is in

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.discord.service import Reply
 from bot.discord.store import Store
-from bot.engine import Engine
 from tests.discord.fake_discord import EPHEMERAL, GUILD_ID
 from tests.discord.harness import running_bot
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.discord.service import AnswerService
 from bot.discord.settings import ServerSettings
 from bot.discord.store import MIGRATIONS, Store
-from bot.engine import Engine
 from bot.models import Answer
 from tests.discord.test_discord_service import (
     PINNED_QUESTION,

@@ -13,11 +13,11 @@ from typing import Any
 import discord
 import pytest
 
+from bot.core.engine import Engine
 from bot.discord import controls
 from bot.discord.client import QuoteBot
 from bot.discord.service import AnswerService
 from bot.discord.store import Store
-from bot.engine import Engine
 from bot.exts import extensions
 from tests.discord.harness import COMMANDS, settings
 

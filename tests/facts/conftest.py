@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.loader import load_engine
 
 from .corpus import FACTS, MANIFEST, REPORT

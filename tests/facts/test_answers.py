@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.loader import load_engine
 from bot.render_text import render_answer
 

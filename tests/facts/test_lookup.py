@@ -7,13 +7,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.engine import Engine
+from bot.core.engine import Engine
+from bot.core.question import ParsedQuestion, parse_question
 from bot.facts.book import FactBook
 from bot.facts.faq import faq_match
 from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactGroup, FactLookup
 from bot.loader import load_engine
-from bot.question import ParsedQuestion, parse_question
 from index.analyzer import Analyzer
 
 from .corpus import FACTS, MANIFEST, REPORT

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.expect import NUMBER
+from bot.core.expect import NUMBER
+from bot.core.number_words import NUMBER_WORDS, VAGUE
 from bot.facts.numbers import read_figure, words_to_number
 from bot.facts.periods import parse_period
-from bot.number_words import NUMBER_WORDS, VAGUE
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.cli import main
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.facts.curated import load_curated
 from bot.facts.suggest import suggest, to_toml
 from bot.loader import load_engine

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.question import MAX_QUESTION_CHARS
 from bot.discord import controls, reports
 from bot.discord.choices import best_choices
 from bot.discord.interactions import (
@@ -24,7 +25,6 @@ from bot.discord.interactions import (
 )
 from bot.exts.answers import reviewing
 from bot.exts.answers.curation import MAX_ALIAS_CHARS, chosen_pin
-from bot.question import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot

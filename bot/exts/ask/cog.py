@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.question import MAX_QUESTION_CHARS
 from bot.discord import controls
 from bot.discord.interactions import CogButton, ask_cooldown, cooldown_key
 from bot.exts.ask import answering
-from bot.question import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot

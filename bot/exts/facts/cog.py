@@ -8,11 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.question import MAX_QUESTION_CHARS
 from bot.discord import render
 from bot.discord.choices import best_choices
 from bot.discord.interactions import ask_cooldown, cooldown_key, respond
 from bot.exts.facts.choices import fact_queries
-from bot.question import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from bot.discord.client import QuoteBot

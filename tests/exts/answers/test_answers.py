@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.render import PINNED_LABEL
-from bot.engine import Engine
 from bot.models import Answer
 from tests.discord.fake_discord import (
     GUILD_ID,

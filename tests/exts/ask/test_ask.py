@@ -8,11 +8,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.permissions import invite_permissions
 from bot.discord.preview import discord_payload
 from bot.discord.render import PINNED_LABEL
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.core.engine import Engine
 from bot.discord import render
 from bot.discord.client import QuoteBot
 from bot.discord.fact_card import DISAGREE
 from bot.discord.preview import discord_payload
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     BOT_ID,
     FakeDiscord,

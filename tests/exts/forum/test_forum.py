@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.permissions import invite_permissions
 from bot.discord.preview import discord_payload
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     BOT_ID,
     FORUM_ID,

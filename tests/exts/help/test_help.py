@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,

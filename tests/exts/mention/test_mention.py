@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,

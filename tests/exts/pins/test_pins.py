@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.render import PINNED_LABEL
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     GUILD_ID,
     FakeDiscord,

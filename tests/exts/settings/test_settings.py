@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.discord.client import QuoteBot
 from bot.discord.store import Store
-from bot.engine import Engine
 from tests.discord.fake_discord import (
     BOT_ID,
     CHANNEL_ID,

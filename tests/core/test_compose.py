@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.core.engine import Engine
+from bot.core.figures import find_figures
 from bot.facts.claims import claim_key
-from bot.figures import find_figures
 from bot.loader import load_engine
 from bot.render_text import render_answer
 from tests.paths import SOURCES
@@ -131,7 +131,7 @@ def test_a_named_claimant_who_says_nothing_is_said_so(disputed: Engine) -> None:
 
 
 def test_a_sentence_with_two_parties_figures_credits_each_its_own() -> None:
-    from bot.attribution import claimant_at
+    from bot.core.attribution import claimant_at
 
     sentence = (
         "Agency officials disputed Police Claims that it refused 15 requests, saying that "

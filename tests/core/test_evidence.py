@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.engine import Engine, EngineConfig
+from bot.core.engine import Engine, EngineConfig
+from bot.core.policy import Policy
 from bot.loader import load_engine
-from bot.policy import Policy
 from tests.test_verbatim import assert_verbatim_at
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]

@@ -1,12 +1,12 @@
-"""The answer-or-decline rules that hold whatever the scores (bot/policy.py)."""
+"""The answer-or-decline rules that hold whatever the scores (bot/core/policy.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.core.policy import answer_problem, card_facts
+from bot.core.question import Asks, ParsedQuestion, parse_question
 from bot.facts.models import Fact
-from bot.policy import answer_problem, card_facts
-from bot.question import Asks, ParsedQuestion, parse_question
 from index.analyzer import Analyzer
 
 

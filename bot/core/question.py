@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from bot.expect import YEAR, Expect, defined_thing, expected
+from bot.core.expect import YEAR, Expect, defined_thing, expected
 from bot.facts.periods import PeriodQuery, parse_period
 from index.analyzer import STOPWORDS, Analyzer, normalize
 
@@ -100,7 +100,7 @@ _NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".s
 
 class Asks(StrEnum):
     """What only one form of answer can answer, whatever the score: an age is not a date, a
-    phone number or a street address not a name (bot/policy.py holds each form's pattern)."""
+    phone number or a street address not a name (policy.py holds each form's pattern)."""
 
     AGE = "age"
     PHONE = "phone number"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.attribution import claimant
-from bot.engine import Engine
+from bot.core.attribution import claimant
+from bot.core.engine import Engine
 from bot.evaluate import evaluate, load_eval
 from bot.loader import load_engine
+from tests.paths import ROOT
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 
@@ -101,7 +102,7 @@ def test_declines_when_key_terms_or_years_are_missing(
 def test_another_city_is_declined(engine: Engine) -> None:
     """Every eval question about Boston is refused once it asks about a city the sources
     never mention instead."""
-    items = load_eval(Path(__file__).parent / "questions.jsonl")
+    items = load_eval(ROOT / "tests" / "questions.jsonl")
     about_boston = [i for i in items if i.expected != "no_answer" and "Boston" in i.question]
     assert len(about_boston) >= 5
     for item in about_boston:
@@ -110,13 +111,13 @@ def test_another_city_is_declined(engine: Engine) -> None:
 
 
 def test_quotes_stay_short(engine: Engine) -> None:
-    for item in load_eval(Path(__file__).parent / "questions.jsonl"):
+    for item in load_eval(ROOT / "tests" / "questions.jsonl"):
         for snippet in engine.ask(item.question).snippets:
             assert len(snippet.quote) <= 600
 
 
 def test_eval_file_meets_its_thresholds(engine: Engine) -> None:
-    report = evaluate(load_eval(Path(__file__).parent / "questions.jsonl"), engine.ask)
+    report = evaluate(load_eval(ROOT / "tests" / "questions.jsonl"), engine.ask)
     assert report.accuracy_at_1 >= 0.85, report.failures
     assert report.declined_rate == 1.0, report.failures
     assert report.conflicts_found == 1.0, report.failures

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.attribution import claimant, names_party
+from bot.core.attribution import claimant, names_party
 
 
 def test_a_claimant_is_matched_by_whole_words() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Engine
-from bot.question import MAX_QUESTION_CHARS, QuestionError, clean_question
+from bot.core.engine import Engine
+from bot.core.question import MAX_QUESTION_CHARS, QuestionError, clean_question
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x01"])

@@ -1,6 +1,6 @@
 """Answer or decline: every rule that decides it, with its thresholds and where they come from.
 
-The engine gathers evidence (bot/evidence.py), the fact book matches facts and FAQ entries,
+The engine gathers evidence (evidence.py), the fact book matches facts and FAQ entries,
 the Discord face matches pinned answers; none of them decides on its own whether the bot
 answers. They ask this module, so that one question cannot be declined by one part and
 answered by another with a looser rule.
@@ -21,13 +21,13 @@ from collections.abc import Callable
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from bot.attribution import names_party
-from bot.evidence import Candidate, Evidence
-from bot.expect import DATE, YEAR, Expect, carries
+from bot.core.attribution import names_party
+from bot.core.evidence import Candidate, Evidence
+from bot.core.expect import DATE, YEAR, Expect, carries
+from bot.core.figures import find_figures
+from bot.core.number_words import VAGUE
+from bot.core.question import TYPO_RATIO, Asks, ParsedQuestion, counted_words, fold_word
 from bot.facts.models import Fact
-from bot.figures import find_figures
-from bot.number_words import VAGUE
-from bot.question import TYPO_RATIO, Asks, ParsedQuestion, counted_words, fold_word
 from index.analyzer import normalize
 
 AGE = re.compile(

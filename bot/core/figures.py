@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.expect import MONTHS, YEAR
-from bot.number_words import NUMBER_WORDS
+from bot.core.expect import MONTHS, YEAR
+from bot.core.number_words import NUMBER_WORDS
 
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # Number words, joined by spaces, hyphens or "and": "two thousand and five".

@@ -11,10 +11,10 @@ from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
-from bot.arbiter import arbitrate
-from bot.attribution import claimant, claimant_at
-from bot.compose import compose
-from bot.evidence import (
+from bot.core.arbiter import arbitrate
+from bot.core.attribution import claimant, claimant_at
+from bot.core.compose import compose
+from bot.core.evidence import (
     LEXICAL_WEIGHTS,
     SEMANTIC_WEIGHTS,
     Candidate,
@@ -22,16 +22,16 @@ from bot.evidence import (
     EvidenceFinder,
     RankWeights,
 )
-from bot.expect import YEAR, Expect
+from bot.core.expect import YEAR, Expect
+from bot.core.figures import find_figures
+from bot.core.policy import Policy, decline_reason, gives, role_facts, statements_of
+from bot.core.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
 from bot.facts.answer import fact_card
 from bot.facts.book import FactBook
 from bot.facts.claims import claim_key
 from bot.facts.faq import faq_match
 from bot.facts.numbers import read_figure
-from bot.figures import find_figures
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
-from bot.policy import Policy, decline_reason, gives, role_facts, statements_of
-from bot.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
 from index.analyzer import TOKEN
 from index.models import Passage
 from index.passage_search import PassageSearch

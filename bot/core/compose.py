@@ -1,8 +1,8 @@
-"""Composition: the arbiter's verdict (bot/arbiter.py: what leads, and the status) laid out
-as the one answer every face renders. It decides nothing: the answer leads with the answer
+"""Composition: the arbiter's verdict (arbiter.py: what leads, and the status) laid out as
+the one answer every face renders. It decides nothing: the answer leads with the answer
 itself, then each claim once: its quote, and where else the sources state it.
 
-Rules, each tested in tests/test_compose.py:
+Rules, each tested in tests/core/test_compose.py:
 - The answer line states the value and who says so ("57 — Boston Police Department
   (Commissioner Michael Cox), 2025") for how-many / when / who / what-percentage questions
   with one clear answer; a year goes with a figure, never with a name.
@@ -15,15 +15,15 @@ Rules, each tested in tests/test_compose.py:
 
 from __future__ import annotations
 
-from bot.arbiter import Verdict
-from bot.attribution import names_party
-from bot.expect import DATE, Expect, name_runs
+from bot.core.arbiter import Verdict
+from bot.core.attribution import names_party
+from bot.core.expect import DATE, Expect, name_runs
+from bot.core.figures import find_figures
+from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook
 from bot.facts.claims import claim_key, distinct_facts, ordered
 from bot.facts.models import Fact, FactLookup
-from bot.figures import find_figures
 from bot.models import Answer, Corroboration, Snippet, quote_snippet
-from bot.question import ParsedQuestion
 from index.models import FaqEntry
 
 FAQ_SCORE = 100.0
@@ -37,7 +37,7 @@ def compose(
     faq: FaqEntry | None,
     book: FactBook | None,
 ) -> Answer:
-    """The answer to show, as the arbiter's verdict has it (bot/arbiter.py): led by the fact
+    """The answer to show, as the arbiter's verdict has it (arbiter.py): led by the fact
     card's claims, or an FAQ answer, or the engine's quotes; each claim once."""
     if verdict.lead == "card":
         assert card is not None and book is not None and verdict.group is not None

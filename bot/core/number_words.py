@@ -1,7 +1,7 @@
 """Number words and their values: the one list that finding numbers in text and reading them use.
 
-`bot.expect` builds its patterns from `NUMBER_WORDS`; `bot.facts.numbers` reads values with
-`UNITS` and `SCALES`. One list, so a word cannot be found and then not read.
+`bot.core.expect` builds its patterns from `NUMBER_WORDS`; `bot.facts.numbers` reads
+values with `UNITS` and `SCALES`. One list, so a word cannot be found and then not read.
 """
 
 from __future__ import annotations

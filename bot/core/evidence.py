@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel
 
-from bot.expect import Expect, carries
-from bot.question import ParsedQuestion
+from bot.core.expect import Expect, carries
+from bot.core.question import ParsedQuestion
 from index.models import Passage, Sentence
 from index.passage_search import PassageSearch
 

@@ -2,9 +2,9 @@
 card, a source's FAQ entry, or the quote windows) and whether the answer is an answer, a
 conflict or a decline, with the reason.
 
-Each kind of evidence has already been judged by bot/policy.py (the quote windows' decline
+Each kind of evidence has already been judged by policy.py (the quote windows' decline
 reasons, the card's and the FAQ entry's match thresholds and answer-kind rules); this module
-weighs them against each other, so composition (bot/compose.py) only lays out the verdict and
+weighs them against each other, so composition (compose.py) only lays out the verdict and
 never turns a decline into an answer of its own accord.
 """
 
@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.attribution import names_party
+from bot.core.attribution import names_party
+from bot.core.question import ParsedQuestion
 from bot.facts.claims import distinct_facts, merged_group, ordered
 from bot.facts.models import FactGroup, FactLookup
 from bot.models import CONFLICT_NOTE, Answer, Status
-from bot.question import ParsedQuestion
 from index.models import FaqEntry
 
 Lead = Literal["card", "faq", "quotes"]

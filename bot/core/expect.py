@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from bot.number_words import NUMBER_WORDS
+from bot.core.number_words import NUMBER_WORDS
 
 
 class Expect(StrEnum):

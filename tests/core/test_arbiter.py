@@ -1,13 +1,14 @@
-"""The one verdict per question (bot/arbiter.py): which evidence leads and what status it gets."""
+"""The one verdict per question (bot/core/arbiter.py): which evidence leads, with what
+status."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.arbiter import arbitrate
+from bot.core.arbiter import arbitrate
+from bot.core.question import ParsedQuestion, parse_question
 from bot.facts.models import Fact, FactLookup
 from bot.models import Answer
-from bot.question import ParsedQuestion, parse_question
 from index.analyzer import Analyzer
 from index.models import FaqEntry, Span
 

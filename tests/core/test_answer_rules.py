@@ -14,9 +14,9 @@ from functools import cache
 
 import pytest
 
-from bot.engine import Engine
+from bot.core.engine import Engine
+from bot.core.figures import find_figures
 from bot.facts.claims import claim_key
-from bot.figures import find_figures
 from bot.models import Answer
 from index.layout import line_of_offset
 from tests.paths import ROOT, SOURCES
