@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from bot.engine import Engine
+from bot.core.engine import Engine
 from bot.evaluate import load_eval
 from bot.loader import load_engine
 from bot.models import Snippet
