@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from index.ingest import ingest_source
 from index.readers.document import Block, ReadDocument
 
 # A line that is only underline punctuation: a heading's underline (rST, setext, plain text).
@@ -53,3 +54,12 @@ def assert_cells_in_rows(doc: ReadDocument) -> None:
             cell = doc.text[start:end]
             assert block.start <= start < end <= block.end, (block, cell)
             assert cell == cell.strip(), (block, cell)
+
+
+def assert_passages_avoid(name: str, text: str, rule: str) -> None:
+    """No passage of the file `name` runs across the line `rule` (a rule between paragraphs,
+    which is no text of either)."""
+    source, _ = ingest_source(name, text, None)
+    at = text.index(f"\n{rule}\n") + 1
+    assert source.passages
+    assert all(p.end <= at or p.start >= at + len(rule) for p in source.passages)

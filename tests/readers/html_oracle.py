@@ -48,22 +48,25 @@ def page_words(markup: str) -> list[str]:
 
 
 def span_text(markup: str) -> str:
-    """The visible text of a stretch of a page (a block's file span): a `<pre>` with its white
-    space kept, a table row as its non-empty cells joined by " | ", anything else with its
-    white space folded."""
+    """The visible text of a stretch of a page (a block's file span): a `<pre>` alone with its
+    white space kept, a table row alone as its non-empty cells joined by " | ", anything else
+    (several blocks: a quote) with its white space folded and cells apart."""
     head = markup.lstrip()[:4].lower()
-    if head == "<pre":
-        pre = lxml.html.fragment_fromstring(markup)
-        text = pre.text_content()
+    parts = lxml.html.fragments_fromstring(markup) if head == "<pre" else []
+    if len(parts) == 1 and not isinstance(parts[0], str):
+        text = parts[0].text_content()
         for newline in ("\r\n", "\n", "\r"):
             if text.startswith(newline):
                 text = text[len(newline) :]
                 break
         return text.rstrip()
-    if head[:3] == "<tr":
-        table = lxml.html.fragment_fromstring(f"<table>{markup}</table>")
-        row = next(table.iter("tr"))
-        cells = [shown_text(cell) for cell in row if cell.tag in ("td", "th")]
+    rows = (
+        list(lxml.html.fragment_fromstring(f"<table>{markup}</table>").iter("tr"))
+        if head[:3] == "<tr"
+        else []
+    )
+    if len(rows) == 1:
+        cells = [shown_text(cell) for cell in rows[0] if cell.tag in ("td", "th")]
         return " | ".join(cell for cell in cells if cell)
     return shown_text(lxml.html.fragment_fromstring(markup, create_parent="div"))
 
@@ -71,3 +74,9 @@ def span_text(markup: str) -> str:
 def folded(text: str) -> str:
     """White space folded to single spaces, as `span_text` gives text outside a `<pre>`."""
     return " ".join(text.split())
+
+
+def words_of(text: str) -> list[str]:
+    """The words of visible text, less the "|" that joins a row's cells: how a quote of
+    several blocks or rows is compared with `span_text` of its file span."""
+    return [word for word in text.split() if word != "|"]

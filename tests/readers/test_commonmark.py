@@ -7,7 +7,12 @@ from __future__ import annotations
 from index.ingest import ingest_source
 from index.readers import read_document
 from index.readers.commonmark import MarkdownReader
-from tests.readers.block_checks import assert_well_formed, kinds_and_texts, shown
+from tests.readers.block_checks import (
+    assert_passages_avoid,
+    assert_well_formed,
+    kinds_and_texts,
+    shown,
+)
 
 FRONT_MATTER = """---
 embed:
@@ -189,3 +194,14 @@ def test_an_attribute_list_with_a_colon_is_not_part_of_the_heading() -> None:
     the colon, or one holding `=`, is cut today."""
     doc = read("## Usage {: #usage }\n\n### Setup {: .note }\n")
     assert [shown(doc, b) for b in doc.blocks] == ["Usage", "Setup"]
+
+
+def test_a_thematic_break_is_never_inside_a_passage() -> None:
+    """pydis-site-guides' sir-lancebot.md: the first quote for "do i have to set up redis to
+    work on sir lancebot" runs from the link above a `---` to the answer below it, `---` and
+    all (tests/readers/test_collection_quotes.py)."""
+    text = (
+        "# Setup\n\nSee the [full reference](../ref) for every variable.\n\n---\n\n"
+        "While not required, set the fake Redis flag in development.\n"
+    )
+    assert_passages_avoid("setup.md", text, "---")

@@ -10,6 +10,7 @@ from index.ingest import ingest_source
 from index.readers.restructured import RstReader
 from tests.readers.block_checks import (
     assert_no_underline_content,
+    assert_passages_avoid,
     assert_well_formed,
     kinds_and_texts,
     shown,
@@ -212,3 +213,11 @@ def test_table_cells_are_content() -> None:
     read_text = " ".join(shown(doc, b) for b in doc.blocks)
     for cell in ("alpha", "beta", "gamma", "delta"):
         assert cell in read_text
+
+
+def test_a_transition_is_never_inside_a_passage() -> None:
+    text = (
+        "Setup\n=====\n\nSee the reference for every variable.\n\n----------\n\n"
+        "While not required, set the fake Redis flag in development.\n"
+    )
+    assert_passages_avoid("setup.rst", text, "----------")
