@@ -48,28 +48,35 @@ class PassageRow:
 
 def _units(
     doc: ReadDocument, title: str | None, line_of: Callable[[int], int]
-) -> list[tuple[str | None, list[SentenceRow]]]:
-    """Each content block's sentences, with the heading of its section (the document's
-    `title` before the first heading)."""
+) -> list[tuple[int, str | None, list[SentenceRow]]]:
+    """Each content block's sentences, with its section's number (0 before the first
+    heading, then one more at each heading: two sections may have one title) and heading
+    (the document's `title` before the first heading)."""
     text = doc.text
-    units: list[tuple[str | None, list[SentenceRow]]] = []
+    units: list[tuple[int, str | None, list[SentenceRow]]] = []
     heading = title
+    section = 0
     code_starts = [s for s, _ in doc.code_spans]
     for block in doc.blocks:
         if is_heading(block):
             heading = heading_text(text, block)
+            section += 1
             continue
         if block.kind == "row":
             if not block.header:
-                units.append((heading, [(block.start, block.end, line_of(block.start), "table")]))
+                units.append(
+                    (section, heading, [(block.start, block.end, line_of(block.start), "table")])
+                )
         elif block.kind == "code":
-            units.append((heading, [(block.start, block.end, line_of(block.start), "code")]))
+            units.append(
+                (section, heading, [(block.start, block.end, line_of(block.start), "code")])
+            )
         else:
             first = max(0, bisect_right(code_starts, block.start) - 1)
             inside = doc.code_spans[first : bisect_right(code_starts, block.end)]
             spans = split_sentences(text, block.start, block.end, inside)
-            units.append((heading, [(s, e, line_of(s), _kind(text, e)) for s, e in spans]))
-    return [(h, rows) for h, rows in units if rows]
+            units.append((section, heading, [(s, e, line_of(s), _kind(text, e)) for s, e in spans]))
+    return [unit for unit in units if unit[2]]
 
 
 def _kind(text: str, end: int) -> str:
@@ -80,7 +87,8 @@ def _kind(text: str, end: int) -> str:
 def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow]:
     """Group the sentences of each section into passages of a few sentences each.
 
-    A passage never spans two sections, nor mixes table rows with prose, and an FAQ question
+    A passage never spans two sections nor chrome (a rule, a menu), nor mixes table rows with
+    prose, and an FAQ question
     starts a passage so that it stays with its answer; a code block stays in the passage of
     the sentence that introduces it. Sentences before the first heading are the `title`'s.
     """
@@ -88,28 +96,37 @@ def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow
     passages: list[PassageRow] = []
     pending: list[SentenceRow] = []
     heading: str | None = None
+    chrome = sorted(c.start for c in doc.chrome)
 
     def emit() -> None:
         if pending:
             passages.append(PassageRow(pending[0][0], pending[-1][1], heading, list(pending)))
             pending.clear()
 
-    for section, unit in _units(doc, title, line_finder(doc)):
+    section = -1
+    for number, named, unit in _units(doc, title, line_finder(doc)):
         first_kind = unit[0][3]
         if pending and (
-            section != heading
+            number != section
             or first_kind == "question"
             or (first_kind == "table") != (pending[-1][3] == "table")
             or (first_kind != "code" and _words(text, pending) >= PASSAGE_MIN_WORDS)
+            or _between(chrome, pending[-1][1], unit[0][0])
         ):
             emit()
-        heading = section
+        section, heading = number, named
         for sentence in unit:
             if len(pending) >= PASSAGE_MAX_SENTENCES and sentence[3] not in ("table", "code"):
                 emit()
             pending.append(sentence)
     emit()
     return passages
+
+
+def _between(starts: list[int], end: int, start: int) -> bool:
+    """Whether a span of chrome starts between two blocks (`starts`: sorted chrome starts)."""
+    at = bisect_right(starts, end - 1)
+    return at < len(starts) and starts[at] < start
 
 
 def _words(text: str, sentences: list[SentenceRow]) -> int:

@@ -66,6 +66,8 @@ def _read_token(
         doc.chrome.append(_chrome(lines, first, stop, "front-matter"))
     elif token.type == "html_block":
         doc.chrome.append(_chrome(lines, first, stop, "markup"))
+    elif token.type == "hr":  # `---`: a rule between sections, no text of either
+        doc.chrome.append(_chrome(lines, first, stop, "rule"))
     elif token.type in ("fence", "code_block"):
         start, end = _content_span(doc.text, lines, first, stop, None)
         if token.type == "code_block":  # an indented block: every line keeps its indentation

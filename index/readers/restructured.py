@@ -28,6 +28,7 @@ from docutils.statemachine import StringList
 from docutils.utils import new_document
 
 from index.layout import Line, split_lines
+from index.models import Chrome
 from index.readers.document import Block, DocumentInfo, Found, ReadDocument
 
 # Sphinx directives by what their content is: code, nothing a reader quotes, or body text.
@@ -170,6 +171,8 @@ class _Locator:
                 self.docinfo = node  # bibliographic fields (`:Date:`): what the page says of itself
             elif isinstance(node, nodes.row):
                 self._row(node)
+            elif isinstance(node, nodes.transition):
+                self._rule()
             elif isinstance(node, nodes.term):
                 span = self._add("item", node.rawsource, node.line)
                 if span is not None:
@@ -212,6 +215,17 @@ class _Locator:
                     start -= 1
             self.doc.blocks.append(Block(kind, start, end))  # type: ignore[arg-type]
         return span
+
+    def _rule(self) -> None:
+        """A transition (a line of four or more punctuation marks between paragraphs): chrome,
+        so no passage runs across it."""
+        for at in range(self.cursor, len(self.lines)):
+            line = self.lines[at]
+            mark = line.text.strip()
+            if len(mark) >= 4 and len(set(mark)) == 1 and not mark[0].isalnum():
+                self.doc.chrome.append(Chrome(start=line.start, end=line.end, kind="rule"))
+                self.cursor = at + 1
+                return
 
     def _row(self, row: nodes.row) -> None:
         """A table row: the first line at or after the cursor holding each cell's first line

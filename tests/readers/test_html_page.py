@@ -234,3 +234,21 @@ def test_a_dt_that_asks_is_a_question() -> None:
         ("question", "Can a table have no rowid?"),
         ("item", "Yes, WITHOUT ROWID."),
     ]
+
+
+def test_a_pre_in_a_table_cell_is_the_cells_text() -> None:
+    """A <pre> in a cell raised IndexError when the table came first, and else gave the block
+    before it the <pre>'s file span."""
+    page = "<p>Intro.</p><table><tr><td><pre>x = 1\n  y</pre></td><td>b</td></tr></table>"
+    for text in (page, page[len("<p>Intro.</p>") :]):
+        doc = read(text)
+        assert kinds_and_texts(doc)[-1] == ("row", "x = 1 y | b")
+        assert_cells_in_rows(doc)
+        for block in doc.blocks:
+            start, end = doc.reading.file_span(block.start, block.end)
+            assert visible_text(text[start:end]) == shown(doc, block)
+
+
+def test_a_page_of_nothing_but_links_is_read() -> None:
+    doc = read("<ul><li><a href=a>One</a><li><a href=b>Two</a><li><a href=c>Three</a></ul>")
+    assert kinds_and_texts(doc) == [("item", "One"), ("item", "Two"), ("item", "Three")]
