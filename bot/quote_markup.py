@@ -11,11 +11,14 @@ is never changed: this is only how it is shown.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
 PieceKind = Literal["text", "code", "link", "block"]
+# A line break written as HTML inside Markdown (`**Solution**<br>`): shown as one.
+_BR = re.compile(r"<br\s*/?>", re.I)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ def _markdown_inline(text: str) -> list[Piece]:
             out.append(Piece("link", "".join(link), target))
             link = None
         elif kind in ("code_inline", "text", "html_inline", "image", "softbreak", "hardbreak"):
-            shown = "\n" if kind.endswith("break") else token.content
+            line_break = kind.endswith("break") or _BR.fullmatch(token.content) is not None
+            shown = "\n" if line_break else token.content
             if link is not None:
                 link.append(" " if shown == "\n" else shown)
             else:

@@ -70,6 +70,10 @@ def one_line(text: str, limit: int) -> str:
     return escape(limits.trim(" ".join(text.split()), limit))
 
 
+# A backtick followed by another: where a zero-width space keeps them from being a fence.
+_BACKTICK_RUN = re.compile(r"`(?=`)")
+
+
 def rich_quote(parts: list[Piece], limit: int) -> str:
     """A quote read into pieces (bot/quote_markup.py) as a Discord block quote of at most
     `limit` characters: text escaped as `escape` does, inline code and code blocks shown as
@@ -97,6 +101,8 @@ def _pieces_markdown(parts: list[Piece], budget: int) -> str:
     used = 0
     for piece in parts:
         shown = _piece_markdown(piece)
+        if out and out[-1].endswith("`") and shown.startswith("`"):
+            shown = "\u200b" + shown  # two code spans in a row stay two spans
         if used + len(shown) <= budget:
             out.append(shown)
             used += len(shown)
@@ -138,10 +144,11 @@ def _inline_code(text: str) -> str:
 
 
 def _code_block(piece: Piece, room: int | None) -> str:
-    """A fenced block on lines of its own; a fence inside it is broken by a zero-width space so
-    it cannot close the block. With `room`, only the lines that fit, then "…" and a note."""
+    """A fenced block on lines of its own; every run of backticks inside it is broken by
+    zero-width spaces, so no fence of any length can close the block. With `room`, only the
+    lines that fit, then "…" and a note."""
     language = piece.target if piece.target and _LANGUAGE.fullmatch(piece.target) else ""
-    body = piece.text.replace(_FENCE, "`\u200b``").rstrip("\n")
+    body = _BACKTICK_RUN.sub("`\u200b", piece.text).rstrip("\n")  # no "```" of any length
     lines = body.split("\n")
     if room is not None:
         frame = len(_FENCE) * 2 + len(language) + 4 + len(CODE_CUT) + 2

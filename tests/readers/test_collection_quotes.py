@@ -60,6 +60,9 @@ def outside_code(snippet: Snippet) -> str:
     return quote
 
 
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
+
+
 def markdown_html(text: str) -> list[str]:
     """Raw HTML that CommonMark finds in `text`: blocks and inline tags."""
     found = []
@@ -67,8 +70,8 @@ def markdown_html(text: str) -> list[str]:
         if token.type == "html_block":
             found.append(token.content.strip())
         for child in token.children or []:
-            if child.type == "html_inline":
-                found.append(child.content)
+            if child.type == "html_inline" and not _LINE_BREAK_TAG.fullmatch(child.content):
+                found.append(child.content)  # a `<br>` is the paragraph's own line break
     return found
 
 
@@ -141,7 +144,7 @@ def _snippet(
         ("a.md", "---\ntitle: X\n---\n\nBody.\n", "---\ntitle: X\n---\n\nBody.", "front matter"),
         ("a.md", "Run:\n\n```\npip install x\n```\n", "Run:\n\n```\npip install x", "fence"),
         ("a.rst", "Title\n=====\n\nBody.\n", "Title\n=====\n\nBody.", "underline"),
-        ("a.md", "Click `Clone`.<br>\nDone.\n", "Click `Clone`.<br>", "HTML markup"),
+        ("a.md", "Click <kbd>Clone</kbd>.\nDone.\n", "Click <kbd>Clone</kbd>.", "HTML markup"),
         ("a.html", "<p>Say <b>hi</b> now.</p>", "Say <b>hi</b> now.", "HTML markup"),
         ("a.rst", "Text.\n\n.. raw:: html\n\n   <hr>\n", "Text.\n\n.. raw:: html", "raw"),
     ],
