@@ -89,7 +89,7 @@ _CODE_NOUNS = frozenset(
 _CODE_TOKEN = re.compile(
     r"(?P<starred>(?<![\w*])\*{1,2}[A-Za-z_]\w*+(?!\*))"  # not *emphasis* nor **bold**
     r"|(?P<op>==|!=|<=|>=|:=|->|\+=|-=|\*=|/=|\|\|)"
-    r"|(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"
+    r"|(?P<name>(?<!\w)[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"  # a whole word: not the "IS" of "ıIS"
     r"|(?P<tick>`+)"
 )
 # Text that may hold code: one C-speed search spares the tokenizer most prose sentences.
