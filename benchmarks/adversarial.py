@@ -29,7 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,24 +135,90 @@ class Runner:
         inject: bool = False,
         kill_after: float | None = None,
     ) -> Result:
-        full_env = {
+        command = [sys.executable, "-c", INJECT] if inject else [sys.executable, "-m", "bot"]
+        with self.watching():
+            return self._run(command, argv, tmp, self.environment(tmp, env), stdin, kill_after)
+
+    def environment(self, tmp: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+        """The child's whole environment: only what the case sets, nothing of the caller's."""
+        return {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(tmp / "home"),
             "LANG": "C.UTF-8",
             "PYTHONPATH": str(self.code),
             "QUOTEBOT_CACHE": str(tmp / "qcache"),
             "PYTHONDONTWRITEBYTECODE": "1",
+            **(env or {}),
         }
-        full_env.update(env or {})
-        command = [sys.executable, "-c", INJECT] if inject else [sys.executable, "-m", "bot"]
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """Records in `changed` the watched user files that what it wraps changed."""
         before = snapshot(self.watch)
         try:
-            return self._run(command, argv, tmp, full_env, stdin, kill_after)
+            yield
         finally:
             after = snapshot(self.watch)
             self.changed += sorted(
                 k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
             )
+
+    def converse(self, tmp: Path, argv: list[str], steps: list, prompt: bytes) -> Result:
+        """`python -m bot *argv` with its standard input fed step by step: each question's
+        reply (up to `prompt`) is read before the next step, which may change the sources."""
+        started = time.perf_counter()
+        env = self.environment(tmp, {"QUOTEBOT_SEMANTIC": "off"})
+        with (
+            self.watching(),
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", *argv],
+                cwd=tmp,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            ) as child,
+        ):
+            assert child.stdin and child.stdout
+            seen, wanted = b"", 1 if prompt == b"? " else 0
+
+            def until() -> bool:
+                """Read until `prompt` has come `wanted` times; False at the end of the output
+                or after TIMEOUT seconds."""
+                nonlocal seen
+                deadline = time.monotonic() + TIMEOUT
+                while seen.count(prompt) < wanted:
+                    left = max(0.0, deadline - time.monotonic())
+                    ready, _, _ = select.select([child.stdout], [], [], left)
+                    chunk = os.read(child.stdout.fileno(), 65536) if ready else b""
+                    if not chunk:
+                        return False
+                    seen += chunk
+                return True
+
+            alive = until()
+            for step in steps:
+                if not alive:
+                    break
+                if callable(step):
+                    step()
+                    continue
+                child.stdin.write(step)
+                child.stdin.flush()
+                wanted += 1
+                alive = until()
+            try:
+                rest, err = child.communicate(timeout=TIMEOUT)  # closes standard input: the end
+            except subprocess.TimeoutExpired:
+                child.kill()
+                rest, _ = child.communicate()
+                return Result(None, (seen + rest).decode(errors="replace"), "TIMEOUT", TIMEOUT)
+        return Result(
+            child.returncode,
+            (seen + rest).decode("utf-8", errors="replace"),
+            err.decode("utf-8", errors="replace"),
+            time.perf_counter() - started,
+        )
 
     def _run(
         self,
@@ -1276,7 +1343,7 @@ def more_cases(run: Runner, good: str) -> list[Case]:
 
     def concurrent(tmp: Path) -> Result:
         write(tmp / "src", {"good.txt": good})
-        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
+        env = run.environment(tmp)
         argv = [sys.executable, "-m", "bot", "--sources", "src", "index", "--force"]
         children = [
             subprocess.Popen(
@@ -1554,54 +1621,6 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
     )
 
     # Sources that change under a running process: only what quotes them fails.
-    def converse(tmp: Path, argv: list[str], steps: list, prompt: bytes) -> Result:
-        """Run the harness with its standard input fed step by step: each question's reply
-        (up to `prompt`) is read before the next step, which may change the sources."""
-        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
-        env["QUOTEBOT_SEMANTIC"] = "off"
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bot", *argv],
-            cwd=tmp,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        assert child.stdin and child.stdout
-        seen, wanted = b"", 1 if prompt == b"? " else 0
-
-        def until() -> bool:
-            """Read until `prompt` has come `wanted` times; False at the end of the output."""
-            nonlocal seen
-            deadline = time.monotonic() + TIMEOUT
-            while seen.count(prompt) < wanted:
-                ready, _, _ = select.select([child.stdout], [], [], deadline - time.monotonic())
-                chunk = os.read(child.stdout.fileno(), 65536) if ready else b""
-                if not chunk:
-                    return False
-                seen += chunk
-            return True
-
-        alive = until()
-        for step in steps:
-            if not alive:
-                break
-            if callable(step):
-                step()
-                continue
-            child.stdin.write(step)
-            child.stdin.flush()
-            wanted += 1
-            alive = until()
-        rest, err = child.communicate(timeout=TIMEOUT)  # closes standard input: the end
-        return Result(
-            child.returncode,
-            (seen + rest).decode("utf-8", errors="replace"),
-            err.decode("utf-8", errors="replace"),
-            time.perf_counter() - started,
-        )
-
     def rewrite_in_place(path: Path) -> None:
         with open(path, "r+", encoding="utf-8") as f:
             f.write("Zoo Notes\n\nThe zoo had 40 zebras.\n")
@@ -1637,7 +1656,7 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
             steps: list = [f"{first}\n".encode(), f"{GOOD_Q}\n".encode()]
             steps += [lambda: act(tmp / "src/zoo.txt"), f"{zoo_q}\n".encode()]
             steps.append(f"{GOOD_Q}\n".encode())
-            return converse(tmp, ["--sources", "src", "ask", "--jsonl"], steps, b"\n")
+            return run.converse(tmp, ["--sources", "src", "ask", "--jsonl"], steps, b"\n")
 
         return setup
 
@@ -1670,7 +1689,7 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         run(tmp, "--sources", "src", "--semantic", "off", "index")
         steps = [lambda: (tmp / "src/zoo.txt").unlink(), f"{zoo_q}\n".encode()]
         steps += [f"{GOOD_Q}\n".encode(), b"\n"]
-        return converse(tmp, ["--sources", "src", "chat"], steps, b"? ")
+        return run.converse(tmp, ["--sources", "src", "chat"], steps, b"? ")
 
     add(
         "changing sources",
