@@ -184,7 +184,7 @@ def ledger_entry(i: int, quote: str) -> str:
 def test_a_big_book_counts_its_lines_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every entry's line and every quote's line, for 2,000 entries, cost one count over the
     file and none over the source: finding each from the top of the file made loading
-    quadratic (10,000 facts did not load in 600 s)."""
+    quadratic in the number of entries (issue 21)."""
     import index.errors
     import index.layout
 
@@ -230,7 +230,7 @@ def test_the_edit_distance_search_never_gets_a_whole_long_quote(
 ) -> None:
     """The closest text to a missing quote is found by bounded edit distances: an edit distance
     over the whole quote against the whole source grew with their product (a 200 kB quote
-    missing from a 2 MB source: still running after 55 minutes)."""
+    missing from a 2 MB source, issue 21)."""
     from rapidfuzz import fuzz
 
     sizes: list[int] = []
