@@ -59,11 +59,6 @@ class TomlEntries:
         return self.lines[index]
 
 
-def toml_entry_line(text: str, table: str, index: int, key: str | None = None) -> int | None:
-    """`TomlEntries(text, table).line(index, key)`, for a single look-up."""
-    return TomlEntries(text, table).line(index, key)
-
-
 def line_containing(text: str, needle: str, default: int | None = None) -> int | None:
     """1-based line of the first occurrence of `needle` in `text`, for pointing at a bad entry."""
     at = text.find(needle)
