@@ -24,7 +24,7 @@ from bot.models import Answer, LineError
 from bot.question import QuestionError
 from bot.render_text import render_answer
 from bot.terminal import inline, printable
-from index.errors import DataFileError
+from index.errors import DataFileError, shown_path
 from index.semantic import SWITCH, choose_mode
 from index.source_text import SourceChanged
 
@@ -283,7 +283,7 @@ def cmd_facts_suggest(args: argparse.Namespace) -> int:
     print(to_toml(candidates), end="")
     print(
         f"{len(candidates)} candidate facts: review each, then paste the good ones into "
-        f"{args.sources / FACTS_NAME}",
+        f"{inline(shown_path(args.sources / FACTS_NAME))}",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -293,7 +293,7 @@ def cmd_facts_check(args: argparse.Namespace) -> int:
     book = _facts(args)
     curated = sum(f.origin == "curated" for f in book.facts)
     print(
-        f"{args.sources / FACTS_NAME}: {curated} curated facts OK; "
+        f"{inline(shown_path(args.sources / FACTS_NAME))}: {curated} curated facts OK; "
         f"{len(book.facts) - curated} from tables, {len(book.faqs)} FAQ entries"
     )
     return EXIT_OK

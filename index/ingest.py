@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.errors import DataFileError, read_utf8
+from index.errors import DataFileError, read_utf8, shown_path
 from index.faq import extract_faqs
 from index.file_states import FileState, stat_state
 from index.layout import DATELINE, Line, classify, line_of_offset, split_lines
@@ -21,7 +21,7 @@ from index.manifest import MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passages import PassageRow, find_chrome, passage_rows
 from index.source_text import SourceChanged
-from index.sources_folder import not_followed, shown_path
+from index.sources_folder import not_followed
 from index.tables import extract_tables
 
 SOURCE_SUFFIXES = (".txt", ".md")

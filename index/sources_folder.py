@@ -9,10 +9,9 @@ in the index and shown, all as UTF-8 text.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from index.errors import DataFileError
+from index.errors import DataFileError, shown_path
 
 
 def not_followed(path: Path, root: Path) -> str | None:
@@ -47,9 +46,3 @@ def beside_sources(sources_dir: Path, name: str) -> Path | None:
     if reason is not None:
         raise DataFileError(path, None, reason)
     return path if present else None
-
-
-def shown_path(path: Path | str) -> str:
-    """`path` as text for a message: bytes of a name that are not UTF-8 shown as escapes
-    (`caf\\xe9.txt`), so the message can be printed at all."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
