@@ -1733,13 +1733,24 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         write(tmp / folder, {"good.txt": good})
         return run(tmp, "--sources", folder, "ask", GOOD_Q, "--json")
 
-    add(
-        "sources folder",
-        "its own name is not UTF-8",
-        undecodable_folder,
-        served(),
-        lambda tmp: [tmp / os.fsdecode(b"caf\xe9")],
-    )
+    def undecodable_folder_checked(tmp: Path) -> Result:
+        folder = os.fsdecode(b"caf\xe9")
+        write(tmp / folder, {"good.txt": good, "facts.toml": harbor_fact})
+        return run(tmp, "--sources", folder, "facts", "check")
+
+    for label, setup, expect in (
+        ("its own name is not UTF-8", undecodable_folder, served()),
+        (
+            "its own name is not UTF-8 (facts check)",
+            undecodable_folder_checked,
+            lambda r, tmp: (
+                None
+                if r.code == 0 and r.out.startswith("caf\\xe9/facts.toml: 1 curated facts OK")
+                else f"exit {r.code}: {(r.err or r.out).strip()[-140:]}"
+            ),
+        ),
+    ):
+        add("sources folder", label, setup, expect, lambda tmp: [tmp / os.fsdecode(b"caf\xe9")])
 
     # A line break in a name or title never prints a line of its own.
     fake = "\nFAKE line"
