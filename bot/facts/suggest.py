@@ -25,9 +25,9 @@ from bot.facts.periods import (
     source_year,
 )
 from bot.terminal import UNSAFE
-from index.layout import line_of_offset
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
+from index.source_text import Text, line_at
 
 _NAMED_YEAR = re.compile(rf"\b((?:[A-Z][\w’'-]*\s+){{1,4}})of\s+({YEAR.pattern})")
 _MEASURE_WORD = re.compile(r"\s*([A-Za-z][\w’'-]*)")
@@ -78,7 +78,7 @@ def suggest(book: FactBook, retriever: Retriever, include_known: bool = False) -
 
 
 def _candidates(
-    source: str, text: str, start: int, body: str, context: str, meta: SourceMeta, measure: str
+    source: str, text: Text, start: int, body: str, context: str, meta: SourceMeta, measure: str
 ) -> Iterator[tuple[Fact, str]]:
     """Facts one sentence offers, each with the measure a later bare figure ("19") reuses."""
     who = claimant(body, context) or _narrator(meta)
@@ -126,7 +126,7 @@ def _roles(body: str) -> Iterator[tuple[str, str, str | None]]:
 
 def _fact(
     source: str,
-    text: str,
+    text: Text,
     start: int,
     body: str,
     subject: str,
@@ -146,7 +146,7 @@ def _fact(
         quote=body,
         start=start,
         end=start + len(body),
-        line=line_of_offset(text, start),
+        line=line_at(text, start),
     )
 
 
