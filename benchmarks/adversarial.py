@@ -1769,6 +1769,11 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         ("a line break in a file name, sources", {f"zoo{fake}.txt": zoo}, ["sources"]),
         ("a line break in a file name, ask (text)", {f"zoo{fake}.txt": zoo}, ["ask", zoo_q]),
         ("a line break in a file name (warning)", {f"bad{fake}.txt": b"\xff"}, ["sources"]),
+        (
+            "a line break in a file name, facts suggest",
+            {f"zoo{fake}.txt": zoo},
+            ["facts", "suggest"],
+        ),
     ):
 
         def named(tmp: Path, files=files, argv=argv) -> Result:
