@@ -1549,6 +1549,15 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
             lambda tmp: [tmp / "src", tmp / "outside"],
         )
 
+    for name in ("facts.toml", "sources.toml"):
+
+        def named_pipe(tmp: Path, name: str = name) -> Result:
+            write(tmp / "src", {"good.txt": good})
+            os.mkfifo(tmp / "src" / name)  # read, it would wait for a writer: no answer ever
+            return ask(tmp, run)
+
+        add(name, "a named pipe (not read, no hang)", named_pipe, error_line(name, "named pipe"))
+
     def fact_through_folder_link(tmp: Path) -> Result:
         write(tmp / "outside", {"zoo.txt": b"Caf\xe9\n"})
         write(

@@ -36,13 +36,18 @@ def not_followed(path: Path, root: Path) -> str | None:
 
 def beside_sources(sources_dir: Path, name: str) -> Path | None:
     """The file `name` of the sources folder (its manifest, its facts) to read, None when there
-    is none; one the rule refuses, or that cannot be looked at, raises DataFileError."""
+    is none; one the rule refuses, or that cannot be looked at, raises DataFileError. A named
+    pipe or a device is refused unread, as among the sources: reading a pipe waits for a
+    writer, and every start would hang."""
     path = sources_dir / name
     try:
         reason = not_followed(path, sources_dir.resolve())
         present = path.exists()
+        special = present and not (path.is_file() or path.is_dir())
     except OSError as exc:
         raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
     if reason is not None:
         raise DataFileError(path, None, reason)
+    if special:
+        raise DataFileError(path, None, "not a regular file (a named pipe or a device): not read")
     return path if present else None
