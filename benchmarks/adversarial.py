@@ -607,7 +607,9 @@ def cases(run: Runner) -> list[Case]:
         os.mkfifo(tmp / "src/pipe.md")
         return ask(tmp, run)
 
-    out.append(Case("source files", "a FIFO named pipe.md (no hang)", fifo, served()))
+    out.append(
+        Case("source files", "a FIFO named pipe.md (no hang, named)", fifo, served("pipe.md"))
+    )
 
     def huge_line(tmp: Path) -> Result:
         write(tmp / "src", {"good.txt": GOOD, "huge.txt": "word " * 1_000_000})

@@ -21,7 +21,7 @@ from index.manifest import MANIFEST_NAME, load_manifest
 from index.models import NOT_STATED, Chrome, Document, FaqEntry, SourceMeta, Table
 from index.passages import PassageRow, find_chrome, passage_rows
 from index.source_text import SourceChanged
-from index.sources_folder import not_followed
+from index.sources_folder import not_followed, special
 from index.tables import extract_tables
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -167,6 +167,8 @@ def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
                     pending.append(path)
             elif _is_source_name(name) and _is_file(path):
                 found.append(path)
+            elif _is_source_name(name) and (why := special(path)):
+                warnings.append(f"{shown_path(path)}: {why}; skipped")
     return sorted(found), warnings
 
 

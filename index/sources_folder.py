@@ -41,13 +41,18 @@ def beside_sources(sources_dir: Path, name: str) -> Path | None:
     writer, and every start would hang."""
     path = sources_dir / name
     try:
-        reason = not_followed(path, sources_dir.resolve())
+        reason = not_followed(path, sources_dir.resolve()) or special(path)
         present = path.exists()
-        special = present and not (path.is_file() or path.is_dir())
     except OSError as exc:
         raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
     if reason is not None:
         raise DataFileError(path, None, reason)
-    if special:
-        raise DataFileError(path, None, "not a regular file (a named pipe or a device): not read")
     return path if present else None
+
+
+def special(path: Path) -> str | None:
+    """Why the entry at `path` (a link already allowed) is not read although it exists: it is
+    neither a file nor a folder. Reading a named pipe waits for a writer that may never come."""
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        return "not a regular file (a named pipe or a device)"
+    return None

@@ -189,6 +189,17 @@ def test_commands_name_a_sources_folder_that_is_not_utf8_with_escapes(
     assert capsys.readouterr().err.startswith(f"error: {shown}:7: fact 1: quote not found")
 
 
+def test_a_named_pipe_among_the_sources_is_named_unread(make_sources: MakeSources) -> None:
+    """Reading it would wait for a writer; skipping it without a word would hide a file."""
+    folder = make_sources({"a.txt": DOC})
+    os.mkfifo(folder / "pipe.md")
+    engine, notes = load_engine(folder)
+    assert list(engine.retriever.documents) == ["a.txt"]
+    assert notes == [
+        f"{folder / 'pipe.md'}: not a regular file (a named pipe or a device); skipped"
+    ]
+
+
 # Binary files ----------------------------------------------------------------------------
 
 
