@@ -29,7 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,25 +138,91 @@ class Runner:
     ) -> Result:
         """`python -m bot ARGV` (`inject`: through INJECT; `script`: through that code, run
         with `python -c`) in `tmp`, with a clean environment plus `env`."""
-        full_env = {
+        code = INJECT if inject else script
+        command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "bot"]
+        with self.watching():
+            return self._run(command, argv, tmp, self.environment(tmp, env), stdin, kill_after)
+
+    def environment(self, tmp: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+        """The child's whole environment: only what the case sets, nothing of the caller's."""
+        return {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(tmp / "home"),
             "LANG": "C.UTF-8",
             "PYTHONPATH": str(self.code),
             "QUOTEBOT_CACHE": str(tmp / "qcache"),
             "PYTHONDONTWRITEBYTECODE": "1",
+            **(env or {}),
         }
-        full_env.update(env or {})
-        code = INJECT if inject else script
-        command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "bot"]
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """Records in `changed` the watched user files that what it wraps changed."""
         before = snapshot(self.watch)
         try:
-            return self._run(command, argv, tmp, full_env, stdin, kill_after)
+            yield
         finally:
             after = snapshot(self.watch)
             self.changed += sorted(
                 k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
             )
+
+    def converse(self, tmp: Path, argv: list[str], steps: list, prompt: bytes) -> Result:
+        """`python -m bot *argv` with its standard input fed step by step: each question's
+        reply (up to `prompt`) is read before the next step, which may change the sources."""
+        started = time.perf_counter()
+        env = self.environment(tmp, {"QUOTEBOT_SEMANTIC": "off"})
+        with (
+            self.watching(),
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", *argv],
+                cwd=tmp,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            ) as child,
+        ):
+            assert child.stdin and child.stdout
+            seen, wanted = b"", 1 if prompt == b"? " else 0
+
+            def until() -> bool:
+                """Read until `prompt` has come `wanted` times; False at the end of the output
+                or after TIMEOUT seconds."""
+                nonlocal seen
+                deadline = time.monotonic() + TIMEOUT
+                while seen.count(prompt) < wanted:
+                    left = max(0.0, deadline - time.monotonic())
+                    ready, _, _ = select.select([child.stdout], [], [], left)
+                    chunk = os.read(child.stdout.fileno(), 65536) if ready else b""
+                    if not chunk:
+                        return False
+                    seen += chunk
+                return True
+
+            alive = until()
+            for step in steps:
+                if not alive:
+                    break
+                if callable(step):
+                    step()
+                    continue
+                child.stdin.write(step)
+                child.stdin.flush()
+                wanted += 1
+                alive = until()
+            try:
+                rest, err = child.communicate(timeout=TIMEOUT)  # closes standard input: the end
+            except subprocess.TimeoutExpired:
+                child.kill()
+                rest, _ = child.communicate()
+                return Result(None, (seen + rest).decode(errors="replace"), "TIMEOUT", TIMEOUT)
+        return Result(
+            child.returncode,
+            (seen + rest).decode("utf-8", errors="replace"),
+            err.decode("utf-8", errors="replace"),
+            time.perf_counter() - started,
+        )
 
     def _run(
         self,
@@ -544,7 +611,9 @@ def cases(run: Runner) -> list[Case]:
         os.mkfifo(tmp / "src/pipe.md")
         return ask(tmp, run)
 
-    out.append(Case("source files", "a FIFO named pipe.md (no hang)", fifo, served()))
+    out.append(
+        Case("source files", "a FIFO named pipe.md (no hang, named)", fifo, served("pipe.md"))
+    )
 
     def huge_line(tmp: Path) -> Result:
         write(tmp / "src", {"good.txt": GOOD, "huge.txt": "word " * 1_000_000})
@@ -1281,7 +1350,7 @@ def more_cases(run: Runner, good: str) -> list[Case]:
 
     def concurrent(tmp: Path) -> Result:
         write(tmp / "src", {"good.txt": good})
-        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
+        env = run.environment(tmp)
         argv = [sys.executable, "-m", "bot", "--sources", "src", "index", "--force"]
         children = [
             subprocess.Popen(
@@ -1487,6 +1556,15 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
             lambda tmp: [tmp / "src", tmp / "outside"],
         )
 
+    for name in ("facts.toml", "sources.toml"):
+
+        def named_pipe(tmp: Path, name: str = name) -> Result:
+            write(tmp / "src", {"good.txt": good})
+            os.mkfifo(tmp / "src" / name)  # read, it would wait for a writer: no answer ever
+            return ask(tmp, run)
+
+        add(name, "a named pipe (not read, no hang)", named_pipe, error_line(name, "named pipe"))
+
     def fact_through_folder_link(tmp: Path) -> Result:
         write(tmp / "outside", {"zoo.txt": b"Caf\xe9\n"})
         write(
@@ -1559,54 +1637,6 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
     )
 
     # Sources that change under a running process: only what quotes them fails.
-    def converse(tmp: Path, argv: list[str], steps: list, prompt: bytes) -> Result:
-        """Run the harness with its standard input fed step by step: each question's reply
-        (up to `prompt`) is read before the next step, which may change the sources."""
-        env = {**os.environ, "PYTHONPATH": str(run.code), "QUOTEBOT_CACHE": str(tmp / "qcache")}
-        env["QUOTEBOT_SEMANTIC"] = "off"
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bot", *argv],
-            cwd=tmp,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        assert child.stdin and child.stdout
-        seen, wanted = b"", 1 if prompt == b"? " else 0
-
-        def until() -> bool:
-            """Read until `prompt` has come `wanted` times; False at the end of the output."""
-            nonlocal seen
-            deadline = time.monotonic() + TIMEOUT
-            while seen.count(prompt) < wanted:
-                ready, _, _ = select.select([child.stdout], [], [], deadline - time.monotonic())
-                chunk = os.read(child.stdout.fileno(), 65536) if ready else b""
-                if not chunk:
-                    return False
-                seen += chunk
-            return True
-
-        alive = until()
-        for step in steps:
-            if not alive:
-                break
-            if callable(step):
-                step()
-                continue
-            child.stdin.write(step)
-            child.stdin.flush()
-            wanted += 1
-            alive = until()
-        rest, err = child.communicate(timeout=TIMEOUT)  # closes standard input: the end
-        return Result(
-            child.returncode,
-            (seen + rest).decode("utf-8", errors="replace"),
-            err.decode("utf-8", errors="replace"),
-            time.perf_counter() - started,
-        )
-
     def rewrite_in_place(path: Path) -> None:
         with open(path, "r+", encoding="utf-8") as f:
             f.write("Zoo Notes\n\nThe zoo had 40 zebras.\n")
@@ -1642,7 +1672,7 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
             steps: list = [f"{first}\n".encode(), f"{GOOD_Q}\n".encode()]
             steps += [lambda: act(tmp / "src/zoo.txt"), f"{zoo_q}\n".encode()]
             steps.append(f"{GOOD_Q}\n".encode())
-            return converse(tmp, ["--sources", "src", "ask", "--jsonl"], steps, b"\n")
+            return run.converse(tmp, ["--sources", "src", "ask", "--jsonl"], steps, b"\n")
 
         return setup
 
@@ -1675,7 +1705,7 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         run(tmp, "--sources", "src", "--semantic", "off", "index")
         steps = [lambda: (tmp / "src/zoo.txt").unlink(), f"{zoo_q}\n".encode()]
         steps += [f"{GOOD_Q}\n".encode(), b"\n"]
-        return converse(tmp, ["--sources", "src", "chat"], steps, b"? ")
+        return run.converse(tmp, ["--sources", "src", "chat"], steps, b"? ")
 
     add(
         "changing sources",
@@ -1719,13 +1749,24 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         write(tmp / folder, {"good.txt": good})
         return run(tmp, "--sources", folder, "ask", GOOD_Q, "--json")
 
-    add(
-        "sources folder",
-        "its own name is not UTF-8",
-        undecodable_folder,
-        served(),
-        lambda tmp: [tmp / os.fsdecode(b"caf\xe9")],
-    )
+    def undecodable_folder_checked(tmp: Path) -> Result:
+        folder = os.fsdecode(b"caf\xe9")
+        write(tmp / folder, {"good.txt": good, "facts.toml": harbor_fact})
+        return run(tmp, "--sources", folder, "facts", "check")
+
+    for label, setup, expect in (
+        ("its own name is not UTF-8", undecodable_folder, served()),
+        (
+            "its own name is not UTF-8 (facts check)",
+            undecodable_folder_checked,
+            lambda r, tmp: (
+                None
+                if r.code == 0 and r.out.startswith("caf\\xe9/facts.toml: 1 curated facts OK")
+                else f"exit {r.code}: {(r.err or r.out).strip()[-140:]}"
+            ),
+        ),
+    ):
+        add("sources folder", label, setup, expect, lambda tmp: [tmp / os.fsdecode(b"caf\xe9")])
 
     # A line break in a name or title never prints a line of its own.
     fake = "\nFAKE line"
@@ -1744,6 +1785,11 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
         ("a line break in a file name, sources", {f"zoo{fake}.txt": zoo}, ["sources"]),
         ("a line break in a file name, ask (text)", {f"zoo{fake}.txt": zoo}, ["ask", zoo_q]),
         ("a line break in a file name (warning)", {f"bad{fake}.txt": b"\xff"}, ["sources"]),
+        (
+            "a line break in a file name, facts suggest",
+            {f"zoo{fake}.txt": zoo},
+            ["facts", "suggest"],
+        ),
     ):
 
         def named(tmp: Path, files=files, argv=argv) -> Result:

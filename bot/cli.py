@@ -23,7 +23,7 @@ from bot.loader import load_engine
 from bot.models import Answer, LineError
 from bot.render_text import render_answer
 from bot.terminal import inline, printable
-from index.errors import DataFileError
+from index.errors import DataFileError, shown_path
 from index.manifest import DRAFT_HEADER, FACTS_NAME, MANIFEST_NAME, draft_entries, load_manifest
 from index.models import SourceMeta
 from index.semantic import SWITCH, choose_mode
@@ -332,7 +332,7 @@ def cmd_facts_suggest(args: argparse.Namespace) -> int:
     print(to_toml(candidates), end="")
     print(
         f"{len(candidates)} candidate facts: review each, then paste the good ones into "
-        f"{args.sources / FACTS_NAME}",
+        f"{inline(shown_path(args.sources / FACTS_NAME))}",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -342,7 +342,7 @@ def cmd_facts_check(args: argparse.Namespace) -> int:
     book = _facts(args)
     curated = sum(f.origin == "curated" for f in book.facts)
     print(
-        f"{args.sources / FACTS_NAME}: {curated} curated facts OK; "
+        f"{inline(shown_path(args.sources / FACTS_NAME))}: {curated} curated facts OK; "
         f"{len(book.facts) - curated} from tables, {len(book.faqs)} FAQ entries"
     )
     return EXIT_OK

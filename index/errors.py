@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -17,8 +18,14 @@ class DataFileError(Exception):
         self.path = Path(path)
         self.line = line
         self.problem = problem
-        where = f"{self.path}:{line}" if line else str(self.path)
+        where = f"{shown_path(self.path)}:{line}" if line else shown_path(self.path)
         super().__init__(f"{where}: {problem}")
+
+
+def shown_path(path: Path | str) -> str:
+    """`path` as text for a message: bytes of a name that are not UTF-8 shown as escapes
+    (`caf\\xe9.txt`), so the message can be printed at all."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def toml_error_line(exc: Exception) -> int | None:
@@ -57,11 +64,6 @@ class TomlEntries:
             if found:
                 return self.lines[index] + line_breaks(self.text, start, found.start())
         return self.lines[index]
-
-
-def toml_entry_line(text: str, table: str, index: int, key: str | None = None) -> int | None:
-    """`TomlEntries(text, table).line(index, key)`, for a single look-up."""
-    return TomlEntries(text, table).line(index, key)
 
 
 def line_containing(text: str, needle: str, default: int | None = None) -> int | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.errors import DataFileError, read_utf8
+from index.errors import DataFileError, read_utf8, shown_path
 from index.faq import extract_faqs
 from index.file_states import FileState, stat_state
 from index.layout import line_of_offset
@@ -23,7 +23,7 @@ from index.passages import PassageRow, passage_rows
 from index.readers import SOURCE_SUFFIXES, format_of, read_document
 from index.readers.document import DocumentInfo, ReadDocument, ReadingText
 from index.source_text import SourceChanged
-from index.sources_folder import not_followed, shown_path
+from index.sources_folder import not_followed, special
 from index.tables import extract_tables
 
 # Files of the folder that are the bot's own data, not sources.
@@ -178,8 +178,10 @@ def source_files(sources_dir: Path) -> tuple[list[Path], list[str]]:
                     pending.append(path)
             elif _is_source_name(name) and _is_file(path):
                 found.append(path)
+            elif _is_source_name(name) and (why := special(path)):
+                warnings.append(f"{shown_path(path)}: {why}; skipped")
             elif name not in _DATA_FILES and path.is_file():
-                unread.append(path.relative_to(sources_dir).as_posix())
+                unread.append(shown_path(path.relative_to(sources_dir).as_posix()))
     if unread:
         warnings.append(_unread_warning(sources_dir, sorted(unread)))
     return sorted(found), warnings
@@ -189,7 +191,8 @@ def _unread_warning(sources_dir: Path, names: list[str]) -> str:
     """One line naming every file no reader knows, and what to do about them."""
     suffixes = " ".join(SOURCE_SUFFIXES)
     return (
-        f"{sources_dir}: {len(names)} file{'s' if len(names) > 1 else ''} no reader knows, "
+        f"{shown_path(sources_dir)}: {len(names)} file{'s' if len(names) > 1 else ''} no reader "
+        "knows, "
         f"skipped: {', '.join(names)} (sources are read from {suffixes}: convert them, or "
         "move them out of the folder)"
     )

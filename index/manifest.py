@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from index.errors import DataFileError, line_containing, read_toml, toml_entry_line
+from index.errors import DataFileError, TomlEntries, line_containing, read_toml
 from index.models import NOT_STATED, ManifestEntry, SourceMeta
 from index.sources_folder import beside_sources
 from index.urls import url_problem
@@ -31,6 +31,7 @@ def load_manifest(sources_dir: Path) -> tuple[dict[str, ManifestEntry], list[str
         raise DataFileError(path, line_containing(text, "source"), "expected [[source]] tables")
     metas: dict[str, ManifestEntry] = {}
     warnings: list[str] = []
+    lines = TomlEntries(text, "source")
     for i, entry in enumerate(entries):
         url = entry.pop("url", None) if isinstance(entry, dict) else None
         try:
@@ -39,16 +40,16 @@ def load_manifest(sources_dir: Path) -> tuple[dict[str, ManifestEntry], list[str
             error = exc.errors()[0]
             key = str(error["loc"][0]) if error["loc"] else None
             named = isinstance(entry, dict) and key in entry
-            where = toml_entry_line(text, "source", i, key if named else None)
+            where = lines.line(i, key if named else None)
             raise DataFileError(
                 path, where, f"source entry {i + 1}: {key}: {error['msg']}"
             ) from exc
         if meta.file in metas:
-            where = toml_entry_line(text, "source", i, "file")
+            where = lines.line(i, "file")
             raise DataFileError(path, where, f"duplicate entry for {meta.file!r}")
         problem = url_problem(url) if isinstance(url, str) else "is not a string"
         if url is not None and problem:
-            where = toml_entry_line(text, "source", i, "url")
+            where = lines.line(i, "url")
             warnings.append(
                 f"{DataFileError(path, where, f'source entry {i + 1}: url {problem}')}; "
                 f"{meta.file} is served without a link"

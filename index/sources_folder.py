@@ -9,10 +9,9 @@ in the index and shown, all as UTF-8 text.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from index.errors import DataFileError
+from index.errors import DataFileError, shown_path
 
 
 def not_followed(path: Path, root: Path) -> str | None:
@@ -37,10 +36,12 @@ def not_followed(path: Path, root: Path) -> str | None:
 
 def beside_sources(sources_dir: Path, name: str) -> Path | None:
     """The file `name` of the sources folder (its manifest, its facts) to read, None when there
-    is none; one the rule refuses, or that cannot be looked at, raises DataFileError."""
+    is none; one the rule refuses, or that cannot be looked at, raises DataFileError. A named
+    pipe or a device is refused unread, as among the sources: reading a pipe waits for a
+    writer, and every start would hang."""
     path = sources_dir / name
     try:
-        reason = not_followed(path, sources_dir.resolve())
+        reason = not_followed(path, sources_dir.resolve()) or special(path)
         present = path.exists()
     except OSError as exc:
         raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
@@ -49,7 +50,9 @@ def beside_sources(sources_dir: Path, name: str) -> Path | None:
     return path if present else None
 
 
-def shown_path(path: Path | str) -> str:
-    """`path` as text for a message: bytes of a name that are not UTF-8 shown as escapes
-    (`caf\\xe9.txt`), so the message can be printed at all."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+def special(path: Path) -> str | None:
+    """Why the entry at `path` (a link already allowed) is not read although it exists: it is
+    neither a file nor a folder. Reading a named pipe waits for a writer that may never come."""
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        return "not a regular file (a named pipe or a device)"
+    return None

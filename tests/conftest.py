@@ -92,3 +92,22 @@ def make_sources(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return folder
 
     return make
+
+
+@pytest.fixture
+def line_break_counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of every stretch of text whose line breaks are counted from then on (by
+    `index.layout.line_breaks`, wherever it was imported): what finding lines costs."""
+    import index.errors
+    import index.layout
+
+    counted: list[int] = []
+    real = index.layout.line_breaks
+
+    def counting(text: str, start: int = 0, end: int | None = None) -> int:
+        counted.append((len(text) if end is None else end) - start)
+        return real(text, start, end)
+
+    monkeypatch.setattr(index.layout, "line_breaks", counting)
+    monkeypatch.setattr(index.errors, "line_breaks", counting, raising=False)
+    return counted

@@ -10,7 +10,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -91,6 +93,33 @@ def test_a_toml_file_that_cannot_be_read_is_one_line(
         "nested 5,000 deep": "nested too deeply",
     }[fault]
     one_error_line(capsys, str(path), expected)
+
+
+@pytest.mark.parametrize("name", ["sources.toml", "facts.toml"])
+def test_a_toml_file_that_is_a_named_pipe_is_refused_unread(
+    make_sources: MakeSources, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """Reading a named pipe waits for a writer, which may never come: every start would hang.
+    The sources folder's files are refused unread, as a named pipe among the sources is
+    skipped. A writer stands ready here, so that a read ends rather than hangs."""
+    folder = make_sources({"a.txt": DOC})
+    path = folder / name
+    os.mkfifo(path)
+    body = (FACT if name == "facts.toml" else '[[source]]\nfile = "a.txt"\ntitle = "H"\n').encode()
+
+    def write() -> None:
+        with suppress(BrokenPipeError), open(path, "wb") as pipe:  # waits for a reader
+            pipe.write(body)  # a broken pipe: the reader left unread, as it should
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        code = main(["--sources", str(folder), "ask", QUESTION])
+    finally:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # the reader it waits for
+        writer.join()
+    assert code == 2
+    one_error_line(capsys, str(path), "not a regular file")
 
 
 def test_an_unreadable_sources_folder_is_one_line(

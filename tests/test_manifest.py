@@ -82,3 +82,20 @@ def test_manifest_that_is_not_utf8_names_its_line(make_sources: MakeSources) -> 
         load_manifest(folder)
     assert info.value.line == 3
     assert "UTF-8" in str(info.value)
+
+
+def test_many_bad_urls_count_the_manifests_lines_once(
+    make_sources: MakeSources, line_break_counts: list[int]
+) -> None:
+    """A warning names the line of each bad URL: found from the top of the file for each, a
+    manifest of thousands of entries took time quadratic in their number (issue 21)."""
+    body = "\n".join(  # five lines an entry: its url on the fourth
+        f'[[source]]\nfile = "f{i}.txt"\ntitle = "F"\nurl = "ftp://example.org/{i}"\n'
+        for i in range(2000)
+    )
+    folder = make_sources({"sources.toml": body})
+    metas, warnings = load_manifest(folder)
+    assert len(metas) == len(warnings) == 2000
+    assert warnings[-1].startswith(f"{folder / 'sources.toml'}:9999: source entry 2000: url ")
+    # One count over the file for the entries, and within each entry for its url's line.
+    assert sum(line_break_counts) <= 2 * len(body)

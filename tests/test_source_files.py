@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.loader import load_engine
 from index.errors import DataFileError
 from index.ingest import read_sources
@@ -169,6 +170,34 @@ def test_a_sources_folder_whose_own_name_is_not_utf8_is_served(tmp_path: Path) -
         engine, notes = load_engine(folder)
         assert notes == []
         assert engine.ask("How many sailboats did the harbor master count?").status == "answered"
+
+
+def test_commands_name_a_sources_folder_that_is_not_utf8_with_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder's path in a report or an error shows its undecodable bytes as escapes, as
+    its files' do: printed as they are, they cannot be written as UTF-8 at all."""
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    (folder / "a.txt").write_text(DOC)
+    (folder / "facts.toml").write_text(HARBOR_FACT)
+    assert main(["--sources", str(folder), "facts", "check"]) == 0
+    shown = f"{tmp_path}/caf\\xe9/facts.toml"
+    assert capsys.readouterr().out.startswith(f"{shown}: 1 curated facts OK")
+    (folder / "facts.toml").write_text(HARBOR_FACT.replace("31 sailboats", "32 sailboats"))
+    assert main(["--sources", str(folder), "facts", "check"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {shown}:7: fact 1: quote not found")
+
+
+def test_a_named_pipe_among_the_sources_is_named_unread(make_sources: MakeSources) -> None:
+    """Reading it would wait for a writer; skipping it without a word would hide a file."""
+    folder = make_sources({"a.txt": DOC})
+    os.mkfifo(folder / "pipe.md")
+    engine, notes = load_engine(folder)
+    assert list(engine.retriever.documents) == ["a.txt"]
+    assert notes == [
+        f"{folder / 'pipe.md'}: not a regular file (a named pipe or a device); skipped"
+    ]
 
 
 # Binary files ----------------------------------------------------------------------------

@@ -254,6 +254,7 @@ def test_a_line_break_in_a_name_or_title_never_starts_a_line(
         ["fact", "sailboats"],
         ["sources"],
         ["chat"],
+        ["facts", "suggest"],
     ):
         assert main(["--sources", str(folder), *argv]) == 0
         out, err = capsys.readouterr()

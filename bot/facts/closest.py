@@ -2,8 +2,9 @@
 quote not found verbatim, found in time about linear in the source's length.
 
 An edit distance against every stretch of the source (rapidfuzz's partial ratio over the
-whole quote) grows with the source's length times the quote's: a 200 kB quote against a 2 MB
-source had not answered after 55 minutes (issue 21). Instead:
+whole quote) grows with the source's length times the quote's: a long quote missing from a
+big source kept `facts check`, and every start, busy for as long as anyone waited (issue 21;
+benchmarks/curated_facts.py measures it). Instead:
 
 1. the longest beginning of the quote that the source holds verbatim, and the longest end,
    each found by bisecting on its length with `str.find` (linear time: about 2 × 18 searches

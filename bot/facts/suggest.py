@@ -25,7 +25,7 @@ from bot.facts.periods import (
     parse_period,
     source_year,
 )
-from bot.terminal import UNSAFE
+from bot.terminal import UNSAFE, inline
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 from index.source_text import Text, line_at
@@ -210,7 +210,9 @@ def toml_string(value: str) -> str:
 
 
 def to_toml(facts: list[Fact]) -> str:
-    """Candidates as `[[fact]]` tables, each headed by where it was found; ready to paste."""
+    """Candidates as `[[fact]]` tables, each headed by where it was found; ready to paste.
+    The heading is a comment: a line break in the file's name is shown as an escape, or its
+    rest would be a line of TOML."""
     blocks = []
     for fact in facts:
         fields = {
@@ -222,7 +224,7 @@ def to_toml(facts: list[Fact]) -> str:
             "source": fact.source,
             "quote": fact.quote,
         }
-        lines = [f"# {fact.source}, line {fact.line}", "[[fact]]"]
+        lines = [f"# {inline(fact.source)}, line {fact.line}", "[[fact]]"]
         lines += [f"{key} = {toml_string(v)}" for key, v in fields.items() if v]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")

@@ -69,6 +69,19 @@ def test_cli_prints_toml_and_a_count(
     assert len(parse_back(engine, out, tmp_path)) == int(err.split()[0]) > 0
 
 
+def test_a_saved_index_suggests_what_a_fresh_build_does(
+    make_corpus: Callable[..., Path], capsys
+) -> None:
+    """The first start builds the index and holds each text as a `str`; the next loads it and
+    maps each source: the line of each candidate is read from either."""
+    folder = make_corpus(facts=None)
+    printed = []
+    for _ in range(2):
+        assert main(["--sources", str(folder), "facts", "suggest"]) == 0
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1] and "# report.txt, line " in printed[0]
+
+
 def test_project_facts_file_is_valid(capsys) -> None:
     assert main(["--sources", str(PROJECT_SOURCES), "facts", "check"]) == 0
     assert "curated facts OK" in capsys.readouterr().out
