@@ -1233,6 +1233,7 @@ def cases(run: Runner) -> list[Case]:
 
     out.append(Case("faults", "corrupt manifest.json", corrupt_manifest, served("rebuilt")))
     out.extend(more_cases(run, GOOD))
+    out.extend(cache_marker_cases(run))
     return out
 
 
@@ -1439,6 +1440,68 @@ def more_cases(run: Runner, good: str) -> list[Case]:
         ),
     )
 
+    return out
+
+
+def cached(tmp: Path, run: Runner, files: dict[str, str | bytes] | None = None) -> None:
+    """Sources (the good document and `files`) indexed in the cache folder `c`."""
+    write(tmp / "src", {"good.txt": GOOD, **(files or {})})
+    run(tmp, "--sources", "src", "--cache", "c", "index")
+
+
+def cache_marker_cases(run: Runner) -> list[Case]:
+    """Only a folder carrying the cache's marker is the cache's: a folder of the user's that
+    looks like an old cache (a manifest with the index's keys, a gen-* holding index file
+    names) is refused untouched, and a marked generation loses only the index's files."""
+    out: list[Case] = []
+
+    def add(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(
+            Case("cache folder", name, setup, expect, lambda tmp: [tmp / "src", tmp / "mine"])
+        )
+
+    for argv in (["index"], ["index", "--force"], ["ask", GOOD_Q, "--json"]):
+
+        def old_looking(tmp: Path, argv: list[str] = argv) -> Result:
+            write(tmp / "src", {"good.txt": GOOD})
+            write(
+                tmp / "mine",
+                {
+                    "manifest.json": '{"format_version": 5, "generation": "gen-2023"}',
+                    "gen-2023/strings.json": '{"my": "strings"}',
+                    "gen-2023/idf.npy": b"my numbers",
+                },
+            )
+            return run(tmp, "--sources", "src", "--cache", "mine", *argv)
+
+        add(
+            f"{' '.join(a for a in argv if a.isalpha() or a == '--force')} --cache a folder of "
+            "the user's that looks like an old cache (manifest.json, gen-2023/)",
+            old_looking,
+            error_line("mine", "not a quotebot index cache"),
+        )
+
+    def user_file_in_generation(tmp: Path) -> Result:
+        cached(tmp, run)
+        (generation,) = (tmp / "c").glob("gen-*")
+        write(tmp / "mine", {"thesis.md": "four years of work"})
+        shutil.move(tmp / "mine/thesis.md", generation / "thesis.md")
+        run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add(
+        "a user's file put in a marked generation survives its deletion",
+        user_file_in_generation,
+        _and(
+            served(),
+            lambda r, tmp: (
+                None
+                if [p.read_text() for p in (tmp / "c").glob("gen-*/thesis.md")]
+                == ["four years of work"]
+                else "the user's file was deleted with the generation"
+            ),
+        ),
+    )
     return out
 
 

@@ -10,9 +10,9 @@ Layout, in a cache folder derived from the sources path (never inside `sources/`
     build.lock          held while a build runs
     quotebot-*.txt      markers: this folder and each generation folder are the cache's own
 
-The cache writes only in a folder it can prove it made and deletes only generation folders
-carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder of the user's is
-refused before anything is written.
+The cache writes only in a folder it can prove it made and deletes only its own files in
+generation folders carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder
+of the user's is refused before anything is written.
 
 A build writes a new generation folder, then replaces manifest.json in one rename: a build
 killed halfway leaves the previous manifest pointing at the previous, intact folder. Builds
@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import resource
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,12 +48,13 @@ from pydantic import BaseModel, ValidationError
 from index.analyzer import Analyzer, analyzer_version
 from index.builder import build_parts
 from index.cache_folder import (
-    CACHE_MARKER,
     CacheFolderError,
     check_cache_folder,
     claim,
-    is_generation,
+    discard_generation,
+    is_cache_folder,
     mark_generation,
+    remove_generation,
 )
 from index.encoder import Encoder, model_of
 from index.file_states import STATES, FileState, States, hashed_state, read_states, write_states
@@ -83,8 +83,11 @@ ARRAYS = (
     "chrome",
     *(f"{rows}_term_{part}" for rows in ("sentence", "heading") for part in TERM_ROW_PARTS),
 )
-# What a generation folder holds: how a cache made before markers existed is recognised.
-GENERATION_FILES = frozenset({STRINGS, *(f"{name}.npy" for name in ARRAYS)})
+MANIFEST_TMP = f".{MANIFEST}"  # written in the new generation folder, then moved over MANIFEST
+# What a generation folder holds: the files `remove_generation` may delete.
+GENERATION_FILES = frozenset(
+    {STRINGS, MANIFEST_TMP, CODES_FILE, SCALES_FILE, *(f"{name}.npy" for name in ARRAYS)}
+)
 
 
 class SavedSource(BaseModel):
@@ -141,7 +144,7 @@ def load_index(
     vector cache lacks. Without one, saved vectors are ignored."""
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
-    check_cache_folder(folder, sources_dir, GENERATION_FILES)
+    check_cache_folder(folder, sources_dir)
     # `force` (`index --force`) trusts no saved state: every file is hashed again.
     states = States() if force else read_states(folder / STATES)
     sources = read_sources(sources_dir, states.sources)
@@ -197,12 +200,12 @@ def _opened(
 def _vector_cache(folder: Path) -> Path | None:
     """The vector cache's path: only in a folder marked as the cache's own (a folder that
     could not be claimed gets nothing, not even a database file)."""
-    return folder / CACHE_NAME if (folder / CACHE_MARKER).is_file() else None
+    return folder / CACHE_NAME if is_cache_folder(folder) else None
 
 
 def _keep_states(folder: Path, states: States) -> None:
     """Save the states, in a cache folder marked as the cache's own only."""
-    if (folder / CACHE_MARKER).is_file():
+    if is_cache_folder(folder):
         write_states(folder / STATES, states)
 
 
@@ -211,7 +214,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
     """One build at a time per cache folder: the bot and `python -m bot index` may race.
     Where the folder cannot be written there is nothing to protect, and the build goes on."""
     try:
-        claim(folder, GENERATION_FILES)
+        claim(folder)
         lock = open(folder / LOCK, "w")  # noqa: SIM115 - held open for the whole build
     except OSError:
         yield
@@ -252,10 +255,11 @@ def build_index(
 
 
 def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
-    """Write a new generation folder, then switch the manifest to it in one rename."""
-    claim(folder, GENERATION_FILES)
+    """Write a new generation folder, then switch the manifest to it in one rename (the new
+    manifest is written in the new folder: a failed save leaves nothing outside it)."""
+    claim(folder)
     generation = Path(tempfile.mkdtemp(prefix="gen-", dir=folder))
-    manifest_tmp = folder / f".{generation.name}-{MANIFEST}"
+    manifest_tmp = generation / MANIFEST_TMP
     try:
         mark_generation(generation)  # first: a build killed later leaves a folder it may delete
         manifest = Manifest(
@@ -276,12 +280,11 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
         os.replace(manifest_tmp, folder / MANIFEST)
     except BaseException:
         # Killed or failed: leave no trace; the old manifest still names the old generation.
-        manifest_tmp.unlink(missing_ok=True)
-        shutil.rmtree(generation, ignore_errors=True)
+        discard_generation(generation, GENERATION_FILES)
         raise
     for old in folder.glob("gen-*"):
-        if old.name != generation.name and is_generation(old):
-            shutil.rmtree(old, ignore_errors=True)
+        if old.name != generation.name:
+            remove_generation(old, GENERATION_FILES)
 
 
 def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:

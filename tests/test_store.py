@@ -3,6 +3,8 @@ a fresh build, rebuilt when stale or corrupt, and a build killed halfway leaves 
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +15,7 @@ import pytest
 
 import index.store as store
 from bot.engine import Engine
-from index.cache_folder import CACHE_MARKER, mark_generation
+from index.cache_folder import CACHE_MARKER, GENERATION_MARKER, MARKER_TEXT, mark_generation
 from index.errors import DataFileError
 from index.file_states import STATES
 from index.ingest import ingest, read_sources
@@ -283,3 +285,23 @@ def test_a_manifest_that_disagrees_with_its_arrays_is_rebuilt(sources_copy: Path
     rebuilt, notes = load_index(sources_copy)
     assert any("rebuilt" in n for n in notes)
     assert len(rebuilt.passages) == len(good.passages)
+
+
+def test_a_save_that_cannot_finish_its_generation_marker_leaves_no_folder(
+    make_sources: MakeSources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no room left even the marker is cut short: the folder was then not the cache's
+    to delete, and every failed save left one more `gen-*` behind."""
+    folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
+    load_index(folder, cache)
+    before = {p.name for p in cache.iterdir()}
+
+    def cut_short(generation: Path) -> None:
+        (generation / GENERATION_MARKER).write_text(MARKER_TEXT[:20])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store, "mark_generation", cut_short)
+    for _ in range(2):
+        with pytest.raises(DataFileError, match="No space left on device"):
+            load_index(folder, cache, force=True, must_save=True)
+    assert {p.name for p in cache.iterdir()} == before
