@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -1234,6 +1235,7 @@ def cases(run: Runner) -> list[Case]:
     out.append(Case("faults", "corrupt manifest.json", corrupt_manifest, served("rebuilt")))
     out.extend(more_cases(run, GOOD))
     out.extend(cache_marker_cases(run))
+    out.extend(cache_link_cases(run))
     return out
 
 
@@ -1501,6 +1503,79 @@ def cache_marker_cases(run: Runner) -> list[Case]:
                 else "the user's file was deleted with the generation"
             ),
         ),
+    )
+    return out
+
+
+def cache_link_cases(run: Runner) -> list[Case]:
+    """A link (or FIFO) planted at one of the cache's own names is never followed: refused in
+    one line at the top of the cache folder, a rebuild inside a generation folder; what it
+    points at is unchanged, and nothing is created where a dangling one points."""
+    out: list[Case] = []
+
+    def add(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(
+            Case("cache links", name, setup, expect, lambda tmp: [tmp / "src", tmp / "mine"])
+        )
+
+    def planted(name: str, target: str, argv: list[str]) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            cached(tmp, run)
+            write(tmp / "mine", {"thesis.md": "four years of work"})
+            with sqlite3.connect(tmp / "mine/accounts.sqlite3") as db:
+                db.execute("CREATE TABLE accounts (name TEXT, balance REAL)")
+                db.execute("INSERT INTO accounts VALUES ('me', 12.5)")
+            db.close()
+            (tmp / "c" / name).unlink(missing_ok=True)
+            (tmp / "c" / name).symlink_to(tmp / target)
+            return run(tmp, "--sources", "src", "--cache", "c", *argv)
+
+        return setup
+
+    def nothing_made_there(r: Result, tmp: Path) -> str | None:
+        return "created where the link points" if (tmp / "mine/absent.sqlite3").exists() else None
+
+    force, asks = ["index", "--force"], ["ask", GOOD_Q, "--json"]
+    for argv, name, target in (
+        (force, "build.lock", "mine/thesis.md"),
+        (force, "vectors.sqlite3", "mine/accounts.sqlite3"),
+        (asks, "vectors.sqlite3", "mine/accounts.sqlite3"),
+        (force, "vectors.sqlite3-wal", "mine/thesis.md"),
+        (force, "vectors.sqlite3", "mine/absent.sqlite3"),  # dangling: nothing made there
+        (asks, "manifest.json", "mine/thesis.md"),
+        (asks, "file-states.json", "mine/thesis.md"),
+        (["index"], "quotebot-cache.txt", "mine/thesis.md"),
+    ):
+        add(
+            f"{' '.join(argv[:2]) if argv is force else argv[0]}: c/{name} a link to {target}",
+            planted(name, target, argv),
+            _and(error_line("c/" + name, "link"), nothing_made_there),
+        )
+
+    def linked_generation_file(tmp: Path) -> Result:
+        cached(tmp, run)
+        (generation,) = (tmp / "c").glob("gen-*")
+        (tmp / "mine").mkdir()
+        shutil.move(generation / "strings.json", tmp / "mine/strings.json")
+        (generation / "strings.json").symlink_to(tmp / "mine/strings.json")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add(
+        "ask with a generation's strings.json a link to a copy: rebuilt, not read",
+        linked_generation_file,
+        served("strings.json", "rebuilt"),
+    )
+
+    def fifo_manifest(tmp: Path) -> Result:
+        cached(tmp, run)
+        (tmp / "c/manifest.json").unlink()
+        os.mkfifo(tmp / "c/manifest.json")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add(
+        "ask with a FIFO at c/manifest.json (no hang)",
+        fifo_manifest,
+        error_line("c/manifest.json", "not a regular file"),
     )
     return out
 

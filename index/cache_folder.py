@@ -9,7 +9,8 @@ inside the sources folder and a non-empty folder without its marker.
 Nothing else counts as proof: a folder holding a `manifest.json` and `gen-*` folders that look
 like the index's own is refused like any other folder of the user's (caches written before
 markers existed were once adopted on that evidence, and a folder of the user's that looked the
-part lost its `gen-*` folder).
+part lost its `gen-*` folder). A link or FIFO at one of the cache's own names is refused too
+(index/cache_files.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from index.errors import DataFileError
+from index.cache_files import CacheFolderError, is_own_file, read_own, refuse_foreign
 
 CACHE_MARKER = "quotebot-cache.txt"
 GENERATION_MARKER = "quotebot-generation.txt"
@@ -27,15 +28,13 @@ MARKER_TEXT = (
     "Made by quotebot's index cache (index/store.py). quotebot deletes a generation folder "
     "only when it holds this file, and writes only in cache folders that hold it.\n"
 )
+MARKER_BYTES = MARKER_TEXT.encode()
 
 
-class CacheFolderError(DataFileError):
-    """The index cache cannot be kept where it was asked to be; nothing was written there."""
-
-
-def check_cache_folder(folder: Path, sources_dir: Path) -> None:
-    """Refuse a cache folder that is (inside) the sources folder, or that holds files without
-    the cache's marker."""
+def check_cache_folder(folder: Path, sources_dir: Path, own_names: Iterable[str]) -> None:
+    """Refuse a cache folder that is (inside) the sources folder, that holds files without
+    the cache's marker, or where one of `own_names` (the files the cache keeps at its top) or
+    the marker is not a regular file."""
     where = folder.resolve()
     if where.is_relative_to(sources_dir.resolve()):
         raise CacheFolderError(
@@ -52,6 +51,7 @@ def check_cache_folder(folder: Path, sources_dir: Path) -> None:
             "nothing there; give --cache an empty or new folder (a cache made before quotebot "
             "marked its folders is refused too: delete it yourself)",
         )
+    refuse_foreign(folder / name for name in (CACHE_MARKER, *own_names))
 
 
 def claim(folder: Path) -> None:
@@ -62,29 +62,25 @@ def claim(folder: Path) -> None:
     if not _is_ours(folder):
         raise CacheFolderError(folder, None, "not a quotebot index cache; nothing was written")
     folder.mkdir(parents=True, exist_ok=True)
-    with (
-        contextlib.suppress(FileExistsError),  # another process claimed it first
-        open(folder / CACHE_MARKER, "x", encoding="utf-8") as out,
-    ):
-        out.write(MARKER_TEXT)
+    with contextlib.suppress(FileExistsError):  # another process claimed it first
+        _write_marker(folder / CACHE_MARKER)
 
 
 def is_cache_folder(folder: Path) -> bool:
-    """A folder carrying the cache's marker."""
-    return (folder / CACHE_MARKER).is_file()
+    """A folder carrying the cache's marker (a regular file, not a link)."""
+    return is_own_file(folder / CACHE_MARKER)
 
 
 def mark_generation(generation: Path) -> None:
     """Mark a generation folder as the cache's own: it may be deleted when superseded."""
-    (generation / GENERATION_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    _write_marker(generation / GENERATION_MARKER)
 
 
 def is_generation(path: Path) -> bool:
     """A real folder (not a link) carrying the generation marker written by `mark_generation`."""
-    marker = path / GENERATION_MARKER
     try:
-        return not path.is_symlink() and path.is_dir() and marker.read_text("utf-8") == MARKER_TEXT
-    except (OSError, UnicodeDecodeError):
+        return not path.is_symlink() and read_own(path / GENERATION_MARKER) == MARKER_BYTES
+    except OSError:
         return False
 
 
@@ -102,15 +98,21 @@ def discard_generation(generation: Path, own_names: Iterable[str]) -> None:
 
 
 def _remove_own(generation: Path, names: set[str]) -> None:
-    """Delete the files of `names` in `generation` (a link is removed, never what it points
-    at), then the marker and the folder when nothing else is left; a file the user put there
-    keeps the folder, marked."""
+    """Delete the regular files of `names` in `generation` (a link, or a folder, at one of
+    them is left: the cache never made it), then the marker and the folder when nothing
+    else is left; a file the user put there keeps the folder, marked."""
     with contextlib.suppress(OSError):
         for name in names & set(os.listdir(generation)):
-            (generation / name).unlink()
+            if is_own_file(generation / name):
+                (generation / name).unlink()
         if set(os.listdir(generation)) <= {GENERATION_MARKER}:
             (generation / GENERATION_MARKER).unlink(missing_ok=True)
             generation.rmdir()
+
+
+def _write_marker(path: Path) -> None:
+    with open(path, "x", encoding="utf-8") as out:
+        out.write(MARKER_TEXT)
 
 
 def _is_ours(folder: Path) -> bool:

@@ -8,11 +8,13 @@ Layout, in a cache folder derived from the sources path (never inside `sources/`
                         mode also the sentence vectors (index/vectors.py)
     vectors.sqlite3     every sentence vector encoded so far (index/vector_cache.py)
     build.lock          held while a build runs
+    file-states.json    what each file's stat was when last hashed (index/file_states.py)
     quotebot-*.txt      markers: this folder and each generation folder are the cache's own
 
 The cache writes only in a folder it can prove it made and deletes only its own files in
 generation folders carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder
-of the user's is refused before anything is written.
+of the user's is refused before anything is written. It never reads or writes through a link:
+a link (or FIFO, or folder) at one of its names is refused in one line (index/cache_files.py).
 
 A build writes a new generation folder, then replaces manifest.json in one rename: a build
 killed halfway leaves the previous manifest pointing at the previous, intact folder. Builds
@@ -37,22 +39,24 @@ import hashlib
 import json
 import os
 import resource
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
 from index.builder import build_parts
+from index.cache_files import CacheFolderError, no_follow, read_own
 from index.cache_folder import (
-    CacheFolderError,
     check_cache_folder,
     claim,
     discard_generation,
     is_cache_folder,
+    is_generation,
     mark_generation,
     remove_generation,
 )
@@ -65,7 +69,7 @@ from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever
 from index.sentence_terms import TERM_ROW_PARTS, TermRows
 from index.source_text import SourceText
-from index.vector_cache import CACHE_NAME
+from index.vector_cache import CACHE_NAME, VECTOR_FILES
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
 
 FORMAT_VERSION = 5  # 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms
@@ -88,6 +92,8 @@ MANIFEST_TMP = f".{MANIFEST}"  # written in the new generation folder, then move
 GENERATION_FILES = frozenset(
     {STRINGS, MANIFEST_TMP, CODES_FILE, SCALES_FILE, *(f"{name}.npy" for name in ARRAYS)}
 )
+# The files the cache keeps beside its generation folders: none may be a link.
+OWN_FILES = (MANIFEST, LOCK, STATES, *VECTOR_FILES)
 
 
 class SavedSource(BaseModel):
@@ -108,7 +114,7 @@ class Manifest(BaseModel):
     sources_fingerprint: str
     acronyms: dict[str, tuple[str, ...]]
     sources: list[SavedSource]
-    generation: str
+    generation: str = Field(pattern=r"^gen-\w+$")  # a folder beside the manifest, no path
     checksums: dict[str, str]  # file name in the generation folder → sha256
     vectors_model: str | None = None  # fingerprint of the encoder of the sentence vectors
 
@@ -144,7 +150,7 @@ def load_index(
     vector cache lacks. Without one, saved vectors are ignored."""
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
-    check_cache_folder(folder, sources_dir)
+    check_cache_folder(folder, sources_dir, OWN_FILES)
     # `force` (`index --force`) trusts no saved state: every file is hashed again.
     states = States() if force else read_states(folder / STATES)
     sources = read_sources(sources_dir, states.sources)
@@ -212,10 +218,11 @@ def _keep_states(folder: Path, states: States) -> None:
 @contextlib.contextmanager
 def _build_lock(folder: Path) -> Iterator[None]:
     """One build at a time per cache folder: the bot and `python -m bot index` may race.
-    Where the folder cannot be written there is nothing to protect, and the build goes on."""
+    Where the folder cannot be written there is nothing to protect, and the build goes on.
+    The lock file is opened without truncating it or following a link."""
     try:
         claim(folder)
-        lock = open(folder / LOCK, "w")  # noqa: SIM115 - held open for the whole build
+        lock = open(folder / LOCK, "ab", opener=no_follow)  # noqa: SIM115 - held for the build
     except OSError:
         yield
         return
@@ -341,6 +348,8 @@ def open_index(
     if stale:
         raise CorruptIndex(f"saved index is stale ({stale})")
     generation = folder / manifest.generation
+    if not is_generation(generation):
+        raise CorruptIndex(f"saved index is corrupt ({manifest.generation} is not its folder)")
     unused = () if encoder else (CODES_FILE, SCALES_FILE)
     known = (states or States()).index_states(manifest.generation)
     for name, digest in manifest.checksums.items():
@@ -351,7 +360,7 @@ def open_index(
                 raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
             known[name] = state
     try:
-        strings = json.loads((generation / STRINGS).read_bytes())
+        strings = json.loads(read_own(generation / STRINGS))
         # Plain arrays over the mapped files: slicing a np.memmap costs a Python hook each time.
         arrays = {
             name: np.asarray(np.load(generation / f"{name}.npy", mmap_mode="r")) for name in ARRAYS
@@ -415,9 +424,12 @@ def open_index(
 
 def _checked(path: Path, known: FileState | None) -> FileState | None:
     """`known` when it vouches for the file at `path`; else its state hashed now; None when
-    it cannot be read."""
+    it cannot be read or is not a regular file (a link is never followed)."""
     try:
-        if known is not None and known.vouches_for(path.stat()):
+        stat_now = path.lstat()
+        if not stat.S_ISREG(stat_now.st_mode):
+            return None
+        if known is not None and known.vouches_for(stat_now):
             return known
         return hashed_state(path)
     except OSError:
@@ -437,7 +449,7 @@ def peak_rss_mb() -> float:
 
 
 def _read_manifest(path: Path) -> Manifest:
-    raw = path.read_bytes()  # FileNotFoundError: no index yet
+    raw = read_own(path)  # FileNotFoundError: no index yet
     try:
         return Manifest.model_validate_json(raw)
     except (ValidationError, ValueError) as exc:
@@ -523,8 +535,9 @@ def _bad_bounds(scorer: BM25Index) -> list[bool]:
 
 
 def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:
-    """Write a file through to the disk; its checksum, for the manifest."""
-    with open(path, "wb") as out:
+    """Write a new file (exclusively: never over a file or through a link) through to the
+    disk; its checksum, for the manifest."""
+    with open(path, "xb") as out:
         writer(out)
         out.flush()
         os.fsync(out.fileno())

@@ -5,6 +5,9 @@ is saved here as soon as its chunk is encoded, keyed by the model's fingerprint 
 of the text encoded. A rebuild encodes only sentences that are new or changed, and a build
 killed halfway keeps every chunk it committed. WAL mode: a killed process never leaves a
 half-written row, and readers never block the writer (builds hold the cache folder's lock).
+
+Its files (the database and SQLite's -wal, -shm and -journal beside it) are checked with lstat
+before SQLite opens them: a link there is refused (index/cache_files.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from index.cache_files import refuse_foreign
+
 CACHE_NAME = "vectors.sqlite3"
+VECTOR_FILES = tuple(CACHE_NAME + end for end in ("", "-wal", "-shm", "-journal"))
 _LOOKUP_CHUNK = 500  # keys per SELECT: well under SQLite's limit on bound parameters
 
 _SCHEMA = """
@@ -39,15 +45,20 @@ class VectorCache:
     @contextlib.contextmanager
     def open(cls, path: Path | None, model: str) -> Iterator[VectorCache | None]:
         """The cache at `path`, or None where it cannot be opened (a read-only cache folder):
-        the build then encodes everything and keeps nothing, which costs time, not answers."""
+        the build then encodes everything and keeps nothing, which costs time, not answers.
+        A link at one of its files raises CacheFolderError. The file is made exclusively
+        first, so SQLite never creates it through a link."""
         db = None
         if path is not None:
+            refuse_foreign(path.with_name(name) for name in VECTOR_FILES)
             try:
+                with contextlib.suppress(FileExistsError):
+                    open(path, "xb").close()
                 db = sqlite3.connect(path)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
                 db.commit()
-            except sqlite3.Error:
+            except (OSError, sqlite3.Error):
                 if db is not None:
                     db.close()
                 db = None

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from bot.cli import main
-from index.cache_folder import CACHE_MARKER, GENERATION_MARKER, CacheFolderError
+from index.cache_files import CacheFolderError
+from index.cache_folder import CACHE_MARKER, GENERATION_MARKER
 from index.file_states import STATES
 from index.store import MANIFEST, load_index
 
