@@ -1236,6 +1236,7 @@ def cases(run: Runner) -> list[Case]:
     out.extend(more_cases(run, GOOD))
     out.extend(cache_marker_cases(run))
     out.extend(cache_link_cases(run))
+    out.extend(vector_cache_cases(run))
     return out
 
 
@@ -1576,6 +1577,104 @@ def cache_link_cases(run: Runner) -> list[Case]:
         "ask with a FIFO at c/manifest.json (no hang)",
         fifo_manifest,
         error_line("c/manifest.json", "not a regular file"),
+    )
+    return out
+
+
+DEPOT = "Depot Notes\n\n" + "".join(f"Clerk {i} logged {i + 3} crates.\n" for i in range(60))
+
+
+def vector_cache_cases(run: Runner) -> list[Case]:
+    """The sentence-vector cache is data the bot wrote, checked when read back: each kind of
+    damage is named in one warning, the cache rebuilt, the question answered, and the next
+    run clean (before, each ended in a traceback until the file was deleted by hand)."""
+    out: list[Case] = []
+    firsts: dict[Path, Result] = {}
+
+    def damaged(damage: Callable[[Path], None]) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            cached(tmp, run, {"depot.txt": DEPOT})
+            damage(tmp / "c/vectors.sqlite3")
+            firsts[tmp] = run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+            return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+        return setup
+
+    def rebuilt_then_clean(*needles: str) -> Callable[[Result, Path], str | None]:
+        def judge(r: Result, tmp: Path) -> str | None:
+            first = firsts.pop(tmp)
+            if first.traceback or first.code != 0:
+                return f"index --force: exit {first.code}: {first.err.strip()[-140:]}"
+            notes = [line for line in first.err.splitlines() if "vectors.sqlite3" in line]
+            if len(notes) != 1 or not all(n in notes[0] for n in needles):
+                return f"index --force: not one warning with {needles}: {first.err[-200:]!r}"
+            return served()(r, tmp) or (f"next ask warns: {r.err.strip()[:140]}" if r.err else None)
+
+        return judge
+
+    def sql(statement: str) -> Callable[[Path], None]:
+        def damage(path: Path) -> None:
+            with sqlite3.connect(path) as db:
+                db.execute(statement)
+            db.close()
+
+        return damage
+
+    def random_pages(path: Path) -> None:
+        """Every page after the first (the schema) overwritten with random bytes."""
+        size = path.stat().st_size
+        with open(path, "r+b") as f:
+            f.seek(4096)
+            f.write(os.urandom(max(size - 4096, 4096)))
+
+    def foreign(path: Path) -> None:
+        path.unlink()
+        sql("CREATE TABLE vectors (a, b)")(path)
+
+    for name, damage, needles in (
+        ("pages of random bytes", random_pages, ("malformed", "rebuilt")),
+        ("a file of random bytes", lambda p: p.write_bytes(os.urandom(16384)), ("rebuilt",)),
+        (
+            "codes of the wrong length",
+            sql("UPDATE vectors SET codes = substr(codes, 1, 10)"),
+            ("10 components", "rebuilt"),
+        ),
+        ("a scale that is not a number", sql("UPDATE vectors SET scale = 'x'"), ("rebuilt",)),
+        ("a foreign schema (vectors: a, b)", foreign, ("rebuilt",)),
+    ):
+        out.append(
+            Case(
+                "vector cache",
+                f"vectors.sqlite3 with {name}: index --force, then ask",
+                damaged(damage),
+                rebuilt_then_clean(*needles),
+            )
+        )
+
+    def wrong_dim(tmp: Path) -> Result:
+        """A copy of the code whose model.json gives dim 256 for the 384 of the model."""
+        code = tmp / "code"
+        for package in ("bot", "index"):
+            shutil.copytree(
+                run.code / package,
+                code / package,
+                ignore=shutil.ignore_patterns("__pycache__", "*.onnx"),
+            )
+        model = code / "index/encoder"
+        for onnx in (run.code / "index/encoder").glob("*.onnx"):
+            (model / onnx.name).symlink_to(onnx)
+        spec = json.loads((model / "model.json").read_text())
+        (model / "model.json").write_text(json.dumps({**spec, "dim": 256}))
+        write(tmp / "src", {"good.txt": GOOD})
+        return ask(tmp, run, GOOD_Q, "--cache", "c", env={"PYTHONPATH": str(code)})
+
+    out.append(
+        Case(
+            "vector cache",
+            "model.json's dim is not the model's: ask",
+            wrong_dim,
+            served("model.json", "dim 256"),
+        )
     )
     return out
 

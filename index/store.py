@@ -254,9 +254,10 @@ def build_index(
     )
     retriever.warnings = built.warnings
     if encoder is not None:
-        vectors = encode_sentences(
+        vectors, notes = encode_sentences(
             retriever.table, retriever.texts, encoder, vector_cache, progress
         )
+        retriever.warnings = [*retriever.warnings, *notes]
         retriever.attach_vectors(vectors, encoder)
     return retriever
 
