@@ -129,6 +129,7 @@ class Runner:
         env: dict[str, str] | None = None,
         inject: bool = False,
         kill_after: float | None = None,
+        wrap: tuple[str, ...] = (),
     ) -> Result:
         full_env = {
             "PATH": os.environ.get("PATH", ""),
@@ -140,6 +141,7 @@ class Runner:
         }
         full_env.update(env or {})
         command = [sys.executable, "-c", INJECT] if inject else [sys.executable, "-m", "bot"]
+        command = [*wrap, *command]
         before = snapshot(self.watch)
         try:
             return self._run(command, argv, tmp, full_env, stdin, kill_after)
@@ -1237,6 +1239,7 @@ def cases(run: Runner) -> list[Case]:
     out.extend(cache_marker_cases(run))
     out.extend(cache_link_cases(run))
     out.extend(vector_cache_cases(run))
+    out.extend(full_disk_cases(run))
     return out
 
 
@@ -1675,6 +1678,103 @@ def vector_cache_cases(run: Runner) -> list[Case]:
             wrong_dim,
             served("model.json", "dim 256"),
         )
+    )
+    return out
+
+
+# Runs the command given after it in a mount namespace of its own, where the cache folder `c`
+# is a tmpfs: the index built there first with room to spare, the disk then filled to leave
+# QB_FREE bytes, the files of `later/` moved into the sources (the index stale), the command
+# run; then those files moved back and the good question asked again (after.json, after.err).
+FULL_DISK = r"""
+set -u
+mount -t tmpfs -o size=16m tmpfs c || exit 97
+"$QB_PY" -m bot --sources src --cache c index >/dev/null 2>&1 || exit 98
+room=$(df --output=avail -B1 c | tail -n 1)
+fallocate -l $((room - QB_FREE)) c/filler || exit 96
+moved=$(ls later)
+for f in $moved; do mv "later/$f" src/; done
+"$@"
+code=$?
+for f in $moved; do mv "src/$f" later/; done
+ls -A c > c.list
+"$QB_PY" -m bot --sources src --cache c ask "$QB_Q" --json >after.json 2>after.err
+exit $code
+"""
+
+
+def full_disk_cases(run: Runner) -> list[Case]:
+    """A full disk, for real: the cache folder a tmpfs of 16 MB filled to leave 96 KB (the
+    audit's 64–128 KB) or nothing, in a mount namespace of its own (`unshare -rm`; these
+    cases are left out, with a note, where it cannot be made). `index`: one line naming the
+    folder and the lack of space, exit 2, nothing half-written left, and the index saved
+    before still served; `ask`: answered, the lack of space named in a warning."""
+    probe = ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"]
+    if shutil.which("unshare") is None or subprocess.run(probe, capture_output=True).returncode:
+        print("full disk: no mount namespace (unshare -rm) here; its cases are left out")
+        return []
+    out: list[Case] = []
+    tugboats = "Tugboats\n\n" + "".join(
+        f"Line {i} counts {i} tugboats and {i * 7} ferries of the harbor on day {i}.\n"
+        for i in range(1500)
+    )
+    fact = (
+        '[[fact]]\nsubject = "the harbor master"\nmeasure = "sailboats counted in June"\n'
+        'value = "31"\nclaimed_by = "Harbor Notes"\nsource = "good.txt"\n'
+        'quote = "The harbor master counted 31 sailboats in June."\n'
+    )
+
+    def on_full_disk(free: int, argv: list[str], later: bool = True) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, "facts.toml": fact})
+            write(tmp / "later", {"tugboats.txt": tugboats} if later else {})
+            (tmp / "c").mkdir()
+            env = {"QB_PY": sys.executable, "QB_FREE": str(free), "QB_Q": GOOD_Q}
+            wrap = ("unshare", "-rm", "sh", "-c", FULL_DISK, "sh")
+            return run(tmp, "--sources", "src", "--cache", "c", *argv, env=env, wrap=wrap)
+
+        return setup
+
+    def no_bars(
+        judge: Callable[[Result, Path], str | None],
+    ) -> Callable[[Result, Path], str | None]:
+        """`judge` on stderr without the progress bars the build draws when it takes over a
+        second (each a line to `splitlines`, which splits at carriage returns too)."""
+
+        def judged(r: Result, tmp: Path) -> str | None:
+            err = re.sub(r"(encoding|indexing): [^\r\n]*[\r\n]", "", r.err)
+            return judge(Result(r.code, r.out, err, r.seconds), tmp)
+
+        return judged
+
+    def then_served(r: Result, tmp: Path) -> str | None:
+        """Nothing half-written left, and the index saved before answers as it is: no note
+        but the lack of space (no "stale", no "rebuilt")."""
+        left = [n for n in (tmp / "c.list").read_text().split() if n.startswith("gen-")]
+        if len(left) != 1:
+            return f"generation folders left: {left}"
+        after = Result(0, (tmp / "after.json").read_text(), (tmp / "after.err").read_text(), 0)
+        other = [line for line in after.err.splitlines() if "No space left" not in line]
+        return served()(after, tmp) or (f"then: {other[0][:140]}" if other else None)
+
+    def add(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(Case("full disk", name, setup, expect, lambda tmp: [tmp / "src", tmp / "later"]))
+
+    for free in (96 * 1024, 0):
+        add(
+            f"index with {free // 1024} KB free",
+            on_full_disk(free, ["index"]),
+            _and(no_bars(error_line("c", "No space left")), then_served),
+        )
+        add(
+            f"ask with {free // 1024} KB free (sources changed: rebuilt in memory)",
+            on_full_disk(free, ["ask", GOOD_Q, "--json"]),
+            _and(served("No space left"), then_served),
+        )
+    add(
+        "ask with 0 KB free (index current; the facts' vectors not yet cached)",
+        on_full_disk(0, ["ask", GOOD_Q, "--json"], later=False),
+        _and(served("No space left"), then_served),
     )
     return out
 

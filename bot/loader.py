@@ -31,4 +31,5 @@ def load_engine(
     if mode.warning:
         notes.insert(0, mode.warning)
     facts, fact_notes = build_factbook(sources_dir, retriever)
-    return Engine(retriever, config, facts), notes + fact_notes
+    # The build and the fact book both use the vector cache: a full disk is said once.
+    return Engine(retriever, config, facts), notes + [n for n in fact_notes if n not in notes]

@@ -176,6 +176,8 @@ def load_index(
         except OSError as exc:
             if must_save:
                 reason = f"the index could not be saved ({exc.strerror or exc})"
+                if (folder / MANIFEST).is_file():
+                    reason += "; the index saved before is kept"
                 raise CacheFolderError(folder, None, reason) from exc
             notes.append(
                 f"{folder}: the index could not be saved ({exc.strerror or exc}); it was built "
@@ -318,8 +320,7 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
     checksums = {}
     for name, values in arrays.items():
         checksums[f"{name}.npy"] = _write(
-            generation / f"{name}.npy",
-            lambda out, a=values: np.save(out, np.ascontiguousarray(a), allow_pickle=False),
+            generation / f"{name}.npy", lambda out, a=values: _write_npy(out, a)
         )
     strings = {"terms": list(scorer.terms), "headings": table.headings, "kinds": table.kinds}
     checksums[STRINGS] = _write(
@@ -543,6 +544,15 @@ def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:
         out.flush()
         os.fsync(out.fileno())
     return _sha256_file(path) or ""
+
+
+def _write_npy(out: BinaryIO, values: np.ndarray) -> None:
+    """What np.save writes, through Python's file object: np.save hands a real file to C,
+    whose short write on a full disk loses the errno ("5920 requested and 5616 written"),
+    while this raises the OSError that names it (ENOSPC)."""
+    values = np.ascontiguousarray(values)
+    np.lib.format.write_array_header_1_0(out, np.lib.format.header_data_from_array_1_0(values))
+    out.write(values.data)
 
 
 def _sha256_file(path: Path) -> str | None:

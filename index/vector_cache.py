@@ -12,9 +12,9 @@ scale. A file found damaged (a page of random bytes: "database disk image is mal
 is not a database"; a schema of another program; a row of another width) is rebuilt with a
 note, so the build re-encodes what it needs instead of failing; but only in a folder carrying
 the cache's marker (index/cache_folder.py), else it is left as it is and not used. A cache that
-cannot be opened or written is not used for the rest of the run, with a note: vectors are then
-encoded and served as before, only not kept. Nothing here raises a SQLite error: the cache costs
-time when it fails, never answers.
+cannot be written (a full disk) is not used for the rest of the run, with a note: vectors are
+then encoded and served as before, only not kept. Nothing here raises a SQLite error: the cache
+costs time when it fails, never answers.
 
 Its files (the database and SQLite's -wal, -shm and -journal beside it) are checked with lstat
 before SQLite opens them: a link there is refused (index/cache_files.py).
@@ -23,7 +23,9 @@ before SQLite opens them: a link there is refused (index/cache_files.py).
 from __future__ import annotations
 
 import contextlib
+import errno
 import math
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -53,6 +55,7 @@ _COLUMNS = [
 ]
 # SQLite's answers for a file that is not, or no longer, a database of its own making.
 _DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_SHM_PAGE = 32 * 1024  # what SQLite's -shm file grows by (its WAL index pages)
 
 
 class Damaged(Exception):
@@ -62,8 +65,8 @@ class Damaged(Exception):
 class VectorCache:
     """Quantized vectors of one model (`dim` int8 components each) by text checksum.
 
-    `notes` collects one line per problem met (a damaged file rebuilt, a file that cannot be
-    written), for the caller to show."""
+    `notes` collects one line per problem met (a damaged file rebuilt, a full disk), for the
+    caller to show."""
 
     def __init__(self, path: Path, model: str, dim: int) -> None:
         self.path = path
@@ -182,9 +185,29 @@ class VectorCache:
         name = getattr(exc, "sqlite_errorname", "")
         if isinstance(exc, Damaged) or name.startswith(_DAMAGED):
             self._rebuild(str(exc))
+        elif self._no_space(name, getattr(exc, "errno", None)):
+            self.notes.append(
+                f"{self.path.parent}: {os.strerror(errno.ENOSPC)}: the sentence vectors "
+                "encoded now are not kept (they are encoded again next time)"
+            )
         else:
             reason = getattr(exc, "strerror", None) or exc
             self.notes.append(f"{self.path}: sentence vectors not kept ({reason})")
+
+    def _no_space(self, sqlite_name: str, error: int | None) -> bool:
+        """The failure is a full disk: ENOSPC, SQLite's SQLITE_FULL, or one of its I/O errors
+        on a disk with less room than a page of its shared-memory file (32 KiB): a WAL
+        database opened there fails to grow that file (SQLITE_IOERR_SHMSIZE), and SQLite
+        keeps the errno to itself."""
+        if error == errno.ENOSPC or sqlite_name == "SQLITE_FULL":
+            return True
+        if not sqlite_name.startswith("SQLITE_IOERR"):
+            return False
+        try:
+            disk = os.statvfs(self.path.parent)
+        except OSError:
+            return False
+        return disk.f_bavail * disk.f_frsize < _SHM_PAGE
 
     def _rebuild(self, reason: str) -> None:
         """Delete the damaged files and start an empty cache, once, in a marked cache folder."""

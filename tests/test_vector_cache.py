@@ -1,10 +1,11 @@
 """The sentence-vector cache is data the bot wrote, checked when read back: a damaged file is
-rebuilt with a note (only in a folder the cache made), and every answer comes out as it would
-without the cache."""
+rebuilt with a note (only in a folder the cache made), a full disk is a note, and every
+answer comes out as it would without the cache."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -165,3 +166,84 @@ def test_a_link_found_when_the_cache_is_opened_is_refused(tmp_path: Path) -> Non
     ):
         pass
     assert not target.exists()
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's own "database or disk is full" (SQLITE_FULL): no database may grow a page."""
+    connect = sqlite3.connect
+
+    def no_room(path: Path, *args: object, **kwargs: object) -> sqlite3.Connection:
+        db = connect(path, *args, **kwargs)  # type: ignore[arg-type]
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", no_room)
+
+
+def test_the_issue_repro_ask_on_a_full_disk_answers_from_the_saved_index(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str], full_disk: None
+) -> None:
+    """The fact book's vectors are put in the cache at the first `ask`: with the disk full,
+    a traceback (`database or disk is full`) before. The saved index is current, so it
+    answers, and says in one line that the disk is full."""
+    folder, cache = built
+    code = ask(folder, cache)
+    out, err = capsys.readouterr()
+    assert code == 0 and json.loads(out)["status"] == "answered"
+    assert err == (
+        f"warning: {cache}: No space left on device: the sentence vectors encoded now are "
+        "not kept (they are encoded again next time)\n"
+    )
+
+
+def test_a_full_disk_met_by_the_build_and_the_fact_book_is_said_once(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str], full_disk: None
+) -> None:
+    """Sources changed: the build's vectors and the facts' measures are both refused by the
+    full cache, each with the same note; the user reads it once."""
+    folder, cache = built
+    more = "".join(f"Porter {i} carried {i + 5} barrels.\n" for i in range(60))
+    (folder / "depot.txt").write_text(DOC + more)
+    assert ask(folder, cache) == 0
+    err = capsys.readouterr().err
+    assert err.count("No space left on device") == 1, err
+
+
+def test_a_build_on_a_full_disk_keeps_encoding(
+    make_sources: MakeSources, tmp_path: Path, encoder: Encoder, full_disk: None
+) -> None:
+    folder, cache = make_sources({"depot.txt": DOC}), tmp_path / "cache"
+    retriever, notes = load_index(folder, cache, encoder=encoder)
+    assert retriever.vectors is not None and len(retriever.vectors) == len(
+        retriever.table.sentences
+    )
+    assert any("No space left on device" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("free_blocks", "note"),
+    [
+        (0, "{folder}: No space left on device: the sentence vectors encoded now are not kept"),
+        (1000, "{folder}/vectors.sqlite3: sentence vectors not kept (disk I/O error)"),
+    ],
+)
+def test_an_io_error_on_a_disk_without_room_is_named_as_a_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free_blocks: int, note: str
+) -> None:
+    """SQLite keeps the errno to itself: a WAL database on a full disk fails to grow its -shm
+    file with "disk I/O error" (SQLITE_IOERR_SHMSIZE), which was all the note said."""
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"
+
+    def connect(*_args: object, **_kwargs: object) -> sqlite3.Connection:
+        raise error
+
+    disk = os.statvfs_result((4096, 4096, 10_000, free_blocks, free_blocks, 100, 0, 0, 0, 255))
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    monkeypatch.setattr(os, "statvfs", lambda _path: disk)
+    with VectorCache.open(tmp_path / CACHE_NAME, "model", 4) as cache:
+        assert cache is not None and cache.get([b"k" * 32]) == {}
+    (written,) = cache.notes
+    assert written.startswith(note.format(folder=tmp_path))
