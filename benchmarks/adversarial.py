@@ -25,6 +25,7 @@ import re
 import select
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -135,11 +136,13 @@ class Runner:
         inject: bool = False,
         kill_after: float | None = None,
         script: str | None = None,
+        wrap: tuple[str, ...] = (),
     ) -> Result:
         """`python -m bot ARGV` (`inject`: through INJECT; `script`: through that code, run
         with `python -c`) in `tmp`, with a clean environment plus `env`."""
         code = INJECT if inject else script
         command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "bot"]
+        command = [*wrap, *command]
         with self.watching():
             return self._run(command, argv, tmp, self.environment(tmp, env), stdin, kill_after)
 
@@ -1313,6 +1316,10 @@ def cases(run: Runner) -> list[Case]:
     out.extend(more_cases(run, GOOD))
     out.extend(files_facts_and_names_cases(run, GOOD))
     out.extend(discord_cases(run))
+    out.extend(cache_marker_cases(run))
+    out.extend(cache_link_cases(run))
+    out.extend(vector_cache_cases(run))
+    out.extend(full_disk_cases(run))
     return out
 
 
@@ -1955,6 +1962,335 @@ def discord_cases(run: Runner) -> list[Case]:
                 told_range,
             )
         )
+
+
+def cached(tmp: Path, run: Runner, files: dict[str, str | bytes] | None = None) -> None:
+    """Sources (the good document and `files`) indexed in the cache folder `c`."""
+    write(tmp / "src", {"good.txt": GOOD, **(files or {})})
+    run(tmp, "--sources", "src", "--cache", "c", "index")
+
+
+def cache_marker_cases(run: Runner) -> list[Case]:
+    """Only a folder carrying the cache's marker is the cache's: a folder of the user's that
+    looks like an old cache (a manifest with the index's keys, a gen-* holding index file
+    names) is refused untouched, and a marked generation loses only the index's files."""
+    out: list[Case] = []
+
+    def add(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(
+            Case("cache folder", name, setup, expect, lambda tmp: [tmp / "src", tmp / "mine"])
+        )
+
+    for argv in (["index"], ["index", "--force"], ["ask", GOOD_Q, "--json"]):
+
+        def old_looking(tmp: Path, argv: list[str] = argv) -> Result:
+            write(tmp / "src", {"good.txt": GOOD})
+            write(
+                tmp / "mine",
+                {
+                    "manifest.json": '{"format_version": 5, "generation": "gen-2023"}',
+                    "gen-2023/strings.json": '{"my": "strings"}',
+                    "gen-2023/idf.npy": b"my numbers",
+                },
+            )
+            return run(tmp, "--sources", "src", "--cache", "mine", *argv)
+
+        add(
+            f"{' '.join(a for a in argv if a.isalpha() or a == '--force')} --cache a folder of "
+            "the user's that looks like an old cache (manifest.json, gen-2023/)",
+            old_looking,
+            error_line("mine", "not a quotebot index cache"),
+        )
+
+    def user_file_in_generation(tmp: Path) -> Result:
+        cached(tmp, run)
+        (generation,) = (tmp / "c").glob("gen-*")
+        write(tmp / "mine", {"thesis.md": "four years of work"})
+        shutil.move(tmp / "mine/thesis.md", generation / "thesis.md")
+        run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add(
+        "a user's file put in a marked generation survives its deletion",
+        user_file_in_generation,
+        _and(
+            served(),
+            lambda r, tmp: (
+                None
+                if [p.read_text() for p in (tmp / "c").glob("gen-*/thesis.md")]
+                == ["four years of work"]
+                else "the user's file was deleted with the generation"
+            ),
+        ),
+    )
+    return out
+
+
+def cache_link_cases(run: Runner) -> list[Case]:
+    """A link (or FIFO) planted at one of the cache's own names is never followed: refused in
+    one line at the top of the cache folder, a rebuild inside a generation folder; what it
+    points at is unchanged, and nothing is created where a dangling one points."""
+    out: list[Case] = []
+
+    def add(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(
+            Case("cache links", name, setup, expect, lambda tmp: [tmp / "src", tmp / "mine"])
+        )
+
+    def planted(name: str, target: str, argv: list[str]) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            cached(tmp, run)
+            write(tmp / "mine", {"thesis.md": "four years of work"})
+            with sqlite3.connect(tmp / "mine/accounts.sqlite3") as db:
+                db.execute("CREATE TABLE accounts (name TEXT, balance REAL)")
+                db.execute("INSERT INTO accounts VALUES ('me', 12.5)")
+            db.close()
+            (tmp / "c" / name).unlink(missing_ok=True)
+            (tmp / "c" / name).symlink_to(tmp / target)
+            return run(tmp, "--sources", "src", "--cache", "c", *argv)
+
+        return setup
+
+    def nothing_made_there(r: Result, tmp: Path) -> str | None:
+        return "created where the link points" if (tmp / "mine/absent.sqlite3").exists() else None
+
+    force, asks = ["index", "--force"], ["ask", GOOD_Q, "--json"]
+    for argv, name, target in (
+        (force, "build.lock", "mine/thesis.md"),
+        (force, "vectors.sqlite3", "mine/accounts.sqlite3"),
+        (asks, "vectors.sqlite3", "mine/accounts.sqlite3"),
+        (force, "vectors.sqlite3-wal", "mine/thesis.md"),
+        (force, "vectors.sqlite3", "mine/absent.sqlite3"),  # dangling: nothing made there
+        (asks, "manifest.json", "mine/thesis.md"),
+        (asks, "file-states.json", "mine/thesis.md"),
+        (["index"], "quotebot-cache.txt", "mine/thesis.md"),
+    ):
+        add(
+            f"{' '.join(argv[:2]) if argv is force else argv[0]}: c/{name} a link to {target}",
+            planted(name, target, argv),
+            _and(error_line("c/" + name, "link"), nothing_made_there),
+        )
+
+    def linked_generation_file(tmp: Path) -> Result:
+        cached(tmp, run)
+        (generation,) = (tmp / "c").glob("gen-*")
+        (tmp / "mine").mkdir()
+        shutil.move(generation / "strings.json", tmp / "mine/strings.json")
+        (generation / "strings.json").symlink_to(tmp / "mine/strings.json")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add(
+        "ask with a generation's strings.json a link to a copy: rebuilt, not read",
+        linked_generation_file,
+        served("strings.json", "rebuilt"),
+    )
+
+    def fifo_manifest(tmp: Path) -> Result:
+        cached(tmp, run)
+        (tmp / "c/manifest.json").unlink()
+        os.mkfifo(tmp / "c/manifest.json")
+        return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+    add(
+        "ask with a FIFO at c/manifest.json (no hang)",
+        fifo_manifest,
+        error_line("c/manifest.json", "not a regular file"),
+    )
+    return out
+
+
+DEPOT = "Depot Notes\n\n" + "".join(f"Clerk {i} logged {i + 3} crates.\n" for i in range(60))
+
+
+def vector_cache_cases(run: Runner) -> list[Case]:
+    """The sentence-vector cache is data the bot wrote, checked when read back: each kind of
+    damage is named in one warning, the cache rebuilt, the question answered, and the next
+    run clean (before, each ended in a traceback until the file was deleted by hand)."""
+    out: list[Case] = []
+    firsts: dict[Path, Result] = {}
+
+    def damaged(damage: Callable[[Path], None]) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            cached(tmp, run, {"depot.txt": DEPOT})
+            damage(tmp / "c/vectors.sqlite3")
+            firsts[tmp] = run(tmp, "--sources", "src", "--cache", "c", "index", "--force")
+            return ask(tmp, run, GOOD_Q, "--cache", "c")
+
+        return setup
+
+    def rebuilt_then_clean(*needles: str) -> Callable[[Result, Path], str | None]:
+        def judge(r: Result, tmp: Path) -> str | None:
+            first = firsts.pop(tmp)
+            if first.traceback or first.code != 0:
+                return f"index --force: exit {first.code}: {first.err.strip()[-140:]}"
+            notes = [line for line in first.err.splitlines() if "vectors.sqlite3" in line]
+            if len(notes) != 1 or not all(n in notes[0] for n in needles):
+                return f"index --force: not one warning with {needles}: {first.err[-200:]!r}"
+            return served()(r, tmp) or (f"next ask warns: {r.err.strip()[:140]}" if r.err else None)
+
+        return judge
+
+    def sql(statement: str) -> Callable[[Path], None]:
+        def damage(path: Path) -> None:
+            with sqlite3.connect(path) as db:
+                db.execute(statement)
+            db.close()
+
+        return damage
+
+    def random_pages(path: Path) -> None:
+        """Every page after the first (the schema) overwritten with random bytes."""
+        size = path.stat().st_size
+        with open(path, "r+b") as f:
+            f.seek(4096)
+            f.write(os.urandom(max(size - 4096, 4096)))
+
+    def foreign(path: Path) -> None:
+        path.unlink()
+        sql("CREATE TABLE vectors (a, b)")(path)
+
+    for name, damage, needles in (
+        ("pages of random bytes", random_pages, ("malformed", "rebuilt")),
+        ("a file of random bytes", lambda p: p.write_bytes(os.urandom(16384)), ("rebuilt",)),
+        (
+            "codes of the wrong length",
+            sql("UPDATE vectors SET codes = substr(codes, 1, 10)"),
+            ("10 components", "rebuilt"),
+        ),
+        ("a scale that is not a number", sql("UPDATE vectors SET scale = 'x'"), ("rebuilt",)),
+        ("a foreign schema (vectors: a, b)", foreign, ("rebuilt",)),
+    ):
+        out.append(
+            Case(
+                "vector cache",
+                f"vectors.sqlite3 with {name}: index --force, then ask",
+                damaged(damage),
+                rebuilt_then_clean(*needles),
+            )
+        )
+
+    def wrong_dim(tmp: Path) -> Result:
+        """A copy of the code whose model.json gives dim 256 for the 384 of the model."""
+        code = tmp / "code"
+        for package in ("bot", "index"):
+            shutil.copytree(
+                run.code / package,
+                code / package,
+                ignore=shutil.ignore_patterns("__pycache__", "*.onnx"),
+            )
+        model = code / "index/encoder"
+        for onnx in (run.code / "index/encoder").glob("*.onnx"):
+            (model / onnx.name).symlink_to(onnx)
+        spec = json.loads((model / "model.json").read_text())
+        (model / "model.json").write_text(json.dumps({**spec, "dim": 256}))
+        write(tmp / "src", {"good.txt": GOOD})
+        return ask(tmp, run, GOOD_Q, "--cache", "c", env={"PYTHONPATH": str(code)})
+
+    out.append(
+        Case(
+            "vector cache",
+            "model.json's dim is not the model's: ask",
+            wrong_dim,
+            served("model.json", "dim 256"),
+        )
+    )
+    return out
+
+
+# Runs the command given after it in a mount namespace of its own, where the cache folder `c`
+# is a tmpfs: the index built there first with room to spare, the disk then filled to leave
+# QB_FREE bytes, the files of `later/` moved into the sources (the index stale), the command
+# run; then those files moved back and the good question asked again (after.json, after.err).
+FULL_DISK = r"""
+set -u
+mount -t tmpfs -o size=16m tmpfs c || exit 97
+"$QB_PY" -m bot --sources src --cache c index >/dev/null 2>&1 || exit 98
+room=$(df --output=avail -B1 c | tail -n 1)
+fallocate -l $((room - QB_FREE)) c/filler || exit 96
+moved=$(ls later)
+for f in $moved; do mv "later/$f" src/; done
+"$@"
+code=$?
+for f in $moved; do mv "src/$f" later/; done
+ls -A c > c.list
+"$QB_PY" -m bot --sources src --cache c ask "$QB_Q" --json >after.json 2>after.err
+exit $code
+"""
+
+
+def full_disk_cases(run: Runner) -> list[Case]:
+    """A full disk, for real: the cache folder a tmpfs of 16 MB filled to leave 96 KB (the
+    audit's 64–128 KB) or nothing, in a mount namespace of its own (`unshare -rm`; these
+    cases are left out, with a note, where it cannot be made). `index`: one line naming the
+    folder and the lack of space, exit 2, nothing half-written left, and the index saved
+    before still served; `ask`: answered, the lack of space named in a warning."""
+    probe = ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"]
+    if shutil.which("unshare") is None or subprocess.run(probe, capture_output=True).returncode:
+        print("full disk: no mount namespace (unshare -rm) here; its cases are left out")
+        return []
+    out: list[Case] = []
+    tugboats = "Tugboats\n\n" + "".join(
+        f"Line {i} counts {i} tugboats and {i * 7} ferries of the harbor on day {i}.\n"
+        for i in range(1500)
+    )
+    fact = (
+        '[[fact]]\nsubject = "the harbor master"\nmeasure = "sailboats counted in June"\n'
+        'value = "31"\nclaimed_by = "Harbor Notes"\nsource = "good.txt"\n'
+        'quote = "The harbor master counted 31 sailboats in June."\n'
+    )
+
+    def on_full_disk(free: int, argv: list[str], later: bool = True) -> Callable[[Path], Result]:
+        def setup(tmp: Path) -> Result:
+            write(tmp / "src", {"good.txt": GOOD, "facts.toml": fact})
+            write(tmp / "later", {"tugboats.txt": tugboats} if later else {})
+            (tmp / "c").mkdir()
+            env = {"QB_PY": sys.executable, "QB_FREE": str(free), "QB_Q": GOOD_Q}
+            wrap = ("unshare", "-rm", "sh", "-c", FULL_DISK, "sh")
+            return run(tmp, "--sources", "src", "--cache", "c", *argv, env=env, wrap=wrap)
+
+        return setup
+
+    def no_bars(
+        judge: Callable[[Result, Path], str | None],
+    ) -> Callable[[Result, Path], str | None]:
+        """`judge` on stderr without the progress bars the build draws when it takes over a
+        second (each a line to `splitlines`, which splits at carriage returns too)."""
+
+        def judged(r: Result, tmp: Path) -> str | None:
+            err = re.sub(r"(encoding|indexing): [^\r\n]*[\r\n]", "", r.err)
+            return judge(Result(r.code, r.out, err, r.seconds), tmp)
+
+        return judged
+
+    def then_served(r: Result, tmp: Path) -> str | None:
+        """Nothing half-written left, and the index saved before answers as it is: no note
+        but the lack of space (no "stale", no "rebuilt")."""
+        left = [n for n in (tmp / "c.list").read_text().split() if n.startswith("gen-")]
+        if len(left) != 1:
+            return f"generation folders left: {left}"
+        after = Result(0, (tmp / "after.json").read_text(), (tmp / "after.err").read_text(), 0)
+        other = [line for line in after.err.splitlines() if "No space left" not in line]
+        return served()(after, tmp) or (f"then: {other[0][:140]}" if other else None)
+
+    def add(name: str, setup: Callable[[Path], Result], expect) -> None:
+        out.append(Case("full disk", name, setup, expect, lambda tmp: [tmp / "src", tmp / "later"]))
+
+    for free in (96 * 1024, 0):
+        add(
+            f"index with {free // 1024} KB free",
+            on_full_disk(free, ["index"]),
+            _and(no_bars(error_line("c", "No space left")), then_served),
+        )
+        add(
+            f"ask with {free // 1024} KB free (sources changed: rebuilt in memory)",
+            on_full_disk(free, ["ask", GOOD_Q, "--json"]),
+            _and(served("No space left"), then_served),
+        )
+    add(
+        "ask with 0 KB free (index current; the facts' vectors not yet cached)",
+        on_full_disk(0, ["ask", GOOD_Q, "--json"], later=False),
+        _and(served("No space left"), then_served),
+    )
     return out
 
 

@@ -40,4 +40,5 @@ def load_engine(
     if not retriever.documents:
         notes.append(NO_SOURCES.format(folder=sources_dir))
     facts, fact_notes = build_factbook(sources_dir, retriever)
-    return Engine(retriever, config, facts), notes + fact_notes
+    # The build and the fact book both use the vector cache: a full disk is said once.
+    return Engine(retriever, config, facts), notes + [n for n in fact_notes if n not in notes]

@@ -21,9 +21,12 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
 import time
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+
+from index.cache_files import no_follow, read_own
 
 STATES = "file-states.json"
 # Two seconds: FAT's mtime granularity, the coarsest in common use (ext4's is a kernel tick).
@@ -53,10 +56,11 @@ def stat_state(stat: os.stat_result, sha256: str, checked_ns: int) -> FileState:
 
 
 def hashed_state(path: Path) -> FileState:
-    """The file's state, hashed now (OSError when it cannot be read)."""
+    """An index file's state, hashed now; OSError when it cannot be read, or is a link (the
+    index's own files are never read through one: index/cache_files.py)."""
     checked = time.time_ns()
-    stat = path.stat()
-    with open(path, "rb") as f:
+    with open(path, "rb", opener=no_follow) as f:
+        stat = os.fstat(f.fileno())
         return stat_state(stat, hashlib.file_digest(f, "sha256").hexdigest(), checked)
 
 
@@ -78,7 +82,7 @@ class States:
 def read_states(path: Path) -> States:
     """The saved states; none when the file is missing or not what `write_states` writes."""
     try:
-        raw = json.loads(path.read_bytes())
+        raw = json.loads(read_own(path))
         return States(
             sources={k: FileState(*v) for k, v in raw["sources"].items()},
             generation=raw["generation"],
@@ -95,10 +99,15 @@ def write_states(path: Path, states: States) -> None:
         "generation": states.generation,
         "index": {k: astuple(v) for k, v in states.index.items()},
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        tmp.write_text(json.dumps(data))
+        # A name of its own, created exclusively: no file already there is written or removed.
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with open(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+            os.unlink(tmp)

@@ -8,11 +8,13 @@ Layout, in a cache folder derived from the sources path (never inside `sources/`
                         mode also the sentence vectors (index/vectors.py)
     vectors.sqlite3     every sentence vector encoded so far (index/vector_cache.py)
     build.lock          held while a build runs
+    file-states.json    what each file's stat was when last hashed (index/file_states.py)
     quotebot-*.txt      markers: this folder and each generation folder are the cache's own
 
-The cache writes only in a folder it can prove it made and deletes only generation folders
-carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder of the user's is
-refused before anything is written.
+The cache writes only in a folder it can prove it made and deletes only its own files in
+generation folders carrying its marker (index/cache_folder.py): a `--cache` pointed at a folder
+of the user's is refused before anything is written. It never reads or writes through a link:
+a link (or FIFO, or folder) at one of its names is refused in one line (index/cache_files.py).
 
 A build writes a new generation folder, then replaces manifest.json in one rename: a build
 killed halfway leaves the previous manifest pointing at the previous, intact folder. Builds
@@ -37,24 +39,26 @@ import hashlib
 import json
 import os
 import resource
-import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from index.analyzer import Analyzer, analyzer_version
 from index.builder import build_parts
+from index.cache_files import CacheFolderError, no_follow, read_own
 from index.cache_folder import (
-    CACHE_MARKER,
-    CacheFolderError,
     check_cache_folder,
     claim,
+    discard_generation,
+    is_cache_folder,
     is_generation,
     mark_generation,
+    remove_generation,
 )
 from index.encoder import Encoder, model_of
 from index.file_states import STATES, FileState, States, hashed_state, read_states, write_states
@@ -66,7 +70,7 @@ from index.scorer import BM25Index, block_offsets
 from index.search import BM25Params, Retriever
 from index.sentence_terms import TERM_ROW_PARTS, TermRows
 from index.source_text import ReadSource, SourceText, Text
-from index.vector_cache import CACHE_NAME
+from index.vector_cache import CACHE_NAME, VECTOR_FILES
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
 
 # 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms; 6: a reader per format
@@ -85,8 +89,13 @@ ARRAYS = (
     "chrome",
     *(f"{rows}_term_{part}" for rows in ("sentence", "heading") for part in TERM_ROW_PARTS),
 )
-# What a generation folder holds: how a cache made before markers existed is recognised.
-GENERATION_FILES = frozenset({STRINGS, *(f"{name}.npy" for name in ARRAYS)})
+MANIFEST_TMP = f".{MANIFEST}"  # written in the new generation folder, then moved over MANIFEST
+# What a generation folder holds: the files `remove_generation` may delete.
+GENERATION_FILES = frozenset(
+    {STRINGS, MANIFEST_TMP, CODES_FILE, SCALES_FILE, *(f"{name}.npy" for name in ARRAYS)}
+)
+# The files the cache keeps beside its generation folders: none may be a link.
+OWN_FILES = (MANIFEST, LOCK, STATES, *VECTOR_FILES)
 
 
 class SavedSource(BaseModel):
@@ -108,7 +117,7 @@ class Manifest(BaseModel):
     sources_fingerprint: str
     acronyms: dict[str, tuple[str, ...]]
     sources: list[SavedSource]
-    generation: str
+    generation: str = Field(pattern=r"^gen-\w+$")  # a folder beside the manifest, no path
     checksums: dict[str, str]  # file name in the generation folder → sha256
     vectors_model: str | None = None  # fingerprint of the encoder of the sentence vectors
 
@@ -144,7 +153,7 @@ def load_index(
     vector cache lacks. Without one, saved vectors are ignored."""
     params = params or BM25Params()
     folder = cache_dir or cache_dir_for(sources_dir)
-    check_cache_folder(folder, sources_dir, GENERATION_FILES)
+    check_cache_folder(folder, sources_dir, OWN_FILES)
     # `force` (`index --force`) trusts no saved state: every file is hashed again.
     states = States() if force else read_states(folder / STATES)
     sources = read_sources(sources_dir, states.sources)
@@ -170,6 +179,8 @@ def load_index(
         except OSError as exc:
             if must_save:
                 reason = f"the index could not be saved ({exc.strerror or exc})"
+                if (folder / MANIFEST).is_file():
+                    reason += "; the index saved before is kept"
                 raise CacheFolderError(folder, None, reason) from exc
             notes.append(
                 f"{folder}: the index could not be saved ({exc.strerror or exc}); it was built "
@@ -200,22 +211,23 @@ def _opened(
 def _vector_cache(folder: Path) -> Path | None:
     """The vector cache's path: only in a folder marked as the cache's own (a folder that
     could not be claimed gets nothing, not even a database file)."""
-    return folder / CACHE_NAME if (folder / CACHE_MARKER).is_file() else None
+    return folder / CACHE_NAME if is_cache_folder(folder) else None
 
 
 def _keep_states(folder: Path, states: States) -> None:
     """Save the states, in a cache folder marked as the cache's own only."""
-    if (folder / CACHE_MARKER).is_file():
+    if is_cache_folder(folder):
         write_states(folder / STATES, states)
 
 
 @contextlib.contextmanager
 def _build_lock(folder: Path) -> Iterator[None]:
     """One build at a time per cache folder: the bot and `python -m bot index` may race.
-    Where the folder cannot be written there is nothing to protect, and the build goes on."""
+    Where the folder cannot be written there is nothing to protect, and the build goes on.
+    The lock file is opened without truncating it or following a link."""
     try:
-        claim(folder, GENERATION_FILES)
-        lock = open(folder / LOCK, "w")  # noqa: SIM115 - held open for the whole build
+        claim(folder)
+        lock = open(folder / LOCK, "ab", opener=no_follow)  # noqa: SIM115 - held for the build
     except OSError:
         yield
         return
@@ -247,18 +259,20 @@ def build_index(
     )
     retriever.warnings = built.warnings
     if encoder is not None:
-        vectors = encode_sentences(
+        vectors, notes = encode_sentences(
             retriever.table, retriever.texts, encoder, vector_cache, progress
         )
+        retriever.warnings = [*retriever.warnings, *notes]
         retriever.attach_vectors(vectors, encoder)
     return retriever
 
 
 def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
-    """Write a new generation folder, then switch the manifest to it in one rename."""
-    claim(folder, GENERATION_FILES)
+    """Write a new generation folder, then switch the manifest to it in one rename (the new
+    manifest is written in the new folder: a failed save leaves nothing outside it)."""
+    claim(folder)
     generation = Path(tempfile.mkdtemp(prefix="gen-", dir=folder))
-    manifest_tmp = folder / f".{generation.name}-{MANIFEST}"
+    manifest_tmp = generation / MANIFEST_TMP
     try:
         mark_generation(generation)  # first: a build killed later leaves a folder it may delete
         manifest = Manifest(
@@ -280,12 +294,11 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
         os.replace(manifest_tmp, folder / MANIFEST)
     except BaseException:
         # Killed or failed: leave no trace; the old manifest still names the old generation.
-        manifest_tmp.unlink(missing_ok=True)
-        shutil.rmtree(generation, ignore_errors=True)
+        discard_generation(generation, GENERATION_FILES)
         raise
     for old in folder.glob("gen-*"):
-        if old.name != generation.name and is_generation(old):
-            shutil.rmtree(old, ignore_errors=True)
+        if old.name != generation.name:
+            remove_generation(old, GENERATION_FILES)
 
 
 def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
@@ -311,8 +324,7 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
     checksums = {}
     for name, values in arrays.items():
         checksums[f"{name}.npy"] = _write(
-            generation / f"{name}.npy",
-            lambda out, a=values: np.save(out, np.ascontiguousarray(a), allow_pickle=False),
+            generation / f"{name}.npy", lambda out, a=values: _write_npy(out, a)
         )
     strings = {"terms": list(scorer.terms), "headings": table.headings, "kinds": table.kinds}
     checksums[STRINGS] = _write(
@@ -342,6 +354,8 @@ def open_index(
     if stale:
         raise CorruptIndex(f"saved index is stale ({stale})")
     generation = folder / manifest.generation
+    if not is_generation(generation):
+        raise CorruptIndex(f"saved index is corrupt ({manifest.generation} is not its folder)")
     unused = () if encoder else (CODES_FILE, SCALES_FILE)
     known = (states or States()).index_states(manifest.generation)
     for name, digest in manifest.checksums.items():
@@ -352,7 +366,7 @@ def open_index(
                 raise CorruptIndex(f"saved index is corrupt ({manifest.generation}/{name})")
             known[name] = state
     try:
-        strings = json.loads((generation / STRINGS).read_bytes())
+        strings = json.loads(read_own(generation / STRINGS))
         # Plain arrays over the mapped files: slicing a np.memmap costs a Python hook each time.
         arrays = {
             name: np.asarray(np.load(generation / f"{name}.npy", mmap_mode="r")) for name in ARRAYS
@@ -416,9 +430,12 @@ def open_index(
 
 def _checked(path: Path, known: FileState | None) -> FileState | None:
     """`known` when it vouches for the file at `path`; else its state hashed now; None when
-    it cannot be read."""
+    it cannot be read or is not a regular file (a link is never followed)."""
     try:
-        if known is not None and known.vouches_for(path.stat()):
+        stat_now = path.lstat()
+        if not stat.S_ISREG(stat_now.st_mode):
+            return None
+        if known is not None and known.vouches_for(stat_now):
             return known
         return hashed_state(path)
     except OSError:
@@ -445,7 +462,7 @@ def peak_rss_mb() -> float:
 
 
 def _read_manifest(path: Path) -> Manifest:
-    raw = path.read_bytes()  # FileNotFoundError: no index yet
+    raw = read_own(path)  # FileNotFoundError: no index yet
     try:
         return Manifest.model_validate_json(raw)
     except (ValidationError, ValueError) as exc:
@@ -533,12 +550,22 @@ def _bad_bounds(scorer: BM25Index) -> list[bool]:
 
 
 def _write(path: Path, writer: Callable[[BinaryIO], object]) -> str:
-    """Write a file through to the disk; its checksum, for the manifest."""
-    with open(path, "wb") as out:
+    """Write a new file (exclusively: never over a file or through a link) through to the
+    disk; its checksum, for the manifest."""
+    with open(path, "xb") as out:
         writer(out)
         out.flush()
         os.fsync(out.fileno())
     return _sha256_file(path) or ""
+
+
+def _write_npy(out: BinaryIO, values: np.ndarray) -> None:
+    """What np.save writes, through Python's file object: np.save hands a real file to C,
+    whose short write on a full disk loses the errno ("5920 requested and 5616 written"),
+    while this raises the OSError that names it (ENOSPC)."""
+    values = np.ascontiguousarray(values)
+    np.lib.format.write_array_header_1_0(out, np.lib.format.header_data_from_array_1_0(values))
+    out.write(values.data)
 
 
 def _sha256_file(path: Path) -> str | None:

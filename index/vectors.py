@@ -106,16 +106,17 @@ def encode_sentences(
     encoder: Encoder,
     cache_path: Path | None,
     progress: bool = False,
-) -> SentenceVectors:
+) -> tuple[SentenceVectors, list[str]]:
     """Vectors of every sentence: from the cache where it has them, else encoded and cached;
-    the cache then forgets every text the index does not hold."""
+    the cache then forgets every text the index does not hold. Plus the cache's notes (a
+    damaged cache rebuilt, one that cannot be written)."""
     prepared = sentence_texts(table, texts)
     keys = [_key(t) for t in prepared]
-    with VectorCache.open(cache_path, encoder.fingerprint) as cache:
+    with VectorCache.open(cache_path, encoder.fingerprint, encoder.dim) as cache:
         codes, scales = _through_cache(prepared, keys, encoder, cache, progress)
         if cache:
             cache.keep_only(keys)
-    return SentenceVectors(encoder.fingerprint, codes, scales)
+    return SentenceVectors(encoder.fingerprint, codes, scales), cache.notes if cache else []
 
 
 class CachedEncoding:
@@ -123,16 +124,19 @@ class CachedEncoding:
     targets (90 texts for sources/, 0.16 s of each `python -m bot ask` when encoded) and
     pinned questions. A vector comes back as the cache stores it (int8 codes × scale), the
     first time too, so an answer does not change once it is cached. A rebuild's cache keeps
-    only the index's sentences, so the next start encodes these again, once."""
+    only the index's sentences, so the next start encodes these again, once. `notes` gathers
+    the cache's (a damaged cache rebuilt, one that cannot be written) for the caller to show."""
 
     def __init__(self, encoder: Encoder, cache_path: Path | None) -> None:
         self.encoder = encoder
         self.cache_path = cache_path
+        self.notes: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [_key(t) for t in texts]
-        with VectorCache.open(self.cache_path, self.encoder.fingerprint) as cache:
-            codes, scales = _through_cache(list(texts), keys, self.encoder, cache)
+        with VectorCache.open(self.cache_path, self.encoder.fingerprint, self.encoder.dim) as c:
+            codes, scales = _through_cache(list(texts), keys, self.encoder, c)
+        self.notes += c.notes if c else []
         return codes.astype(np.float32) * scales[:, None]
 
 

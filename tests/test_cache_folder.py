@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-import numpy as np
 import pytest
 
+import index.store as store
 from bot.cli import main
-from index.cache_folder import CACHE_MARKER, GENERATION_MARKER, CacheFolderError
+from index.cache_files import CacheFolderError
+from index.cache_folder import CACHE_MARKER, GENERATION_MARKER
 from index.file_states import STATES
 from index.store import MANIFEST, load_index
 
@@ -122,19 +124,40 @@ def unmarked_cache(folder: Path, cache: Path) -> Path:
     return old
 
 
-def test_an_unmarked_cache_of_an_earlier_version_is_adopted(
+def test_the_issue_repro_a_users_folder_that_looks_like_an_old_cache_is_refused_untouched(
+    make_sources: MakeSources, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A manifest.json with the index's keys and a gen-2023/ holding only index file names
+    were taken for a cache of an earlier version: "saved index unreadable; rebuilt", and
+    gen-2023 deleted. Only the marker proves a folder is the cache's."""
+    folder = make_sources({"a.txt": DOC})
+    mine = tmp_path / "mine"
+    (mine / "gen-2023").mkdir(parents=True)
+    (mine / "gen-2023" / "strings.json").write_text('{"my": "strings"}')
+    (mine / MANIFEST).write_text('{"format_version": 5, "generation": "gen-2023"}')
+    before = tree(mine)
+    for command in (["ask", "sailboats?"], ["index"], ["index", "--force"]):
+        assert main(["--sources", str(folder), "--cache", str(mine), *command]) == 2
+        err = one_error_line(capsys)
+        assert str(mine) in err and "not a quotebot index cache" in err
+        assert tree(mine) == before
+
+
+def test_an_unmarked_cache_of_an_earlier_version_is_refused_untouched(
     make_sources: MakeSources, tmp_path: Path
 ) -> None:
-    """Caches written before markers existed are rebuilt and cleaned, not refused."""
+    """Nothing tells it from a folder of the user's that looks the same, so it is refused
+    like one (the message names the marker it lacks); deleting it is the user's call."""
     folder, cache = make_sources({"a.txt": DOC}), tmp_path / "old"
-    old = unmarked_cache(folder, cache)
+    unmarked_cache(folder, cache)
     (cache / "gen-killed").mkdir()  # an earlier version's build killed before writing
-    _, notes = load_index(folder, cache)
-    assert notes == []
-    load_index(folder, cache, force=True)
-    assert (cache / CACHE_MARKER).is_file()
-    assert not old.exists() and not (cache / "gen-killed").exists()
-    assert len(list(cache.glob("gen-*"))) == 1
+    before = tree(cache)
+    for force in (False, True):
+        with pytest.raises(
+            CacheFolderError, match=f"not a quotebot index cache .no {CACHE_MARKER}"
+        ):
+            load_index(folder, cache, force=force)
+    assert tree(cache) == before
 
 
 def test_an_old_looking_cache_with_a_users_file_in_a_generation_is_refused(
@@ -148,6 +171,23 @@ def test_an_old_looking_cache_with_a_users_file_in_a_generation_is_refused(
     assert (old / "thesis.md").read_text() == "four years of work"
 
 
+def test_a_users_file_in_a_marked_generation_survives_its_deletion(
+    make_sources: MakeSources, tmp_path: Path
+) -> None:
+    """The marker makes a generation folder the cache's own, not whatever is put in it: a
+    superseded generation loses the index's files, and keeps the folder while a file of the
+    user's is left in it."""
+    folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
+    load_index(folder, cache)
+    (old,) = cache.glob("gen-*")
+    (old / "thesis.md").write_text("four years of work")
+    load_index(folder, cache, force=True)
+    assert sorted(p.name for p in old.iterdir()) == [GENERATION_MARKER, "thesis.md"]
+    assert (old / "thesis.md").read_text() == "four years of work"
+    load_index(folder, cache, force=True)
+    assert old.exists() and len(list(cache.glob("gen-*"))) == 2, "only the current one besides"
+
+
 def test_a_generation_is_marked_before_any_array_is_written(
     make_sources: MakeSources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,12 +195,12 @@ def test_a_generation_is_marked_before_any_array_is_written(
     may delete."""
     folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
     marked: list[bool] = []
-    real_save = np.save
+    real_write = store._write
 
-    def save(out, values, **kwargs):
-        marked.append((Path(out.name).parent / GENERATION_MARKER).is_file())
-        real_save(out, values, **kwargs)
+    def write(path: Path, writer: Callable[[BinaryIO], object]) -> str:
+        marked.append((path.parent / GENERATION_MARKER).is_file())
+        return real_write(path, writer)
 
-    monkeypatch.setattr(np, "save", save)
+    monkeypatch.setattr(store, "_write", write)
     load_index(folder, cache)
-    assert marked and all(marked)
+    assert len(marked) > len(store.ARRAYS) and all(marked)

@@ -120,6 +120,16 @@ def test_unreadable_spec_is_named(model_copy: Path) -> None:
     assert f"{SPEC_NAME}: unreadable" in unavailable(model_copy)
 
 
+def test_a_dim_that_is_not_the_models_is_named(model_copy: Path) -> None:
+    """model.json is not checksummed itself: with `dim` 256 for a model of 384 the encoder
+    loaded, and every encoding failed ("could not broadcast input array")."""
+    data = spec()
+    data["dim"] = 256
+    (model_copy / SPEC_NAME).write_text(json.dumps(data), encoding="utf-8")
+    message = unavailable(model_copy)
+    assert "gives dim 256, but model.int8.onnx makes vectors of 384 components" in message
+
+
 def test_damaged_model_with_its_checksum_cannot_load(model_copy: Path) -> None:
     """A file whose checksum was updated but which onnxruntime rejects."""
     model = model_copy / "model.int8.onnx"

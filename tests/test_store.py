@@ -3,8 +3,13 @@ a fresh build, rebuilt when stale or corrupt, and a build killed halfway leaves 
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import resource
 import shutil
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,8 +17,9 @@ import numpy as np
 import pytest
 
 import index.store as store
+from bot.cli import main
 from bot.core.engine import Engine
-from index.cache_folder import CACHE_MARKER, mark_generation
+from index.cache_folder import CACHE_MARKER, GENERATION_MARKER, MARKER_TEXT, mark_generation
 from index.errors import DataFileError
 from index.file_states import STATES
 from index.ingest import ingest, read_sources
@@ -211,14 +217,16 @@ def test_build_killed_while_writing_arrays_leaves_the_old_index(sources_copy, mo
     target.write_text(original + "\nA new line about zeppelins.\n")
     written = []
 
-    def dying_save(out, values, **kwargs):
+    real_write = store._write_npy
+
+    def dying_write(out, values):
         if len(written) == 3:
             raise KeyboardInterrupt  # the build is killed while writing its arrays
         written.append(values)
-        np.lib.format.write_array(out, values, allow_pickle=False)
+        real_write(out, values)
 
     with monkeypatch.context() as patch:
-        patch.setattr(store.np, "save", dying_save)
+        patch.setattr(store, "_write_npy", dying_write)
         with pytest.raises(KeyboardInterrupt):
             load_index(sources_copy)
     target.write_text(original)
@@ -283,3 +291,64 @@ def test_a_manifest_that_disagrees_with_its_arrays_is_rebuilt(sources_copy: Path
     rebuilt, notes = load_index(sources_copy)
     assert any("rebuilt" in n for n in notes)
     assert len(rebuilt.passages) == len(good.passages)
+
+
+@contextlib.contextmanager
+def file_size_limit(size: int) -> Iterator[None]:
+    """Writes past `size` bytes of a file fall short, as on a disk with that much room
+    left (SIGXFSZ ignored: the write returns short, then fails with EFBIG)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_an_index_that_cannot_be_saved_says_why_and_keeps_the_one_before(
+    make_sources: MakeSources,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """np.save hands its file to C, and a short write there lost the errno: `index` on a
+    nearly full disk said "(5920 requested and 5616 written)", not what was wrong."""
+    folder = make_sources({"a.txt": DOC})
+    cache = cache_dir_for(folder)
+    load_index(folder)
+    before = {p.name for p in cache.iterdir()}
+    lines = "".join(f"Line {i} counts {i} tugboats and {i * 7} ferries.\n" for i in range(400))
+    (folder / "b.txt").write_text(f"Tugboats\n\n{lines}")
+    with file_size_limit(4096):
+        code = main(["--sources", str(folder), "index"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: {cache}: the index could not be saved (File too large); "
+        "the index saved before is kept\n"
+    )
+    assert {p.name for p in cache.iterdir()} == before, "nothing left of the failed save"
+    (folder / "b.txt").unlink()
+    no_parsing(monkeypatch)
+    assert main(["--sources", str(folder), "ask", "How many sailboats?", "--json"]) == 0
+    assert capsys.readouterr().err == "", "served from the index saved before"
+
+
+def test_a_save_that_cannot_finish_its_generation_marker_leaves_no_folder(
+    make_sources: MakeSources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no room left even the marker is cut short: the folder was then not the cache's
+    to delete, and every failed save left one more `gen-*` behind."""
+    folder, cache = make_sources({"a.txt": DOC}), tmp_path / "cache"
+    load_index(folder, cache)
+    before = {p.name for p in cache.iterdir()}
+
+    def cut_short(generation: Path) -> None:
+        (generation / GENERATION_MARKER).write_text(MARKER_TEXT[:20])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store, "mark_generation", cut_short)
+    for _ in range(2):
+        with pytest.raises(DataFileError, match="No space left on device"):
+            load_index(folder, cache, force=True, must_save=True)
+    assert {p.name for p in cache.iterdir()} == before

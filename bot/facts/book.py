@@ -117,7 +117,9 @@ def _targets(fact: Fact) -> list[str]:
 
 def build_factbook(sources_dir: Path, retriever: Retriever) -> tuple[FactBook, list[str]]:
     """Read `facts.toml` beside the sources and the tables and FAQs inside them; plus warnings
-    (curated facts skipped with the source they cite, which is not served).
+    (curated facts skipped with the source they cite, which is not served; the vector cache's
+    notes from encoding the facts' measures: a damaged cache rebuilt, one that cannot be
+    written).
 
     A wrong curated entry raises `DataFileError` naming the file and line.
     """
@@ -126,6 +128,11 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> tuple[FactBook, l
     chrome = {name: doc.chrome for name, doc in documents.items()}
     facts, notes = load_curated(
         sources_dir / FACTS_NAME, texts, chrome, lambda name: skip_reason(sources_dir, name)
+    )
+    encoding = (
+        CachedEncoding(retriever.encoder, retriever.vector_cache)
+        if retriever.semantic and retriever.encoder is not None
+        else None
     )
     faqs: list[FaqEntry] = []
     for name, doc in documents.items():
@@ -137,10 +144,6 @@ def build_factbook(sources_dir: Path, retriever: Retriever) -> tuple[FactBook, l
         metas={name: doc.meta for name, doc in documents.items()},
         texts=texts,
         analyzer=retriever.analyzer,
-        encoder=(
-            CachedEncoding(retriever.encoder, retriever.vector_cache)
-            if retriever.semantic and retriever.encoder is not None
-            else None
-        ),
+        encoder=encoding,
     )
-    return book, notes
+    return book, notes + (encoding.notes if encoding else [])

@@ -164,6 +164,14 @@ def load_encoder(folder: Path = MODEL_DIR, threads: int | None = None) -> Encode
     except Exception as exc:  # onnxruntime's own exception types are not importable API
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise EncoderUnavailable(f"{folder / spec.model_file}: cannot load ({reason})") from None
+    # model.json is not checksummed itself: a `dim` that is not the model's would fail every
+    # encoding, and file every cached vector under the wrong width.
+    width = session.get_outputs()[0].shape[-1]
+    if width != spec.dim:
+        raise EncoderUnavailable(
+            f"{folder / SPEC_NAME} gives dim {spec.dim}, but {spec.model_file} makes vectors "
+            f"of {width} components"
+        )
     return Encoder(session, tokenizer, spec, threads)
 
 
