@@ -116,8 +116,10 @@ def test_a_toml_file_that_is_a_named_pipe_is_refused_unread(
     try:
         code = main(["--sources", str(folder), "ask", QUESTION])
     finally:
-        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # the reader it waits for
-        writer.join()
+        while writer.is_alive():  # the reader it waits for, until it has come to wait
+            reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            writer.join(0.05)
+            os.close(reader)
     assert code == 2
     one_error_line(capsys, str(path), "not a regular file")
 
