@@ -1805,6 +1805,8 @@ def files_facts_and_names_cases(run: Runner, good: str) -> list[Case]:
 
         add("text hygiene", label, named, no_fake_line)
 
+    return out
+
 
 # --- the Discord face (issue 21, items 11-13) ----------------------------------------------
 
@@ -1962,6 +1964,7 @@ def discord_cases(run: Runner) -> list[Case]:
                 told_range,
             )
         )
+    return out
 
 
 def cached(tmp: Path, run: Runner, files: dict[str, str | bytes] | None = None) -> None:
