@@ -429,6 +429,7 @@ def _cell(half: dict[str, int]) -> str:
 
 
 def main() -> None:
+    global MPNET_DIR
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoders", nargs="+", choices=list(ENCODERS), default=list(ENCODERS))
     parser.add_argument("--tasks", nargs="+", choices=TASKS, default=TASKS)
@@ -440,7 +441,6 @@ def main() -> None:
     parser.add_argument("--mpnet", type=Path, default=MPNET_DIR, help="export_mpnet.py's folder")
     parser.add_argument("--worker", choices=[*TASKS, "refit"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    global MPNET_DIR
     MPNET_DIR = args.mpnet
     if args.worker:
         worker(args)
