@@ -55,7 +55,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -71,7 +71,7 @@ from bot.evidence import RankWeights  # noqa: E402
 from bot.loader import load_engine  # noqa: E402
 from bot.policy import Answerability  # noqa: E402
 from index import semantic  # noqa: E402
-from index.encoder import MODEL_DIR, load_encoder  # noqa: E402
+from index.encoder import MODEL_DIR, EncoderUnavailable, load_encoder  # noqa: E402
 from index.ingest import read_sources  # noqa: E402
 
 DATA = Path("/work/shared/benchmarks/xquad-en")
@@ -173,10 +173,24 @@ def p50(times: list[float]) -> float:
     return statistics.median(times) if times else float("nan")
 
 
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit status 2."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def load(name: str) -> Any:
+    """Encoder `name`; one line, not a traceback, when it is not installed or exported."""
+    try:
+        return ENCODERS[name]()
+    except (ImportError, EncoderUnavailable) as exc:
+        fail(f"{name}: cannot load ({exc}); see this script's docstring")
+
+
 def behind_product(name: str, work: Path) -> Any:
     """Load encoder `name` and put it where the product takes its encoder from; indexes and
     vector caches go under WORK/<name>/ (XQuAD's cache too, never the shared temporary one)."""
-    encoder = ENCODERS[name]()
+    encoder = load(name)
     semantic.shipped_encoder = lambda: encoder
     folder = work / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -199,7 +213,7 @@ def task_cost(names: list[str], data: Path) -> dict[str, dict[str, Any]]:
     loaded, out = {}, {}
     for name in names:
         before, started = rss_mb(), time.perf_counter()
-        encoder = ENCODERS[name]()
+        encoder = load(name)
         load_s = time.perf_counter() - started
         encoder.encode(sample[:8])
         encoder.encode_query(questions[0])
@@ -300,7 +314,7 @@ def task_refit(name: str, data: Path, seeds: int, work: Path) -> dict[str, Any]:
     }
     missing = [key for key, match in found.items() if match is None]
     if missing:
-        raise SystemExit(f"calibrate.py printed no {', '.join(missing)}; see its report")
+        fail(f"calibrate.py printed no {', '.join(missing)}; see {work / name / 'calibrate.txt'}")
     weights = RankWeights(**_fields(found["weights"].group(1)))
     model = Answerability(**_fields(found["answerability"].group(1)))
     card, faq = (float(v) for v in found["cosines"].groups())
@@ -349,7 +363,8 @@ def run_worker(args: argparse.Namespace, task: str, encoders: list[str]) -> dict
     print(f"  running {task} with {' '.join(encoders)}", file=sys.stderr, flush=True)
     done = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode != 0:
-        raise SystemExit(f"{task} with {' '.join(encoders)} failed: {done.stderr[-3000:]}")
+        lines = done.stderr.strip().splitlines()
+        fail(f"{task} with {' '.join(encoders)} failed: {lines[-1] if lines else ''}")
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -431,7 +446,9 @@ def _cell(half: dict[str, int]) -> str:
 def main() -> None:
     global MPNET_DIR
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--encoders", nargs="+", choices=list(ENCODERS), default=list(ENCODERS))
+    parser.add_argument(
+        "--encoders", nargs="+", choices=list(ENCODERS), default=["minilm", "e5-small"]
+    )
     parser.add_argument("--tasks", nargs="+", choices=TASKS, default=TASKS)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--data", type=Path, default=DATA)
