@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index.encoder import SPEC_NAME, ModelSpec, load_encoder  # noqa: E402
+from scripts.onnx_graph import export_graph  # noqa: E402
 
 MODEL_ID = "sentence-transformers/all-mpnet-base-v2"
 UPSTREAM_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
@@ -79,22 +80,9 @@ def main() -> int:
     tokenizer = AutoTokenizer.from_pretrained(args.model)
     args.out.mkdir(parents=True, exist_ok=True)
     sample = tokenizer(["a sentence to trace", "and another"], padding=True, return_tensors="pt")
-    with torch.no_grad():
-        torch.onnx.export(
-            PooledMPNet(model).eval(),
-            (sample["input_ids"], sample["attention_mask"]),
-            str(args.out / MODEL_FILE),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["embedding"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
-                "attention_mask": {0: "batch", 1: "tokens"},
-                "embedding": {0: "batch"},
-            },
-            opset_version=17,
-            dynamo=False,
-            external_data=False,
-        )
+    export_graph(
+        PooledMPNet(model), sample["input_ids"], sample["attention_mask"], args.out / MODEL_FILE
+    )
     shutil.copyfile(args.model / TOKENIZER_FILE, args.out / TOKENIZER_FILE)
     spec = ModelSpec(
         model_id=MODEL_ID,
