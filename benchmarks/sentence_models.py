@@ -65,16 +65,16 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import calibrate, xquad  # noqa: E402
 from benchmarks.collections import COLLECTIONS, Score  # noqa: E402
 from benchmarks.encoder import xquad_sentences  # noqa: E402
-from bot.engine import EngineConfig  # noqa: E402
+from bot.core.engine import EngineConfig  # noqa: E402
+from bot.core.evidence import RankWeights  # noqa: E402
+from bot.core.policy import Answerability  # noqa: E402
 from bot.evaluate import evaluate, load_eval, right  # noqa: E402
-from bot.evidence import RankWeights  # noqa: E402
 from bot.loader import load_engine  # noqa: E402
-from bot.policy import Answerability  # noqa: E402
 from index import semantic  # noqa: E402
 from index.encoder import MODEL_DIR, EncoderUnavailable, load_encoder  # noqa: E402
 from index.ingest import read_sources  # noqa: E402
 
-DATA = Path("/work/shared/benchmarks/xquad-en")
+DATA = xquad.DATA
 if not DATA.exists():
     DATA = ROOT.parent / "shared" / "benchmarks" / "xquad-en"
 TASKS = ["cost", "xquad", *COLLECTIONS]
