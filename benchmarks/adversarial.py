@@ -1416,7 +1416,9 @@ def more_cases(run: Runner, good: str) -> list[Case]:
     )
 
     def bom_title(tmp: Path) -> Result:
-        write(tmp / "src", {"doc.md": b"\xef\xbb\xbfDepot Notes\n\nThe depot logged 44 crates.\n"})
+        write(
+            tmp / "src", {"doc.md": b"\xef\xbb\xbf# Depot Notes\n\nThe depot logged 44 crates.\n"}
+        )
         return run(tmp, "--sources", "src", "ask", "How many crates?", "--json")
 
     add(

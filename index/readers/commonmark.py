@@ -24,7 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from index.layout import Line, split_lines
 from index.models import Chrome
-from index.readers.document import Block, DocumentInfo, Found, ReadDocument
+from index.readers.document import BOM, Block, DocumentInfo, Found, ReadDocument
 from index.readers.pipe_cells import split_cells
 from index.sentences import strip_span
 
@@ -38,7 +38,7 @@ class MarkdownReader:
     def read(self, text: str) -> ReadDocument:
         lines = split_lines(text)
         doc = ReadDocument(format=self.format, text=text, blocks=[])
-        tokens = _MARKDOWN.parse(text)
+        tokens = _MARKDOWN.parse(text.removeprefix(BOM))  # a BOM hides a heading, front matter
         containers: list[str] = []
         for i, token in enumerate(tokens):
             if token.nesting == 1 and token.type.endswith("_open"):

@@ -21,6 +21,11 @@ from typing import Literal, Protocol
 from index.layout import LINE_BREAK
 from index.models import Chrome
 
+# A byte order mark: no text of the document, but the first character of its reading text
+# (offsets index the file as it is); a parser must not see it, or the first line is not
+# what it is (a heading, front matter).
+BOM = "\ufeff"
+
 BlockKind = Literal["heading", "paragraph", "item", "row", "code", "question"]
 """heading: a section title (`level` 1 is the document's own title); paragraph: running text;
 item: a list item's text; row: a table row (`cells` are its cells, `header` marks the row of

@@ -29,7 +29,7 @@ from docutils.utils import new_document
 
 from index.layout import Line, split_lines
 from index.models import Chrome
-from index.readers.document import Block, DocumentInfo, Found, ReadDocument
+from index.readers.document import BOM, Block, DocumentInfo, Found, ReadDocument
 
 # Sphinx directives by what their content is: code, nothing a reader quotes, or body text.
 _CODE_DIRECTIVES = frozenset(
@@ -49,7 +49,7 @@ class RstReader:
 
     def read(self, text: str) -> ReadDocument:
         doc = ReadDocument(format=self.format, text=text, blocks=[])
-        tree = parse_rst(text)
+        tree = parse_rst(text.removeprefix(BOM))  # a BOM would hide the title
         locator = _Locator(doc, split_lines(text))
         locator.walk(tree)
         _info(doc, tree, locator.docinfo)

@@ -205,3 +205,14 @@ def test_a_thematic_break_is_never_inside_a_passage() -> None:
         "While not required, set the fake Redis flag in development.\n"
     )
     assert_passages_avoid("setup.md", text, "---")
+
+
+def test_a_byte_order_mark_hides_neither_heading_nor_front_matter() -> None:
+    doc = read("\ufeff# Depot Notes\n\nThe depot logged 44 crates.\n")
+    assert kinds_and_texts(doc) == [
+        ("heading", "Depot Notes"),
+        ("paragraph", "The depot logged 44 crates."),
+    ]
+    fronted = read("\ufeff---\ntitle: Depot\n---\n\nBody.\n")
+    assert fronted.info.title is not None and fronted.info.title.value == "Depot"
+    assert kinds_and_texts(fronted) == [("paragraph", "Body.")]

@@ -221,3 +221,9 @@ def test_a_transition_is_never_inside_a_passage() -> None:
         "While not required, set the fake Redis flag in development.\n"
     )
     assert_passages_avoid("setup.rst", text, "----------")
+
+
+def test_a_byte_order_mark_does_not_hide_the_title() -> None:
+    doc = read("\ufeffTitle\n=====\n\nBody text.\n")
+    assert kinds_and_texts(doc) == [("heading", "Title"), ("paragraph", "Body text.")]
+    assert doc.info.title is not None and doc.info.title.value == "Title"
