@@ -35,6 +35,9 @@ class Explanation(BaseModel):
     terms: list[str]
     expects: str
     unknown_names: list[str]
+    unseen: list[str] = []
+    """Search terms no source uses: where they are most of the question, a fact card or FAQ
+    entry matched on meaning alone does not count (`ParsedQuestion.meaning_anchored`)."""
     years: list[str]
     asks_for: list[str]
     considered: list[Considered]
@@ -81,6 +84,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         terms=list(question.terms),
         expects=question.kind.value,
         unknown_names=list(question.unknown),
+        unseen=sorted(question.unseen),
         years=sorted(question.years),
         asks_for=sorted(kind.value for kind in question.asks),
         considered=considered,
@@ -99,6 +103,7 @@ def render_explanation(e: Explanation) -> str:
         + (f"; asks for: {', '.join(e.asks_for)}" if e.asks_for else "")
         + (f"; years: {', '.join(e.years)}" if e.years else "")
         + (f"; names no source uses: {', '.join(e.unknown_names)}" if e.unknown_names else ""),
+        *([f"  terms no source uses: {' '.join(e.unseen)}"] if e.unseen else []),
         "",
         "Best windows (score, then each feature):",
     ]

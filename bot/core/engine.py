@@ -24,6 +24,7 @@ from bot.core.evidence import (
 )
 from bot.core.expect import YEAR, Expect
 from bot.core.figures import find_figures
+from bot.core.name_slots import NameSlots
 from bot.core.policy import Policy, decline_reason, gives, role_facts, statements_of
 from bot.core.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
 from bot.facts.answer import fact_card
@@ -72,6 +73,7 @@ class Engine:
         self.config = cfg = config or EngineConfig()
         self.facts = facts
         self._forms: dict[Asks, bool] = {}
+        self._slots: NameSlots | None = None
         self._curated = [f for f in facts.facts if f.origin == "curated"] if facts else []
         self.finder = EvidenceFinder(
             retriever,
@@ -97,7 +99,19 @@ class Engine:
         )
         if question.asks:
             question = replace(question, asks=frozenset(filter(self._binds, question.asks)))
+        if question.unseen and (
+            names := self._name_slots().names_in(question.text, question.unseen)
+        ):
+            question = replace(question, unknown=(*question.unknown, *names))
         return question
+
+    def _name_slots(self) -> NameSlots:
+        """Where the sources write names (bot/core/name_slots.py): read once, when a question
+        first holds a word no source uses."""
+        if self._slots is None:
+            r = self.retriever
+            self._slots = NameSlots((str(r.text(name)) for name in r.documents), r.analyzer)
+        return self._slots
 
     def _binds(self, form: Asks) -> bool:
         """Whether asking for a form of answer (a phone number, an address) binds here: where

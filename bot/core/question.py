@@ -218,6 +218,8 @@ class ParsedQuestion:
     """The analyzed words without the period ("in 2024", "last year"): fact look-ups."""
     unknown: tuple[str, ...]
     """Capitalised words (names, places) that no source uses."""
+    unseen: frozenset[str]
+    """Search terms no source uses, typos corrected first ("cops", "governor")."""
     counted: tuple[str, ...]
     """For "how many X": X's content words ("detainer", "requests")."""
     asks: frozenset[Asks]
@@ -256,11 +258,12 @@ def parse_question(
     counted = _COUNTED.search(text)
     claimant = _claimant(text)
     said = _STATEMENT_OF.search(text)
+    terms = tuple(spelt.get(t) or t for t in analyzer.terms(_frame_removed(text, said)))
     return ParsedQuestion(
         raw=raw,
         text=text,
         notes=tuple(cleaned.notes),
-        terms=tuple(spelt.get(t) or t for t in analyzer.terms(_frame_removed(text, said))),
+        terms=terms,
         words=" ".join(all_terms),
         key=" ".join(sorted(set(all_terms))),
         kind=expected(text),
@@ -268,6 +271,7 @@ def parse_question(
         period=period,
         period_words=" ".join(analyzer.terms(period.rest)),
         unknown=tuple(_unknown_names(text, analyzer, vocabulary, spelt)),
+        unseen=frozenset(t for t in terms if t not in vocabulary),
         counted=counted_words(counted.group(1)) if counted else (),
         asks=frozenset(kind for kind, pattern in ASKS.items() if pattern.search(text)),
         claimant=claimant,
