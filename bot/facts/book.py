@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -37,6 +38,11 @@ class FactWords:
     value: str | None
     """The value, for facts that are not numbers (a name can be asked for by itself)."""
 
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """Every analyzed word of the targets and the value."""
+        return frozenset(" ".join([*self.targets, self.value or ""]).split())
+
 
 @dataclass(frozen=True)
 class FaqQuestion:
@@ -45,6 +51,11 @@ class FaqQuestion:
     entry: FaqEntry
     words: str
     years: frozenset[str]
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """The question's analyzed words, as a set."""
+        return frozenset(self.words.split())
 
 
 @dataclass(frozen=True)

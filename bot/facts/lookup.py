@@ -4,7 +4,10 @@ Words are compared as the index's analyzer sees them (stemmed, stop words droppe
 "requests" finds "request" and "who is the commissioner" reduces to "commission"; rapidfuzz's
 token-set ratio then tolerates extra words and typos. In semantic mode a fact also matches on
 meaning ("who speaks for ICE" and "ICE spokeswoman"): its cosine with the question, put on the
-same 0-100 scale by `Policy.match_score`, counts when it is the higher of the two.
+same 0-100 scale by `Policy.match_score`, counts when it is the higher of the two and the
+two share a word: a sentence model places a word no source uses near one they do
+("governor" near "mayor", "mass" near "Boston"), so meaning alone would match a question
+about something the sources never name.
 """
 
 from __future__ import annotations
@@ -39,11 +42,14 @@ def lookup(
     or, when none match, the closest measures. `keep` narrows the facts considered."""
     query, wanted, words = question.text, question.period, question.period_words
     cosines = _cosines(book, question)
+    terms = frozenset(question.terms)
     scored = [
         (
             max(
                 score(words, w) if words else 0.0,
-                policy.match_score(c, policy.card_min_cosine, policy.card_min_score),
+                policy.match_score(
+                    c if w.terms & terms else None, policy.card_min_cosine, policy.card_min_score
+                ),
             ),
             f,
         )

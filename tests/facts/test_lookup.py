@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from bot.core.engine import Engine
 from bot.core.question import ParsedQuestion, parse_question
 from bot.facts.book import FactBook
@@ -15,6 +17,7 @@ from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactGroup, FactLookup
 from bot.loader import load_engine
 from index.analyzer import Analyzer
+from index.models import FaqEntry
 
 from .corpus import FACTS, MANIFEST, REPORT
 
@@ -153,3 +156,37 @@ def test_look_ups_analyze_nothing_again(report_engine: Engine) -> None:
     assert lookup(book, card).facts
     assert faq_match(book, faq)
     assert analyzer.calls == 0
+
+
+def _meaning_only(engine: Engine, query: str) -> tuple[FactLookup, FaqEntry | None]:
+    """`query` looked up as if the sentence model put it on every fact and FAQ question
+    (cosine 1): what the words alone would not match."""
+    book = engine.facts
+    assert book is not None
+    unit = np.full(2, 0.5**0.5)
+    object.__setattr__(book, "fact_vectors", tuple(np.array([unit]) for _ in book.facts))
+    object.__setattr__(book, "faq_vectors", np.array([unit for _ in book.faq_questions]))
+    question = dataclasses.replace(engine.parse(query), vector=unit)
+    return lookup(book, question), faq_match(book, question)
+
+
+def test_a_match_on_meaning_counts_where_the_question_shares_a_word_with_the_fact(
+    report_engine: Engine,
+) -> None:
+    found, entry = _meaning_only(report_engine, "which boss oversees the police?")
+    assert {"polic"} <= set(report_engine.parse("which boss oversees the police?").terms)
+    assert found.facts and all(
+        "polic" in report_engine.facts.analyzer.terms(f"{f.subject} {f.measure}")
+        for f in found.facts
+    )
+    assert entry is not None
+    asked = report_engine.facts.texts[entry.source][entry.question.start : entry.question.end]
+    assert "police" in asked.lower()
+
+
+def test_no_match_on_meaning_alone_without_a_word_in_common(report_engine: Engine) -> None:
+    """A sentence model puts a word no source uses near one they do ("governor" near
+    "chief"): meaning alone matches no fact or FAQ question that shares no word with the
+    question."""
+    found, entry = _meaning_only(report_engine, "who is the governor of vermont?")
+    assert not found.facts and entry is None
