@@ -63,20 +63,34 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
     ),
     (
         re.compile(
-            r"\b(?:when|what (?:year|date|day|month|time|century|decade|era|period)|"
+            r"\b(?:(?P<ask>when)|what (?:year|date|day|month|time|century|decade|era|period)|"
             r"which (?:year|date|day|month|century|decade))\b",
             re.I,
         ),
         Expect.DATE,
     ),
     (DEFINED, Expect.DEFINITION),
-    (re.compile(r"\b(?:who|whom|whose)\b", re.I), Expect.PERSON),
+    (re.compile(r"\b(?P<ask>who|whom|whose)\b", re.I), Expect.PERSON),
     (
-        re.compile(r"\bwhere\b|\b(?:what|which) (?:city|country|state|place|region|town)\b", re.I),
+        re.compile(
+            r"\b(?P<ask>where)\b|\b(?:what|which) (?:city|country|state|place|region|town)\b",
+            re.I,
+        ),
         Expect.PLACE,
     ),
-    (re.compile(r"\bwhy\b|\bwhat (?:reason|cause)|\breason\b", re.I), Expect.REASON),
+    (re.compile(r"\b(?P<ask>why)\b|\bwhat (?:reason|cause)|\breason\b", re.I), Expect.REASON),
 ]
+# "When", "who", "where" and "why" ask only where they open a question: at its start, after
+# punctuation, a conjunction or a preposition ("and when did …", "since when"), or after a
+# verb that embeds a question ("does anyone know when …"). Elsewhere they join clauses: "a
+# TypeError when I use a list as a key" asks no date, "the user who left" no name.
+_OPENS_AFTER = frozenset(
+    "and but so or then also ok okay hey hi in on at by since until till for from to of with "
+    "about know knows tell me us wonder wondering ask asking sure idea explain remember out "
+    "say says guess".split()
+)
+_CLAUSE_ENDS = frozenset(".?!;:,(—–-")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
 
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 # A year as the sources and questions write one: "2024". The one definition every module uses.
@@ -106,9 +120,21 @@ _PLACE = re.compile(r"\b(?:in|at|near|from|to|of)\s+(?:the\s+)?[A-Z][a-z]+")
 def expected(question: str) -> Expect:
     """The kind of answer the question's wording asks for; the first rule that fits wins."""
     for pattern, kind in _RULES:
-        if pattern.search(question):
+        if any(_asks(question, m) for m in pattern.finditer(question)):
             return kind
     return Expect.ANY
+
+
+def _asks(question: str, match: re.Match[str]) -> bool:
+    """Whether `match` asks: a wording of its own ("what year"), or a question word that
+    opens a question (`_OPENS_AFTER`)."""
+    if "ask" not in match.re.groupindex or match.group("ask") is None:
+        return True
+    before = question[: match.start()].rstrip()
+    if not before or before[-1] in _CLAUSE_ENDS:
+        return True
+    last = _LAST_WORD.search(before)
+    return last is not None and last.group(1).lower() in _OPENS_AFTER
 
 
 def carries(kind: Expect, sentence: str, question: str) -> bool:
