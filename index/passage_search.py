@@ -1,15 +1,22 @@
-"""What the answering core reads of an index, and nothing more: one protocol, so that another
-backend (PostgreSQL full text, OpenSearch, a vector store) is one class that implements it.
+"""What the answering core reads of an index, and nothing more, as protocols, so that another
+backend is one class.
 
-The core asks in the index's own terms (passage ids, sentence ids, term ids) and gets plain
-values back; it never reads an array by column position, so the index's layout
-(index/passage_table.py) can change without it. `index.search.Retriever` implements it over
-the saved BM25 index, with the sentence vectors of semantic mode when it has them.
+`PassageSearch` is what the core asks, in the index's own terms (passage ids, sentence ids,
+term ids), getting plain values back; it never reads an array by column position, so the
+index's layout (index/passage_table.py) can change without it. `index.search.Retriever`
+implements it over the saved index, from two parts that each stand behind a protocol of
+their own:
+
+- `WordIndex`, passages found by words: `index.scorer.BM25Index` (rank_bm25's scores over an
+  inverted index). PostgreSQL full text or OpenSearch would be another class scoring the
+  same passages for the same term ids (`tests/test_backends.py` swaps in rank_bm25 itself).
+- `VectorIndex`, sentences found by meaning: `index.vectors.SentenceVectors` (int8 codes,
+  exact scan). A vector store would be another class (the test swaps in float vectors).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from index.analyzer import Analyzer
@@ -22,6 +29,52 @@ if TYPE_CHECKING:
 
     from index.encoder import Encoder
     from index.search import SourceEntry
+
+
+class WordIndex(Protocol):
+    """Passages scored by words. Term ids are the index's (index/builder.py numbers them, and
+    each sentence's and heading's terms are saved by id), so a backend scores the index's
+    passages for its terms, whatever it stores."""
+
+    terms: Mapping[str, int]
+    """Each index term's id."""
+
+    def term_idf(self, term: str) -> float:
+        """The term's IDF (0 for a term no passage holds)."""
+        ...
+
+    def scores(self, query: Sequence[str]) -> np.ndarray:
+        """Every passage's score for the query's terms."""
+        ...
+
+    def top(self, query: Sequence[str], k: int) -> list[Hit]:
+        """The `k` best passages holding a query term and scoring above 0, best first, ties
+        broken by passage order."""
+        ...
+
+    def expect_many_queries(self) -> None:
+        """A long run of queries follows: prepare for it (or do nothing)."""
+        ...
+
+
+class VectorIndex(Protocol):
+    """Sentences found by meaning: a unit vector per sentence id, by one encoder."""
+
+    model: str
+    """The fingerprint of the encoder that made the vectors: queries must come from it."""
+
+    def __len__(self) -> int: ...
+    def get(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The vectors of sentences `ids`, one row each."""
+        ...
+
+    def cosines(self, query: np.ndarray) -> np.ndarray:
+        """Every sentence's cosine with a unit query vector."""
+        ...
+
+    def nearest(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The `k` sentences nearest a unit query vector: (sentence id, cosine), best first."""
+        ...
 
 
 class PassageSearch(Protocol):

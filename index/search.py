@@ -24,8 +24,9 @@ from index.analyzer import Analyzer
 from index.builder import index_table, passage_analysis
 from index.ingest import Corpus
 from index.models import Chrome, Document, FaqEntry, Passage, SourceMeta, Table
+from index.passage_search import VectorIndex, WordIndex
 from index.passage_table import NO_HEADING, P_FIRST, P_HEADING, P_SOURCE, P_STOP, PassageTable
-from index.scorer import BM25Index, BM25Params, Hit
+from index.scorer import BM25Params, Hit
 from index.sentence_terms import TermRows
 from index.source_text import Text
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:  # the lexical mode never imports the encoder
     import numpy as np
 
     from index.encoder import Encoder
-    from index.vectors import SentenceVectors
 
 __all__ = ["BM25Params", "Hit", "Retriever", "SourceEntry", "analyze_passages", "build_analyzer"]
 
@@ -80,7 +80,7 @@ class Retriever:
         cls,
         texts: Mapping[str, Text],
         table: PassageTable,
-        scorer: BM25Index,
+        scorer: WordIndex,
         analyzer: Analyzer,
         sentence_terms: TermRows,
         heading_terms: TermRows,
@@ -94,7 +94,7 @@ class Retriever:
         self,
         texts: Mapping[str, Text],
         table: PassageTable,
-        scorer: BM25Index,
+        scorer: WordIndex,
         analyzer: Analyzer,
         sentence_terms: TermRows,
         heading_terms: TermRows,
@@ -107,7 +107,7 @@ class Retriever:
         self.sentence_terms = sentence_terms
         self.heading_terms = heading_terms
         # Semantic mode (see attach_vectors); both None in lexical mode.
-        self.vectors: SentenceVectors | None = None
+        self.vectors: VectorIndex | None = None
         self.encoder: Encoder | None = None
         self.vector_cache: Path | None = None
         """The vector cache of the index's folder, for `CachedEncoding` (None: none kept)."""
@@ -123,10 +123,6 @@ class Retriever:
                 strict=True,
             )
         }
-
-    @property
-    def params(self) -> BM25Params:
-        return self.scorer.params
 
     @property
     def passages(self) -> PassageTable:
@@ -166,7 +162,7 @@ class Retriever:
     def idf(self, term: str) -> float:
         return self.scorer.term_idf(term)
 
-    def attach_vectors(self, vectors: SentenceVectors, encoder: Encoder) -> None:
+    def attach_vectors(self, vectors: VectorIndex, encoder: Encoder) -> None:
         """Semantic mode: a vector per sentence, and the encoder that made them (use it for
         queries: vectors of another model are not comparable)."""
         if len(vectors) != len(self.table.sentences) or vectors.model != encoder.fingerprint:

@@ -279,7 +279,7 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
             format_version=FORMAT_VERSION,
             analyzer=analyzer_version(),
             readers=readers_version(),
-            params=retriever.params,
+            params=_saved_words(retriever).params,
             sources_fingerprint=fingerprint,
             acronyms=retriever.analyzer.acronyms,
             sources=[
@@ -301,9 +301,17 @@ def save_index(retriever: Retriever, fingerprint: str, folder: Path) -> None:
             remove_generation(old, GENERATION_FILES)
 
 
+def _saved_words(retriever: Retriever) -> BM25Index:
+    """The word index as this folder saves it: its arrays are a `BM25Index`'s. Another
+    backend behind `index.passage_search.WordIndex` keeps its own store."""
+    if not isinstance(retriever.scorer, BM25Index):
+        raise TypeError(f"the index saves a BM25Index, not {type(retriever.scorer).__name__}")
+    return retriever.scorer
+
+
 def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
     """The index's arrays and strings as files in `generation`; their checksums by file name."""
-    scorer, table = retriever.scorer, retriever.table
+    scorer, table = _saved_words(retriever), retriever.table
     arrays = {
         "idf": scorer.idf,
         "offsets": scorer.offsets,
@@ -320,7 +328,10 @@ def _write_generation(retriever: Retriever, generation: Path) -> dict[str, str]:
     ):
         arrays |= {f"{rows}_term_{part}": getattr(terms, part) for part in TERM_ROW_PARTS}
     if retriever.vectors is not None:
-        arrays |= {"vectors": retriever.vectors.codes, "vector_scales": retriever.vectors.scales}
+        vectors = retriever.vectors
+        if not isinstance(vectors, SentenceVectors):
+            raise TypeError(f"the index saves SentenceVectors, not {type(vectors).__name__}")
+        arrays |= {"vectors": vectors.codes, "vector_scales": vectors.scales}
     checksums = {}
     for name, values in arrays.items():
         checksums[f"{name}.npy"] = _write(

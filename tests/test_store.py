@@ -119,7 +119,7 @@ def test_changed_parameters_are_rebuilt(sources_copy):
     load_index(sources_copy)
     retriever, notes = load_index(sources_copy, params=BM25Params(k1=2.0))
     assert any("parameters changed" in n for n in notes)
-    assert retriever.params.k1 == 2.0
+    assert retriever.scorer.params.k1 == 2.0
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format_version": 1}'])

@@ -61,7 +61,7 @@ def test_bounds_that_do_not_fit_the_postings_are_rebuilt(
     rewrite(sources_copy, name, change)
     with pytest.raises(store.CorruptIndex, match="disagree"):
         store.open_index(
-            cache_dir_for(sources_copy), store.read_sources(sources_copy), first.params
+            cache_dir_for(sources_copy), store.read_sources(sources_copy), first.scorer.params
         )
     retriever, notes = load_index(sources_copy)
     assert any("rebuilt" in n for n in notes)
