@@ -217,7 +217,8 @@ class ParsedQuestion:
     period_words: str
     """The analyzed words without the period ("in 2024", "last year"): fact look-ups."""
     unknown: tuple[str, ...]
-    """Capitalised words (names, places) that no source uses."""
+    """Names (people, places) that no source uses: capitalised words here, and words typed in
+    lower case where the sources write names (added by `Engine.parse`: bot/core/name_slots.py)."""
     unseen: frozenset[str]
     """Search terms no source uses, typos corrected first ("cops", "governor")."""
     counted: tuple[str, ...]

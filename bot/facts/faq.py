@@ -17,9 +17,9 @@ def faq_match(
 
     Words are compared as the index sees them (token-sort ratio), and in semantic mode the
     questions' meanings too (`Policy.match_score`) where the two share a word (see
-    bot/facts/lookup.py); the years must be the same: "in 2024"
-    must not get the answer to the FAQ's "in 2025", and the answer must be of the kind asked
-    for (`answer_problem`: "how many arrests" is not answered by a count of requests)."""
+    bot/facts/lookup.py); the years must be the same: "in 2024" must not get the answer to
+    the FAQ's "in 2025", and the answer must be of the kind asked for (`answer_problem`: "how
+    many arrests" is not answered by a count of requests)."""
     cosines = (
         book.faq_vectors @ question.vector
         if question.vector is not None and book.faq_vectors is not None
