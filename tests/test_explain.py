@@ -50,3 +50,11 @@ def test_a_decline_is_explained_with_its_reason(make_sources: MakeSources) -> No
     assert explained.answer.note and explained.answer.note in render_explanation(explained)
     nothing = explain(engine, "zzzz qqqq")
     assert nothing.considered == [] and "no passage holds a word" in render_explanation(nothing)
+
+
+def test_the_words_no_source_uses_are_named(make_sources: MakeSources) -> None:
+    engine = _engine(make_sources)
+    explained = explain(engine, "how often should i water bonsai orchids")
+    assert explained.unseen == ["bonsai"]
+    assert "terms no source uses: bonsai" in render_explanation(explained)
+    assert explain(engine, "how often should i water orchids").unseen == []
