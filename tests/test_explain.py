@@ -58,3 +58,24 @@ def test_the_words_no_source_uses_are_named(make_sources: MakeSources) -> None:
     assert explained.unseen == ["bonsai"]
     assert "terms no source uses: bonsai" in render_explanation(explained)
     assert explain(engine, "how often should i water orchids").unseen == []
+
+
+def test_a_decline_tells_words_no_source_uses_from_words_the_passage_lacks(
+    make_sources: MakeSources,
+) -> None:
+    """A word the closest passage lacks may be elsewhere in the sources; a word no source
+    uses is the asker's wording, which rephrasing in the sources' words can fix."""
+    folder = make_sources(
+        {
+            "orchids.md": "# Orchids\n\nOrchids want bright, indirect light and water weekly.\n",
+            "cacti.md": "# Cacti\n\nCacti want full sun and water once a month.\n",
+        }
+    )
+    engine, _ = load_engine(folder, semantic=False)
+    assert engine.ask("how much sun do orchids want in winter").note == (
+        "The sources do not answer this; the closest passage does not mention sun, "
+        "and no source uses the word winter."
+    )
+    assert engine.ask("what price do orchids sell for in paris").note == (
+        "The sources do not answer this; no source uses the words price, sell, paris."
+    )

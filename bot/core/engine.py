@@ -232,17 +232,18 @@ class Engine:
             ids.update(r.terms_of_sentence(sid))
         return {r.term_name(i) for i in ids}
 
-    def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[str]:
-        """The question's words that the passage does not hold, as the user wrote them."""
+    def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[tuple[str, bool]]:
+        """The question's words that the passage does not hold, as the user wrote them, each
+        with whether no source uses it at all (the asker's wording, not the sources')."""
         analyzer = self.retriever.analyzer
         present = set(analyzer.terms(self.passage_text(passage)))
         searched = set(question.terms)  # not the frame: the "say" of "what did Cox say"
-        missing = [
-            m.group(0)
-            for m in TOKEN.finditer(question.text)
-            if not (set(analyzer.terms(m.group(0))) & searched) <= present
-        ]
-        return list(dict.fromkeys(missing))
+        missing: dict[str, bool] = {}
+        for m in TOKEN.finditer(question.text):
+            terms = set(analyzer.terms(m.group(0))) & searched
+            if not terms <= present:
+                missing.setdefault(m.group(0), terms <= question.unseen)
+        return list(missing.items())
 
     # --- quoting -----------------------------------------------------------------------------
 

@@ -176,15 +176,15 @@ def decline_reason(
     evidence: Evidence,
     passage_coverage: float,
     passage_texts: Callable[[], list[str]],
-    missing: Callable[[], list[str]],
+    missing: Callable[[], list[tuple[str, bool]]],
     policy: Policy,
 ) -> str | None:
     """Why the best window would not answer the question, or None when it may.
 
     `passage_coverage` is the share of the question's IDF mass in the best window's passage
     and heading; `passage_texts` gives the texts of every retrieved passage (read only for a
-    question with a year); `missing` lists the question's words that passage lacks (computed
-    only to explain a decline)."""
+    question with a year); `missing` lists the question's words that passage lacks, each
+    with whether no source uses it (computed only to explain a decline)."""
     best = evidence.best
     if question.unknown and passage_coverage < policy.min_coverage_with_unknown_name:
         return f"The sources never mention {', '.join(question.unknown)}, so they cannot say."
@@ -200,12 +200,14 @@ def decline_reason(
     if not weak:
         return None
     words = missing()[:5]
-    if words:
-        return (
-            "The sources do not answer this; the closest passage does not mention "
-            f"{', '.join(words)}."
-        )
-    return "The sources do not answer this; the closest passage is about something else."
+    absent = [word for word, unused in words if not unused]
+    unused = [word for word, unused in words if unused]
+    if not words:
+        return "The sources do not answer this; the closest passage is about something else."
+    parts = [f"the closest passage does not mention {', '.join(absent)}"] if absent else []
+    if unused:
+        parts.append(f"no source uses the word{'s' if len(unused) > 1 else ''} {', '.join(unused)}")
+    return f"The sources do not answer this; {', and '.join(parts)}."
 
 
 def answer_problem(question: ParsedQuestion, text: str) -> str | None:
