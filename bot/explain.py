@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from bot.core.engine import Engine
+from bot.core.engine import Decision, Engine
 from bot.core.question import QuestionError
 from bot.models import Answer
 from bot.terminal import inline
@@ -44,6 +44,9 @@ class Explanation(BaseModel):
     answerability: float | None = None
     """The best window's answer-or-decline score; it answers at `threshold` or above."""
     threshold: float | None = None
+    lead: str = ""
+    """What the arbiter let lead (bot/core/arbiter.py): a fact card, a source's FAQ entry, or
+    the quote windows, which may answer even where the windows' score would decline."""
     answer: Answer
 
 
@@ -79,6 +82,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         score = round(model.score(best, evidence, engine.coverage(question, best.pid)), 3)
         threshold = model.threshold
     return Explanation(
+        lead=_lead(engine, engine.decide(question)),
         question=question.text,
         mode=mode,
         terms=list(question.terms),
@@ -92,6 +96,24 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         threshold=threshold,
         answer=answer,
     )
+
+
+def _lead(engine: Engine, decision: Decision) -> str:
+    """The evidence the arbiter let lead, as a moderator would look it up."""
+    lead = decision.verdict.lead
+    if lead == "card" and decision.card is not None and decision.verdict.group is not None:
+        group = decision.verdict.group
+        period = f" ({group.period})" if group.period else ""
+        least = engine.config.policy.card_min_score
+        return (
+            f"a fact card, “{group.measure}”{period}, match score {decision.card.score:g} "
+            f"(a card leads from {least:g})"
+        )
+    if lead == "faq" and decision.faq is not None:
+        entry = decision.faq
+        asked = engine.retriever.text(entry.source)[entry.question.start : entry.question.end]
+        return f"the FAQ entry “{asked}” ({entry.source} line {entry.line})"
+    return "the quote windows"
 
 
 def render_explanation(e: Explanation) -> str:
@@ -122,6 +144,8 @@ def render_explanation(e: Explanation) -> str:
             f"Answer-or-decline score of the best window: {e.answerability:.3f} ({verdict} "
             f"the threshold {e.threshold:.3f}; rules that decline whatever the score apply first)"
         )
+    if e.lead:
+        read.append(f"Led by: {inline(e.lead)}")
     outcome = e.answer.status.replace("_", " ")
     read.append(f"Outcome: {outcome}" + (f": {inline(e.answer.note)}" if e.answer.note else ""))
     if e.answer.snippets:

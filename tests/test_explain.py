@@ -79,3 +79,35 @@ def test_a_decline_tells_words_no_source_uses_from_words_the_passage_lacks(
     assert engine.ask("what price do orchids sell for in paris").note == (
         "The sources do not answer this; no source uses the words price, sell, paris."
     )
+
+
+def test_what_led_the_answer_is_named(make_sources: MakeSources) -> None:
+    """A card or an FAQ entry may lead where the windows' score would decline: the
+    explanation says which evidence the arbiter chose."""
+    assert explain(_engine(make_sources), "how often should i water orchids").lead == (
+        "the quote windows"
+    )
+    report = (
+        "Detainer report\n\n"
+        "The police department received 15 detainer requests in 2024.\n\n"
+        "Frequently Asked Questions\n"
+        "Why were the requests declined?\n"
+        "The city's law forbids holding people for civil detainers.\n"
+    )
+    facts = (
+        "[[fact]]\n"
+        'subject = "Police department"\n'
+        'measure = "detainer requests received"\n'
+        'period = "2024"\n'
+        'value = "15"\n'
+        'claimed_by = "Police department"\n'
+        'source = "report.txt"\n'
+        'quote = "The police department received 15 detainer requests in 2024."\n'
+    )
+    folder = make_sources({"report.txt": report, "facts.toml": facts})
+    engine, _ = load_engine(folder, semantic=False)
+    faq = explain(engine, "why were the requests declined")
+    assert faq.lead == "the FAQ entry “Why were the requests declined?” (report.txt line 6)"
+    card = explain(engine, "how many detainer requests did the police department receive in 2024")
+    assert card.lead.startswith("a fact card, “detainer requests received” (2024), match score")
+    assert f"Led by: {card.lead}" in render_explanation(card)

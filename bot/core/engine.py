@@ -7,11 +7,11 @@ construction; `Snippet.quote` is always `text[start:end]`.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, Field
 
-from bot.core.arbiter import arbitrate
+from bot.core.arbiter import Verdict, arbitrate
 from bot.core.attribution import claimant, claimant_at
 from bot.core.compose import compose
 from bot.core.evidence import (
@@ -31,10 +31,11 @@ from bot.facts.answer import fact_card
 from bot.facts.book import FactBook
 from bot.facts.claims import claim_key
 from bot.facts.faq import faq_match
+from bot.facts.models import FactLookup
 from bot.facts.numbers import read_figure
 from bot.models import CONFLICT_NOTE, Answer, Snippet, quote_snippet
 from index.analyzer import TOKEN
-from index.models import Passage
+from index.models import FaqEntry, Passage
 from index.passage_search import PassageSearch
 
 
@@ -58,6 +59,17 @@ class EngineConfig(BaseModel):
 
 
 _ANAPHORA = re.compile(r"^[\"“]?(?:It|This|These|That|Those|They|He|She|His|Her|Its|Their|Such)\b")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the arbiter weighed and what it chose: the quote windows' own answer, the matched
+    fact card and FAQ entry (None when none matched), and the verdict."""
+
+    quoted: Answer
+    card: FactLookup | None
+    faq: FaqEntry | None
+    verdict: Verdict
 
 
 class Engine:
@@ -134,16 +146,20 @@ class Engine:
 
     def answer(self, question: ParsedQuestion, max_quotes: int | None = None) -> Answer:
         """The evidence for `question`, judged by the policy and composed into one answer."""
+        d = self.decide(question, max_quotes)
+        answer = compose(question, d.verdict, d.quoted, d.card, d.faq, self.facts)
+        if question.notes:
+            answer.note = " ".join([*question.notes, answer.note]).strip()
+        return answer
+
+    def decide(self, question: ParsedQuestion, max_quotes: int | None = None) -> Decision:
+        """Each kind of evidence for `question` and the arbiter's verdict on them."""
         quoted = self._quotes(question, max_quotes or self.config.max_quotes)
         card = faq = None
         if self.facts is not None and not question.unknown:
             card = fact_card(self.facts, question, self.config.policy)
             faq = faq_match(self.facts, question, self.config.policy)
-        verdict = arbitrate(question, quoted, card, faq)
-        answer = compose(question, verdict, quoted, card, faq, self.facts)
-        if question.notes:
-            answer.note = " ".join([*question.notes, answer.note]).strip()
-        return answer
+        return Decision(quoted, card, faq, arbitrate(question, quoted, card, faq))
 
     def _quotes(self, question: ParsedQuestion, max_quotes: int) -> Answer:
         if not self.retriever.passage_count():
