@@ -3,6 +3,7 @@ citations that say only what is known. Small corpora written for each rule."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from bot.core.figures import find_figures
 from bot.facts.claims import claim_key
 from bot.loader import load_engine
 from bot.render_text import render_answer
-from tests.paths import SOURCES
+from tests.paths import ROOT, SOURCES
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 
@@ -391,3 +392,33 @@ def test_a_spokeswoman_speaks_for_the_body_the_facts_say_she_speaks_for(
     engine, _ = load_engine(folder, semantic=semantic)
     answer = engine.ask(question)
     assert answer.status == "answered" and "Diaz said" in answer.snippets[0].quote
+
+
+def _eval_questions() -> list[str]:
+    files = ["questions.jsonl", "eval/paraphrases.jsonl", "eval/unanswerable.jsonl"]
+    files.append("eval/sources.jsonl")
+    return [
+        json.loads(line)["question"]
+        for name in files
+        for line in (ROOT / "tests" / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+@pytest.mark.parametrize("mode", ["engine", "semantic_engine"])
+def test_an_answer_line_states_only_what_a_quote_says(
+    mode: str, request: pytest.FixtureRequest
+) -> None:
+    """The value an answer leads with ("57 — Boston Police …") is written in one of the
+    quotes it shows, for every question of the seed articles' sets: the answer line is
+    derived from a quote, never from elsewhere."""
+    engine: Engine = request.getfixturevalue(mode)
+    lines = 0
+    for question in _eval_questions():
+        answer = engine.ask(question)
+        if answer.status != "answered" or " — " not in (answer.answer or ""):
+            continue
+        value = (answer.answer or "").split(" — ")[0]
+        assert any(value in s.quote for s in answer.snippets), (question, answer.answer)
+        lines += 1
+    assert lines >= 10, "the sets hold questions answered with a value"
