@@ -52,15 +52,15 @@ class Explanation(BaseModel):
 
 def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
     """The engine's reading of `raw`, its `shown` best windows and its answer."""
-    answer = engine.ask(raw)
     mode = "semantic" if engine.semantic else "lexical"
     try:
         question = engine.parse(raw)
     except QuestionError:
         return Explanation(
             question=raw[:200], mode=mode, terms=[], expects="", unknown_names=[], years=[],
-            asks_for=[], considered=[], answer=answer,
+            asks_for=[], considered=[], answer=engine.ask(raw),
         )  # fmt: skip
+    decision = engine.decide(question)
     evidence = engine.finder.find(question) if question.terms else None
     considered = []
     score = threshold = None
@@ -82,7 +82,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         score = round(model.score(best, evidence, engine.coverage(question, best.pid)), 3)
         threshold = model.threshold
     return Explanation(
-        lead=_lead(engine, engine.decide(question)),
+        lead=_lead(engine, decision),
         question=question.text,
         mode=mode,
         terms=list(question.terms),
@@ -94,7 +94,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         considered=considered,
         answerability=score,
         threshold=threshold,
-        answer=answer,
+        answer=engine.compose_answer(question, decision),
     )
 
 

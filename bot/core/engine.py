@@ -146,7 +146,10 @@ class Engine:
 
     def answer(self, question: ParsedQuestion, max_quotes: int | None = None) -> Answer:
         """The evidence for `question`, judged by the policy and composed into one answer."""
-        d = self.decide(question, max_quotes)
+        return self.compose_answer(question, self.decide(question, max_quotes))
+
+    def compose_answer(self, question: ParsedQuestion, d: Decision) -> Answer:
+        """The decision laid out as one answer, with what cleaning the question changed."""
         answer = compose(question, d.verdict, d.quoted, d.card, d.faq, self.facts)
         if question.notes:
             answer.note = " ".join([*question.notes, answer.note]).strip()
