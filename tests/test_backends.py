@@ -3,7 +3,6 @@ protocols of index/passage_search.py answers as the shipped ones do."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,6 +10,7 @@ import pytest
 from rank_bm25 import BM25Plus
 
 from bot.core.engine import Engine
+from bot.evaluate import load_eval
 from bot.models import Answer
 from index.passage_search import VectorIndex, WordIndex
 from index.scorer import Hit
@@ -79,8 +79,7 @@ def _swapped(engine: Engine, words: WordIndex | None, vectors: VectorIndex | Non
 
 
 def _questions() -> list[str]:
-    lines = (ROOT / "tests" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()]
+    return [item.question for item in load_eval(ROOT / "tests" / "questions.jsonl")]
 
 
 def _shown(answer: Answer) -> tuple[str, list[tuple[str, int, int]]]:

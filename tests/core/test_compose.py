@@ -3,7 +3,6 @@ citations that say only what is known. Small corpora written for each rule."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from bot.core.engine import Engine
 from bot.core.figures import find_figures
+from bot.evaluate import load_eval
 from bot.facts.claims import claim_key
 from bot.loader import load_engine
 from bot.render_text import render_answer
@@ -397,12 +397,7 @@ def test_a_spokeswoman_speaks_for_the_body_the_facts_say_she_speaks_for(
 def _eval_questions() -> list[str]:
     files = ["questions.jsonl", "eval/paraphrases.jsonl", "eval/unanswerable.jsonl"]
     files.append("eval/sources.jsonl")
-    return [
-        json.loads(line)["question"]
-        for name in files
-        for line in (ROOT / "tests" / name).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    return [item.question for name in files for item in load_eval(ROOT / "tests" / name)]
 
 
 @pytest.mark.parametrize("mode", ["engine", "semantic_engine"])
