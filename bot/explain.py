@@ -36,8 +36,8 @@ class Explanation(BaseModel):
     expects: str
     unknown_names: list[str]
     unseen: list[str] = []
-    """Search terms no source uses: where they are most of the question, a fact card or FAQ
-    entry matched on meaning alone does not count (`ParsedQuestion.meaning_anchored`)."""
+    """Search terms no source uses: the asker's own wording, which only a match on meaning can
+    bridge (and a decline names them apart from the words the closest passage lacks)."""
     years: list[str]
     asks_for: list[str]
     considered: list[Considered]
