@@ -61,7 +61,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
             asks_for=[], considered=[], answer=engine.ask(raw),
         )  # fmt: skip
     decision = engine.decide(question)
-    evidence = engine.finder.find(question) if question.terms else None
+    evidence = decision.found
     considered = []
     score = threshold = None
     if evidence is not None and evidence.candidates:
@@ -77,8 +77,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
                 )
             )
         best = evidence.best
-        policy = engine.config.policy
-        model = policy.answerability if evidence.semantic else policy.lexical
+        model = engine.config.policy.answerability_of(evidence)
         score = round(model.score(best, evidence, engine.coverage(question, best.pid)), 3)
         threshold = model.threshold
     return Explanation(

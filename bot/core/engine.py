@@ -63,9 +63,11 @@ _ANAPHORA = re.compile(r"^[\"“]?(?:It|This|These|That|Those|They|He|She|His|He
 
 @dataclass(frozen=True)
 class Decision:
-    """What the arbiter weighed and what it chose: the quote windows' own answer, the matched
-    fact card and FAQ entry (None when none matched), and the verdict."""
+    """What the arbiter weighed and what it chose: the ranked windows as found (None when
+    nothing could be searched), the windows' own answer, the matched fact card and FAQ entry
+    (None when none matched), and the verdict."""
 
+    found: Evidence | None
     quoted: Answer
     card: FactLookup | None
     faq: FaqEntry | None
@@ -157,19 +159,24 @@ class Engine:
 
     def decide(self, question: ParsedQuestion, max_quotes: int | None = None) -> Decision:
         """Each kind of evidence for `question` and the arbiter's verdict on them."""
-        quoted = self._quotes(question, max_quotes or self.config.max_quotes)
+        found = None
+        if self.retriever.passage_count() and question.terms:
+            found = self.finder.find(question)
+        quoted = self._quotes(question, found, max_quotes or self.config.max_quotes)
         card = faq = None
         if self.facts is not None and not question.unknown:
             card = fact_card(self.facts, question, self.config.policy)
             faq = faq_match(self.facts, question, self.config.policy)
-        return Decision(quoted, card, faq, arbitrate(question, quoted, card, faq))
+        return Decision(found, quoted, card, faq, arbitrate(question, quoted, card, faq))
 
-    def _quotes(self, question: ParsedQuestion, max_quotes: int) -> Answer:
+    def _quotes(self, question: ParsedQuestion, found: Evidence | None, max_quotes: int) -> Answer:
+        """The quote windows' own answer from the evidence `found` (None when there are no
+        sources or no searchable words)."""
         if not self.retriever.passage_count():
             return self._decline(question, "There are no sources to answer from.")
-        if not question.terms:
+        if found is None:
             return self._decline(question, "The question has no searchable words.")
-        evidence = self.finder.find(question)
+        evidence = found
         if not evidence.lexical_hits or not evidence.candidates:
             return self._decline(question, "None of the question's words appear in the sources.")
         said = statements_of(question, evidence.candidates, self.speaker)

@@ -139,6 +139,10 @@ class Policy(BaseModel):
     lexically PIN_MATCH_THRESHOLD applies). No pin data to fit on: the FAQ's threshold, since
     it is the same comparison of two questions."""
 
+    def answerability_of(self, evidence: Evidence) -> Answerability:
+        """The answer-or-decline score that judges this evidence: semantic or lexical."""
+        return self.answerability if evidence.semantic else self.lexical
+
     @staticmethod
     def match_score(cosine: float | None, min_cosine: float, threshold: float) -> float:
         """A cosine on the fuzzy matchers' 0-100 scale: `min_cosine` maps to that matcher's
@@ -195,7 +199,7 @@ def decline_reason(
     problem = answer_problem(question, best.body)
     if problem:
         return problem
-    model = policy.answerability if evidence.semantic else policy.lexical
+    model = policy.answerability_of(evidence)
     weak = model.score(best, evidence, passage_coverage) < model.threshold
     if not weak:
         return None
