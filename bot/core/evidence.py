@@ -293,7 +293,7 @@ class EvidenceFinder:
                     all(s.kind == "question" for s in x.passage.sentences[: c.first])
                 )
                 candidates.append(c)
-        self._lexical_features(question, candidates)
+        self._lexical_features(candidates, weights, total)
         if cosines is not None:
             self._semantic_features(cosines, candidates)
         w = self.weights.model_dump()
@@ -320,13 +320,12 @@ class EvidenceFinder:
             return True
         return carries(kind, body, question.text)
 
-    def _lexical_features(self, question: ParsedQuestion, candidates: list[Candidate]) -> None:
+    def _lexical_features(
+        self, candidates: list[Candidate], weights: dict[int, float], total: float
+    ) -> None:
         """Each window's BM25 against the question, relative to the best window, and the share
-        of the question's IDF mass the window holds."""
-        terms = set(question.terms)
-        total = sum(self.weight(t) for t in terms) or 1.0
-        ids = {t: self.retriever.term_id(t) for t in terms}
-        weights = {tid: self.weight(t) for t, tid in ids.items() if tid is not None}
+        of the question's IDF mass the window holds. `weights`: the IDF of each question term
+        the sources use, by term id; `total`: the IDF mass of all the question's terms."""
         known_total = sum(weights.values()) or 1.0
         unseen = 1.0 - sum(weights.values()) / total
         singles = [c.length for c in candidates if c.count == 1]
