@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.core.attribution import names_party
 from bot.core.question import ParsedQuestion
-from bot.facts.claims import distinct_facts, merged_group, ordered
+from bot.facts.claims import distinct_facts, merged_group
 from bot.facts.models import FactGroup, FactLookup
 from bot.models import CONFLICT_NOTE, Answer, Status
 from index.models import FaqEntry
@@ -46,9 +46,8 @@ def arbitrate(
     question the source itself asks. Else the windows' own verdict stands."""
     if card is not None and card.facts:
         group = merged_group(card.groups)
-        facts = distinct_facts(ordered(question, group.facts))[0]
         if question.claimant and not any(
-            names_party(question.claimant, f.claimed_by) for f in facts
+            names_party(question.claimant, f.claimed_by) for f in group.facts
         ):
             return Verdict("card", "no_answer", _silent(question, group), group)
         if group.conflict:
