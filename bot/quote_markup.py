@@ -14,7 +14,11 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 PieceKind = Literal["text", "code", "link", "block"]
 # A line break written as HTML inside Markdown (`**Solution**<br>`): shown as one.
@@ -67,10 +71,17 @@ def _block(text: str, fmt: str) -> Piece:
     return Piece("block", textwrap.dedent(text).strip("\n"))
 
 
-def _markdown_inline(text: str) -> list[Piece]:
+@cache
+def _inline_parser() -> MarkdownIt:
+    """One CommonMark parser for every quote (building one costs more than a parse), made on
+    the first quote from a Markdown source."""
     from markdown_it import MarkdownIt
 
-    parsed = MarkdownIt("commonmark").parseInline(text)
+    return MarkdownIt("commonmark")
+
+
+def _markdown_inline(text: str) -> list[Piece]:
+    parsed = _inline_parser().parseInline(text)
     children = parsed[0].children if parsed and parsed[0].children else []
     out: list[Piece] = []
     link: list[str] | None = None  # the text of the link being read
