@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls but newline and tab, DEL, and the bidirectional overrides and isolates
-# that make a terminal show text in another order than it is stored.
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
+# What a terminal would act on (`UNSAFE`: C0 and C1 controls but newline and tab, DEL, and the
+# bidirectional overrides and isolates) is defined beside the TOML writer that escapes it too.
+from index.unsafe_text import UNSAFE
 
 # What `printable` escapes, and the line breaks and tabs it keeps (the line and paragraph
 # separators too): a name or a title is shown on its line, and a break in it cannot start a

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -10,6 +9,7 @@ from pydantic import ValidationError
 from index.errors import DataFileError, TomlEntries, line_containing, read_toml
 from index.models import NOT_STATED, ManifestEntry, SourceMeta
 from index.sources_folder import beside_sources
+from index.unsafe_text import toml_string
 from index.urls import url_problem
 
 MANIFEST_NAME = "sources.toml"
@@ -74,23 +74,18 @@ def draft_entries(metas: list[SourceMeta]) -> str:
     and the fields it does not state commented out."""
     tables = []
     for meta in metas:
-        lines = ["[[source]]", f"file = {_toml_string(meta.file)}"]
+        lines = ["[[source]]", f"file = {toml_string(meta.file)}"]
         for key in _DRAFTED:
             value = getattr(meta, key)
             if value in (None, [], NOT_STATED):
                 lines.append(f"# {key} =")
                 continue
             written = (
-                "[" + ", ".join(map(_toml_string, value)) + "]"
+                "[" + ", ".join(map(toml_string, value)) + "]"
                 if isinstance(value, list)
-                else _toml_string(str(value))
+                else toml_string(str(value))
             )
             origin = meta.origin.get(key)
             lines.append(f"{key} = {written}" + (f"  # from the {origin}" if origin else ""))
         tables.append("\n".join(lines))
     return "".join(f"\n{table}\n" for table in tables)
-
-
-def _toml_string(value: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's, but for DEL, which TOML escapes too."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,3 +100,21 @@ def test_many_bad_urls_count_the_manifests_lines_once(
     assert warnings[-1].startswith(f"{folder / 'sources.toml'}:9999: source entry 2000: url ")
     # One count over the file for the entries, and within each entry for its url's line.
     assert sum(line_break_counts) <= 2 * len(body)
+
+
+def test_sources_init_escapes_what_a_terminal_or_toml_would_act_on(
+    make_sources: MakeSources, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title from a source is not ours: a bidi override (U+202E) or a C1 control (U+0085)
+    in it is written to the draft escaped, and TOML reads the title back as it was."""
+    from bot.cli import main
+
+    title = "Depot \u202enotes\u0085 of 1911"
+    folder = make_sources({"depot.txt": f"{title}\n\nThe depot opened in 1911.\n"})
+    assert main(["--sources", str(folder), "sources", "init"]) == 0
+    capsys.readouterr()
+    written = (folder / "sources.toml").read_text(encoding="utf-8")
+    assert "\u202e" not in written and "\u0085" not in written
+    assert '"Depot \\u202enotes\\u0085 of 1911"' in written
+    (entry,) = tomllib.loads(written)["source"]
+    assert entry["title"] == title

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 import index.analyzer as analyzer
 from bot.cli import main
 from bot.core.engine import Engine
-from bot.facts.suggest import toml_string
 from bot.loader import load_engine
 from bot.models import Answer
 from bot.render_text import render_answer
@@ -27,6 +26,7 @@ from bot.terminal import inline, printable
 from index.analyzer import FORMAT_CHARACTERS, analyzer_version, normalize, words
 from index.ingest import ingest, read_sources
 from index.layout import line_of_offset, split_lines
+from index.unsafe_text import toml_string
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 BODY = ["Depot Notes", "", "The depot opened in 1911.", "", "It held 70 wagons by 1920."]

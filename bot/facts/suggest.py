@@ -9,7 +9,6 @@ corrected and then pasted.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -25,10 +24,11 @@ from bot.facts.periods import (
     parse_period,
     source_year,
 )
-from bot.terminal import UNSAFE, inline
+from bot.terminal import inline
 from index.models import NOT_STATED, SourceMeta
 from index.search import Retriever
 from index.source_text import Text, line_at
+from index.unsafe_text import toml_string
 
 _NAMED_YEAR = re.compile(rf"\b((?:[A-Z][\w’'-]*\s+){{1,4}})of\s+({YEAR.pattern})")
 _MEASURE_WORD = re.compile(r"\s*([A-Za-z][\w’'-]*)")
@@ -201,12 +201,6 @@ def _narrator(meta: SourceMeta) -> str:
     if meta.publisher != NOT_STATED:
         return meta.publisher
     return f"“{meta.title}” (publisher not stated)"
-
-
-def toml_string(value: str) -> str:
-    """A TOML basic string: JSON's escapes (TOML shares them), plus `\\uXXXX` for DEL, C1
-    controls and bidi overrides, which JSON leaves raw and a terminal or TOML would act on."""
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def to_toml(facts: list[Fact]) -> str:
