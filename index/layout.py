@@ -44,6 +44,8 @@ _PHOTO_CREDIT = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]]$")
+# A pipe table's header separator (`|---|:--:|`): each cell two or more dashes, optionally
+# aligned with colons. A row of one-dash cells (`| - | - |`) is a body row of empty values.
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 # A line of one punctuation character repeated: a heading's underline or overline (Setext,
@@ -178,10 +180,15 @@ def _title_case(line: str) -> bool:
 def _mark_tables(lines: list[Line], kinds: list[LineKind]) -> None:
     """The row above a `|---|` separator, and the separator itself, are table furniture."""
     for i, line in enumerate(lines):
-        if kinds[i] == "table" and _TABLE_SEP.match(line.stripped):
+        if kinds[i] == "table" and is_table_separator(line):
             kinds[i] = "table-head"
             if i > 0 and kinds[i - 1] == "table":
                 kinds[i - 1] = "table-head"
+
+
+def is_table_separator(line: Line) -> bool:
+    """The line is a pipe table's `|---|` separator: table furniture, never a row."""
+    return _TABLE_SEP.match(line.stripped) is not None
 
 
 def _mark_link_lists(kinds: list[LineKind]) -> None:

@@ -17,6 +17,7 @@ from index.layout import (
     DATELINE,
     Line,
     classify,
+    is_table_separator,
     photo_credit_start,
     split_lines,
 )
@@ -113,16 +114,12 @@ def _blocks(text: str, lines: list[Line], chrome: list[Chrome]) -> list[Block]:
             s, e = strip_span(text, s, e)
             if e > s:
                 blocks.append(Block("heading", s, e, level=1 if not blocks else 2))
-        elif line.kind in ("table", "table-head") and not _is_separator(line):
+        elif line.kind in ("table", "table-head") and not is_table_separator(line):
             s, e = strip_span(text, line.start, line.end)
             cells = tuple((c.start, c.end) for c in split_cells(line))
             blocks.append(Block("row", s, e, cells=cells, header=line.kind == "table-head"))
     flush()
     return blocks
-
-
-def _is_separator(line: Line) -> bool:
-    return set(line.stripped) <= set("|:- ")
 
 
 def _info(lines: list[Line]) -> DocumentInfo:

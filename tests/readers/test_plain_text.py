@@ -3,6 +3,7 @@ and the news-page chrome rules that Markdown and reStructuredText are spared."""
 
 from __future__ import annotations
 
+from index.ingest import ingest_source
 from index.readers.plain_text import PlainTextReader
 from tests.readers.block_checks import (
     assert_cells_in_rows,
@@ -52,6 +53,26 @@ def test_blocks_of_each_kind_are_exact_spans() -> None:
     header, row = (b for b in doc.blocks if b.kind == "row")
     assert header.header and not row.header
     assert [text[s:e] for s, e in row.cells] == ["2025", "4.1 billion"]
+
+
+def test_a_row_of_empty_value_cells_is_kept_and_only_the_separator_dropped() -> None:
+    """`| - | - |` is a body row whose cells say "no value"; only a `|---|` line (the rule
+    index/layout.py marks as table furniture) is the header's separator."""
+    text = "| Year | Count |\n|------|-------|\n| 2024 | - |\n| - | - |\n| 2025 | 57 |\n"
+    doc = read(text)
+    assert kinds_and_texts(doc) == [
+        ("row", "| Year | Count |"),
+        ("row", "| 2024 | - |"),
+        ("row", "| - | - |"),
+        ("row", "| 2025 | 57 |"),
+    ]
+    (table,) = ingest_source("counts.txt", text, None)[0].tables
+    assert table.header == ["Year", "Count"]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["2024", "-"],
+        ["-", "-"],
+        ["2025", "57"],
+    ]
 
 
 def test_an_underline_is_never_content_and_makes_the_line_above_a_heading() -> None:
