@@ -24,7 +24,14 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from index.layout import Line, split_lines
 from index.models import Chrome
-from index.readers.document import BOM, Block, DocumentInfo, Found, ReadDocument
+from index.readers.document import (
+    BOM,
+    Block,
+    DocumentInfo,
+    Found,
+    ReadDocument,
+    first_heading_title,
+)
 from index.readers.pipe_cells import split_cells
 from index.sentences import strip_span
 
@@ -47,9 +54,7 @@ class MarkdownReader:
                 containers.pop()
             _read_token(doc, lines, tokens, i, containers)
         if doc.info.title is None:
-            first = next((b for b in doc.blocks if b.kind in ("heading", "question")), None)
-            if first is not None and first.level == 1:
-                doc.info.title = Found(text[first.start : first.end], "first heading")
+            doc.info.title = first_heading_title(doc)
         return doc
 
 

@@ -123,6 +123,15 @@ def heading_text(text: str, block: Block) -> str:
     return block.label or text[block.start : block.end]
 
 
+def first_heading_title(doc: ReadDocument) -> Found | None:
+    """The document's title where its first heading (or heading-like question) has level 1,
+    the document's own title; None otherwise."""
+    first = next((b for b in doc.blocks if b.kind in ("heading", "question")), None)
+    if first is None or first.level != 1:
+        return None
+    return Found(heading_text(doc.text, first), "first heading")
+
+
 def is_heading(block: Block) -> bool:
     """A section title: a heading, or an FAQ question that is one (`level` > 0)."""
     return block.kind == "heading" or (block.kind == "question" and block.level > 0)

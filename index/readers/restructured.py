@@ -29,7 +29,14 @@ from docutils.utils import new_document
 
 from index.layout import Line, split_lines
 from index.models import Chrome
-from index.readers.document import BOM, Block, DocumentInfo, Found, ReadDocument
+from index.readers.document import (
+    BOM,
+    Block,
+    DocumentInfo,
+    Found,
+    ReadDocument,
+    first_heading_title,
+)
 
 # Sphinx directives by what their content is: code, nothing a reader quotes, or body text.
 _CODE_DIRECTIVES = frozenset(
@@ -296,9 +303,9 @@ def _info(doc: ReadDocument, tree: nodes.document, docinfo: nodes.field_list | N
     """The title is the first section's; a `:date:` field at the top, or right after the
     title (the bibliographic fields), is the date."""
     info: DocumentInfo = doc.info
-    first = next((b for b in doc.blocks if b.kind in ("heading", "question")), None)
-    if first is not None and first.level == 1:
-        info.title = Found(first.label or doc.text[first.start : first.end], "first heading")
+    title = first_heading_title(doc)
+    if title is not None:
+        info.title = title
     after_title = [f for f in docinfo.children if isinstance(f, nodes.field)] if docinfo else []
     for field in [*_top_fields(tree), *after_title]:
         name, body = field[0].astext().strip().lower(), field[1].astext().strip()
