@@ -162,15 +162,19 @@ class SourceText:
 
 class ReadSource:
     """A source whose reading text is not its file's (an HTML page's visible text): read by
-    its reader the first time it is quoted, then kept with its map back to the file."""
+    its reader the first time it is quoted, then kept with its map back to the file. `state`
+    is as for `SourceText`: a file changed since it was indexed is refused, not read."""
 
-    def __init__(self, path: Path, read: Callable[[str], ReadingText]) -> None:
+    def __init__(
+        self, path: Path, state: FileState | None, read: Callable[[str], ReadingText]
+    ) -> None:
         self.path = path
+        self.state = state
         self._read = read
 
     @cached_property
     def _reading(self) -> ReadingText:
-        return self._read(str(SourceText(self.path)))
+        return self._read(str(SourceText(self.path, self.state)))
 
     def __len__(self) -> int:
         return len(self._reading)

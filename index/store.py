@@ -462,9 +462,10 @@ def _source_text(sources: SourceSet, name: str) -> Text:
     if not isinstance(files, SourceFiles):
         return quotable_text(name, files[name])
     fmt = format_of(name)
+    state = sources.states.get(name)
     if fmt is None or fmt.own_text:
-        return SourceText(files.paths[name], sources.states.get(name))
-    return ReadSource(files.paths[name], lambda text: quotable_text(name, text))
+        return SourceText(files.paths[name], state)
+    return ReadSource(files.paths[name], state, lambda text: quotable_text(name, text))
 
 
 def peak_rss_mb() -> float:

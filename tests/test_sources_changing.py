@@ -19,8 +19,8 @@ from bot.discord.store import Store
 from bot.loader import load_engine
 from index.errors import DataFileError
 from index.file_states import hashed_state
-from index.ingest import IndexedTexts
-from index.source_text import SourceChanged, SourceText
+from index.ingest import IndexedTexts, quotable_text
+from index.source_text import ReadSource, SourceChanged, SourceText
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 HARBOR = "Harbor Notes\n\nThe harbor master counted 31 sailboats in June. Ferries ran hourly.\n"
@@ -28,6 +28,9 @@ ZOO = "Zoo Notes\n\nThe zoo had 12 zebras. The zoo had 3 lions.\n"
 HARBOR_Q = "How many sailboats did the harbor master count?"
 ZOO_Q = "How many zebras did the zoo have?"
 NEW_ZOO = "Zoo Notes\n\nThe zoo had 40 zebras.\n"
+ZOO_PAGE = "<html><body><h1>Zoo Notes</h1>\n<p>The zoo had 12 zebras. The zoo had 3 lions.</p>\n"
+NEW_ZOO_PAGE = "<html><body><h1>Zoo Notes</h1>\n<p>The zoo had 40 zebras.</p>\n"
+ZOOS = {"zoo.txt": (ZOO, NEW_ZOO), "zoo.html": (ZOO_PAGE, NEW_ZOO_PAGE)}  # as indexed, then
 
 
 def remove(path: Path) -> None:
@@ -36,7 +39,7 @@ def remove(path: Path) -> None:
 
 def rewrite_in_place(path: Path) -> None:
     with open(path, "r+", encoding="utf-8") as f:  # the same file, not a new one renamed over
-        f.write(NEW_ZOO)
+        f.write(ZOOS[path.name][1])
         f.truncate()
 
 
@@ -45,7 +48,7 @@ def truncate(path: Path) -> None:
 
 
 def replace(path: Path) -> None:
-    path.with_suffix(".new").write_text(NEW_ZOO, encoding="utf-8")
+    path.with_suffix(".new").write_text(ZOOS[path.name][1], encoding="utf-8")
     os.replace(path.with_suffix(".new"), path)
 
 
@@ -78,23 +81,30 @@ def ask_lines(
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
-@pytest.fixture
-def sources(make_sources: MakeSources) -> Path:
+def saved_index(make_sources: MakeSources, zoo: str) -> Path:
     """The folder, its index saved by an earlier start: a start that loads it maps each
     source when it is first quoted (a start that builds it reads them all at once)."""
-    folder = make_sources({"harbor.txt": HARBOR, "zoo.txt": ZOO})
+    folder = make_sources({"harbor.txt": HARBOR, zoo: ZOOS[zoo][0]})
     load_engine(folder)
     return folder
 
 
+@pytest.fixture
+def sources(make_sources: MakeSources) -> Path:
+    return saved_index(make_sources, "zoo.txt")
+
+
+@pytest.mark.parametrize("zoo_name", list(ZOOS))  # an HTML page is quoted from its reading
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_source_changed_before_it_is_quoted_costs_only_its_questions(
-    sources: Path,
+    make_sources: MakeSources,
+    zoo_name: str,
     change: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    zoo = sources / "zoo.txt"
+    sources = saved_index(make_sources, zoo_name)
+    zoo = sources / zoo_name
     replies = ask_lines(
         monkeypatch, capsys, sources, HARBOR_Q, lambda: CHANGES[change](zoo), ZOO_Q, HARBOR_Q
     )
@@ -107,7 +117,7 @@ def test_a_source_changed_before_it_is_quoted_costs_only_its_questions(
     if change in ("rewritten in place", "replaced"):
         assert answer.status == "answered" and "40 zebras" in answer.snippets[0].quote
     else:
-        assert all(s.source != "zoo.txt" for s in answer.snippets)
+        assert all(s.source != zoo_name for s in answer.snippets)
 
 
 def test_a_source_changed_in_place_after_it_is_quoted_is_refused_from_then_on(
@@ -181,6 +191,29 @@ def test_a_mapped_source_is_checked_against_the_state_indexed_when_first_read(
     with pytest.raises(SourceChanged, match="since the index was loaded; restart"):
         mapped[0:4]
     assert isinstance(SourceChanged(zoo_file, None, ""), DataFileError)  # `ask` exits 2 on it
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_page_is_checked_against_the_state_indexed_when_first_read(
+    tmp_path: Path, change: str
+) -> None:
+    """An HTML page is quoted from its visible text, read from its file when first quoted:
+    a file changed since it was indexed is refused as a mapped text is, not read afresh."""
+    page = tmp_path / "zoo.html"
+    page.write_text(ZOO_PAGE, encoding="utf-8")
+    read = ReadSource(page, hashed_state(page), lambda text: quotable_text("zoo.html", text))
+    CHANGES[change](page)
+    with pytest.raises(SourceChanged, match="since the index was loaded; restart"):
+        read[0:4]
+
+
+def test_a_page_unchanged_is_read(tmp_path: Path) -> None:
+    page = tmp_path / "zoo.html"
+    page.write_text(ZOO_PAGE, encoding="utf-8")
+    state = hashed_state(page)
+    os.utime(page, ns=(state.mtime_ns + 5, state.mtime_ns + 5))  # touched, not changed
+    read = ReadSource(page, state, lambda text: quotable_text("zoo.html", text))
+    assert read[0:9] == "Zoo Notes" and read.line_of(str(read).index("12 zebras")) == 2
 
 
 def test_a_mapped_source_unchanged_is_read(zoo_file: Path) -> None:
