@@ -52,10 +52,12 @@ from index.ingest import (
     SourceFiles,
     SourceSet,
     ingest_source,
+    quotable_text,
     read_source,
 )
 from index.models import SourceMeta
 from index.passage_table import NO_HEADING, PassageTable, PassageTableBuilder
+from index.readers.document import ReadingText
 from index.scorer import BM25Index, BM25Params
 from index.sentence_terms import TermRows, term_rows
 
@@ -93,7 +95,7 @@ class Built:
     table: PassageTable
     analyzer: Analyzer
     parts: IndexParts
-    texts: Mapping[str, str]
+    texts: Mapping[str, str | ReadingText]
     warnings: list[str]
 
 
@@ -360,11 +362,13 @@ def build_parts(sources: SourceSet, params: BM25Params, progress: bool = False) 
     return Built(finished, analyzer, parts, _indexed_texts(sources, finished), warnings)
 
 
-def _indexed_texts(sources: SourceSet, table: PassageTable) -> Mapping[str, str]:
+def _indexed_texts(sources: SourceSet, table: PassageTable) -> Mapping[str, str | ReadingText]:
+    """What the indexed sources are quoted from: each one's text, or for a format read as
+    something else (an HTML page's visible text) that reading, whether given as texts or files."""
     names = [meta.file for meta in table.metas]
     files = sources.texts
     if not isinstance(files, SourceFiles):
-        return {name: files[name] for name in names}
+        return {name: quotable_text(name, files[name]) for name in names}
     checksums = dict(zip(names, table.checksums, strict=True))
     return IndexedTexts({name: files.paths[name] for name in names}, checksums)
 

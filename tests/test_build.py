@@ -32,7 +32,7 @@ from index.analyzer import (
     words,
 )
 from index.builder import TokenIds, Vocabulary, batch_ids, with_acronyms
-from index.ingest import ingest, read_sources
+from index.ingest import SourceSet, ingest, read_sources
 from index.layout import _PHOTO_CREDIT, Line, photo_credit_start, split_lines
 from index.scorer import BM25Index
 from index.search import Retriever, analyze_passages, build_analyzer
@@ -167,6 +167,30 @@ def test_streaming_build_indexes_what_the_term_lists_say(sources_copy: Path) -> 
     assert built.terms == plain.terms
     for name in ("idf", "offsets", "docs", "weights", "bounds"):
         assert np.array_equal(getattr(built, name), getattr(plain, name)), name
+
+
+PAGE = (
+    "<!doctype html>\n<html><head><title>Harbor</title></head>\n<body>\n"
+    "<h1>Harbor <em>Notes</em></h1>\n"
+    "<p>The harbor master counted <b>31 sailboats</b> in June. Ferries ran &amp; hourly.</p>\n"
+    "</body></html>\n"
+)
+
+
+def test_an_html_source_given_as_text_is_quoted_from_its_visible_text(tmp_path: Path) -> None:
+    """A source given as a text, not a file, is sliced as the same source read from its file
+    is: an HTML page's visible text, not its markup."""
+    given = build_index(SourceSet(texts={"z.html": PAGE}, metas={}))
+    (tmp_path / "z.html").write_text(PAGE, encoding="utf-8")
+    read = build_index(read_sources(tmp_path))
+    assert len(given.table) == len(read.table) > 0
+    for pid in range(len(given.table)):
+        passage = given.passage(pid)
+        quoted = given.text("z.html")[passage.start : passage.end]
+        assert quoted == read.text("z.html")[passage.start : passage.end], quoted
+        assert "<" not in quoted and "&amp;" not in quoted, quoted
+    first = given.passage(0)
+    assert "31 sailboats" in given.text("z.html")[first.start : first.end]
 
 
 # The acronym miners' regexes as they were written before being sped up.
