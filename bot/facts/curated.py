@@ -23,7 +23,9 @@ from bot.facts.numbers import figure_fields
 from index.errors import DataFileError, TomlEntries, line_containing, read_toml
 from index.layout import LINE_BREAK
 from index.models import Chrome
+from index.source_text import SourceText as MappedText
 from index.source_text import Text as SourceText
+from index.source_text import line_at
 from index.sources_folder import beside_sources
 
 Text = Annotated[str, StringConstraints(pattern=r"\S")]
@@ -86,7 +88,7 @@ def load_curated(
             unserved[entry.source] += 1
             continue
         if entry.source not in cited:
-            cited[entry.source] = _Cited(str(texts[entry.source]))
+            cited[entry.source] = _Cited(texts[entry.source])
         fact = check.fact(entry, cited[entry.source], (chrome or {}).get(entry.source, []))
         key = _identity(fact)
         if key in seen:
@@ -157,15 +159,25 @@ class _EntryCheck:
 
 
 class _Cited:
-    """A source that entries cite, decoded whole once (the quotes are searched for in it),
-    with where its lines break, so that each entry's line is a bisection, not a count."""
+    """A source that entries cite, decoded whole once (the quotes are searched for in it).
+    Each entry's line is its line in the file, as `index.source_text.line_at` gives it. A text
+    that is its file's (a `str` or a mapped file) has where its lines break found once, so that
+    a line is a bisection, not a count; a reading of its file (an HTML page's visible text)
+    maps an offset back to its file's line."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.breaks = [found.start() for found in LINE_BREAK.finditer(text)]
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.text = str(source)
+        self.breaks = (
+            [found.start() for found in LINE_BREAK.finditer(self.text)]
+            if isinstance(source, str | MappedText)
+            else None
+        )
 
     def line(self, offset: int) -> int:
-        """1-based line of a character offset, as `index.layout.line_of_offset` counts."""
+        """1-based line in the file of a character offset in the text."""
+        if self.breaks is None:
+            return line_at(self.source, offset)
         return bisect_left(self.breaks, offset) + 1
 
 

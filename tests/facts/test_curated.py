@@ -10,7 +10,10 @@ import pytest
 
 from bot.facts.curated import load_curated
 from index.errors import DataFileError
+from index.file_states import hashed_state
+from index.ingest import quotable_text
 from index.models import Chrome
+from index.source_text import ReadSource, Text, line_at
 
 from .corpus import FACTS, REPORT
 
@@ -164,6 +167,52 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         load_curated(path, TEXTS)
     assert (caught.value.line, "UTF-8" in caught.value.problem) == (9, True)
+
+
+# An HTML page: its quotes are in its visible text, their lines are the file's --------------
+
+PAGE = (
+    "<!doctype html>\n<html>\n<head>\n<title>Harbor</title>\n<style>\np { color: red }\n"
+    "</style>\n</head>\n<body>\n<h1>Harbor Notes</h1>\n<p>The harbor master\n"
+    "counted 31 sailboats in June.</p>\n<p>Ferries ran hourly.</p>\n</body>\n</html>\n"
+)
+PAGE_ENTRY = (
+    '[[fact]]\nsubject = "Harbor"\nmeasure = "sailboats counted"\nvalue = "31"\n'
+    'claimed_by = "The harbor master"\nsource = "page.html"\n'
+    'quote = "The harbor master counted 31 sailboats in June."\n'
+)
+
+
+def page_text(tmp_path: Path, form: str) -> Text:
+    """The page's text as a build quotes it (read whole) or a loaded index does (read from
+    its file when first quoted)."""
+    if form == "built":
+        return quotable_text("page.html", PAGE)
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    return ReadSource(page, hashed_state(page), lambda text: quotable_text("page.html", text))
+
+
+@pytest.mark.parametrize("form", ["built", "loaded"])
+def test_a_fact_from_a_page_is_on_its_quotes_file_line(tmp_path: Path, form: str) -> None:
+    """The line of the file, as table facts and snippets give it: not of the visible text."""
+    text = page_text(tmp_path, form)
+    (tmp_path / "facts.toml").write_text(PAGE_ENTRY, encoding="utf-8")
+    [fact], _ = load_curated(tmp_path / "facts.toml", {"page.html": text})
+    assert text[fact.start : fact.end] == fact.quote
+    assert fact.line == line_at(text, fact.start) == 11  # `<p>The harbor master`
+    assert str(text).count("\n", 0, fact.start) + 1 == 3  # its line in the visible text
+
+
+@pytest.mark.parametrize("form", ["built", "loaded"])
+def test_the_closest_passage_in_a_page_names_its_file_line(tmp_path: Path, form: str) -> None:
+    text = page_text(tmp_path, form)
+    (tmp_path / "facts.toml").write_text(PAGE_ENTRY.replace("31 sailboats", "32 sailboats"))
+    with pytest.raises(DataFileError) as caught:
+        load_curated(tmp_path / "facts.toml", {"page.html": text})
+    problem = caught.value.problem
+    assert "quote not found verbatim in page.html; closest passage (line 11," in problem, problem
+    assert "verbatim, to line 12; then it reads “2 sailboats" in problem, problem
 
 
 # Bounded work: a big book or a long missing quote must not take minutes --------------------
