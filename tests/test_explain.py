@@ -64,7 +64,8 @@ def test_a_decline_tells_words_no_source_uses_from_words_the_passage_lacks(
     make_sources: MakeSources,
 ) -> None:
     """A word the closest passage lacks may be elsewhere in the sources; a word no source
-    uses is the asker's wording, which rephrasing in the sources' words can fix."""
+    uses is the asker's wording, which rephrasing in the sources' words can fix. The missing
+    words are the topic's: an everyday one ("in winter") costs little (index/rarity)."""
     folder = make_sources(
         {
             "orchids.md": "# Orchids\n\nOrchids want bright, indirect light and water weekly.\n",
@@ -72,9 +73,9 @@ def test_a_decline_tells_words_no_source_uses_from_words_the_passage_lacks(
         }
     )
     engine, _ = load_engine(folder, semantic=False)
-    assert engine.ask("how much sun do orchids want in winter").note == (
+    assert engine.ask("how much sun do orchids want in a terrarium").note == (
         "The sources do not answer this; the closest passage does not mention sun, "
-        "and no source uses the word winter."
+        "and no source uses the word terrarium."
     )
     assert engine.ask("what price do orchids sell for in paris").note == (
         "The sources do not answer this; no source uses the words price, sell, paris."

@@ -239,12 +239,23 @@ class Engine:
         return self.retriever.text(passage.source)[passage.start : passage.end]
 
     def coverage(self, question: ParsedQuestion, pid: int) -> float:
-        """Share of the question's IDF mass that passage `pid` and its heading hold; unseen
-        words weigh most. A word of six letters or more sharing its first five with a passage
-        word counts as held, which forgives misspellings."""
+        """Share of the question's mass that passage `pid` and its heading hold: each word
+        weighs its IDF (unseen words most) times its rarity in general English, so "actually"
+        or "gonna" left unanswered costs less than the word that names the topic. A word of
+        six letters or more sharing its first five with a passage word counts as held, which
+        forgives misspellings. For "what did DPW say …" the party is left out: attribution,
+        not the passage's words, says who speaks (`statements_of`)."""
         present = self.passage_terms(pid)
         unique = set(question.terms)
-        weight = self.finder.weight
+        if question.statement_of:
+            unique -= set(self.retriever.analyzer.terms(question.statement_of))
+
+        named = {t for name in question.unknown for t in self.retriever.analyzer.terms(name)}
+
+        def weight(term: str) -> float:
+            rare = 1.0 if term in named else question.rarity.get(term, 1.0)
+            return self.finder.weight(term) * rare
+
         total = sum(weight(t) for t in unique)
         prefixes = {p[:5] for p in present if len(p) >= 5}
         held = sum(weight(t) for t in unique if t in present or (len(t) >= 6 and t[:5] in prefixes))

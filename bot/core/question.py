@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -21,7 +21,8 @@ from rapidfuzz import fuzz, process
 
 from bot.core.expect import YEAR, Expect, defined_thing, expected
 from bot.facts.periods import PeriodQuery, parse_period
-from index.analyzer import STOPWORDS, Analyzer, normalize
+from index.analyzer import STOPWORDS, TOKEN, Analyzer, normalize
+from index.rarity import rarity
 
 MAX_QUESTION_CHARS = 500
 # Two words this alike (rapidfuzz's ratio, 0-100) are one word mistyped: "requets", "requests".
@@ -84,6 +85,13 @@ _ROLE_OF = re.compile(
 _WHICH = re.compile(
     r"^(?:what|which)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
     r"should|may|might|must|happens?|happened|else|if|about)\b)([a-z]+)\s+(?!of\b)\w",
+    re.I,
+)
+# "What is the population of Springfield?", "whats the crime rate in …": the attribute asked
+# for, named before the thing it belongs to.
+_ATTRIBUTE = re.compile(
+    r"^what(?:'s|’s|s|\s+is|\s+are|\s+was|\s+were)\s+(?:the\s+|a\s+|an\s+)?"
+    r"((?:[^\W\d_][\w’'-]*\s+){0,2}?[^\W\d_][\w’'-]*)\s+(?:of|in|for|at|on|from|between|per)\b",
     re.I,
 )
 # "What did Mayor Wu say about …", "how did Cox say …": what a named party said, which only a
@@ -241,6 +249,9 @@ class ParsedQuestion:
     ("Immigration and Customs Enforcement"); a sentence that gives it says what ICE is."""
     vector: np.ndarray | None
     """The question's sentence vector (semantic mode), else None."""
+    rarity: Mapping[str, float] = field(default_factory=dict)
+    """Each term's rarity in general English (index/rarity), from the rarest question word
+    that gives it; a term not here (a code term) counts as rare (1)."""
 
 
 def parse_question(
@@ -256,7 +267,8 @@ def parse_question(
     raw_terms = analyzer.terms(text)
     spelt = _spellings(raw_terms, vocabulary)
     all_terms = [spelt.get(t) or t for t in raw_terms]
-    counted = _COUNTED.search(text)
+    found_count = _COUNTED.search(text)
+    counted = counted_words(found_count.group(1)) if found_count else ()
     claimant = _claimant(text)
     said = _STATEMENT_OF.search(text)
     terms = tuple(spelt.get(t) or t for t in analyzer.terms(_frame_removed(text, said)))
@@ -273,7 +285,7 @@ def parse_question(
         period_words=" ".join(analyzer.terms(period.rest)),
         unknown=tuple(_unknown_names(text, analyzer, vocabulary, spelt)),
         unseen=frozenset(t for t in terms if t not in vocabulary),
-        counted=counted_words(counted.group(1)) if counted else (),
+        counted=counted,
         asks=frozenset(kind for kind, pattern in ASKS.items() if pattern.search(text)),
         claimant=claimant,
         asks_speaker=bool(_SPEAKER.search(text)),
@@ -282,7 +294,37 @@ def parse_question(
         statement_of=said.group(1) if said else None,
         long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
+        rarity=_rarity(text, analyzer, spelt, _asked_for(text, counted)),
     )
+
+
+def _rarity(
+    text: str, analyzer: Analyzer, spelt: dict[str, str | None], asked: str
+) -> dict[str, float]:
+    """Each term of `text` with the rarity of its rarest word; a typo corrected (`spelt`)
+    takes the rarity of its correction where that stem is a word ("requets" is as common as
+    "request"). The words of what is asked for (`asked`) count as rare whatever their use in
+    English: "population" in "what is the population of …" is the question's point."""
+    out: dict[str, float] = {}
+    pinned = set(TOKEN.findall(asked.casefold()))
+    for m in TOKEN.finditer(text):
+        word = m.group(0)
+        for term in analyzer.terms(word):
+            weight = 1.0 if word.casefold() in pinned else rarity(word)
+            if corrected := spelt.get(term):
+                weight, term = min(weight, rarity(corrected)), corrected
+            out[term] = max(out.get(term, 0.0), weight)
+    return out
+
+
+def _asked_for(text: str, counted: tuple[str, ...]) -> str:
+    """The words naming what the question asks for: the things counted ("how many detainer
+    requests") or the attribute asked ("what is the population of …"). Not the kind of thing
+    in "what crimes …": the answer names one ("armed robbery"), seldom the kind."""
+    if counted:
+        return " ".join(counted)
+    found = _ATTRIBUTE.search(text)
+    return found.group(1) if found else ""
 
 
 def _long_form(text: str, analyzer: Analyzer) -> re.Pattern[str] | None:

@@ -170,3 +170,22 @@ def test_a_form_of_answer_binds_unless_the_sources_word_it_otherwise(
     Where they never word it so, an address asked for must still be written."""
     engine = _engine(make_sources, {"doc.md": f"# Memory\n\n{text}\n"})
     assert engine.ask("what is the address of the office in memory?").status == status
+
+
+def test_an_everyday_word_the_passage_lacks_costs_less_than_a_word_of_the_topic(
+    make_sources: MakeSources,
+) -> None:
+    """Neither "actually" nor "zoning" is in the sources, so the sources' IDF weighs them the
+    same; in general English "actually" is everyday, so a passage lacking it holds more of
+    the question."""
+    engine = _engine(make_sources, {"clerk.txt": CLERK})
+    everyday = engine.parse("how many towing complaints did the clerk actually get in 2023")
+    topic = engine.parse("how many towing complaints did the clerk zoning get in 2023")
+    assert everyday.rarity["actual"] < topic.rarity["zone"]
+    found = engine.decide(everyday).found
+    assert found is not None
+    pid = found.best.pid
+    assert engine.coverage(everyday, pid) > engine.coverage(topic, pid)
+    assert engine.ask("how many towing complaints did the clerk actually get in 2023").status == (
+        "answered"
+    )

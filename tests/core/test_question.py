@@ -74,3 +74,35 @@ def test_what_a_question_names_as_its_answer(
         which,
         statement_of,
     )
+
+
+def test_everyday_words_are_less_rare_than_the_words_of_the_topic(engine: Engine) -> None:
+    parsed = engine.parse("is the detainer thing ever going away")
+    assert parsed.rarity["ever"] < parsed.rarity["detain"]
+    assert parsed.rarity["go"] < parsed.rarity["detain"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What is the population of Springfield?", ["popul"]),
+        ("whats the crime rate in boston", ["crime", "rate"]),
+        ("how many people did ice arrest", ["peopl"]),
+    ],
+)
+def test_what_the_question_asks_for_keeps_its_full_weight(
+    engine: Engine, question: str, asked: list[str]
+) -> None:
+    """"Population" is common in English, but it is what the question is about: a passage
+    without it does not answer."""
+    parsed = engine.parse(question)
+    assert [parsed.rarity[term] for term in asked] == [1.0] * len(asked)
+    assert min(parsed.rarity.values()) < 1.0
+
+
+def test_a_corrected_typo_is_as_common_as_its_correction(engine: Engine) -> None:
+    """ "requets" is no English word, but the sources' "request" it is corrected to is."""
+    typed = engine.parse("how often does ice send requets")
+    right = engine.parse("how often does ice send request")
+    assert "request" in typed.terms
+    assert typed.rarity["request"] == right.rarity["request"] < 1.0
