@@ -38,6 +38,9 @@ class Explanation(BaseModel):
     unseen: list[str] = []
     """Search terms no source uses: the asker's own wording, which only a match on meaning can
     bridge (and a decline names them apart from the words the closest passage lacks)."""
+    weights: dict[str, float] = {}
+    """Each search term's weight in the share of the question a passage must hold (IDF in the
+    sources times rarity in general English): why an everyday word missing costs little."""
     years: list[str]
     asks_for: list[str]
     considered: list[Considered]
@@ -88,6 +91,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         expects=question.kind.value,
         unknown_names=list(question.unknown),
         unseen=sorted(question.unseen),
+        weights={t: round(w, 2) for t, w in engine.share_weights(question).items()},
         years=sorted(question.years),
         asks_for=sorted(kind.value for kind in question.asks),
         considered=considered,
@@ -115,6 +119,10 @@ def _lead(engine: Engine, decision: Decision) -> str:
     return "the quote windows"
 
 
+def _weights(weights: dict[str, float]) -> str:
+    return ", ".join(f"{t} {w:g}" for t, w in sorted(weights.items(), key=lambda x: -x[1]))
+
+
 def render_explanation(e: Explanation) -> str:
     """The explanation as terminal text, names and quotes on one line each."""
     read = [
@@ -125,6 +133,7 @@ def render_explanation(e: Explanation) -> str:
         + (f"; years: {', '.join(e.years)}" if e.years else "")
         + (f"; names no source uses: {', '.join(e.unknown_names)}" if e.unknown_names else ""),
         *([f"  terms no source uses: {' '.join(e.unseen)}"] if e.unseen else []),
+        *([f"  weights (IDF × rarity in English): {_weights(e.weights)}"] if e.weights else []),
         "",
         "Best windows (score, then each feature):",
     ]

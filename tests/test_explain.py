@@ -112,3 +112,15 @@ def test_what_led_the_answer_is_named(make_sources: MakeSources) -> None:
     card = explain(engine, "how many detainer requests did the police department receive in 2024")
     assert card.lead.startswith("a fact card, “detainer requests received” (2024), match score")
     assert f"Led by: {card.lead}" in render_explanation(card)
+
+
+def test_the_explanation_shows_what_each_word_weighs(make_sources: MakeSources) -> None:
+    """Two words no source uses have the same IDF; the everyday one weighs less, and the
+    moderator sees it."""
+    folder = make_sources({"orchids.md": "# Orchids\n\nOrchids want bright light.\n"})
+    engine, _ = load_engine(folder, semantic=False)
+    explained = explain(engine, "is it actually fine to water orchids in a terrarium")
+    assert explained.weights["actual"] < explained.weights["terrarium"]
+    assert set(explained.weights) == set(explained.terms)
+    shown = render_explanation(explained)
+    assert "weights (IDF × rarity in English): terrarium" in shown
