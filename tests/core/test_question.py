@@ -93,7 +93,7 @@ def test_everyday_words_are_less_rare_than_the_words_of_the_topic(engine: Engine
 def test_what_the_question_asks_for_keeps_its_full_weight(
     engine: Engine, question: str, asked: list[str]
 ) -> None:
-    """"Population" is common in English, but it is what the question is about: a passage
+    """ "Population" is common in English, but it is what the question is about: a passage
     without it does not answer."""
     parsed = engine.parse(question)
     assert [parsed.rarity[term] for term in asked] == [1.0] * len(asked)
