@@ -60,9 +60,9 @@ from index.ingest import read_sources  # noqa: E402
 SEMANTIC_ONLY = {"cosine", "best_sentence", "passage_cosine", "nearest"}
 # The best window's features the answerability score weighs, then the evidence's.
 WINDOW_FEATURES = [
-    "coverage",
-    "known_coverage",
-    "unseen",
+    "share",
+    "known_share",
+    "unseen_share",
     "heading",
     "cosine",
     "best_sentence",

@@ -238,28 +238,12 @@ class Engine:
     def passage_text(self, passage: Passage) -> str:
         return self.retriever.text(passage.source)[passage.start : passage.end]
 
-    def share_weights(self, question: ParsedQuestion) -> dict[str, float]:
-        """What each search term weighs in the share of the question a passage holds: its IDF
-        (unseen words most) times its rarity in general English, so "actually" or "gonna" left
-        unanswered costs less than the word that names the topic; a name no source uses
-        weighs fully. For "what did DPW say …" the party is left out: attribution, not the
-        passage's words, says who speaks (`statements_of`)."""
-        analyzer = self.retriever.analyzer
-        party = set(analyzer.terms(question.statement_of)) if question.statement_of else set()
-        named = {t for name in question.unknown for t in analyzer.terms(name)}
-        return {
-            term: self.finder.weight(term)
-            * (1.0 if term in named else question.rarity.get(term, 1.0))
-            for term in dict.fromkeys(question.terms)
-            if term not in party
-        }
-
     def coverage(self, question: ParsedQuestion, pid: int) -> float:
-        """Share of the question's weight (`share_weights`) that passage `pid` and its heading
-        hold. A word of six letters or more sharing its first five with a passage word counts
-        as held, which forgives misspellings."""
+        """Share of the question's weight (`EvidenceFinder.share_weights`) that passage `pid`
+        and its heading hold. A word of six letters or more sharing its first five with a
+        passage word counts as held, which forgives misspellings."""
         present = self.passage_terms(pid)
-        weights = self.share_weights(question)
+        weights = self.finder.share_weights(question)
         prefixes = {p[:5] for p in present if len(p) >= 5}
         held = sum(
             w for t, w in weights.items() if t in present or (len(t) >= 6 and t[:5] in prefixes)

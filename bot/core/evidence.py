@@ -294,6 +294,7 @@ class EvidenceFinder:
                 )
                 candidates.append(c)
         self._lexical_features(candidates, weights, total)
+        self._share_features(question, candidates, asked)
         if cosines is not None:
             self._semantic_features(cosines, candidates)
         w = self.weights.model_dump()
@@ -326,8 +327,6 @@ class EvidenceFinder:
         """Each window's BM25 against the question, relative to the best window, and the share
         of the question's IDF mass the window holds. `weights`: the IDF of each question term
         the sources use, by term id; `total`: the IDF mass of all the question's terms."""
-        known_total = sum(weights.values()) or 1.0
-        unseen = 1.0 - sum(weights.values()) / total
         singles = [c.length for c in candidates if c.count == 1]
         avg = max(sum(singles) / max(len(singles), 1), 1.0)
         k1, b = self.k1, self.b
@@ -341,11 +340,41 @@ class EvidenceFinder:
                 s += weight * tf * (k1 + 1) / (tf + norm)
             raw.append(s)
             c.features["coverage"] = held / total
-            c.features["known_coverage"] = held / known_total
-            c.features["unseen"] = unseen
         best = max(raw, default=0.0) or 1.0
         for c, s in zip(candidates, raw, strict=True):
             c.features["sentence"] = s / best
+
+    def share_weights(self, question: ParsedQuestion) -> dict[str, float]:
+        """What each search term weighs when judging whether a window or passage answers: its
+        IDF (unseen words most) times its rarity in general English, so "actually" or "gonna"
+        left unanswered costs less than the word that names the topic; a name no source uses
+        weighs fully. For "what did DPW say …" the party is left out: attribution, not the
+        passage's words, says who speaks (policy.statements_of)."""
+        analyzer = self.retriever.analyzer
+        party = set(analyzer.terms(question.statement_of)) if question.statement_of else set()
+        named = {t for name in question.unknown for t in analyzer.terms(name)}
+        return {
+            term: self.weight(term) * (1.0 if term in named else question.rarity.get(term, 1.0))
+            for term in dict.fromkeys(question.terms)
+            if term not in party
+        }
+
+    def _share_features(
+        self, question: ParsedQuestion, candidates: list[Candidate], asked: dict[int, str]
+    ) -> None:
+        """What the answer-or-decline score reads of a window (policy.Answerability): the
+        share of the question's weight (`share_weights`) it holds, of the weight of the words
+        the sources use, and the share no source uses. `asked` maps term ids to terms."""
+        weights = self.share_weights(question)
+        by_id = {tid: weights[term] for tid, term in asked.items() if term in weights}
+        total = sum(weights.values()) or 1.0
+        known = sum(by_id.values())
+        unseen = 1.0 - known / total
+        for c in candidates:
+            held = sum(by_id[tid] for tid in c.tf if tid in by_id)
+            c.features["share"] = held / total
+            c.features["known_share"] = held / (known or 1.0)
+            c.features["unseen_share"] = unseen
 
     def _semantic_features(self, cosines: np.ndarray, candidates: list[Candidate]) -> None:
         """Cosines of the question with each window, its closest sentence and its passage.

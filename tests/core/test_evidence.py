@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.core.engine import Engine, EngineConfig
 from bot.core.policy import Policy
 from bot.loader import load_engine
@@ -107,3 +109,22 @@ def test_every_window_is_its_source_text_at_its_offsets(make_sources: MakeSource
     assert len(candidates) > 10
     for c in candidates:
         assert c.body == text[c.start : c.end]
+
+
+def test_a_window_holds_more_of_a_question_whose_missing_word_is_everyday(
+    make_sources: MakeSources,
+) -> None:
+    """The answer-or-decline score reads the window's share of the question's weight: with
+    "actually" missing it holds more than with "zoning" missing, though neither word is in
+    the sources (the same IDF)."""
+    engine, _ = load_engine(make_sources({"harbor.md": HARBOR}), semantic=False)
+    shares = []
+    for word in ("actually", "zoning"):
+        question = engine.parse(f"when does the ferry {word} run to the island")
+        best = engine.finder.find(question).best
+        assert "ferry" in best.body
+        f = best.features
+        assert 0.0 < f["unseen_share"] < 1.0  # the missing word is in no source
+        assert f["share"] == pytest.approx(f["known_share"] * (1.0 - f["unseen_share"]))
+        shares.append(f["share"])
+    assert shares[0] > shares[1]
