@@ -77,8 +77,9 @@ def test_a_decline_tells_words_no_source_uses_from_words_the_passage_lacks(
         "The sources do not answer this; the closest passage does not mention sun, "
         "and no source uses the word terrarium."
     )
+    # The words that weigh most first: a place no source names, then the rarer word.
     assert engine.ask("what price do orchids sell for in paris").note == (
-        "The sources do not answer this; no source uses the words price, sell, paris."
+        "The sources do not answer this; no source uses the words paris, sell, price."
     )
 
 

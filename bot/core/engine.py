@@ -261,16 +261,22 @@ class Engine:
 
     def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[tuple[str, bool]]:
         """The question's words that the passage does not hold, as the user wrote them, each
-        with whether no source uses it at all (the asker's wording, not the sources')."""
+        with whether no source uses it at all (the asker's wording, not the sources'); the
+        words that weigh most in the question first (`EvidenceFinder.share_weights`), so a
+        decline names "ternary" before "actually"."""
         analyzer = self.retriever.analyzer
         present = set(analyzer.terms(self.passage_text(passage)))
-        searched = set(question.terms)  # not the frame: the "say" of "what did Cox say"
-        missing: dict[str, bool] = {}
+        weights = self.finder.share_weights(
+            question
+        )  # not the frame: the "say" of "what did Cox say"
+        missing: dict[str, tuple[bool, float]] = {}
         for m in TOKEN.finditer(question.text):
-            terms = set(analyzer.terms(m.group(0))) & searched
+            terms = set(analyzer.terms(m.group(0))) & set(weights)
             if not terms <= present:
-                missing.setdefault(m.group(0), terms <= question.unseen)
-        return list(missing.items())
+                weight = max(weights[t] for t in terms)
+                missing.setdefault(m.group(0), (terms <= question.unseen, weight))
+        ranked = sorted(missing.items(), key=lambda item: -item[1][1])
+        return [(word, unused) for word, (unused, _) in ranked]
 
     # --- quoting -----------------------------------------------------------------------------
 
