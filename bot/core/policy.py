@@ -233,14 +233,14 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
     if question.kind is Expect.NUMBER and question.counted:
         figures = counted_figures(text, question.text)
         if not figures:
-            return f"The sources give no number of {' '.join(question.counted)}."
+            return f"The sources give no number of {_counted_phrase(question.counted)}."
         counted = [words for words in figures if words]
         if len(counted) == len(figures) and not any(
             _counts(question.counted, words) for words in counted
         ):
             return (
                 f"The closest passage counts {' '.join(counted[0])}, "
-                f"not {' '.join(question.counted)}."
+                f"not {_counted_phrase(question.counted)}."
             )
     return None
 
@@ -282,6 +282,13 @@ def _counts(wanted: tuple[str, ...], counted: tuple[str, ...]) -> bool:
     if len(wanted) > 1 and "".join(w[0] for w in wanted) in theirs:
         return True  # "hit points" counted as "4,500 HP"
     return any(fuzz.ratio(head, b) >= TYPO_RATIO or (len(head) >= 3 and head in b) for b in theirs)
+
+
+def _counted_phrase(words: tuple[str, ...]) -> str:
+    """What a "how many" counts, as a note names it: its words up to its head noun ("how many
+    detainers come in" counts "detainers", not "detainers come")."""
+    head = _head(words)
+    return " ".join(words[: len(words) - words[::-1].index(head)])
 
 
 def _head(words: tuple[str, ...]) -> str:

@@ -157,3 +157,18 @@ def test_a_phone_number_must_be_stated() -> None:
     question = parsed("What is the department's phone number?")
     assert answer_problem(question, "The department received 57 requests.") is not None
     assert answer_problem(question, "Call the department at (617) 343-4500.") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("why do they count how many detainers come in", "detainers"),
+        ("How many ICE agents work here?", "ice agents"),
+        ("How many officers does the department have?", "officers"),
+    ],
+)
+def test_a_decline_names_what_is_counted_not_the_verb_after_it(question: str, named: str) -> None:
+    text = "The office logged 12 towing complaints in 2023."
+    assert answer_problem(parsed(question), text) == (
+        f"The closest passage counts towing complaints, not {named}."
+    )
