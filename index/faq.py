@@ -9,7 +9,7 @@ whole first paragraph of many FAQ answers, the reason comes next).
 from __future__ import annotations
 
 from index.models import FaqEntry, Span
-from index.readers.document import ReadDocument, is_heading, line_finder
+from index.readers.document import Block, ReadDocument, is_heading, line_finder
 
 # An answer shorter than this many words takes the next paragraph too.
 ANSWER_MIN_WORDS = 12
@@ -17,7 +17,8 @@ _ANSWER_KINDS = ("paragraph", "item")
 
 
 def extract_faqs(source: str, doc: ReadDocument) -> list[FaqEntry]:
-    """Each question block with the paragraphs that answer it, up to the next heading."""
+    """Each question block with the paragraphs that open its answer, and where the answer's
+    section ends (the next heading or question)."""
     text, blocks = doc.text, doc.blocks
     line_of = line_finder(doc)
     entries: list[FaqEntry] = []
@@ -39,6 +40,12 @@ def extract_faqs(source: str, doc: ReadDocument) -> list[FaqEntry]:
                     answer=Span(start=answer[0].start, end=answer[-1].end),
                     line=line_of(question.start),
                     answer_line=line_of(answer[0].start),
+                    section_end=_section_end(blocks[i + 1 :], len(text)),
                 )
             )
     return entries
+
+
+def _section_end(after: list[Block], end: int) -> int:
+    """Where an answer's section ends: at the next heading or question, else `end`."""
+    return next((b.start for b in after if is_heading(b) or b.kind == "question"), end)

@@ -111,6 +111,9 @@ class FaqEntry(BaseModel):
     answer: Span
     line: int = Field(ge=1, description="1-based line of the question.")
     answer_line: int = Field(ge=1)
+    section_end: int | None = None
+    """Where the entry's answer ends: the next heading or question, or the document's end
+    (`answer` is only its opening). None in an index saved before it was recorded."""
 
 
 class Document(BaseModel):

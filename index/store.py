@@ -73,8 +73,9 @@ from index.source_text import ReadSource, SourceText, Text
 from index.vector_cache import CACHE_NAME, VECTOR_FILES
 from index.vectors import CODES_FILE, SCALES_FILE, SentenceVectors, encode_sentences
 
-# 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms; 6: a reader per format
-FORMAT_VERSION = 6
+# 4: per-block upper bounds (bounds.npy); 5: sentence and heading terms; 6: a reader per format;
+# 7: where each FAQ answer's section ends
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 LOCK = "build.lock"
 STRINGS = "strings.json"

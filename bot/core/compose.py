@@ -25,6 +25,7 @@ from bot.facts.claims import claim_key, distinct_facts, ordered
 from bot.facts.models import Fact, FactLookup
 from bot.models import Answer, Corroboration, Snippet, quote_snippet
 from index.models import FaqEntry
+from index.source_text import file_span
 
 FAQ_SCORE = 100.0
 
@@ -45,7 +46,7 @@ def compose(
     snippets = list(quoted.snippets)
     if verdict.lead == "faq":
         assert faq is not None and book is not None
-        snippets = [_faq_quote(book, faq), *snippets]
+        snippets = _faq_first(book, faq, snippets)
     if verdict.status == "conflict":
         return quoted.model_copy(
             update={"snippets": _claimant_first(question, _each_claim_once(snippets))}
@@ -166,6 +167,21 @@ def _quote(
     claimed_by: str | None = None,
 ) -> Snippet:
     return quote_snippet(book.texts[source], book.metas[source], start, end, score, claimed_by)
+
+
+def _faq_first(book: FactBook, faq: FaqEntry, snippets: list[Snippet]) -> list[Snippet]:
+    """An FAQ entry's answer leads, before the windows; but when the best window lies further
+    on in that same answer (past its opening, before the next question), the window goes
+    first: it is the part of the publisher's answer the question's words found ("can I
+    uninstall the Python that came with my Mac" is answered two paragraphs into "Can I
+    delete Python?")."""
+    opening = _faq_quote(book, faq)
+    if snippets and faq.section_end is not None:
+        best = snippets[0]
+        start, end = file_span(book.texts[faq.source], faq.answer.end, faq.section_end)
+        if best.source == faq.source and start <= best.start and best.end <= end:
+            return [best, opening, *snippets[1:]]
+    return [opening, *snippets]
 
 
 def _faq_quote(book: FactBook, faq: FaqEntry) -> Snippet:

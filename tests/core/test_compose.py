@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.compose import _faq_first
 from bot.core.engine import Engine
 from bot.core.figures import find_figures
 from bot.evaluate import load_eval
 from bot.facts.claims import claim_key
 from bot.loader import load_engine
+from bot.models import quote_snippet
 from bot.render_text import render_answer
 from tests.paths import ROOT, SOURCES
 
@@ -417,3 +419,42 @@ def test_an_answer_line_states_only_what_a_quote_says(
         assert any(value in s.quote for s in answer.snippets), (question, answer.answer)
         lines += 1
     assert lines >= 10, "the sets hold questions answered with a value"
+
+
+PYTHON_FAQ = """# Installed Python
+
+## Can I delete Python?
+
+That depends on where Python came from and who put it on this machine for you.
+
+If Python came with your operating system, removing it is not recommended.
+
+## Why is Python on my computer?
+
+Many programs ship with their own copy of Python, and some of them need it to run.
+"""
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "first"),
+    [
+        ("If Python came with your operating system", "window"),  # further on in the answer
+        ("Many programs ship with their own copy", "faq"),  # the next question's answer
+    ],
+)
+def test_a_window_further_on_in_the_faq_answer_leads_it(
+    make_sources: MakeSources, paragraph: str, first: str
+) -> None:
+    """The FAQ entry matched; the window the question's words found is quoted first when it
+    is part of the same answer, so the answer leads with what was asked."""
+    engine, _ = load_engine(make_sources({"installed.md": PYTHON_FAQ}), semantic=False)
+    book = engine.facts
+    (entry,) = [e for e in book.faqs if "delete" in PYTHON_FAQ[e.question.start : e.question.end]]
+    start = PYTHON_FAQ.index(paragraph)
+    end = PYTHON_FAQ.index(".", start) + 1
+    window = quote_snippet(book.texts["installed.md"], book.metas["installed.md"], start, end, 1.0)
+    shown = _faq_first(book, entry, [window])
+    opening = PYTHON_FAQ[entry.answer.start : entry.answer.end]
+    assert [s.quote for s in shown] == (
+        [window.quote, opening] if first == "window" else [opening, window.quote]
+    )
