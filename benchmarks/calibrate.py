@@ -2,6 +2,7 @@
 
     python benchmarks/calibrate.py --mode semantic [--data ../shared/benchmarks/xquad-en]
     python benchmarks/calibrate.py --mode lexical
+    python benchmarks/calibrate.py --mode semantic --threshold-only   # the decline threshold alone
 
 Groups of questions, each weighing the same however many questions it has: XQuAD (its
 even-numbered questions over all articles, and over the articles left when 8 are removed per
@@ -32,7 +33,7 @@ import argparse
 import itertools
 import math
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,6 +215,23 @@ def rates(judged: list[Judged], w: np.ndarray, threshold: float) -> tuple[float,
     return (float(np.mean(neg)) if neg else 1.0, float(np.mean(pos)) if pos else 1.0)
 
 
+def objective(
+    seeds: dict[int, list[Judged]],
+    groups: dict[str, list[Judged]],
+    w: np.ndarray,
+    threshold: float,
+    keep: Callable[[int], bool],
+) -> tuple[float, float]:
+    """What a decline model is fitted to: over the questions `keep` takes, the mean over the
+    groups of (unanswerable declined + answerable answered right), XQuAD's declined share
+    being its worst seed's; and that worst seed's share."""
+    by_seed = [rates([j for j in s if keep(j.index)], w, threshold) for s in seeds.values()]
+    worst = min(d for d, _ in by_seed)
+    values = [worst + float(np.mean([k for _, k in by_seed]))]
+    values += [sum(rates([j for j in g if keep(j.index)], w, threshold)) for g in groups.values()]
+    return float(np.mean(values)), worst
+
+
 def answerability(w: np.ndarray, threshold: float, semantic: bool) -> Answerability:
     """The fitted model as the policy holds it; a feature the mode lacks weighs 0."""
     _, names = features(semantic)
@@ -245,6 +263,29 @@ def report(name: str, engine: Engine, items: list[EvalItem], lines: list[int]) -
     return f"{name:14} right {right_:.3f} {counts}"
 
 
+def scan_threshold(
+    semantic: bool, seeds: dict[int, list[Asked]], groups: dict[str, list[Asked]]
+) -> None:
+    """The objective of the decline model in the code at thresholds around its own, with the
+    ranking in the code: how its threshold is refitted when its features change but its
+    weights stay (bot/core/policy.py says when that was done). Even halves fit, odd report."""
+    config = EngineConfig()
+    weights = config.semantic if semantic else config.lexical
+    model = config.policy.answerability if semantic else config.policy.lexical
+    _, names = features(semantic)
+    w = np.array([getattr(model, n) for n in names] + [model.bias])
+    judged_seeds = {s: judge(a, weights, semantic) for s, a in seeds.items()}
+    judged = {name: judge(a, weights, semantic) for name, a in groups.items()}
+    even, odd = (lambda i: i % 2 == 0), (lambda i: i % 2 == 1)
+    print("\nthreshold  even objective (worst seed declined)  odd objective (worst seed)")
+    for t in model.threshold + np.arange(-0.2, 0.2001, 0.025):
+        (e, e_worst), (o, o_worst) = (
+            objective(judged_seeds, judged, w, t, keep) for keep in (even, odd)
+        )
+        mark = "  <- in the code" if abs(t - model.threshold) < 1e-9 else ""
+        print(f"{t:9.3f}  {e:.4f} ({e_worst:.3f})  {o:.4f} ({o_worst:.3f}){mark}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=("lexical", "semantic"), required=True)
@@ -252,6 +293,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=8, help="XQuAD removal seeds (1..N)")
     parser.add_argument(
         "--without", nargs="*", default=[], help="ranking features left out of the fit (at 0)"
+    )
+    parser.add_argument(
+        "--threshold-only",
+        action="store_true",
+        help="keep the code's ranking and decline weights; scan the decline threshold only",
     )
     args = parser.parse_args()
     semantic = args.mode == "semantic"
@@ -290,6 +336,10 @@ def main() -> None:
     def half(asked: list[Asked], keep) -> list[Asked]:
         return [a for a in asked if keep(a.index)]
 
+    if args.threshold_only:
+        scan_threshold(semantic, seeds, {n: g[3] for n, g in groups.items()})
+        return
+
     weights = fit_ranker(
         [half(xquad, even), *(half(g[3], even) for g in groups.values())], rank_names
     )
@@ -303,13 +353,8 @@ def main() -> None:
     w = fit_answerability(
         [xquad_train, *([j for j in g if even(j.index)] for g in judged.values())]
     )
-    best_t, best_value = 0.0, -math.inf
-    for t in np.arange(-3.0, 3.0, 0.05):
-        evens = [rates([j for j in s if even(j.index)], w, t) for s in judged_seeds.values()]
-        values = [min(d for d, _ in evens) + float(np.mean([k for _, k in evens]))]
-        values += [sum(rates([j for j in g if even(j.index)], w, t)) for g in judged.values()]
-        if np.mean(values) > best_value:
-            best_t, best_value = float(t), float(np.mean(values))
+    thresholds = np.arange(-3.0, 3.0, 0.05)
+    best_t = float(max(thresholds, key=lambda t: objective(judged_seeds, judged, w, t, even)[0]))
     model = answerability(w, best_t, semantic)
     key = "answerability" if semantic else "lexical"
     policy = Policy(**{key: model})
