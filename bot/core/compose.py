@@ -170,16 +170,16 @@ def _quote(
 
 
 def _faq_first(book: FactBook, faq: FaqEntry, snippets: list[Snippet]) -> list[Snippet]:
-    """An FAQ entry's answer leads, before the windows; but when the best window lies further
-    on in that same answer (past its opening, before the next question), the window goes
-    first: it is the part of the publisher's answer the question's words found ("can I
+    """An FAQ entry's answer leads, before the windows; but when the best window is part of
+    that same answer and reaches past its opening (before the next question), the window
+    goes first: it is the part of the publisher's answer the question's words found ("can I
     uninstall the Python that came with my Mac" is answered two paragraphs into "Can I
-    delete Python?")."""
+    delete Python?"). A window within the opening adds nothing to it."""
     opening = _faq_quote(book, faq)
     if snippets and faq.section_end is not None:
         best = snippets[0]
-        start, end = file_span(book.texts[faq.source], faq.answer.end, faq.section_end)
-        if best.source == faq.source and start <= best.start and best.end <= end:
+        start, end = file_span(book.texts[faq.source], faq.answer.start, faq.section_end)
+        if best.source == faq.source and start <= best.start and opening.end < best.end <= end:
             return [best, opening, *snippets[1:]]
     return [opening, *snippets]
 

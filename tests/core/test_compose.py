@@ -436,25 +436,25 @@ Many programs ship with their own copy of Python, and some of them need it to ru
 
 
 @pytest.mark.parametrize(
-    ("paragraph", "first"),
+    ("first_words", "last_words", "leads"),
     [
-        ("If Python came with your operating system", "window"),  # further on in the answer
-        ("Many programs ship with their own copy", "faq"),  # the next question's answer
+        ("If Python came", "not recommended.", "window"),  # further on in the answer
+        ("That depends", "not recommended.", "window"),  # the opening and past it
+        ("That depends", "who put it", "faq"),  # within the opening: adds nothing
+        ("Many programs", "own copy of Python,", "faq"),  # the next question's answer
     ],
 )
-def test_a_window_further_on_in_the_faq_answer_leads_it(
-    make_sources: MakeSources, paragraph: str, first: str
+def test_a_window_reaching_past_the_faq_answers_opening_leads_it(
+    make_sources: MakeSources, first_words: str, last_words: str, leads: str
 ) -> None:
     """The FAQ entry matched; the window the question's words found is quoted first when it
-    is part of the same answer, so the answer leads with what was asked."""
+    is part of the same answer and says more than its opening."""
     engine, _ = load_engine(make_sources({"installed.md": PYTHON_FAQ}), semantic=False)
     book = engine.facts
     (entry,) = [e for e in book.faqs if "delete" in PYTHON_FAQ[e.question.start : e.question.end]]
-    start = PYTHON_FAQ.index(paragraph)
-    end = PYTHON_FAQ.index(".", start) + 1
+    start = PYTHON_FAQ.index(first_words)
+    end = PYTHON_FAQ.index(last_words) + len(last_words)
     window = quote_snippet(book.texts["installed.md"], book.metas["installed.md"], start, end, 1.0)
-    shown = _faq_first(book, entry, [window])
+    shown = [s.quote for s in _faq_first(book, entry, [window])]
     opening = PYTHON_FAQ[entry.answer.start : entry.answer.end]
-    assert [s.quote for s in shown] == (
-        [window.quote, opening] if first == "window" else [opening, window.quote]
-    )
+    assert shown == ([window.quote, opening] if leads == "window" else [opening, window.quote])
