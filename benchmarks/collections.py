@@ -11,6 +11,9 @@ same rules:
   names and holds one of its answers (a declined one is a miss);
 - declined: an unanswerable question the bot declines.
 
+and where the answerable misses lie: declined, a first quote from the right file without the
+answer, the right quote later than first, or the first quote from another file.
+
 Even lines are where knobs may be fitted, odd lines the held-out check; both are printed.
 
     .venv/bin/python benchmarks/collections.py                       # this checkout, both modes
@@ -94,6 +97,22 @@ def _right(item: dict, snippet: dict) -> bool:
     return any(a.casefold() in quote for a in item["answers"])
 
 
+MISS_KINDS = ("declined", "right file, wrong quote", "right in a later quote", "wrong file")
+
+
+def _miss_kind(item: dict, answer: dict) -> str:
+    """Where an answerable question's miss lies, from its JSON answer alone."""
+    snippets = answer.get("snippets") or []
+    if answer.get("status") == "no_answer" or not snippets:
+        return "declined"
+    if any(_right(item, s) for s in snippets[1:]):
+        return "right in a later quote"
+    first = snippets[0]["source"]
+    if first in (item.get("source"), Path(item.get("source", "")).stem):
+        return "right file, wrong quote"
+    return "wrong file"
+
+
 def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict, str]:
     folder = COLLECTIONS[name]
     items = [
@@ -111,6 +130,7 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
     answers = [json.loads(line) for line in lines]
     halves = {"even": Score(), "odd": Score()}
     misses: list[str] = []
+    kinds = dict.fromkeys(MISS_KINDS, 0)
     for i, (item, answer) in enumerate(zip(items, answers, strict=True)):
         score = halves["even" if i % 2 == 0 else "odd"]
         if item.get("expect") == "no_answer":
@@ -124,6 +144,7 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
         hit = answer.get("status") != "no_answer" and bool(snippets) and _right(item, snippets[0])
         score.right += hit
         if not hit:
+            kinds[_miss_kind(item, answer)] += 1
             first = snippets[0]["quote"][:80] if snippets else answer.get("note", "")[:80]
             misses.append(f"{answer.get('status')}: {item['question']} -> {first!r}")
     build = (
@@ -132,7 +153,7 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
         if indexed
         else "index figures not printed"
     )
-    report = {"build": build, **halves}
+    report = {"build": build, "kinds": kinds, **halves}
     return report, "\n".join(f"    miss: {m}" for m in misses[:failures])
 
 
@@ -156,6 +177,8 @@ def main() -> None:
             print(f"{mode:8} {name:13} all  {whole.cell()}")
             print(f"{'':8} {'':13} even {report['even'].cell()}")
             print(f"{'':8} {'':13} odd  {report['odd'].cell()}   index: {report['build']}")
+            kinds = ", ".join(f"{kind} {n}" for kind, n in report["kinds"].items())
+            print(f"{'':8} {'':13} answerable missed: {kinds}")
             if misses:
                 print(misses)
 
