@@ -266,9 +266,8 @@ class Engine:
         decline names "ternary" before "actually"."""
         analyzer = self.retriever.analyzer
         present = set(analyzer.terms(self.passage_text(passage)))
-        weights = self.finder.share_weights(
-            question
-        )  # not the frame: the "say" of "what did Cox say"
+        # The search terms, not the frame: not the "say" of "what did Cox say".
+        weights = self.finder.share_weights(question)
         missing: dict[str, tuple[bool, float]] = {}
         for m in TOKEN.finditer(question.text):
             terms = set(analyzer.terms(m.group(0))) & set(weights)
