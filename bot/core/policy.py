@@ -149,11 +149,19 @@ class Policy(BaseModel):
         return self.answerability if evidence.semantic else self.lexical
 
     @staticmethod
-    def match_score(cosine: float | None, min_cosine: float, threshold: float) -> float:
+    def match_score(
+        cosine: float | None, min_cosine: float, threshold: float, shares_word: bool = True
+    ) -> float:
         """A cosine on the fuzzy matchers' 0-100 scale: `min_cosine` maps to that matcher's
         `threshold` and every 0.01 of cosine to one point, so a match on meaning meets the
-        same thresholds as a match on words. None (lexical mode) scores 0."""
-        return 0.0 if cosine is None else threshold + 100.0 * (cosine - min_cosine)
+        same thresholds as a match on words. None (lexical mode) scores 0, and so does the
+        cosine of two texts that share no search term (`shares_word`): a sentence model
+        places a word no source uses near one they do ("governor" near "mayor", "mass" near
+        "Boston"), so meaning alone would match a question about something the sources never
+        name."""
+        if cosine is None or not shares_word:
+            return 0.0
+        return threshold + 100.0 * (cosine - min_cosine)
 
 
 DEFAULT_POLICY = Policy()

@@ -16,10 +16,10 @@ def faq_match(
     """The FAQ entry whose question is closest to `question`, if close enough.
 
     Words are compared as the index sees them (token-sort ratio), and in semantic mode the
-    questions' meanings too (`Policy.match_score`) where the two share a word (see
-    bot/facts/lookup.py); the years must be the same: "in 2024" must not get the answer to
-    the FAQ's "in 2025", and the answer must be of the kind asked for (`answer_problem`: "how
-    many arrests" is not answered by a count of requests)."""
+    questions' meanings too where the two share a word (`Policy.match_score`); the years must
+    be the same: "in 2024" must not get the answer to the FAQ's "in 2025", and the answer must
+    be of the kind asked for (`answer_problem`: "how many arrests" is not answered by a count
+    of requests)."""
     cosines = (
         book.faq_vectors @ question.vector
         if question.vector is not None and book.faq_vectors is not None
@@ -35,9 +35,10 @@ def faq_match(
         similarity = max(
             fuzz.token_sort_ratio(question.words, asked.words),
             policy.match_score(
-                None if cosines is None or not asked.terms & terms else float(cosines[i]),
+                None if cosines is None else float(cosines[i]),
                 policy.faq_min_cosine,
                 policy.faq_min_similarity,
+                bool(asked.terms & terms),
             ),
         )
         if similarity >= policy.faq_min_similarity and (best is None or similarity > best[0]):

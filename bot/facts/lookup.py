@@ -5,9 +5,7 @@ Words are compared as the index's analyzer sees them (stemmed, stop words droppe
 token-set ratio then tolerates extra words and typos. In semantic mode a fact also matches on
 meaning ("who speaks for ICE" and "ICE spokeswoman"): its cosine with the question, put on the
 same 0-100 scale by `Policy.match_score`, counts when it is the higher of the two and the
-two share a word: a sentence model places a word no source uses near one they do
-("governor" near "mayor", "mass" near "Boston"), so meaning alone would match a question
-about something the sources never name.
+two share a word.
 """
 
 from __future__ import annotations
@@ -48,7 +46,7 @@ def lookup(
             max(
                 score(words, w) if words else 0.0,
                 policy.match_score(
-                    c if w.terms & terms else None, policy.card_min_cosine, policy.card_min_score
+                    c, policy.card_min_cosine, policy.card_min_score, bool(w.terms & terms)
                 ),
             ),
             f,

@@ -73,6 +73,8 @@ def test_match_scores_put_a_cosine_on_the_fuzzy_scale() -> None:
     assert at == 90.0
     assert policy.match_score(policy.card_min_cosine - 0.1, policy.card_min_cosine, 90.0) < 90
     assert policy.match_score(None, policy.card_min_cosine, 90.0) == 0.0
+    # Two texts that share no search term match on words alone, whatever their cosine.
+    assert policy.match_score(0.99, policy.card_min_cosine, 90.0, shares_word=False) == 0.0
 
 
 def test_the_question_is_encoded_once(semantic_engine: Engine, monkeypatch) -> None:
