@@ -34,7 +34,7 @@ import itertools
 import math
 import sys
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -164,12 +164,10 @@ def judge(asked: list[Asked], weights: RankWeights, semantic: bool) -> list[Judg
         scores = matrix(ev.candidates, rank_names) @ w
         best = int(np.argmax(scores))
         ranked = [ev.candidates[best], *(c for j, c in enumerate(ev.candidates) if j != best)]
-        ranked_ev = Evidence(
-            ev.question, ev.retrieved, ranked, ev.lexical_hits, ev.semantic, ev.nearest_cosine
-        )
+        ranked_ev = replace(ev, candidates=ranked)
         engine = a.engine
         top = ranked[0]
-        coverage = engine.coverage(ev.question, top.pid)
+        coverage = engine.coverage(ev, top.pid)
         reason = decline_reason(
             ev.question,
             ranked_ev,

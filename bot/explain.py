@@ -81,7 +81,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
             )
         best = evidence.best
         model = engine.config.policy.answerability_of(evidence)
-        score = round(model.score(best, evidence, engine.coverage(question, best.pid)), 3)
+        score = round(model.score(best, evidence, engine.coverage(evidence, best.pid)), 3)
         threshold = model.threshold
     return Explanation(
         lead=_lead(engine, decision),
@@ -91,7 +91,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         expects=question.kind.value,
         unknown_names=list(question.unknown),
         unseen=sorted(question.unseen),
-        weights={t: round(w, 2) for t, w in engine.finder.share_weights(question).items()},
+        weights={t: round(w, 2) for t, w in evidence.weights.items()} if evidence else {},
         years=sorted(question.years),
         asks_for=sorted(kind.value for kind in question.asks),
         considered=considered,

@@ -190,9 +190,9 @@ class Engine:
         reason = decline_reason(
             question,
             evidence,
-            self.coverage(question, best.pid),
+            self.coverage(evidence, best.pid),
             lambda: [self.passage_text(x.passage) for x in evidence.retrieved],
-            lambda: self.missing_words(question, best.passage),
+            lambda: self.missing_words(evidence, best.passage),
             self.config.policy,
         )
         if reason:
@@ -238,12 +238,12 @@ class Engine:
     def passage_text(self, passage: Passage) -> str:
         return self.retriever.text(passage.source)[passage.start : passage.end]
 
-    def coverage(self, question: ParsedQuestion, pid: int) -> float:
-        """Share of the question's weight (`EvidenceFinder.share_weights`) that passage `pid`
-        and its heading hold. A word of six letters or more sharing its first five with a
-        passage word counts as held, which forgives misspellings."""
+    def coverage(self, evidence: Evidence, pid: int) -> float:
+        """Share of the question's weight (`Evidence.weights`) that passage `pid` and its
+        heading hold. A word of six letters or more sharing its first five with a passage word
+        counts as held, which forgives misspellings."""
         present = self.passage_terms(pid)
-        weights = self.finder.share_weights(question)
+        weights = evidence.weights
         prefixes = {p[:5] for p in present if len(p) >= 5}
         held = sum(
             w for t, w in weights.items() if t in present or (len(t) >= 6 and t[:5] in prefixes)
@@ -259,15 +259,16 @@ class Engine:
             ids.update(r.terms_of_sentence(sid))
         return {r.term_name(i) for i in ids}
 
-    def missing_words(self, question: ParsedQuestion, passage: Passage) -> list[tuple[str, bool]]:
+    def missing_words(self, evidence: Evidence, passage: Passage) -> list[tuple[str, bool]]:
         """The question's words that the passage does not hold, as the user wrote them, each
         with whether no source uses it at all (the asker's wording, not the sources'); the
-        words that weigh most in the question first (`EvidenceFinder.share_weights`), so a
-        decline names "ternary" before "actually"."""
+        words that weigh most in the question first (`Evidence.weights`), so a decline names
+        "ternary" before "actually"."""
         analyzer = self.retriever.analyzer
+        question = evidence.question
         present = set(analyzer.terms(self.passage_text(passage)))
         # The search terms, not the frame: not the "say" of "what did Cox say".
-        weights = self.finder.share_weights(question)
+        weights = evidence.weights
         missing: dict[str, tuple[bool, float]] = {}
         for m in TOKEN.finditer(question.text):
             terms = set(analyzer.terms(m.group(0))) & set(weights)

@@ -143,6 +143,9 @@ class Evidence:
     """Ranked with sentence vectors (else on words alone)."""
     nearest_cosine: float = 0.0
     """Cosine of the question and the nearest sentence of all (semantic mode)."""
+    weights: dict[str, float] = field(default_factory=dict)
+    """What each search term weighs in the share of the question a window or passage holds
+    (`EvidenceFinder.share_weights`), worked out once for the question."""
 
     @property
     def best(self) -> Candidate:
@@ -193,9 +196,16 @@ class EvidenceFinder:
             if extra:
                 scores = r.bm25(terms) if terms else np.zeros(r.passage_count())
                 retrieved += [Retrieved(p, r.passage(p), float(scores[p]), False) for p in extra]
-        candidates = self._rank(question, retrieved, cosines)
+        weights = self.share_weights(question)
+        candidates = self._rank(question, retrieved, cosines, weights)
         return Evidence(
-            question, retrieved, candidates, len(hits), cosines is not None, nearest_cosine
+            question,
+            retrieved,
+            candidates,
+            len(hits),
+            cosines is not None,
+            nearest_cosine,
+            weights,
         )
 
     # --- windows -----------------------------------------------------------------------------
@@ -275,9 +285,14 @@ class EvidenceFinder:
     # --- features and ranking -----------------------------------------------------------------
 
     def _rank(
-        self, question: ParsedQuestion, retrieved: list[Retrieved], cosines: np.ndarray | None
+        self,
+        question: ParsedQuestion,
+        retrieved: list[Retrieved],
+        cosines: np.ndarray | None,
+        shares: dict[str, float],
     ) -> list[Candidate]:
-        """Every window of the retrieved passages, scored; best first, ties by retrieval order."""
+        """Every window of the retrieved passages, scored; best first, ties by retrieval order.
+        `shares`: the question's `share_weights`."""
         top = max((x.score for x in retrieved), default=0.0) or 1.0
         ids = {t: self.retriever.term_id(t) for t in question.terms}
         asked = {tid: t for t, tid in ids.items() if tid is not None}
@@ -294,7 +309,7 @@ class EvidenceFinder:
                 )
                 candidates.append(c)
         self._lexical_features(candidates, weights, total)
-        self._share_features(question, candidates, asked)
+        self._share_features(candidates, asked, shares)
         if cosines is not None:
             self._semantic_features(cosines, candidates)
         w = self.weights.model_dump()
@@ -359,13 +374,14 @@ class EvidenceFinder:
             if term not in party
         }
 
+    @staticmethod
     def _share_features(
-        self, question: ParsedQuestion, candidates: list[Candidate], asked: dict[int, str]
+        candidates: list[Candidate], asked: dict[int, str], weights: dict[str, float]
     ) -> None:
         """What the answer-or-decline score reads of a window (policy.Answerability): the
-        share of the question's weight (`share_weights`) it holds, of the weight of the words
-        the sources use, and the share no source uses. `asked` maps term ids to terms."""
-        weights = self.share_weights(question)
+        share of the question's weight (`weights`, its `share_weights`) it holds, of the
+        weight of the words the sources use, and the share no source uses. `asked` maps term
+        ids to terms."""
         by_id = {tid: weights[term] for tid, term in asked.items() if term in weights}
         total = sum(weights.values()) or 1.0
         known = sum(by_id.values())
