@@ -309,10 +309,12 @@ def _rarity(
     pinned = set(TOKEN.findall(asked.casefold()))
     for m in TOKEN.finditer(text):
         word = m.group(0)
+        asked_for = word.casefold() in pinned
         for term in analyzer.terms(word):
-            weight = 1.0 if word.casefold() in pinned else rarity(word)
+            weight = 1.0 if asked_for else rarity(word)
             if corrected := spelt.get(term):
-                weight, term = min(weight, rarity(corrected)), corrected
+                term = corrected
+                weight = weight if asked_for else min(weight, rarity(corrected))
             out[term] = max(out.get(term, 0.0), weight)
     return out
 

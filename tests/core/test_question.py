@@ -106,3 +106,11 @@ def test_a_corrected_typo_is_as_common_as_its_correction(engine: Engine) -> None
     right = engine.parse("how often does ice send request")
     assert "request" in typed.terms
     assert typed.rarity["request"] == right.rarity["request"] < 1.0
+
+
+def test_what_is_asked_for_keeps_its_full_weight_when_mistyped(engine: Engine) -> None:
+    """ "requets" is corrected to "request", and what a "how many" counts stays the
+    question's point however common its correction is in English."""
+    parsed = engine.parse("how many detainer requets did boston police get")
+    assert "request" in parsed.terms
+    assert parsed.rarity["request"] == 1.0
