@@ -89,9 +89,14 @@ def _bot(code: Path, argv: list[str], env: dict[str, str], stdin: str = "") -> s
     return done.stdout
 
 
-def _right(item: dict, snippet: dict) -> bool:
+def _from_file(item: dict, snippet: dict) -> bool:
+    """Whether the quote comes from the file the question names (any, if it names none)."""
     source = item.get("source")
-    if source and source not in (snippet["source"], Path(snippet["source"]).stem):
+    return not source or source in (snippet["source"], Path(snippet["source"]).stem)
+
+
+def _right(item: dict, snippet: dict) -> bool:
+    if not _from_file(item, snippet):
         return False
     quote = snippet["quote"].casefold()
     return any(a.casefold() in quote for a in item["answers"])
@@ -107,8 +112,7 @@ def _miss_kind(item: dict, answer: dict) -> str:
         return "declined"
     if any(_right(item, s) for s in snippets[1:]):
         return "right in a later quote"
-    first = snippets[0]["source"]
-    if first in (item.get("source"), Path(item.get("source", "")).stem):
+    if _from_file(item, snippets[0]):
         return "right file, wrong quote"
     return "wrong file"
 
