@@ -39,6 +39,12 @@ DEFINED = re.compile(
     r"(?:do|mean|stand for)\s*\??$",
     re.I,
 )
+# "When would I need one", "when do I use which", "when to pick a tuple": when to choose or
+# use something asks in which case, not on which date.
+_CHOOSING = (
+    r"\s+(?:(?:do|does|would|should|could|can|might|must)\s+)?(?:(?:i|you|we|one|people)\s+)?"
+    r"(?:to\s+)?(?:ever\s+|actually\s+|really\s+)?(?:use|need|pick|choose|prefer|want)\b"
+)
 _RULES: list[tuple[re.Pattern[str], Expect]] = [
     (
         re.compile(
@@ -63,7 +69,8 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
     ),
     (
         re.compile(
-            r"\b(?:(?P<ask>when)|what (?:year|date|day|month|time|century|decade|era|period)|"
+            rf"\b(?:(?P<ask>when)(?!{_CHOOSING})|"
+            r"what (?:year|date|day|month|time|century|decade|era|period)|"
             r"which (?:year|date|day|month|century|decade))\b",
             re.I,
         ),
@@ -102,8 +109,9 @@ _MONEY = re.compile(
     re.I,
 )
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A month only as a name, capitalised: "you may", "march on" and "an august body" are words.
 DATE = re.compile(
-    rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?:{MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
+    rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?-i:{MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
     r"last (?:year|month|week)|this (?:year|month|week))\b",
     re.I,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.expect import Expect, expected
+from bot.core.expect import Expect, carries, expected
 
 
 @pytest.mark.parametrize(
@@ -36,4 +36,37 @@ def test_a_question_word_that_opens_a_question_asks(question: str, kind: Expect)
     ],
 )
 def test_a_question_word_that_joins_clauses_asks_nothing(question: str, kind: Expect) -> None:
+    assert expected(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "carried"),
+    [
+        ("Tuples may be used as keys; lists may not.", False),  # "may" the verb
+        ("The troops march on the capital.", False),
+        ("The council voted in May.", True),
+        ("The report came out in March 2024.", True),
+        ("It was signed last month.", True),
+    ],
+)
+def test_a_month_is_a_date_only_as_a_name(sentence: str, carried: bool) -> None:
+    """A month name gives a date only capitalised: "you may" and "march on" are words, and
+    a when-question's answer line must not lead with one ("may — Design and History FAQ")."""
+    assert carries(Expect.DATE, sentence, "when was it decided") is carried
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("tuple vs list - when do i use which", Expect.ANY),
+        ("what's a metaclass and when would i need one", Expect.ANY),
+        ("when to use a generator", Expect.ANY),
+        ("when do we get the results", Expect.DATE),
+        ("when did the police use the fax", Expect.DATE),
+        ("when should i expect a reply", Expect.DATE),
+    ],
+)
+def test_when_to_use_or_need_something_asks_no_date(question: str, kind: Expect) -> None:
+    """ "When would I need one" asks in which case, and a sentence holding a date does not
+    answer it; "when do we get the results" still asks when."""
     assert expected(question) is kind
