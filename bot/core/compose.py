@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bot.core.arbiter import Verdict
 from bot.core.attribution import names_party
-from bot.core.expect import DATE, Expect, name_runs
+from bot.core.expect import DATE, Expect, new_names
 from bot.core.figures import find_figures
 from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook
@@ -248,7 +248,11 @@ def _claimant_first(question: ParsedQuestion, snippets: list[Snippet]) -> list[S
 def _answer_line(question: ParsedQuestion, quote: Snippet) -> str | None:
     """The value a quote gives for a how-many / when / who / what-percentage question, when it
     gives exactly one; else None (the quotes speak for themselves)."""
-    value = extract_value(question, quote.quote)
+    # A table row's label names what is measured ("Number of Requests Ignored (2025)"); its
+    # other cells hold the value.
+    value = extract_value(
+        question, " | ".join(quote.table_row[1:]) if quote.table_row else quote.quote
+    )
     if value is None:
         return None
     who = quote.claimed_by or (quote.publisher if quote.publisher else quote.title)
@@ -273,7 +277,7 @@ def extract_value(question: ParsedQuestion, text: str) -> str | None:
     elif question.long_form is not None:
         values = {m.group(0) for m in question.long_form.finditer(text)}
     elif question.kind is Expect.PERSON:
-        values = {n for n in name_runs(text) if n.casefold() not in asked}
+        values = set(new_names(text, question.text))
     else:
         return None
     return values.pop() if len(values) == 1 else None

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from bot.core.expect import Expect, carries
 from bot.core.question import ParsedQuestion
+from bot.models import table_cells
 from index.models import Passage, Sentence
 from index.passage_search import PassageSearch
 
@@ -243,11 +244,18 @@ class EvidenceFinder:
                 lengths[i] += lengths[i - 1]
         words = set(asked.values())
         bodies = [text[s.start - at : s.end - at] for s in sentences]
-        unasked = [
-            s.kind == "table" and not words & set(r.analyzer.terms(_row_label(body)))
+        # A table row's cells: a pipe row's own, else (an HTML row's text) one cell of it all.
+        rows = [
+            (table_cells(body) or [body]) if s.kind == "table" else None
             for s, body in zip(sentences, bodies, strict=True)
         ]
-        wanted = [self._carries(question, body) for body in bodies]
+        unasked = [row is not None and not words & set(r.analyzer.terms(row[0])) for row in rows]
+        # A row carries the kind of answer asked for in its value cells, not in its label:
+        # "| Number of Requests Ignored (2025) | 57 … |" names no one who confirmed it.
+        wanted = [
+            self._carries(question, " | ".join(row[1:]) if row and len(row) > 1 else body)
+            for row, body in zip(rows, bodies, strict=True)
+        ]
         kinds = [s.kind for s in sentences]
         out = []
         for first in range(len(sentences)):
@@ -438,12 +446,6 @@ def _introduced(kinds: list[str], i: int) -> bool:
     """Whether sentence `i` is a code block that the prose sentence before it introduces: the
     two are quoted together or not at all."""
     return 0 < i < len(kinds) and kinds[i] == "code" and kinds[i - 1] == "prose"
-
-
-def _row_label(row: str) -> str:
-    """The first cell of a pipe-table row: what the row is about."""
-    cells = row.strip().strip("|").split("|")
-    return cells[0] if cells else ""
 
 
 def _cosine_of_mean(vectors: np.ndarray, cosines: np.ndarray) -> float:

@@ -98,6 +98,7 @@ _OPENS_AFTER = frozenset(
 )
 _CLAUSE_ENDS = frozenset(".?!;:,(—–-")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
+_WORD = re.compile(r"\w+")
 
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 # A year as the sources and questions write one: "2024". The one definition every module uses.
@@ -157,7 +158,7 @@ def carries(kind: Expect, sentence: str, question: str) -> bool:
     if kind is Expect.DATE:
         return any(m.group(0).lower() not in q for m in DATE.finditer(sentence))
     if kind is Expect.PERSON:
-        return any(m.group(0).lower() not in q for m in _NAME.finditer(sentence))
+        return bool(new_names(sentence, question))
     if kind is Expect.PLACE:
         return any(m.group(0).split()[-1].lower() not in q for m in _PLACE.finditer(sentence))
     if kind is Expect.REASON:
@@ -194,3 +195,16 @@ def defined_thing(question: str) -> str:
 def name_runs(text: str) -> list[str]:
     """Runs of capitalised words that are not a sentence's first word: names, places, titles."""
     return [m.group(0) for m in _NAME.finditer(text)]
+
+
+def new_names(text: str, question: str) -> list[str]:
+    """The name runs of `text` the question does not already name. A run ends with the name
+    proper, after any titles ("Boston Mayor Michelle Wu"): one whose last word the question
+    holds is the person it asks about ("who took the pic of … yablo" is not answered by
+    "Issac Yablo"), while a question may hold a title ("who is the mayor") and ask the name."""
+    return [run for run in name_runs(text) if not names_asked(run, question)]
+
+
+def names_asked(name: str, question: str) -> bool:
+    """Whether the question already names the person `name` (by the name's last word)."""
+    return name.split()[-1].casefold() in _WORD.findall(question.casefold())

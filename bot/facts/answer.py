@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.expect import DATE, Expect
+from bot.core.expect import DATE, Expect, names_asked
 from bot.core.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -27,7 +27,6 @@ _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
     ),
     Expect.PERCENT: lambda f: f.unit == "percent",
     Expect.DATE: lambda f: bool(DATE.search(f.value)),
-    Expect.PERSON: names_someone,
 }
 
 
@@ -40,6 +39,8 @@ def fact_card(
     if question.role_of is not None:
         return _roles(book, question)
     keep = _ANSWERS_KIND.get(question.kind)
+    if question.kind is Expect.PERSON:
+        keep = _someone_else(question)
     if question.kind is Expect.ANY and question.which:
         keep = names_which(question.which)
     if keep is None or question.asks_speaker:
@@ -49,6 +50,12 @@ def fact_card(
         return None
     usable = card_facts(question, found.facts)
     return found.model_copy(update={"facts": usable}) if usable else None
+
+
+def _someone_else(question: ParsedQuestion) -> Callable[[Fact], bool]:
+    """A who-question asks for someone it does not name already: "who took the pic of …
+    yablo" is not answered by the card that gives Issac Yablo's role."""
+    return lambda f: names_someone(f) and not names_asked(f.value, question.text)
 
 
 def _roles(book: FactBook, question: ParsedQuestion) -> FactLookup | None:

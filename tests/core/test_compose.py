@@ -458,3 +458,31 @@ def test_a_window_reaching_past_the_faq_answers_opening_leads_it(
     shown = [s.quote for s in _faq_first(book, entry, [window])]
     opening = PYTHON_FAQ[entry.answer.start : entry.answer.end]
     assert shown == ([window.quote, opening] if leads == "window" else [opening, window.quote])
+
+
+HARBOR = (
+    "Harbor Report\n\n"
+    "Harbor master Ana Ruiz confirmed that the harbor turned away 12 ships last year.\n\n"
+    "Key Figures\n"
+    "| Item | Value |\n"
+    "|---|---|\n"
+    "| Number of Ships Turned Away (2025) | 12 ships |\n"
+    "| Harbor Master | Ana Ruiz |\n"
+)
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_a_table_rows_label_is_no_answer_its_value_cells_are(
+    make_sources: MakeSources, semantic: bool
+) -> None:
+    """A row's label names what it measures, in title case: "Ships Turned Away" is no one
+    who confirmed anything. A who-question is answered by a quote that names a person, and
+    a row still answers with its value cell."""
+    engine, _ = load_engine(make_sources({"harbor.txt": HARBOR}), semantic=semantic)
+    confirmed = engine.ask("who confirmed the 12 number")
+    assert confirmed.answer is not None and confirmed.answer.startswith("Ana Ruiz —")
+    assert "Ana Ruiz confirmed" in confirmed.snippets[0].quote
+    counted = engine.ask("how many ships were turned away in 2025")
+    assert counted.answer is not None and counted.answer.startswith("12 —")
+    master = engine.ask("who is the harbor master")
+    assert master.answer is not None and master.answer.startswith("Ana Ruiz —")

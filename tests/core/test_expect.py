@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.expect import Expect, carries, expected
+from bot.core.expect import Expect, carries, expected, new_names
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,15 @@ def test_when_to_use_or_need_something_asks_no_date(question: str, kind: Expect)
     """ "When would I need one" asks in which case, and a sentence holding a date does not
     answer it; "when do we get the results" still asks when."""
     assert expected(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("who is the mayor of boston", ["Boston Mayor Michelle Wu"]),  # a title is no name
+        ("who stood beside wu", []),  # the person the question names
+        ("who did Michelle Wu meet", []),
+    ],
+)
+def test_a_name_the_question_holds_is_not_a_new_one(question: str, names: list[str]) -> None:
+    assert new_names("At the hearing Boston Mayor Michelle Wu spoke.", question) == names

@@ -110,3 +110,14 @@ def test_count_question_gets_counts_not_percentages(report_engine: Engine) -> No
     answer = report_engine.ask("How many requests were declined in 2024?")
     assert answer.facts is not None
     assert {f.unit for f in answer.facts.facts} == {None}
+
+
+def test_a_who_question_is_not_answered_with_the_person_it_names(
+    report_engine: Engine,
+) -> None:
+    """ "Who leads" names no one, and the chief's card answers it; a question that already
+    names her asks about someone else, and neither her card nor her name leads the answer."""
+    assert report_engine.ask("who leads the police").facts is not None
+    answer = report_engine.ask("who wrote to the police that smith leads")
+    assert answer.facts is None
+    assert "Smith" not in (answer.answer or "")
