@@ -12,7 +12,10 @@ same rules:
 - declined: an unanswerable question the bot declines.
 
 and where the answerable misses lie: declined, a first quote from the right file without the
-answer, the right quote later than first, or the first quote from another file.
+answer, the right quote later than first, or the first quote from another file; and how many
+answerable questions are answered (not a conflict) with an answer line ("57 — Boston Police
+…"), and how many of those lines state one of the question's answers (its value holds one, or
+one holds it).
 
 Even lines are where knobs may be fitted, odd lines the held-out check; both are printed.
 
@@ -34,6 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.evaluate import line_states_answer  # noqa: E402  (this checkout's scoring rule)
+
 CORPORA = ROOT.parent / "shared" / "corpora"
 if not CORPORA.exists():
     CORPORA = Path("/work/shared/corpora")
@@ -135,6 +142,7 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
     halves = {"even": Score(), "odd": Score()}
     misses: list[str] = []
     kinds = dict.fromkeys(MISS_KINDS, 0)
+    answer_lines = {"given": 0, "right": 0}
     for i, (item, answer) in enumerate(zip(items, answers, strict=True)):
         score = halves["even" if i % 2 == 0 else "odd"]
         if item.get("expect") == "no_answer":
@@ -147,6 +155,9 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
         snippets = answer.get("snippets") or []
         hit = answer.get("status") != "no_answer" and bool(snippets) and _right(item, snippets[0])
         score.right += hit
+        if answer.get("status") == "answered" and answer.get("answer"):
+            answer_lines["given"] += 1
+            answer_lines["right"] += line_states_answer(answer["answer"], item["answers"])
         if not hit:
             kinds[_miss_kind(item, answer)] += 1
             first = snippets[0]["quote"][:80] if snippets else answer.get("note", "")[:80]
@@ -157,7 +168,7 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
         if indexed
         else "index figures not printed"
     )
-    report = {"build": build, "kinds": kinds, **halves}
+    report = {"build": build, "kinds": kinds, "lines": answer_lines, **halves}
     return report, "\n".join(f"    miss: {m}" for m in misses[:failures])
 
 
@@ -183,6 +194,11 @@ def main() -> None:
             print(f"{'':8} {'':13} odd  {report['odd'].cell()}   index: {report['build']}")
             kinds = ", ".join(f"{kind} {n}" for kind, n in report["kinds"].items())
             print(f"{'':8} {'':13} answerable missed: {kinds}")
+            lines = report["lines"]
+            print(
+                f'{"":8} {"":13} answer lines ("57 — Boston Police …"): {lines["given"]}, '
+                f"{lines['right']} of them stating one of the question's answers"
+            )
             if misses:
                 print(misses)
 

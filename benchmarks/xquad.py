@@ -94,6 +94,7 @@ def report_line(name: str, report: EvalReport) -> str:
         f"{name:5} accuracy@1 {report.accuracy_at_1:.3f}  accuracy@3 {report.accuracy_at_3:.3f}"
         f"  median first quote {report.median_quote_chars:.0f} chars"
         f"  wrongly declined {wrongly:.3f}  ({report.answerable} questions)"
+        f"  answer lines {report.answer_lines}, {report.answer_lines_right} stating an answer"
     )
 
 

@@ -40,6 +40,12 @@ class EvalReport(BaseModel):
     conflicts: int
     conflicts_found: float
     median_quote_chars: float
+    answer_lines: int = Field(
+        default=0, description='Answerable questions answered with a value line ("57 — …").'
+    )
+    answer_lines_right: int = Field(
+        default=0, description="Of those, the lines whose value states one of the answers."
+    )
     failures: list[str]
 
 
@@ -70,9 +76,21 @@ def right(item: EvalItem, source: str, quote: str) -> bool:
     return _contains(quote, item.answers)
 
 
+def line_states_answer(line: str, answers: Iterable[str]) -> bool:
+    """Whether an answer line's value ("57" of "57 — Boston Police …") is one of `answers`,
+    holds one, or one holds it (case, commas and spacing aside): the line states what the
+    question asks, not just something its quote says."""
+
+    def folded(text: str) -> str:
+        return " ".join(text.casefold().replace(",", "").split())
+
+    value = folded(line.split(" — ")[0])
+    return any(value in folded(a) or folded(a) in value for a in answers)
+
+
 def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
     """Run every question through `ask` (which should return up to three quotes)."""
-    at1 = at3 = answered = declined = conflicts_found = 0
+    at1 = at3 = answered = declined = conflicts_found = lines = lines_right = 0
     lengths: list[int] = []
     failures: list[str] = []
     answerable = [i for i in items if i.expected != "no_answer"]
@@ -88,6 +106,9 @@ def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
         if answer.status != "no_answer":
             answered += 1
             lengths.append(len(answer.snippets[0].quote))
+        if answer.status == "answered" and answer.answer:
+            lines += 1
+            lines_right += line_states_answer(answer.answer, item.answers)
         first = answer.snippets[0] if answer.snippets else None
         hit1 = first is not None and right(item, first.source, first.quote)
         at1 += hit1
@@ -108,6 +129,8 @@ def evaluate(items: list[EvalItem], ask: Callable[[str], Answer]) -> EvalReport:
         conflicts=len(conflicts),
         conflicts_found=conflicts_found / max(len(conflicts), 1),
         median_quote_chars=statistics.median(lengths) if lengths else 0.0,
+        answer_lines=lines,
+        answer_lines_right=lines_right,
         failures=failures,
     )
 
@@ -121,5 +144,7 @@ def format_report(report: EvalReport) -> str:
         f"declined when no answer {report.declined_rate:.3f}  ({report.unanswerable} such)",
         f"conflicts found      {report.conflicts_found:.3f}  ({report.conflicts} expected)",
         f"median quote chars   {report.median_quote_chars:.0f}",
+        f"answer lines         {report.answer_lines}, "
+        f"{report.answer_lines_right} stating one of the answers",
     ]
     return "\n".join(lines)

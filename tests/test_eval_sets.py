@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import load_eval
+from bot.evaluate import line_states_answer, load_eval
 from tests.paths import ROOT, SOURCES
 
 EVAL = Path(__file__).parent / "eval"
@@ -162,3 +162,18 @@ def test_no_question_is_asked_twice_across_the_sets() -> None:
             key = " ".join(json.loads(text)["question"].casefold().split())
             assert key not in seen, f"{path.name}:{number} repeats {seen[key]}"
             seen[key] = f"{path.name}:{number}"
+
+
+@pytest.mark.parametrize(
+    ("line", "states"),
+    [
+        ("57 — Boston Police (Commissioner Michael Cox), 2025", True),  # the answer itself
+        ("Police Commissioner Michael Cox — HERE Boston", True),  # held by an answer
+        ("1,000 — Some Report", True),  # commas aside ("1000 requests")
+        ("may — Design and History FAQ", False),
+        ("2014 — “ICE clashes with Boston police” article", False),
+    ],
+)
+def test_an_answer_line_is_scored_by_its_value_against_the_answers(line: str, states: bool) -> None:
+    answers = ["ignored all 57", "confirmed by Police Commissioner Michael Cox", "1000 requests"]
+    assert line_states_answer(line, answers) is states

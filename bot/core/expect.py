@@ -197,6 +197,15 @@ def name_runs(text: str) -> list[str]:
     return [m.group(0) for m in _NAME.finditer(text)]
 
 
+def is_name(value: str) -> bool:
+    """Whether a value, whole, is a name: capitalised in every word of four letters or more
+    ("Boston Police Department", "City of Boston", "ICE"), not a description that opens a
+    table cell ("Civil immigration detainer requests from ICE") nor a phrase ("by fax")."""
+    long = [word for word in _WORD.findall(value) if len(word) >= 4]
+    capitalised = [word for word in _WORD.findall(value) if word[:1].isupper()]
+    return bool(capitalised) and all(word[:1].isupper() for word in long)
+
+
 def new_names(text: str, question: str) -> list[str]:
     """The name runs of `text` the question does not already name. A run ends with the name
     proper, after any titles ("Boston Mayor Michelle Wu"): one whose last word the question

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.expect import DATE, Expect, names_asked
+from bot.core.expect import DATE, Expect, is_name, names_asked
 from bot.core.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -53,9 +53,12 @@ def fact_card(
 
 
 def _someone_else(question: ParsedQuestion) -> Callable[[Fact], bool]:
-    """A who-question asks for someone it does not name already: "who took the pic of …
-    yablo" is not answered by the card that gives Issac Yablo's role."""
-    return lambda f: names_someone(f) and not names_asked(f.value, question.text)
+    """A who-question asks for someone, by name (`is_name`: not "by fax", how requests were
+    sent), and not for one the question names already ("who took the pic of … yablo" is not
+    answered by the card of Issac Yablo's role)."""
+    return lambda f: (
+        names_someone(f) and is_name(f.value) and not names_asked(f.value, question.text)
+    )
 
 
 def _roles(book: FactBook, question: ParsedQuestion) -> FactLookup | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.expect import Expect, carries, expected, new_names
+from bot.core.expect import Expect, carries, expected, is_name, new_names
 
 
 @pytest.mark.parametrize(
@@ -82,3 +82,17 @@ def test_when_to_use_or_need_something_asks_no_date(question: str, kind: Expect)
 )
 def test_a_name_the_question_holds_is_not_a_new_one(question: str, names: list[str]) -> None:
     assert new_names("At the hearing Boston Mayor Michelle Wu spoke.", question) == names
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Boston Police Department", True),
+        ("City of Boston", True),
+        ("ICE", True),
+        ("Civil immigration detainer requests from ICE", False),  # a table cell's description
+        ("by fax", False),
+    ],
+)
+def test_a_value_is_a_name_when_its_words_are_capitalised(value: str, name: bool) -> None:
+    assert is_name(value) is name

@@ -13,7 +13,7 @@ from bot.core.engine import Engine
 from bot.loader import load_engine
 from bot.render_text import render_answer
 
-from .corpus import ENTRY_QUOTE, FAQ_ANSWER
+from .corpus import ENTRY_QUOTE, FACTS, FAQ_ANSWER, MANIFEST, REPORT
 
 
 def test_a_conflicting_card_is_one_quote_per_claim(report_engine: Engine) -> None:
@@ -121,3 +121,23 @@ def test_a_who_question_is_not_answered_with_the_person_it_names(
     answer = report_engine.ask("who wrote to the police that smith leads")
     assert answer.facts is None
     assert "Smith" not in (answer.answer or "")
+
+
+def test_a_who_question_gets_no_card_whose_value_names_no_one(
+    make_corpus: Callable[..., Path],
+) -> None:
+    """A fact whose value is a description ("by fax") matched "who sent the requests" on its
+    measure's words; a who-question asks for a name, and the quote naming one answers it."""
+    facts = FACTS + (
+        '\n[[fact]]\nsubject = "Agency"\nmeasure = "how the agency sent its requests"\n'
+        'value = "by fax"\nclaimed_by = "City Desk"\nsource = "report.txt"\n'
+        'quote = "The agency sent its requests by fax."\n'
+    )
+    files = {
+        "report.txt": REPORT + "The agency sent its requests by fax.\n",
+        "sources.toml": MANIFEST,
+    }
+    engine, _ = load_engine(make_corpus(facts=facts, files=files))
+    answer = engine.ask("who sent the agency's requests")
+    assert answer.facts is None or all(f.value != "by fax" for f in answer.facts.facts)
+    assert "by fax" not in (answer.answer or "")
