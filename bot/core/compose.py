@@ -247,7 +247,11 @@ def _claimant_first(question: ParsedQuestion, snippets: list[Snippet]) -> list[S
 
 def _answer_line(question: ParsedQuestion, quote: Snippet) -> str | None:
     """The value a quote gives for a how-many / when / who / what-percentage question, when it
-    gives exactly one; else None (the quotes speak for themselves)."""
+    gives exactly one; else None (the quotes speak for themselves). A quote that leaves out a
+    figure the question names ("when was python 3.0 released") speaks of something else: its
+    date ("releases … since 1991") is no answer."""
+    if any(f.text not in quote.quote for f in find_figures(question.text)):
+        return None
     # A table row's label names what is measured ("Number of Requests Ignored (2025)"); its
     # other cells hold the value.
     value = extract_value(

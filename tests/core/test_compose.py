@@ -486,3 +486,21 @@ def test_a_table_rows_label_is_no_answer_its_value_cells_are(
     assert counted.answer is not None and counted.answer.startswith("12 —")
     master = engine.ask("who is the harbor master")
     assert master.answer is not None and master.answer.startswith("Ana Ruiz —")
+
+
+def test_a_quote_without_the_questions_figure_gives_no_answer_line(
+    make_sources: MakeSources,
+) -> None:
+    """ "When did version 3.0 come out" is not answered by the date of version 2.0: a quote
+    that leaves out a figure the question names speaks of something else, so the answer
+    does not lead with its date (the quote is still shown)."""
+    rules = (
+        "Harbor Rules\n\n"
+        "The harbor keeps a book of rules for every ship that docks.\n\n"
+        "Version 2.0 of the harbor rules came out in 2015, after a long review.\n"
+    )
+    engine, _ = load_engine(make_sources({"rules.txt": rules}), semantic=False)
+    named = engine.ask("when did version 2.0 of the harbor rules come out")
+    assert named.answer is not None and named.answer.startswith("2015 —")
+    other = engine.ask("when did version 3.0 of the harbor rules come out")
+    assert other.answer is None
