@@ -23,6 +23,8 @@ _FIGURE = re.compile(
     rf"(?<![\w.,])({DIGITS}|{WORD_NUMBER})(?![\w])(?=((?:\s+[\w’'-]+){{0,5}}))", re.IGNORECASE
 )
 _DATE_NUMBER = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
+# What follows a list item's number: "5. ", "2) ", "(19) ".
+_ITEM_END = re.compile(r"[.)](?:\s|$)")
 # What makes a figure a share, not a count: "100%", "40 percent".
 _SHARE = re.compile(r"\s*(?:%|per ?cent\b)", re.IGNORECASE)
 
@@ -38,10 +40,21 @@ class Figure:
 
 
 def find_figures(text: str) -> list[Figure]:
-    """Every figure of `text` that is not a year or part of a date, in order."""
+    """Every figure of `text` that is not a year, part of a date or a list's numbering, in
+    order."""
     dates = [m.span() for m in _DATE_NUMBER.finditer(text)]
     return [
         Figure(m.group(1), m.start(1), m.group(2), bool(_SHARE.match(text, m.end(1))))
         for m in _FIGURE.finditer(text)
-        if not YEAR.fullmatch(m.group(1)) and not any(a <= m.start(1) < b for a, b in dates)
+        if not YEAR.fullmatch(m.group(1))
+        and not any(a <= m.start(1) < b for a, b in dates)
+        and not _numbers_an_item(text, m.start(1), m.end(1))
     ]
+
+
+def _numbers_an_item(text: str, start: int, end: int) -> bool:
+    """Whether the figure at `start:end` numbers a list item or an FAQ entry: first on its
+    line, then "." or ")" and a space ("5. Note down the IDs", "(19) INSERT is really
+    slow"). It counts nothing: "how many helpers" is not answered by the fifth step."""
+    before = text[text.rfind("\n", 0, start) + 1 : start].strip()
+    return before in ("", "(") and _ITEM_END.match(text, end) is not None
