@@ -117,11 +117,13 @@ class Engine:
             names := self._name_slots().names_in(question.text, question.unseen)
         ):
             question = replace(question, unknown=(*question.unknown, *names))
+        if question.statement_of and not self._name_slots().writes_as_name(question.statement_of):
+            question = replace(question, statement_of=None)  # "what does the Trust Act say"
         return question
 
     def _name_slots(self) -> NameSlots:
         """Where the sources write names (bot/core/name_slots.py): read once, when a question
-        first holds a word no source uses."""
+        first holds a word no source uses or asks what a party said."""
         if self._slots is None:
             r = self.retriever
             self._slots = NameSlots((str(r.text(name)) for name in r.documents), r.analyzer)

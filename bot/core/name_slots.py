@@ -39,6 +39,10 @@ class NameSlots:
         self.name_before: Counter[str] = Counter()
         self.word_before: Counter[str] = Counter()
         self.nouns: set[str] = set()
+        # Words as the sources write them: ever in lower case ("the act"), ever capitalised
+        # where a sentence does not open.
+        self.lowercase: set[str] = set()
+        self.capitalised: set[str] = set()
         for text in texts:
             self._count(text)
 
@@ -55,12 +59,21 @@ class NameSlots:
         # Boston Police"), never a verb ("Police logged", "Cox said").
         article = False
         end = 0
+        last = ""
         for match in TOKEN.finditer(text):
             word, gap = match.group(), text[end : match.start()]
             end = match.end()
+            opens = match.start() == 0 or _STARTS.search(gap) is not None
+            initial, last = len(last) == 1 and last.isupper() and gap.strip() == ".", word
+            # A sentence's first word is capitalised whatever it is; a name after an initial
+            # ("Frederick W. Mote") opens no sentence.
+            if word.islower():
+                self.lowercase.add(word)
+            elif not opens or initial:
+                self.capitalised.add(word.casefold())
             term = self._term(word.lower())
             after_article, article = article, word.lower() in _ARTICLES
-            if term is None or match.start() == 0 or _STARTS.search(gap):
+            if term is None or opens:
                 # A stop word tells nothing of a slot, nor does a sentence's first word
                 # (capitalised whatever it is); either ends the run of neighbours.
                 previous = None
@@ -78,6 +91,17 @@ class NameSlots:
         ("Boston Police" against "local police")."""
         names = self.name_before[term]
         return term in self.nouns and names >= MIN_NAMES and names >= 2 * self.word_before[term]
+
+    def writes_as_name(self, party: str) -> bool:
+        """Whether `party` is a name as the sources write it: its last word never in lower case
+        ("the act", "police") and capitalised where a sentence does not open ("Cox", "Yablo",
+        "ICE"), whatever the case the asker typed it in; a name the sources never write is one
+        when the asker capitalised it ("DPW", whom only the curated facts may name)."""
+        words = TOKEN.findall(party)
+        last = words[-1].casefold() if words else ""
+        if last in self.lowercase:
+            return False
+        return last in self.capitalised or party[:1].isupper()
 
     def names_in(self, text: str, unseen: frozenset[str]) -> list[str]:
         """The lower-case words of a question that no source uses (`unseen`, typos already

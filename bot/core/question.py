@@ -94,14 +94,15 @@ _ATTRIBUTE = re.compile(
     r"((?:[^\W\d_][\w’'-]*\s+){0,2}?[^\W\d_][\w’'-]*)\s+(?:of|in|for|at|on|from|between|per)\b",
     re.I,
 )
-# "What did Mayor Wu say about …", "how did Cox say …": what a named party said, which only a
-# quote of that party's words answers.
-_STATEMENT_OF = re.compile(
-    r"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?:the\s+)?"
-    rf"{_PERSON}\s+"
-    r"(?P<verb>(?-i:say|said|think|claim|argue|write|tell|state|respond|mean))\b",
-    re.I,
-)
+# "What did Mayor Wu say about …", "how did cox say …": what a party said, which only a quote
+# of that party's words answers. The party is typed in any case; whether the sources write it
+# as a name is for the engine to tell (`Engine.parse`): "what does the Trust Act say" asks
+# what the act's text says, not for a statement of the act's. `_STATEMENT_OF` (a capitalised
+# party) also drops the frame's verb from the search terms, as it did before lower case counted.
+_SAID = r"\s+(?P<verb>(?-i:say|said|think|claim|argue|write|tell|state|respond|mean))\b"
+_SAID_BY = r"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?:the\s+)?"
+_STATEMENT_OF = re.compile(rf"{_SAID_BY}{_PERSON}{_SAID}", re.I)
+_STATEMENT_PARTY = re.compile(rf"{_SAID_BY}(\w[\w’'.-]*(?:\s+[\w’'.-]+){{0,3}}?){_SAID}", re.I)
 # What the claimant pattern can catch that names no party: "Who said …", "What did it say".
 _NOT_A_CLAIMANT = frozenset("who what which where when why how it they he she".split())
 
@@ -291,7 +292,7 @@ def parse_question(
         asks_speaker=bool(_SPEAKER.search(text)),
         role_of=_role_of(text),
         which=found.group(1).lower() if (found := _WHICH.search(text)) else None,
-        statement_of=said.group(1) if said else None,
+        statement_of=party.group(1) if (party := _STATEMENT_PARTY.search(text)) else None,
         long_form=_long_form(text, analyzer),
         vector=encoder.encode_query(text) if encoder is not None else None,
         rarity=_rarity(text, analyzer, spelt, _asked_for(text, counted)),

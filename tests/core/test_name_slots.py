@@ -73,3 +73,19 @@ def test_a_lowercase_place_the_sources_never_mention_is_declined_like_a_capitali
     known = engine.ask("how many complaints did springfield police get?")
     assert known.status == "answered"
     assert "12" in known.snippets[0].quote
+
+
+def test_a_party_is_a_name_the_sources_never_write_in_lower_case() -> None:
+    """ "what did mote say" names the historian the sources write "Frederick W. Mote" (an
+    initial's full stop opens no sentence); "the act" and "police" are words of the language
+    there, and "Supporters" opens a sentence, however the asker types them."""
+    slots = _slots(
+        "The historian Frederick W. Mote wrote that the act was misread. "
+        "Supporters say the police agreed."
+    )
+    assert slots.writes_as_name("mote")
+    assert not slots.writes_as_name("Trust Act")
+    assert not slots.writes_as_name("the police")
+    assert not slots.writes_as_name("supporters")
+    assert slots.writes_as_name("DPW")  # never written: capitalised by the asker
+    assert not slots.writes_as_name("dpw")

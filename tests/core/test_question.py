@@ -62,6 +62,12 @@ def test_huge_question_still_gets_an_answer_object(engine: Engine) -> None:
         ("What kind of requests were refused?", None, None, None),
         ("What did Mayor Wu say about the numbers?", None, None, "Mayor Wu"),
         ("How did Cox say the requests were sent?", None, None, "Cox"),
+        # Typed in lower case, a name the sources write is still a party ...
+        ("what did issac yablo say about the requests", None, None, "issac yablo"),
+        ("what did mayor wu say", None, None, "mayor wu"),
+        # ... and a thing with a text of its own is none, however typed ("the act").
+        ("What does the Trust Act say about holds?", None, None, None),
+        ("what did the police say about the requests", None, None, None),
         ("What does the Islamic State lack?", None, None, None),  # "State" is no verb here
     ],
 )
