@@ -11,6 +11,7 @@ import re
 from enum import StrEnum
 
 from bot.core.number_words import NUMBER_WORDS
+from index.analyzer import STOPWORDS
 
 
 class Expect(StrEnum):
@@ -193,8 +194,17 @@ def defined_thing(question: str) -> str:
 
 
 def name_runs(text: str) -> list[str]:
-    """Runs of capitalised words that are not a sentence's first word: names, places, titles."""
-    return [m.group(0) for m in _NAME.finditer(text)]
+    """Runs of capitalised words that are not a sentence's first word: names, places, titles.
+    A function word opening a run is none of its name, and a run of nothing else no name: a
+    list item's "(a) For some operations" opens a clause, it names no one."""
+    runs = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].casefold() in STOPWORDS:
+            words.pop(0)
+        if words:
+            runs.append(" ".join(words))
+    return runs
 
 
 def is_name(value: str) -> bool:

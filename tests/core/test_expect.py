@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.expect import Expect, carries, expected, is_name, new_names
+from bot.core.expect import Expect, carries, expected, is_name, name_runs, new_names
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,11 @@ def test_a_name_the_question_holds_is_not_a_new_one(question: str, names: list[s
 )
 def test_a_value_is_a_name_when_its_words_are_capitalised(value: str, name: bool) -> None:
     assert is_name(value) is name
+
+
+def test_a_function_word_is_no_part_of_a_name() -> None:
+    """ "who is guido" was answered "For — Design and History FAQ" from a list item's "(a) For
+    some operations": a run of function words names no one, and one opening a run is none of
+    the name."""
+    text = "As Guido said: (a) For some operations. In the end The Python Software Foundation won."
+    assert name_runs(text) == ["Guido", "Python Software Foundation"]
