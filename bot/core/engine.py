@@ -331,6 +331,8 @@ class Engine:
         period = set(question.years)
         terms = set(question.terms)
         singles = [c for c in evidence.candidates if c.count == 1]
+        if not singles:  # every sentence introduces code, which goes with it: no claim alone
+            return []
         best = singles[0].score
         claims: dict[object, tuple[Candidate, str, str | None]] = {}
         for c in singles:

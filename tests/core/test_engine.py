@@ -188,3 +188,20 @@ def test_an_everyday_word_the_passage_lacks_costs_less_than_a_word_of_the_topic(
     assert engine.ask("how many towing complaints did the clerk actually get in 2023").status == (
         "answered"
     )
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_a_count_whose_every_sentence_introduces_code_is_answered(
+    make_sources: MakeSources, semantic: bool
+) -> None:
+    """A sentence goes with the code it introduces, so such a page has no one-sentence
+    window: the check for figures in conflict found none to compare and raised IndexError
+    (a traceback for "how many keywords does python have")."""
+    page = (
+        "# Keywords\n\nPython has 35 keywords, listed by this snippet:\n\n"
+        "```python\nimport keyword\nprint(keyword.kwlist)\n```\n"
+    )
+    engine, _ = load_engine(make_sources({"keywords.md": page}), semantic=semantic)
+    answer = engine.ask("how many keywords does python have")
+    assert answer.status == "answered"
+    assert answer.answer is not None and answer.answer.startswith("35 —")
