@@ -120,6 +120,15 @@ class Candidate:
     def end(self) -> int:
         return self.passage.sentences[self.first + self.count - 1].end
 
+    @property
+    def prose(self) -> str:
+        """The window's text without its code: a literal in an example (`x = 21`) counts
+        nothing, dates nothing and costs nothing, so it answers no "how many"."""
+        start = self.start
+        return "\n".join(
+            self.body[s.start - start : s.end - start] for s in self.sentences if s.kind != "code"
+        )
+
 
 @dataclass(frozen=True)
 class Retrieved:

@@ -209,7 +209,7 @@ def decline_reason(
         question.years & set(YEAR.findall(text)) for text in passage_texts()
     ):
         return f"The sources say nothing about {', '.join(sorted(question.years))}."
-    problem = answer_problem(question, best.body)
+    problem = answer_problem(question, best.prose)
     if problem:
         return problem
     model = policy.answerability_of(evidence)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from bot.core.policy import answer_problem, card_facts
 from bot.core.question import Asks, ParsedQuestion, parse_question
 from bot.facts.models import Fact
+from bot.loader import load_engine
 from index.analyzer import Analyzer
 
 
@@ -172,3 +176,27 @@ def test_a_decline_names_what_is_counted_not_the_verb_after_it(question: str, na
     assert answer_problem(parsed(question), text) == (
         f"The closest passage counts towing complaints, not {named}."
     )
+
+
+KEYWORDS = """# Keywords
+
+Python has keywords such as `with` and `if`, all of them reserved for the language.
+
+```python
+with open(path) as f:
+    x = 21
+    y = 42
+```
+"""
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_a_literal_in_code_counts_nothing(
+    make_sources: Callable[[dict[str, str | bytes]], Path], semantic: bool
+) -> None:
+    """ "How many keywords does python have" is not answered by a window whose only figures
+    are an example's literals (`x = 21`): code counts nothing the question asks about."""
+    engine, _ = load_engine(make_sources({"keywords.md": KEYWORDS}), semantic=semantic)
+    answer = engine.ask("how many keywords does python have")
+    assert answer.status == "no_answer"
+    assert answer.note == "The sources give no number of keywords."
