@@ -79,6 +79,7 @@ def rich_quote(parts: list[Piece], limit: int) -> str:
     `limit` characters: text escaped as `escape` does, inline code and code blocks shown as
     code (fences balanced, a long block cut at a line with a note), a link as its text and
     its target, never clickable. Too long, it ends at a sentence or a line with "…"."""
+    parts = _text_runs(parts)
     if all(piece.kind == "text" for piece in parts):
         return block_quote(_plain(parts), limit)
     budget = limit
@@ -88,6 +89,34 @@ def rich_quote(parts: list[Piece], limit: int) -> str:
         if len(rendered) <= limit or budget <= 1:
             return rendered if len(rendered) <= limit else block_quote(_plain(parts), limit)
         budget -= len(rendered) - limit
+
+
+def _text_runs(parts: list[Piece]) -> list[Piece]:
+    """The pieces with each run of those shown as text (text, a link as its text and target,
+    code that no code span can hold) joined into one text piece, escaped as one: escaped
+    apart, "@" and "everyone", or "https:" and "//evil.example", would meet live."""
+    out: list[Piece] = []
+    for piece in parts:
+        shown = _as_text(piece)
+        if shown is None:
+            out.append(piece)
+        elif out and out[-1].kind == "text":
+            out[-1] = Piece("text", out[-1].text + shown)
+        else:
+            out.append(Piece("text", shown))
+    return out
+
+
+def _as_text(piece: Piece) -> str | None:
+    """What a piece shows as plain text, or None for code shown as code."""
+    if piece.kind == "text":
+        return piece.text
+    if piece.kind == "link":
+        text, target = piece.text.strip(), (piece.target or "").strip()
+        return target if not text or text == target else f"{text} ({target})"
+    if piece.kind == "code" and "``" in " ".join(piece.text.split()):
+        return " ".join(piece.text.split())  # Discord has no longer delimiter: shown as text
+    return None
 
 
 def _plain(parts: list[Piece]) -> str:
@@ -124,22 +153,15 @@ def _piece_markdown(piece: Piece) -> str:
         return escape(piece.text)
     if piece.kind == "code":
         return _inline_code(piece.text)
-    if piece.kind == "link":
-        text, target = piece.text.strip(), (piece.target or "").strip()
-        return (
-            escape(target) if not text or text == target else f"{escape(text)} ({escape(target)})"
-        )
     return _code_block(piece, None)
 
 
 def _inline_code(text: str) -> str:
-    """Inline code that no backtick in it can end early: double backticks around one, and
-    escaped text when it holds two in a row (Discord has no longer delimiter)."""
+    """Inline code that no backtick in it can end early: double backticks around one (code
+    with two in a row is shown as text: `_as_text`)."""
     text = " ".join(text.split())
     if not text:
         return ""
-    if "``" in text:
-        return escape(text)
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 

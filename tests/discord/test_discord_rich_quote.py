@@ -144,6 +144,12 @@ _PIECE = st.one_of(
 @given(st.lists(_PIECE, min_size=1, max_size=6), st.integers(40, limits.FIELD_VALUE))
 @example([Piece("code", "["), Piece("code", "`")], 40)  # the two bugs below
 @example([Piece("block", "````")], 40)
+# Pieces escaped apart meet live: "@" + "everyone" (after code), "https:" + "//x.test", and a
+# link's text ending in "@" before "here".
+@example([Piece("code", "["), Piece("text", "@"), Piece("text", "everyone")], 40)
+@example([Piece("text", "see https:"), Piece("text", "//x.test/a")], 80)
+@example([Piece("link", "mail@", "mail@"), Piece("text", "here")], 80)
+@example([Piece("code", "a``@"), Piece("text", "everyone")], 80)
 def test_any_pieces_render_safely_within_the_limit(parts: list[Piece], limit: int) -> None:
     """Fences and code spans balanced, nothing live outside code, never over the limit."""
     assert_safe(rich_quote(parts, limit), limit)
