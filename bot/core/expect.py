@@ -195,16 +195,13 @@ def defined_thing(question: str) -> str:
 
 def name_runs(text: str) -> list[str]:
     """Runs of capitalised words that are not a sentence's first word: names, places, titles.
-    A function word opening a run is none of its name, and a run of nothing else no name: a
-    list item's "(a) For some operations" opens a clause, it names no one."""
-    runs = []
-    for match in _NAME.finditer(text):
-        words = match.group(0).split()
-        while words and words[0].casefold() in STOPWORDS:
-            words.pop(0)
-        if words:
-            runs.append(" ".join(words))
-    return runs
+    A run of function words alone is no name: a list item's "(a) For some operations" opens a
+    clause ("No Child Left Behind" is a name)."""
+    return [
+        match.group(0)
+        for match in _NAME.finditer(text)
+        if any(word.casefold() not in STOPWORDS for word in match.group(0).split())
+    ]
 
 
 def is_name(value: str) -> bool:

@@ -100,7 +100,6 @@ def test_a_value_is_a_name_when_its_words_are_capitalised(value: str, name: bool
 
 def test_a_function_word_is_no_part_of_a_name() -> None:
     """ "who is guido" was answered "For — Design and History FAQ" from a list item's "(a) For
-    some operations": a run of function words names no one, and one opening a run is none of
-    the name."""
-    text = "As Guido said: (a) For some operations. In the end The Python Software Foundation won."
-    assert name_runs(text) == ["Guido", "Python Software Foundation"]
+    some operations": a run of function words alone names no one."""
+    text = "As Guido said: (a) For some operations, under No Child Left Behind."
+    assert name_runs(text) == ["Guido", "No Child Left Behind"]
