@@ -20,7 +20,8 @@ from bot.facts.lookup import lookup
 from bot.facts.models import Fact, FactLookup
 
 MAX_CARD_GROUPS = 3
-# What each kind of question can be answered with: a count, a date, a name.
+# What each kind of question can be answered with: a count, a date (a name: `_someone_else`,
+# which reads the question).
 _ANSWERS_KIND: dict[Expect, Callable[[Fact], bool]] = {
     Expect.NUMBER: lambda f: (
         f.number is not None and f.unit != "percent" and not DATE.search(f.value)
