@@ -72,6 +72,20 @@ def table_cells(quote: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+def table_label(text: str) -> str:
+    """What a quoted pipe-table row is about: its first cell; any other text (an HTML page's
+    row, read as its visible text) whole."""
+    cells = table_cells(text)
+    return cells[0] if cells else text
+
+
+def table_values(text: str) -> str:
+    """What a quoted pipe-table row states: its cells after the label ("| Number of Requests
+    Ignored (2025) | 57 … |" → "57 …"), which names what is measured; any other text whole."""
+    cells = table_cells(text)
+    return " | ".join(cells[1:]) if cells else text
+
+
 def quote_snippet(
     text: Text,
     meta: SourceMeta,

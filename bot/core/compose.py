@@ -23,7 +23,7 @@ from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook
 from bot.facts.claims import claim_key, distinct_facts, ordered
 from bot.facts.models import Fact, FactLookup
-from bot.models import Answer, Corroboration, Snippet, quote_snippet
+from bot.models import Answer, Corroboration, Snippet, quote_snippet, table_values
 from index.models import FaqEntry
 from index.source_text import file_span
 
@@ -252,11 +252,7 @@ def _answer_line(question: ParsedQuestion, quote: Snippet) -> str | None:
     date ("releases … since 1991") is no answer."""
     if any(f.text not in quote.quote for f in find_figures(question.text)):
         return None
-    # A table row's label names what is measured ("Number of Requests Ignored (2025)"); its
-    # other cells hold the value.
-    value = extract_value(
-        question, " | ".join(quote.table_row[1:]) if quote.table_row else quote.quote
-    )
+    value = extract_value(question, table_values(quote.quote))
     if value is None:
         return None
     who = quote.claimed_by or (quote.publisher if quote.publisher else quote.title)

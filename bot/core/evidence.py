@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from bot.core.expect import Expect, carries
 from bot.core.question import ParsedQuestion
-from bot.models import table_cells
+from bot.models import table_label, table_values
 from index.models import Passage, Sentence
 from index.passage_search import PassageSearch
 
@@ -253,17 +253,15 @@ class EvidenceFinder:
                 lengths[i] += lengths[i - 1]
         words = set(asked.values())
         bodies = [text[s.start - at : s.end - at] for s in sentences]
-        # A table row's cells: a pipe row's own, else (an HTML row's text) one cell of it all.
-        rows = [
-            (table_cells(body) or [body]) if s.kind == "table" else None
+        unasked = [
+            s.kind == "table" and not words & set(r.analyzer.terms(table_label(body)))
             for s, body in zip(sentences, bodies, strict=True)
         ]
-        unasked = [row is not None and not words & set(r.analyzer.terms(row[0])) for row in rows]
         # A row carries the kind of answer asked for in its value cells, not in its label:
         # "| Number of Requests Ignored (2025) | 57 … |" names no one who confirmed it.
         wanted = [
-            self._carries(question, " | ".join(row[1:]) if row and len(row) > 1 else body)
-            for row, body in zip(rows, bodies, strict=True)
+            self._carries(question, table_values(body) if s.kind == "table" else body)
+            for s, body in zip(sentences, bodies, strict=True)
         ]
         kinds = [s.kind for s in sentences]
         out = []
