@@ -23,7 +23,6 @@ from bot.facts.numbers import figure_fields
 from index.errors import DataFileError, TomlEntries, line_containing, read_toml
 from index.layout import LINE_BREAK
 from index.models import Chrome
-from index.source_text import SourceText as MappedText
 from index.source_text import Text as SourceText
 from index.source_text import line_at
 from index.sources_folder import beside_sources
@@ -160,17 +159,17 @@ class _EntryCheck:
 
 class _Cited:
     """A source that entries cite, decoded whole once (the quotes are searched for in it).
-    Each entry's line is its line in the file, as `index.source_text.line_at` gives it. A text
-    that is its file's (a `str` or a mapped file) has where its lines break found once, so that
-    a line is a bisection, not a count; a reading of its file (an HTML page's visible text)
-    maps an offset back to its file's line."""
+    Each entry's line is its line in the file, as `index.source_text.line_at` gives it: a
+    mapped file or a reading of one (an HTML page's visible text) finds it from the breaks it
+    keeps; a plain `str` has its breaks found here once, so that a line is a bisection, not a
+    count per entry."""
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.text = str(source)
         self.breaks = (
             [found.start() for found in LINE_BREAK.finditer(self.text)]
-            if isinstance(source, str | MappedText)
+            if isinstance(source, str)
             else None
         )
 
