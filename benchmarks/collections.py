@@ -39,7 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate import line_states_answer  # noqa: E402  (this checkout's scoring rule)
+from bot.evaluate import (  # noqa: E402  (this checkout's scoring rules)
+    EvalItem,
+    from_file,
+    line_states_answer,
+    load_eval,
+    right,
+)
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 if not CORPORA.exists():
@@ -96,47 +102,34 @@ def _bot(code: Path, argv: list[str], env: dict[str, str], stdin: str = "") -> s
     return done.stdout
 
 
-def _from_file(item: dict, snippet: dict) -> bool:
-    """Whether the quote comes from the file the question names (any, if it names none)."""
-    source = item.get("source")
-    return not source or source in (snippet["source"], Path(snippet["source"]).stem)
-
-
-def _right(item: dict, snippet: dict) -> bool:
-    if not _from_file(item, snippet):
-        return False
-    quote = snippet["quote"].casefold()
-    return any(a.casefold() in quote for a in item["answers"])
-
-
 MISS_KINDS = ("declined", "right file, wrong quote", "right in a later quote", "wrong file")
 
 
-def _miss_kind(item: dict, answer: dict) -> str:
+def _right(item: EvalItem, snippet: dict) -> bool:
+    return right(item, snippet["source"], snippet["quote"])
+
+
+def _miss_kind(item: EvalItem, answer: dict) -> str:
     """Where an answerable question's miss lies, from its JSON answer alone."""
     snippets = answer.get("snippets") or []
     if answer.get("status") == "no_answer" or not snippets:
         return "declined"
     if any(_right(item, s) for s in snippets[1:]):
         return "right in a later quote"
-    if _from_file(item, snippets[0]):
+    if from_file(item, snippets[0]["source"]):
         return "right file, wrong quote"
     return "wrong file"
 
 
 def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict, str]:
     folder = COLLECTIONS[name]
-    items = [
-        json.loads(line)
-        for line in (ROOT / "tests" / "eval" / f"{name}.jsonl").read_text().splitlines()
-        if line.strip()
-    ]
+    items = load_eval(ROOT / "tests" / "eval" / f"{name}.jsonl")
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "QUOTEBOT_CACHE": cache, "PYTHONPATH": str(code)}
         env["QUOTEBOT_SEMANTIC"] = "on" if semantic else "off"
         common = ["--sources", str(folder)]
         indexed = _INDEXED.search(_bot(code, [*common, "index", "--force"], env))
-        questions = "\n".join(item["question"] for item in items) + "\n"
+        questions = "\n".join(item.question for item in items) + "\n"
         lines = _bot(code, [*common, "ask", "--jsonl"], env, questions).splitlines()
     answers = [json.loads(line) for line in lines]
     halves = {"even": Score(), "odd": Score()}
@@ -145,11 +138,11 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
     answer_lines = {"given": 0, "right": 0}
     for i, (item, answer) in enumerate(zip(items, answers, strict=True)):
         score = halves["even" if i % 2 == 0 else "odd"]
-        if item.get("expect") == "no_answer":
+        if item.expected == "no_answer":
             score.unanswerable += 1
             score.declined += answer.get("status") == "no_answer"
             if answer.get("status") != "no_answer":
-                misses.append(f"should decline: {item['question']}")
+                misses.append(f"should decline: {item.question}")
             continue
         score.answerable += 1
         snippets = answer.get("snippets") or []
@@ -157,11 +150,11 @@ def measure(code: Path, name: str, semantic: bool, failures: int) -> tuple[dict,
         score.right += hit
         if answer.get("status") == "answered" and answer.get("answer"):
             answer_lines["given"] += 1
-            answer_lines["right"] += line_states_answer(answer["answer"], item["answers"])
+            answer_lines["right"] += line_states_answer(answer["answer"], item.answers)
         if not hit:
             kinds[_miss_kind(item, answer)] += 1
             first = snippets[0]["quote"][:80] if snippets else answer.get("note", "")[:80]
-            misses.append(f"{answer.get('status')}: {item['question']} -> {first!r}")
+            misses.append(f"{answer.get('status')}: {item.question} -> {first!r}")
     build = (
         f"{indexed.group(1)} files, {indexed.group(2)} passages, {indexed.group(3)} s, "
         f"{indexed.group(4)} MB"

@@ -68,12 +68,15 @@ def _contains(quote: str, answers: Iterable[str]) -> bool:
     return any(a.casefold() in folded for a in answers)
 
 
+def from_file(item: EvalItem, source: str) -> bool:
+    """Whether a quote from `source` comes from the file the item names (by name, or by stem
+    as XQuAD's items name their article); any file, for an item that names none."""
+    return item.source is None or item.source in (source, Path(source).stem)
+
+
 def right(item: EvalItem, source: str, quote: str) -> bool:
-    """A quote answers the item: it holds one of its answers, from the file the item names
-    (by name, or by stem as XQuAD's items name their article)."""
-    if item.source is not None and item.source not in (source, Path(source).stem):
-        return False
-    return _contains(quote, item.answers)
+    """A quote answers the item: it holds one of its answers, from the file the item names."""
+    return from_file(item, source) and _contains(quote, item.answers)
 
 
 def line_states_answer(line: str, answers: Iterable[str]) -> bool:
