@@ -271,9 +271,10 @@ class Engine:
         present = set(analyzer.terms(self.passage_text(passage)))
         # The search terms, not the frame: not the "say" of "what did Cox say".
         weights = evidence.weights
+        searched = set(weights)
         missing: dict[str, tuple[bool, float]] = {}
         for m in TOKEN.finditer(question.text):
-            terms = set(analyzer.terms(m.group(0))) & set(weights)
+            terms = set(analyzer.terms(m.group(0))) & searched
             if not terms <= present:
                 weight = max(weights[t] for t in terms)
                 missing.setdefault(m.group(0), (terms <= question.unseen, weight))
