@@ -97,8 +97,9 @@ _ATTRIBUTE = re.compile(
 # "What did Mayor Wu say about …", "how did cox say …": what a party said, which only a quote
 # of that party's words answers. The party is typed in any case; whether the sources write it
 # as a name is for the engine to tell (`Engine.parse`): "what does the Trust Act say" asks
-# what the act's text says, not for a statement of the act's. `_STATEMENT_OF` (a capitalised
-# party) also drops the frame's verb from the search terms, as it did before lower case counted.
+# what the act's text says, not for a statement of the act's. Only `_STATEMENT_OF` (a party
+# capitalised) drops the frame's verb from the search terms: dropped for any party ("what does
+# the term … mean"), it moved XQuAD's answers, both ways.
 _SAID = r"\s+(?P<verb>(?-i:say|said|think|claim|argue|write|tell|state|respond|mean))\b"
 _SAID_BY = r"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?:the\s+)?"
 _STATEMENT_OF = re.compile(rf"{_SAID_BY}{_PERSON}{_SAID}", re.I)
