@@ -101,6 +101,25 @@ _CLAUSE_ENDS = frozenset(".?!;:,(—–-")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _WORD = re.compile(r"\w+")
 
+# "How long", "how far", "how tall"…: a measure, which a figure answers only with its unit
+# ("several years", not the "two" of "two deputy ministers"). Not "how old": ages are written
+# bare ("Cox, 58,"); not "how many" and "how much", which count.
+MEASURED = re.compile(
+    r"\bhow (?:long|far|tall|high|deep|wide|big|large|fast|often|heavy|hot|cold)\b", re.I
+)
+# The units English writes after a figure of time, length, area, mass, size, speed, heat or
+# frequency, as one word each: the measure a figure answers "how long" or "how far" with.
+UNITS = frozenset(
+    """second seconds minute minutes hour hours day days week weeks month months year years
+    decade decades century centuries millennium millennia millisecond milliseconds
+    microsecond microseconds nanosecond nanoseconds inch inches foot feet yard yards mile
+    miles metre metres meter meters kilometre kilometres kilometer kilometers centimetre
+    centimetres centimeter centimeters millimetre millimetres millimeter millimeters km cm mm
+    ft acre acres hectare hectares gram grams kilogram kilograms kg pound pounds lb lbs ton
+    tons tonne tonnes ounce ounces oz byte bytes kilobyte kilobytes megabyte megabytes
+    gigabyte gigabytes terabyte terabytes kb mb gb tb kib mib gib tib character characters
+    mph kph knots degree degrees times""".split()
+)
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 # A year as the sources and questions write one: "2024". The one definition every module uses.
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

@@ -22,6 +22,12 @@ WORD_NUMBER = rf"(?:{NUMBER_WORDS})(?:(?:[\s-]+|\s+and\s+)(?:{NUMBER_WORDS}))*"
 _FIGURE = re.compile(
     rf"(?<![\w.,])({DIGITS}|{WORD_NUMBER})(?![\w])(?=((?:\s+[\w’'-]+){{0,5}}))", re.IGNORECASE
 )
+# A range's first figure, just before its last: "five to ten (years)", "2-3 (days)".
+_RANGE_START = re.compile(rf"(?<![\w.,])(?:{DIGITS}|{WORD_NUMBER})\s*(?:to|or|-|–)\s*$", re.I)
+# The word a figure is joined to ("three-year", not the age "45-year-old") or, else, the next
+# word ("three years").
+_JOINED_WORD = re.compile(r"-([^\W\d_]+)(?![\w-])")
+_NEXT_WORD = re.compile(r"\s+([\w’'-]+)")
 _DATE_NUMBER = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b")
 # What follows a list item's number: "5. ", "2) ", "(19) ".
 _ITEM_END = re.compile(r"[.)](?:\s|$)")
@@ -58,3 +64,17 @@ def _numbers_an_item(text: str, start: int, end: int) -> bool:
     slow"). It counts nothing: "how many helpers" is not answered by the fifth step."""
     before = text[text.rfind("\n", 0, start) + 1 : start].strip()
     return before in ("", "(") and _ITEM_END.match(text, end) is not None
+
+
+def measure(text: str, figure: Figure, units: frozenset[str]) -> str | None:
+    """`figure` of `text` with the unit written after it, one of `units` ("several years",
+    "a three-year term"), from the start of the range it ends ("five to ten years"); None
+    when no unit follows ("two deputy ministers")."""
+    end = figure.start + len(figure.text)
+    unit = _JOINED_WORD.match(text, end) or _NEXT_WORD.match(text, end)
+    if unit is None or unit.group(1).casefold() not in units:
+        return None
+    start = figure.start
+    if found := _RANGE_START.search(text, max(0, start - 60), start):
+        start = found.start()
+    return text[start : unit.end()]

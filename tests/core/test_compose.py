@@ -504,3 +504,25 @@ def test_a_quote_without_the_questions_figure_gives_no_answer_line(
     assert named.answer is not None and named.answer.startswith("2015 —")
     other = engine.ask("when did version 3.0 of the harbor rules come out")
     assert other.answer is None
+
+
+def test_how_long_is_answered_by_a_figure_with_its_unit(make_sources: MakeSources) -> None:
+    """ "How long" asks for a measure: the answer line gives the figure with the unit the
+    quote writes after it (a range whole), and a count is no duration: "two deputies" does
+    not say how long a deal holds, so that quote gets no answer line."""
+    files = {
+        "licence.txt": "Pilot Licences\n\nA pilot licence lasts five years before renewal.\n",
+        "repairs.txt": "Pier Repairs\n\nRepairs to the north pier take three to four weeks.\n",
+        "deal.txt": "Pier Deal\n\nThe pier deal named two deputies and holds until the vote.\n",
+        "board.txt": "Harbor Board\n\nEach harbor board member serves a three-year term.\n",
+    }
+    engine, _ = load_engine(make_sources(files), semantic=False)
+    licence = engine.ask("how long does a pilot licence last")
+    assert licence.answer is not None and licence.answer.startswith("five years —")
+    repairs = engine.ask("how long do repairs to the north pier take")
+    assert repairs.answer is not None and repairs.answer.startswith("three to four weeks —")
+    deal = engine.ask("how long does the pier deal hold")
+    assert deal.status == "answered" and "two deputies" in deal.snippets[0].quote
+    assert deal.answer is None
+    term = engine.ask("how long is a harbor board member's term")
+    assert term.answer is not None and term.answer.startswith("three-year —")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.figures import find_figures
+from bot.core.expect import UNITS
+from bot.core.figures import find_figures, measure
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,21 @@ def test_a_list_items_number_is_no_figure(text: str, figures: list[str]) -> None
     """A list item's or an FAQ entry's numbering counts nothing: "how many helpers are there"
     was answered "5" from "5. Note down the IDs …" (a setup guide's fifth step)."""
     assert [f.text for f in find_figures(text)] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("A licence lasts five years.", ["five years"]),
+        ("Repairs take three to four weeks.", [None, "three to four weeks"]),
+        ("It took 2 – 3 hours.", [None, "2 – 3 hours"]),
+        ("Each member serves a three-year term.", ["three-year"]),
+        ("A 45-year-old pilot named two deputies.", [None, None]),
+    ],
+)
+def test_a_measure_is_a_figure_with_its_unit_from_its_ranges_start(
+    text: str, measures: list[str | None]
+) -> None:
+    """What "how long" is answered with: a figure and the unit after it, or joined to it;
+    a range whole; an age or a count of things is no measure."""
+    assert [measure(text, f, UNITS) for f in find_figures(text)] == measures
