@@ -20,8 +20,9 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from bot.core.expect import YEAR, Expect, defined_thing, expected
+from bot.core.placeholders import code_names
 from bot.facts.periods import PeriodQuery, parse_period
-from index.analyzer import STOPWORDS, TOKEN, Analyzer, normalize
+from index.analyzer import CODE_MARK, STOPWORDS, TOKEN, Analyzer, normalize
 from index.rarity import rarity
 
 MAX_QUESTION_CHARS = 500
@@ -266,14 +267,17 @@ def parse_question(
     cleaned = clean_question(raw)
     text = cleaned.text
     period = parse_period(text)
-    raw_terms = analyzer.terms(text)
+    theirs = _asker_names(text, analyzer, vocabulary)
+    raw_terms = [t for t in analyzer.terms(text) if t not in theirs]
     spelt = _spellings(raw_terms, vocabulary)
     all_terms = [spelt.get(t) or t for t in raw_terms]
     found_count = _COUNTED.search(text)
     counted = counted_words(found_count.group(1)) if found_count else ()
     claimant = _claimant(text)
     said = _STATEMENT_OF.search(text)
-    terms = tuple(spelt.get(t) or t for t in analyzer.terms(_frame_removed(text, said)))
+    terms = tuple(
+        spelt.get(t) or t for t in analyzer.terms(_frame_removed(text, said)) if t not in theirs
+    )
     return ParsedQuestion(
         raw=raw,
         text=text,
@@ -298,6 +302,26 @@ def parse_question(
         vector=encoder.encode_query(text) if encoder is not None else None,
         rarity=_rarity(text, analyzer, spelt, _asked_for(text, counted)),
     )
+
+
+def _asker_names(text: str, analyzer: Analyzer, vocabulary: Collection[str]) -> frozenset[str]:
+    """The terms of the names the asker's own code gives that no source uses
+    (bot/core/placeholders.py), and of the code that holds them (`nums.sort`): not searched."""
+    names = {
+        name.casefold(): terms
+        for name in code_names(text)
+        if (terms := analyzer.terms(name)) and not any(t in vocabulary for t in terms)
+    }
+    if not names:
+        return frozenset()
+    held = {
+        term
+        for term in analyzer.terms(text)
+        if term.startswith(CODE_MARK)
+        and term not in vocabulary
+        and any(part in names for part in term[len(CODE_MARK) :].split("."))
+    }
+    return frozenset(held.union(*names.values()))
 
 
 def _rarity(

@@ -1,0 +1,55 @@
+"""Names in the code a question quotes: which words are the asker's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.core.placeholders import code_names
+from bot.loader import load_engine
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("why does nums.sort() give me None", {"nums"}),  # a method's receiver
+        ("why ', '.join(lst) and not lst.join(', ')", {"lst"}),  # an argument; not ", "
+        ("def f(items=[]) keeps growing", {"f", "items"}),  # a called name, its parameter
+        ("t = ([1], 2); t[0] += [3] fails", {"t"}),  # assigned, subscripted
+        ("select max(salary) from emp", {"max", "salary"}),
+        ("sqlite3.OperationalError: database is locked", set()),  # a module's class: no call
+        ("how many requests (in 2024) did ice send", set()),  # prose in brackets
+        ("is a == b the same as a is b", set()),  # a comparison assigns nothing
+    ],
+)
+def test_the_names_of_code_are_receivers_calls_subscripts_assignments_and_arguments(
+    question: str, names: set[str]
+) -> None:
+    assert code_names(question) == names
+
+
+def test_the_askers_own_names_are_not_searched_and_cost_no_answer(
+    make_sources: MakeSources,
+) -> None:
+    """ "nums" in "why does nums.sort() give me None" is the asker's list: no source can use
+    it, and searched it weighed more than the rest of the question, which was declined for
+    want of it. Left out, the question is answered from the page on sorting. A word no
+    source uses outside code still counts as missing."""
+    guide = (
+        "Sorting Lists\n\n"
+        "The sort method of a list sorts it in place and returns None, so that nobody "
+        "mistakes it for a sorted copy of the list.\n\n"
+        "Copying Lists\n\n"
+        "A slice of the whole list copies it, and so does the list constructor.\n"
+    )
+    engine, _ = load_engine(make_sources({"lists.txt": guide}), semantic=False)
+    asked = engine.parse("why does nums.sort() give me None")
+    assert "num" not in asked.terms and "num" not in asked.unseen
+    answer = engine.ask("why does nums.sort() give me None")
+    assert answer.status == "answered" and "returns None" in answer.snippets[0].quote
+    prose = engine.parse("why do nums give me None when sorting")
+    assert "num" in prose.unseen
