@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.expect import DATE, Expect, is_name, names_asked
+from bot.core.expect import DATE, MEASURED, UNITS, Expect, is_name, names_asked
+from bot.core.figures import find_figures, measure
 from bot.core.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -40,6 +41,8 @@ def fact_card(
     if question.role_of is not None:
         return _roles(book, question)
     keep = _ANSWERS_KIND.get(question.kind)
+    if question.kind is Expect.NUMBER and MEASURED.search(question.text):
+        keep = _measures
     if question.kind is Expect.PERSON:
         keep = _someone_else(question)
     if question.kind is Expect.ANY and question.which:
@@ -51,6 +54,13 @@ def fact_card(
         return None
     usable = card_facts(question, found.facts)
     return found.model_copy(update={"facts": usable}) if usable else None
+
+
+def _measures(fact: Fact) -> bool:
+    """A how-long / how-far question is answered by a measure, as its answer line is
+    (compose.extract_value): "up to 48 hours", not "MySQL version 3.23.41 does not support
+    UNION." for "how long will sqlite be supported"."""
+    return any(measure(fact.value, f, UNITS) for f in find_figures(fact.value))
 
 
 def _someone_else(question: ParsedQuestion) -> Callable[[Fact], bool]:

@@ -141,3 +141,28 @@ def test_a_who_question_gets_no_card_whose_value_names_no_one(
     answer = engine.ask("who sent the agency's requests")
     assert answer.facts is None or all(f.value != "by fax" for f in answer.facts.facts)
     assert "by fax" not in (answer.answer or "")
+
+
+def test_a_how_long_question_gets_a_card_only_of_a_measure(
+    make_corpus: Callable[..., Path],
+) -> None:
+    """ "How long" asks for a measure, as its answer line does: a fact counting the agency's
+    shifts does not say how long it holds a person, and one of its hours does."""
+    shifts = "The agency holds people over 3 shifts a day, spokeswoman Jo Lee wrote."
+    held = "The agency holds a person for up to 48 hours, spokeswoman Jo Lee wrote."
+    card = (
+        '\n[[fact]]\nsubject = "Agency"\nmeasure = "{}"\nvalue = "{}"\n'
+        'claimed_by = "Agency (spokeswoman Jo Lee)"\nsource = "report.txt"\nquote = "{}"\n'
+        'aliases = ["how long the agency holds people"]\n'
+    )
+    counted = card.format("shifts the agency holds people over", "3", shifts)
+    measured = card.format("how long the agency holds a person", "up to 48 hours", held)
+    files = {"report.txt": f"{REPORT}{shifts}\n", "sources.toml": MANIFEST}
+    engine, _ = load_engine(make_corpus(facts=FACTS + counted, files=files))
+    answer = engine.ask("how long does the agency hold people")
+    assert answer.facts is None or all(f.value != "3" for f in answer.facts.facts)
+    files = {"report.txt": f"{REPORT}{shifts}\n{held}\n", "sources.toml": MANIFEST}
+    engine, _ = load_engine(make_corpus(facts=FACTS + counted + measured, files=files))
+    answer = engine.ask("how long does the agency hold people")
+    assert answer.facts is not None
+    assert [f.value for f in answer.facts.facts] == ["up to 48 hours"]
