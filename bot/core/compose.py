@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bot.core.arbiter import Verdict
 from bot.core.attribution import names_party
-from bot.core.expect import DATE, MEASURED, UNITS, Expect, new_names
+from bot.core.expect import DATE, MEASURED, Expect, new_names
 from bot.core.figures import find_figures, measure
 from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook
@@ -266,7 +266,7 @@ def extract_value(question: ParsedQuestion, text: str) -> str | None:
     """The one value of the kind asked for that `text` states and the question does not."""
     asked = question.text.casefold()
     if question.kind is Expect.NUMBER and MEASURED.search(question.text):
-        found = (measure(text, f, UNITS) for f in find_figures(text))
+        found = (measure(text, f) for f in find_figures(text))
         values = {m for m in found if m is not None and m.casefold() not in asked}
     elif question.kind in (Expect.NUMBER, Expect.PERCENT):
         shares = question.kind is Expect.PERCENT

@@ -107,18 +107,25 @@ _WORD = re.compile(r"\w+")
 MEASURED = re.compile(
     r"\bhow (?:long|far|tall|high|deep|wide|big|large|fast|often|heavy|hot|cold)\b", re.I
 )
+# Units of time as English writes them after a figure, each form with its plural: what a
+# fact's duration is counted in ("48 hours"), what an age may be given in ("a thousand
+# years"), and part of MEASURE_UNITS.
+_TIME_WORDS = """second seconds minute minutes hour hours day days week weeks month months year
+    years decade decades century centuries millennium millennia""".split()
+TIME_UNITS = {
+    form: plural
+    for one, plural in zip(_TIME_WORDS[::2], _TIME_WORDS[1::2], strict=True)
+    for form in (one, plural)
+}
 # The units English writes after a figure of time, length, area, mass, size, speed, heat or
 # frequency, as one word each: the measure a figure answers "how long" or "how far" with.
-UNITS = frozenset(
-    """second seconds minute minutes hour hours day days week weeks month months year years
-    decade decades century centuries millennium millennia millisecond milliseconds
-    microsecond microseconds nanosecond nanoseconds inch inches foot feet yard yards mile
-    miles metre metres meter meters kilometre kilometres kilometer kilometers centimetre
-    centimetres centimeter centimeters millimetre millimetres millimeter millimeters km cm mm
-    ft acre acres hectare hectares gram grams kilogram kilograms kg pound pounds lb lbs ton
-    tons tonne tonnes ounce ounces oz byte bytes kilobyte kilobytes megabyte megabytes
-    gigabyte gigabytes terabyte terabytes kb mb gb tb kib mib gib tib character characters
-    mph kph knots degree degrees times""".split()
+MEASURE_UNITS = frozenset(TIME_UNITS) | frozenset(
+    """inch inches foot feet yard yards mile miles metre metres meter meters kilometre
+    kilometres kilometer kilometers centimetre centimetres centimeter centimeters millimetre
+    millimetres millimeter millimeters km cm mm ft acre acres hectare hectares gram grams
+    kilogram kilograms kg pound pounds lb lbs ton tons tonne tonnes ounce ounces oz byte bytes
+    kilobyte kilobytes megabyte megabytes gigabyte gigabytes terabyte terabytes kb mb gb tb
+    kib mib gib tib character characters mph kph knots degree degrees times""".split()
 )
 NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{NUMBER_WORDS})\b", re.I)
 # A year as the sources and questions write one: "2024". The one definition every module uses.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.expect import MONTHS, YEAR
+from bot.core.expect import MEASURE_UNITS, MONTHS, YEAR
 from bot.core.number_words import NUMBER_WORDS
 
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -66,13 +66,13 @@ def _numbers_an_item(text: str, start: int, end: int) -> bool:
     return before in ("", "(") and _ITEM_END.match(text, end) is not None
 
 
-def measure(text: str, figure: Figure, units: frozenset[str]) -> str | None:
-    """`figure` of `text` with the unit written after it, one of `units` ("several years",
-    "a three-year term"), from the start of the range it ends ("five to ten years"); None
-    when no unit follows ("two deputy ministers")."""
+def measure(text: str, figure: Figure) -> str | None:
+    """`figure` of `text` with the unit written after it, one of MEASURE_UNITS ("several
+    years", "a three-year term"), from the start of the range it ends ("five to ten years");
+    None when no unit follows ("two deputy ministers")."""
     end = figure.start + len(figure.text)
     unit = _JOINED_WORD.match(text, end) or _NEXT_WORD.match(text, end)
-    if unit is None or unit.group(1).casefold() not in units:
+    if unit is None or unit.group(1).casefold() not in MEASURE_UNITS:
         return None
     start = figure.start
     if found := _RANGE_START.search(text, max(0, start - 60), start):

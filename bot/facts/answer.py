@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.expect import DATE, MEASURED, UNITS, Expect, is_name, names_asked
+from bot.core.expect import DATE, MEASURED, Expect, is_name, names_asked
 from bot.core.figures import find_figures, measure
 from bot.core.policy import (
     DEFAULT_POLICY,
@@ -60,7 +60,7 @@ def _measures(fact: Fact) -> bool:
     """A how-long / how-far question is answered by a measure, as its answer line is
     (compose.extract_value): "up to 48 hours", not "MySQL version 3.23.41 does not support
     UNION." for "how long will sqlite be supported"."""
-    return any(measure(fact.value, f, UNITS) for f in find_figures(fact.value))
+    return any(measure(fact.value, f) for f in find_figures(fact.value))
 
 
 def _someone_else(question: ParsedQuestion) -> Callable[[Fact], bool]:

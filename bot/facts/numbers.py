@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.expect import TIME_UNITS
 from bot.core.figures import DIGITS, WORD_NUMBER
 from bot.core.number_words import SCALES, UNITS
 from bot.facts.models import Figure
@@ -16,7 +17,7 @@ QUALIFIERS = (
     "more than|less than|fewer than|over|under|nearly|almost|about|around|roughly|"
     "approximately|at least|at most|up to|some|all|just over|just under"
 )
-_TIME_UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?"
+_TIME_UNITS = "|".join(sorted(TIME_UNITS, key=len, reverse=True))
 FIGURE = re.compile(
     rf"(?:\b(?P<qualifier>{QUALIFIERS})\s+)?"
     rf"(?P<amount>(?<![\w.]){DIGITS}(?![\d])|\b{WORD_NUMBER}\b)"
@@ -56,8 +57,8 @@ def read_figure(value: str) -> Figure | None:
         if number is None:
             continue
         unit = "percent" if match.group("percent") else match.group("unit")
-        if unit and unit.lower() != "percent" and not unit.lower().endswith("s"):
-            unit = f"{unit.lower()}s"
+        if unit and unit.lower() != "percent":
+            unit = TIME_UNITS[unit.lower()]
         qualifier = match.group("qualifier")
         return Figure(
             number=number,

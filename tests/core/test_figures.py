@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.expect import UNITS
 from bot.core.figures import find_figures, measure
 
 
@@ -42,4 +41,4 @@ def test_a_measure_is_a_figure_with_its_unit_from_its_ranges_start(
 ) -> None:
     """What "how long" is answered with: a figure and the unit after it, or joined to it;
     a range whole; an age or a count of things is no measure."""
-    assert [measure(text, f, UNITS) for f in find_figures(text)] == measures
+    assert [measure(text, f) for f in find_figures(text)] == measures
