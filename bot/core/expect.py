@@ -117,6 +117,8 @@ TIME_UNITS = {
     for one, plural in zip(_TIME_WORDS[::2], _TIME_WORDS[1::2], strict=True)
     for form in (one, plural)
 }
+# TIME_UNITS as a regex alternation, longest first ("seconds" before "second").
+TIME_UNIT_WORDS = "|".join(sorted(TIME_UNITS, key=len, reverse=True))
 # The units English writes after a figure of time, length, area, mass, size, speed, heat or
 # frequency, as one word each: the measure a figure answers "how long" or "how far" with.
 MEASURE_UNITS = frozenset(TIME_UNITS) | frozenset(
@@ -139,6 +141,11 @@ _MONEY = re.compile(
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # A month only as a name, capitalised: "you may", "march on" and "an august body" are words.
 DATE = re.compile(
+    # "22,000 years ago", "a billion years ago": a time counted back from the writing.
+    rf"\b(?:\d[\d,.]*|an?|{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*\s+"
+    rf"(?:{TIME_UNIT_WORDS})\s+ago\b|"
+    # A year of an era: "13,000 BP", "44 BC", "AD 79".
+    r"\b\d[\d,]*\s*(?-i:BC|BCE|BP|AD|CE)\b|\b(?-i:AD)\s+\d+\b|"
     rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?-i:{MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
     r"last (?:year|month|week)|this (?:year|month|week))\b",

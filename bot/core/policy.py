@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from bot.core.attribution import names_party
 from bot.core.evidence import Candidate, Evidence
-from bot.core.expect import DATE, TIME_UNITS, YEAR, Expect, carries
+from bot.core.expect import DATE, TIME_UNIT_WORDS, YEAR, Expect, carries
 from bot.core.figures import find_figures
 from bot.core.number_words import VAGUE
 from bot.core.question import TYPO_RATIO, Asks, ParsedQuestion, counted_words, fold_word
@@ -48,12 +48,7 @@ CLOCK = re.compile(
     re.I,
 )
 # A figure that measures time: "515 million years", "48 hours".
-TIME_UNIT = re.compile(
-    r"\s+(?:(?:thousand|million|billion)\s+)?(?:"
-    + "|".join(sorted(TIME_UNITS, key=len, reverse=True))
-    + r")\b",
-    re.I,
-)
+TIME_UNIT = re.compile(rf"\s+(?:(?:thousand|million|billion)\s+)?(?:{TIME_UNIT_WORDS})\b", re.I)
 # Words before a figure that compare it with the figure before: "down from 19", "than 12".
 COMPARED = re.compile(r"\b(?:from|than|to|and|or|versus|vs\.?)\s+$", re.I)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.expect import TIME_UNITS
+from bot.core.expect import TIME_UNIT_WORDS, TIME_UNITS
 from bot.core.figures import DIGITS, WORD_NUMBER
 from bot.core.number_words import SCALES, UNITS
 from bot.facts.models import Figure
@@ -17,11 +17,10 @@ QUALIFIERS = (
     "more than|less than|fewer than|over|under|nearly|almost|about|around|roughly|"
     "approximately|at least|at most|up to|some|all|just over|just under"
 )
-_TIME_UNITS = "|".join(sorted(TIME_UNITS, key=len, reverse=True))
 FIGURE = re.compile(
     rf"(?:\b(?P<qualifier>{QUALIFIERS})\s+)?"
     rf"(?P<amount>(?<![\w.]){DIGITS}(?![\d])|\b{WORD_NUMBER}\b)"
-    rf"(?:\s*(?P<percent>%|percent\b|per cent\b)|[\s-]+(?P<unit>{_TIME_UNITS})\b)?",
+    rf"(?:\s*(?P<percent>%|percent\b|per cent\b)|[\s-]+(?P<unit>{TIME_UNIT_WORDS})\b)?",
     re.IGNORECASE,
 )
 
