@@ -144,8 +144,6 @@ DATE = re.compile(
     # "22,000 years ago", "a billion years ago": a time counted back from the writing.
     rf"\b(?:\d[\d,.]*|an?|{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*\s+"
     rf"(?:{TIME_UNIT_WORDS})\s+ago\b|"
-    # A year of an era: "13,000 BP", "44 BC", "AD 79".
-    r"\b\d[\d,]*\s*(?-i:BC|BCE|BP|AD|CE)\b|\b(?-i:AD)\s+\d+\b|"
     rf"\b(?:1\d{{3}}|20\d{{2}})s?\b|\b(?-i:{MONTHS})\b|\b\d{{1,2}}(?:st|nd|rd|th) century\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
     r"last (?:year|month|week)|this (?:year|month|week))\b",

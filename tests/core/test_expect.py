@@ -60,14 +60,13 @@ def test_a_month_is_a_date_only_as_a_name(sentence: str, carried: bool) -> None:
     [
         ("Warming began 22,000 years ago and goes on today.", ["22,000 years ago", "today"]),
         ("It entered a cell around a billion years ago.", ["a billion years ago"]),
-        ("Forests spread by 13,000 BP.", ["13,000 BP"]),
-        ("Caesar crossed in 49 BC; the town burned in AD 79.", ["49 BC", "AD 79"]),
-        ("The ad ran for 3 days.", []),  # no era, nothing counted back
+        ("Three days ago he said so.", ["Three days ago"]),
+        ("The ad ran for 3 days.", []),  # a duration, not a date
     ],
 )
-def test_a_time_counted_back_or_in_an_era_is_a_date(sentence: str, dates: list[str]) -> None:
+def test_a_time_counted_back_is_a_date(sentence: str, dates: list[str]) -> None:
     """A when-question's answer line reads the dates of its quote: "22,000 years ago" is one
-    (the line said "today", the quote's only date before), and so is "13,000 BP"."""
+    (the line said "today", the quote's only date before)."""
     assert [m.group(0) for m in DATE.finditer(sentence)] == dates
 
 
