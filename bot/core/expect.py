@@ -101,12 +101,11 @@ _CLAUSE_ENDS = frozenset(".?!;:,(—–-")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _WORD = re.compile(r"\w+")
 
-# "How long", "how far", "how tall"…: a measure, which a figure answers only with its unit
-# ("several years", not the "two" of "two deputy ministers"). Not "how old": ages are written
-# bare ("Cox, 58,"); not "how many" and "how much", which count.
-MEASURED = re.compile(
-    r"\bhow (?:long|far|tall|high|deep|wide|big|large|fast|often|heavy|hot|cold)\b", re.I
-)
+# "How long", "how far", "how tall"…, the how-questions the number rule below reads that ask
+# for a measure, which a figure answers only with its unit ("several years", not the "two" of
+# "two deputy ministers"). Not "how old": ages are written bare ("Cox, 58,"); not "how many"
+# and "how much", which count.
+MEASURED = re.compile(r"\bhow (?:long|far|tall|high|big|large|fast|often)\b", re.I)
 # Units of time as English writes them after a figure, each form with its plural: what a
 # fact's duration is counted in ("48 hours"), what an age may be given in ("a thousand
 # years"), and part of MEASURE_UNITS.
