@@ -15,8 +15,9 @@ from bot.models import Answer
 
 
 class Pin(BaseModel):
-    """A curated answer: served first to later questions of its server that match
-    `match_key` or one of its aliases' keys."""
+    """A curated answer: served first to later questions of its server that match its
+    question or one of its aliases, as the running version reads them (`match_key` is the
+    question's key as the version that pinned it read it)."""
 
     message_id: int
     channel_id: int
@@ -75,11 +76,9 @@ class ScopePins:
     """The question's match key by pin message id, oldest pin first."""
     questions: dict[int, str]
     aliases: dict[int, tuple[str, ...]]
-    match: tuple[tuple[int, str], ...]
-    """(pin message id, match key) for every question and alias."""
 
 
-NO_PINS = ScopePins({}, {}, {}, ())
+NO_PINS = ScopePins({}, {}, {})
 
 
 Scopes = Callable[[str], tuple[str, tuple[int, ...]]]
@@ -95,27 +94,22 @@ def load_pins(tx: Tx, scopes: Scopes) -> dict[int | None, ScopePins]:
         params,
     ).fetchall()
     where, params = scopes("p.guild_id")
-    aliases: dict[int, list[tuple[str, str]]] = {}
-    for message_id, alias, key in tx.execute(
-        "SELECT a.message_id, a.alias, a.match_key FROM pin_aliases a "
+    aliases: dict[int, list[str]] = {}
+    for message_id, alias in tx.execute(
+        "SELECT a.message_id, a.alias FROM pin_aliases a "
         f"JOIN pins p ON p.message_id = a.message_id WHERE {where} ORDER BY a.rowid",
         params,
     ).fetchall():
-        aliases.setdefault(message_id, []).append((alias, key))
+        aliases.setdefault(message_id, []).append(alias)
     rows: dict[int | None, list[tuple[int, str, str]]] = {}
     for scope, message_id, key, question in pins:
         rows.setdefault(scope, []).append((message_id, key, question))
     scopes = {}
     for scope, entries in rows.items():
-        match = []
-        for message_id, key, _ in entries:
-            match.append((message_id, key))
-            match.extend((message_id, k) for _, k in aliases.get(message_id, []))
         scopes[scope] = ScopePins(
             keys={m: k for m, k, _ in entries},
             questions={m: q for m, _, q in entries},
-            aliases={m: tuple(a for a, _ in aliases.get(m, [])) for m, _, _ in entries},
-            match=tuple(match),
+            aliases={m: tuple(aliases.get(m, ())) for m, _, _ in entries},
         )
     return scopes
 

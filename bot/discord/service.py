@@ -77,6 +77,8 @@ class AnswerService:
         self.pin_match_threshold = pin_match_threshold
         # Pin wordings' sentence vectors by text, encoded once (semantic mode).
         self._pin_vectors: dict[str, np.ndarray] = {}
+        # Pin wordings' match keys by text, as this version parses them, worked out once.
+        self._pin_keys: dict[str, str] = {}
 
     def match_key(self, question: str) -> str:
         """The question's distinct search terms in order: wording, case, plurals and stop words
@@ -120,11 +122,13 @@ class AnswerService:
         semantic mode by meaning too (`Policy.pin_min_cosine`, put on the same 0-100 scale).
         Only that one pin is read from the store."""
         years = set(YEAR.findall(key))
-        # Each pin's question and aliases; a wording about other years never matches ("in
-        # 2024" must not get the pinned answer for 2025, however alike the rest).
-        keys = [
-            (m, k) for m, k in self.store.pin_match_keys(scope) if set(YEAR.findall(k)) == years
-        ]
+        # Each pin's question and aliases, keyed as this version parses them: the key stored
+        # with a pin is as the version that made it parsed the wording, and a later reading of
+        # questions (a new stop word, the asker's own names in code left out) must not keep
+        # the pin from matching. A wording about other years never matches ("in 2024" must not
+        # get the pinned answer for 2025, however alike the rest).
+        keys = [(m, self._pin_key(text)) for m, text in self.store.pin_texts(scope)]
+        keys = [(m, k) for m, k in keys if set(YEAR.findall(k)) == years]
         if not key or not keys:
             return None
         best = process.extractOne(
@@ -138,6 +142,12 @@ class AnswerService:
         if meaning is not None and (chosen is None or meaning[0] > chosen[0]):
             chosen = meaning
         return self.store.pinned(chosen[1], scope) if chosen else None
+
+    def _pin_key(self, text: str) -> str:
+        """A pin wording's match key, parsed once per process."""
+        if text not in self._pin_keys:
+            self._pin_keys[text] = self.match_key(text)
+        return self._pin_keys[text]
 
     def _pin_by_meaning(
         self, scope: int, vector: np.ndarray | None, years: set[str]

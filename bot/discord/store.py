@@ -33,7 +33,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -280,18 +280,9 @@ class Store:
             return {m: k for m, k in keys.items() if m not in self._bad_pins}
         return keys
 
-    def pin_match_keys(self, guild_id: int) -> Sequence[tuple[int, str]]:
-        """(pin message id, match key) of every question and alias of this scope's pins, as
-        `pin_keys` (refreshed, readable pins only)."""
-        self._refresh()
-        match = self._scope_pins(guild_id).match
-        if self._bad_pins:
-            return [(m, k) for m, k in match if m not in self._bad_pins]
-        return match
-
     def pin_texts(self, guild_id: int) -> list[tuple[int, str]]:
-        """(pin message id, wording) of every question and alias of this scope's pins, as
-        `pin_match_keys`: what matching on meaning compares a question with."""
+        """(pin message id, wording) of every question and alias of this scope's readable pins
+        (refreshed, as `pin_keys`): what a question is matched with, by words and meaning."""
         self._refresh()
         pins = self._scope_pins(guild_id)
         return [

@@ -89,6 +89,22 @@ def test_a_rewording_gets_the_pin_on_meaning_in_semantic_mode(
     assert lexical.reply(reworded, GUILD).pinned is None  # its words are too far apart
 
 
+def test_a_pin_keyed_by_an_older_reading_of_questions_still_matches(
+    engine: Engine, database: str, stores: Callable[..., Store]
+) -> None:
+    """A pin's match key is stored when it is made, by the version running then; a later
+    version that reads questions otherwise (a new stop word, a code name left out) must not
+    lose the pin: questions are matched with the pin's wording as this version reads it."""
+    store = stores()
+    service_with_pin(engine, store)
+    execute(database, "UPDATE pins SET match_key = ?", ("key older version wrote",))
+    other = stores()  # another process, or this one after an upgrade
+    eventually(lambda: list(other.pin_keys(GUILD)) == [11])
+    assert other.pin_keys(GUILD)[11] == "key older version wrote"
+    reply = AnswerService(engine, other).reply(PINNED_QUESTION.lower(), GUILD)
+    assert reply.pinned is not None and reply.pinned.message_id == 11
+
+
 def test_unpin_restores_the_engine(engine: Engine, stores: Callable[..., Store]) -> None:
     store = stores()
     service = service_with_pin(engine, store)
@@ -130,7 +146,8 @@ def test_a_question_reads_only_the_pin_it_matches(engine: Engine) -> None:
 def test_a_declined_question_is_parsed_once(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pin matching, the engine and the declined log share one parse of the question."""
+    """Pin matching, the engine and the declined log share one parse of the question; a pin's
+    wording is parsed once per process, when a question is first matched with it."""
     cleaned: list[str] = []
 
     def counting(raw: str, *args: Any) -> ParsedQuestion:
@@ -142,8 +159,11 @@ def test_a_declined_question_is_parsed_once(
     service = service_with_pin(engine, store)
     cleaned.clear()
     assert service.reply("What is the capital of France?", GUILD).answer.status == "no_answer"
+    assert cleaned == ["What is the capital of France?", PINNED_QUESTION]
+    cleaned.clear()
+    assert service.reply("What is the capital of France?", GUILD).answer.status == "no_answer"
     assert cleaned == ["What is the capital of France?"]
-    assert [r.count for r in store.unanswered(GUILD)] == [1]
+    assert [r.count for r in store.unanswered(GUILD)] == [2]
 
 
 def test_declined_questions_are_logged_most_frequent_first(

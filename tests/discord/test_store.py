@@ -107,7 +107,7 @@ def test_unpin_removes_the_aliases_too(engine: Engine, stores: Callable[..., Sto
     assert store.unpin(11, GUILD)
     with store.db.read() as tx:
         assert tx.execute("SELECT COUNT(*) FROM pin_aliases").fetchone()[0] == 0
-    assert store.pin_match_keys(GUILD) == ()
+    assert store.pin_texts(GUILD) == []
 
 
 def test_an_alias_added_by_another_process_is_served(

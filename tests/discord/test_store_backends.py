@@ -63,7 +63,7 @@ def test_pins_and_aliases_round_trip(stores: Callable[..., Store]) -> None:
     assert store.edit_pin(11, A, PinEdit(question="Holds?", match_key="holds"), "Editor")
     assert not store.edit_pin(11, B, PinEdit(question="x"), "Intruder")
     assert store.pin_aliases(A, 11) == ("ICE holds ignored",)
-    assert (11, "ice holds ignored") in store.pin_match_keys(A)
+    assert (11, "ICE holds ignored") in store.pin_texts(A)
     pin = store.pinned(11, A)
     assert pin is not None and pin.question == "Holds?" and pin.aliases == ["ICE holds ignored"]
     assert store.pin_channel(11, A) == 10 and store.pin_channel(11, B) is None
