@@ -121,6 +121,13 @@ class Engine:
             question = replace(question, statement_of=None)  # "what does the Trust Act say"
         return question
 
+    def match_key(self, raw: str) -> str:
+        """A wording's match key (`ParsedQuestion.key`: its words as parsing reads them) alone,
+        without the sentence vector that `parse` encodes in semantic mode: matching a question
+        with curated wordings by words needs only this. QuestionError as `parse`."""
+        r = self.retriever
+        return parse_question(raw, r.analyzer, r.vocabulary).key
+
     def _name_slots(self) -> NameSlots:
         """Where the sources write names (bot/core/name_slots.py): read once, when a question
         first holds a word no source uses or asks what a party said."""

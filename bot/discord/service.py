@@ -84,7 +84,7 @@ class AnswerService:
         """The question's distinct search terms in order: wording, case, plurals and stop words
         do not matter when matching a later question to a pinned one."""
         try:
-            return self.engine.parse(question).key
+            return self.engine.match_key(question)
         except QuestionError:
             return ""
 

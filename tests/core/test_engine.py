@@ -205,3 +205,21 @@ def test_a_count_whose_every_sentence_introduces_code_is_answered(
     answer = engine.ask("how many keywords does python have")
     assert answer.status == "answered"
     assert answer.answer is not None and answer.answer.startswith("35 —")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many detainer requests did Boston police ignore in 2025?",
+        "why does nums.sort() give me None",
+        "what did issac yablo say about the ice requests",
+        "detaner requets ignord last year",
+    ],
+)
+def test_a_match_key_alone_is_the_parsed_questions_key(
+    engine: Engine, semantic_engine: Engine, question: str
+) -> None:
+    """Pins are matched by `match_key`, which skips the sentence vector: it must read the
+    words exactly as a full parse does, in either mode."""
+    for built in (engine, semantic_engine):
+        assert built.match_key(question) == built.parse(question).key
