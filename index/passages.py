@@ -2,7 +2,10 @@
 
 Format-blind: whatever the reader, a paragraph or list item is split into sentences, a table
 row or a code block is one unit (a code block is never split, so no quote starts or ends
-inside one), and an FAQ question starts a passage so that it stays with its answer.
+inside one), and an FAQ question starts a passage so that it stays with its answer. So does a
+paragraph wholly in bold, a run-in label ("**Output:**", an FAQ entry stated as a problem:
+"(24) My WHERE clause … does not work."): no passage runs from the end of one entry into the
+title of the next.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.models import Passage, Sentence
 from index.readers.document import ReadDocument, heading_text, is_heading, line_finder
@@ -46,14 +50,22 @@ class PassageRow:
         )
 
 
-def _units(
-    doc: ReadDocument, title: str | None, line_of: Callable[[int], int]
-) -> list[tuple[int, str | None, list[SentenceRow]]]:
+class _Unit(NamedTuple):
+    """One content block's sentences, with its section's number and heading, and whether the
+    block is a run-in label (`Block.emphasized`)."""
+
+    section: int
+    heading: str | None
+    sentences: list[SentenceRow]
+    label: bool = False
+
+
+def _units(doc: ReadDocument, title: str | None, line_of: Callable[[int], int]) -> list[_Unit]:
     """Each content block's sentences, with its section's number (0 before the first
     heading, then one more at each heading: two sections may have one title) and heading
     (the document's `title` before the first heading)."""
     text = doc.text
-    units: list[tuple[int, str | None, list[SentenceRow]]] = []
+    units: list[_Unit] = []
     heading = title
     section = 0
     code_starts = [s for s, _ in doc.code_spans]
@@ -64,19 +76,18 @@ def _units(
             continue
         if block.kind == "row":
             if not block.header:
-                units.append(
-                    (section, heading, [(block.start, block.end, line_of(block.start), "table")])
-                )
+                row = (block.start, block.end, line_of(block.start), "table")
+                units.append(_Unit(section, heading, [row]))
         elif block.kind == "code":
-            units.append(
-                (section, heading, [(block.start, block.end, line_of(block.start), "code")])
-            )
+            code = (block.start, block.end, line_of(block.start), "code")
+            units.append(_Unit(section, heading, [code]))
         else:
             first = max(0, bisect_right(code_starts, block.start) - 1)
             inside = doc.code_spans[first : bisect_right(code_starts, block.end)]
             spans = split_sentences(text, block.start, block.end, inside)
-            units.append((section, heading, [(s, e, line_of(s), _kind(text, e)) for s, e in spans]))
-    return [unit for unit in units if unit[2]]
+            sentences = [(s, e, line_of(s), _kind(text, e)) for s, e in spans]
+            units.append(_Unit(section, heading, sentences, block.emphasized))
+    return [unit for unit in units if unit.sentences]
 
 
 def _kind(text: str, end: int) -> str:
@@ -88,9 +99,9 @@ def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow
     """Group the sentences of each section into passages of a few sentences each.
 
     A passage never spans two sections nor chrome (a rule, a menu), nor mixes table rows with
-    prose, and an FAQ question
-    starts a passage so that it stays with its answer; a code block stays in the passage of
-    the sentence that introduces it. Sentences before the first heading are the `title`'s.
+    prose, and an FAQ question or a run-in label starts a passage so that it stays with what
+    follows it; a code block stays in the passage of the sentence that introduces it.
+    Sentences before the first heading are the `title`'s.
     """
     text = doc.text
     passages: list[PassageRow] = []
@@ -104,10 +115,11 @@ def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow
             pending.clear()
 
     section = -1
-    for number, named, unit in _units(doc, title, line_finder(doc)):
+    for number, named, unit, label in _units(doc, title, line_finder(doc)):
         first_kind = unit[0][3]
         if pending and (
-            number != section
+            label
+            or number != section
             or first_kind == "question"
             or (first_kind == "table") != (pending[-1][3] == "table")
             or (first_kind != "code" and _words(text, pending) >= PASSAGE_MIN_WORDS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from index.ingest import ingest_source
+from index.readers import read_document
 
 
 def headings_inside_passages(name: str, text: str, headings: list[str]) -> list[str]:
@@ -54,3 +55,57 @@ def headings_inside_passages(name: str, text: str, headings: list[str]) -> list[
 )
 def test_no_passage_runs_across_a_heading(name: str, text: str, headings: list[str]) -> None:
     assert headings_inside_passages(name, text, headings) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "label"),
+    [
+        (
+            "faq.html",
+            "<html><body><h1>FAQ</h1><p><b>(23) A compiler error.</b></p>"
+            "<blockquote>Build it otherwise.</blockquote>"
+            "<p><b>(24) My WHERE clause does not work.</b></p>"
+            "<blockquote>Use single quotes around strings.</blockquote></body></html>",
+            "(24) My WHERE",
+        ),
+        (
+            "guide.md",
+            "# Guide\n\nWrite the page.\n\n**Output:**\n\nThe page as it shows.\n",
+            "**Output:**",
+        ),
+        (
+            "guide.rst",
+            "Guide\n=====\n\nWrite the page.\n\n**Output:**\n\nThe page as it shows.\n",
+            "**Output:**",
+        ),
+    ],
+)
+def test_a_paragraph_wholly_in_bold_starts_a_passage(name: str, text: str, label: str) -> None:
+    """A run-in label ("**Output:**", an FAQ entry stated as a problem) heads what follows
+    it: a window ran from the end of one FAQ entry's answer into the next entry's title and
+    led "WHERE name = "bob" returns every row??" with the wrong entry's last sentence."""
+    doc = read_document(name, text)
+    (at,) = [b.start for b in doc.blocks if b.emphasized][-1:]
+    assert doc.text[at : at + len(label)] == label
+    source, _ = ingest_source(name, text, None)
+    assert [p.start for p in source.passages if p.start <= at < p.end] == [at]
+    assert any(p.end < at for p in source.passages)  # the text before it is a passage of its own
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "emphasized"),
+    [
+        ("a.md", "# T\n\n**Output:**\n", True),
+        ("b.md", "# T\n\n**Problem**<br>\nDocker is not started.\n", False),  # label and text
+        ("c.md", "# T\n\nSome **bold** words.\n", False),
+        ("d.md", "# T\n\n**one** and **two**\n", False),
+        ("e.html", "<p><b>(24) My WHERE clause does not work.</b></p>", True),
+        ("f.html", "<p>Plain with <b>bold</b> inside.</p>", False),
+        ("g.rst", "T\n=\n\n**Output:**\n", True),
+        ("h.rst", "T\n=\n\nSome **bold** words.\n", False),
+    ],
+)
+def test_which_paragraphs_are_wholly_bold(name: str, text: str, emphasized: bool) -> None:
+    doc = read_document(name, text)
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == 1 and paragraphs[0].emphasized is emphasized

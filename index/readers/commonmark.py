@@ -92,7 +92,7 @@ def _read_token(
         start, end = _content_span(doc.text, lines, first, stop, inline.content)
         if end > start:
             kind = "item" if "list_item_open" in containers[-2:-1] else "paragraph"
-            doc.blocks.append(Block(kind, start, end))
+            doc.blocks.append(Block(kind, start, end, emphasized=_bold(inline)))
             doc.code_spans.extend(_code_spans(doc.text, start, end, inline))
     elif token.type == "tr_open":
         line = lines[first]
@@ -214,3 +214,22 @@ def _text(value: Any) -> str | None:
         line = " ".join(str(value).split())
         return line or None
     return None
+
+
+def _bold(inline: Token) -> bool:
+    """Whether a paragraph is wholly bold, one `**…**` (a line break or `<br>` after it
+    aside): "**Output:**", not "**Problem**<br>Your Docker service is …"."""
+    kids = [
+        c
+        for c in inline.children or []
+        if c.type not in ("softbreak", "hardbreak")
+        and not (c.type == "text" and not c.content.strip())
+    ]
+    while kids and kids[-1].type == "html_inline":
+        kids.pop()
+    return (
+        len(kids) >= 3
+        and kids[0].type == "strong_open"
+        and kids[-1].type == "strong_close"
+        and not any(k.type == "strong_open" for k in kids[1:])
+    )

@@ -46,6 +46,9 @@ class Block:
     label: str | None = None
     """A heading's text as it reads, where markup makes it differ from its source
     (":class:`User`" reads "User")."""
+    emphasized: bool = False
+    """A paragraph wholly in bold: a run-in label ("**Output:**", "<p><b>(24) My WHERE clause
+    … does not work.</b>", an FAQ entry stated as a problem), which starts a passage."""
 
 
 @dataclass(frozen=True, slots=True)

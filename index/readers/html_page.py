@@ -18,7 +18,8 @@ items (a table of contents, related links; a link inside chrome is not counted),
 page has nothing else: a page of links is read. Where a page marks its main content (`<main>`,
 `<article>`, `role="main"`), only that is read. Headings, lists, tables, `<pre>` code and FAQ
 questions (a paragraph that is all bold and asks, a `<dt>` that asks, a heading that asks)
-become blocks; the title is the page's `<title>`, else its first `<h1>`.
+become blocks (a paragraph all in bold that does not ask is a run-in label: emphasized);
+the title is the page's `<title>`, else its first `<h1>`.
 """
 
 from __future__ import annotations
@@ -350,7 +351,15 @@ class _Reader:
                 if kind in ("paragraph", "heading") and visible.last() == "?":
                     kind = "question" if self.asks or self.bold_only else kind
                 self.blocks.append(
-                    Block(kind, start, end, level=self.level, cells=cells, header=header)
+                    Block(
+                        kind,
+                        start,
+                        end,
+                        level=self.level,
+                        cells=cells,
+                        header=header,
+                        emphasized=kind == "paragraph" and self.bold_only,
+                    )
                 )
         self.block_start = None
         self.space = self.joiner = None

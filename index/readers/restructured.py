@@ -186,7 +186,8 @@ class _Locator:
                     self._inline_code(node, *span)
             elif isinstance(node, nodes.paragraph):
                 kind = "item" if isinstance(tree, nodes.list_item) else "paragraph"
-                span = self._add(kind, node.rawsource, node.line)
+                bold = len(node.children) == 1 and isinstance(node.children[0], nodes.strong)
+                span = self._add(kind, node.rawsource, node.line, emphasized=bold)
                 if span is not None:
                     self._inline_code(node, *span)
             elif isinstance(node, nodes.literal_block | nodes.doctest_block):
@@ -210,7 +211,12 @@ class _Locator:
         self.doc.blocks.append(Block(kind, start, end, level=depth, label=node.astext()))
 
     def _add(
-        self, kind: str, raw: str, line: int | None, whole_lines: bool = False
+        self,
+        kind: str,
+        raw: str,
+        line: int | None,
+        whole_lines: bool = False,
+        emphasized: bool = False,
     ) -> tuple[int, int] | None:
         """Add the block found for `raw`; a code block takes its first line's indentation
         too, so that every line of it keeps its own."""
@@ -220,7 +226,7 @@ class _Locator:
             if whole_lines:
                 while start > 0 and self.doc.text[start - 1] in " \t":
                     start -= 1
-            self.doc.blocks.append(Block(kind, start, end))  # type: ignore[arg-type]
+            self.doc.blocks.append(Block(kind, start, end, emphasized=emphasized))  # type: ignore[arg-type]
         return span
 
     def _rule(self) -> None:
