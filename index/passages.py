@@ -2,10 +2,9 @@
 
 Format-blind: whatever the reader, a paragraph or list item is split into sentences, a table
 row or a code block is one unit (a code block is never split, so no quote starts or ends
-inside one), and an FAQ question starts a passage so that it stays with its answer. So does a
-paragraph wholly in bold, a run-in label ("**Output:**", an FAQ entry stated as a problem:
-"(24) My WHERE clause … does not work."): no passage runs from the end of one entry into the
-title of the next.
+inside one), and an FAQ question starts a passage so that it stays with its answer. The
+sentences of a paragraph wholly in bold are a run-in label's ("**Output:**", an FAQ entry
+stated as a problem: "(24) My WHERE clause … does not work."), which no quote runs into.
 """
 
 from __future__ import annotations
@@ -51,13 +50,11 @@ class PassageRow:
 
 
 class _Unit(NamedTuple):
-    """One content block's sentences, with its section's number and heading, and whether the
-    block is a run-in label (`Block.emphasized`)."""
+    """One content block's sentences, with its section's number and heading."""
 
     section: int
     heading: str | None
     sentences: list[SentenceRow]
-    label: bool = False
 
 
 def _units(doc: ReadDocument, title: str | None, line_of: Callable[[int], int]) -> list[_Unit]:
@@ -85,22 +82,25 @@ def _units(doc: ReadDocument, title: str | None, line_of: Callable[[int], int]) 
             first = max(0, bisect_right(code_starts, block.start) - 1)
             inside = doc.code_spans[first : bisect_right(code_starts, block.end)]
             spans = split_sentences(text, block.start, block.end, inside)
-            sentences = [(s, e, line_of(s), _kind(text, e)) for s, e in spans]
-            units.append(_Unit(section, heading, sentences, block.emphasized))
+            sentences = [(s, e, line_of(s), _kind(text, e, block.emphasized)) for s, e in spans]
+            units.append(_Unit(section, heading, sentences))
     return [unit for unit in units if unit.sentences]
 
 
-def _kind(text: str, end: int) -> str:
-    """The kind of the (non-empty) sentence ending at `end`."""
-    return "question" if text[end - 1] == "?" else "prose"
+def _kind(text: str, end: int, label: bool) -> str:
+    """The kind of the (non-empty) sentence ending at `end`: a question, a run-in label's
+    (`Block.emphasized`, which no quote runs into) or prose."""
+    if text[end - 1] == "?":
+        return "question"
+    return "label" if label else "prose"
 
 
 def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow]:
     """Group the sentences of each section into passages of a few sentences each.
 
     A passage never spans two sections nor chrome (a rule, a menu), nor mixes table rows with
-    prose, and an FAQ question or a run-in label starts a passage so that it stays with what
-    follows it; a code block stays in the passage of the sentence that introduces it.
+    prose, and an FAQ question starts a passage so that it stays with its answer; a code block
+    stays in the passage of the sentence that introduces it.
     Sentences before the first heading are the `title`'s.
     """
     text = doc.text
@@ -115,11 +115,10 @@ def passage_rows(doc: ReadDocument, title: str | None = None) -> list[PassageRow
             pending.clear()
 
     section = -1
-    for number, named, unit, label in _units(doc, title, line_finder(doc)):
+    for number, named, unit in _units(doc, title, line_finder(doc)):
         first_kind = unit[0][3]
         if pending and (
-            label
-            or number != section
+            number != section
             or first_kind == "question"
             or (first_kind == "table") != (pending[-1][3] == "table")
             or (first_kind != "code" and _words(text, pending) >= PASSAGE_MIN_WORDS)

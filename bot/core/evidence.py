@@ -224,7 +224,9 @@ class EvidenceFinder:
         self, pid: int, passage: Passage, asked: dict[int, str], question: ParsedQuestion
     ) -> list[Candidate]:
         """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
-        hold no table row after the first sentence, and never step over chrome. No window
+        hold no table row after the first sentence, never run into a run-in label ("(24) My
+        WHERE clause … does not work.", the next FAQ entry's title) nor hold one alone, and
+        never step over chrome. No window
         holds a question line: a question is never an answer. An FAQ answer also carries its
         question's words, since it answers exactly that question. A table row is a window
         only when the question asks for its label's attribute (shares a term with the label):
@@ -279,6 +281,7 @@ class EvidenceFinder:
                 if count > 1 and (
                     (end - start > self.max_quote_chars and kinds[last] != "code")
                     or kinds[last] == "table"
+                    or (kinds[last] == "label" and kinds[last - 1] != "label")
                     or self.crosses_chrome(passage.source, start, end)
                 ):
                     break
@@ -287,6 +290,8 @@ class EvidenceFinder:
                 kind = kind or wanted[last]
                 if _introduced(kinds, last + 1):
                     continue  # a window never stops short of the code it introduces
+                if kinds[last] == "label":
+                    continue  # a label titles what follows it, and says nothing alone
                 body = text[start - at : end - at]
                 window = Candidate(pid, passage, first, count, tf, length, body)
                 window.features["kind"] = float(kind)

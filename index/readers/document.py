@@ -48,7 +48,7 @@ class Block:
     (":class:`User`" reads "User")."""
     emphasized: bool = False
     """A paragraph wholly in bold: a run-in label ("**Output:**", "<p><b>(24) My WHERE clause
-    … does not work.</b>", an FAQ entry stated as a problem), which starts a passage."""
+    … does not work.</b>", an FAQ entry stated as a problem), which no quote runs into."""
 
 
 @dataclass(frozen=True, slots=True)

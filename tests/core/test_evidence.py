@@ -130,3 +130,25 @@ def test_a_window_holds_more_of_a_question_whose_missing_word_is_everyday(
         assert f["share"] == pytest.approx(f["known_share"] * (1.0 - f["unseen_share"]))
         shares.append(f["share"])
     assert shares[0] > shares[1]
+
+
+def test_no_window_runs_into_a_run_in_label(make_sources: MakeSources) -> None:
+    """An FAQ entry stated as a problem is a paragraph wholly in bold: a window ran from the
+    end of the entry before it into that title, and led "my where clause returns every row"
+    with the other entry's last sentence. A window may open with a label, never run into one,
+    and a label alone (a problem stated, "**Output:**") is no window."""
+    page = (
+        "<html><body><h1>FAQ</h1><p><b>(23) I get a compiler error.</b></p>"
+        "<blockquote>Build it with the other options.</blockquote>"
+        "<p><b>(24) My WHERE clause returns every row.</b></p>"
+        "<blockquote>Use single quotes around strings in a WHERE clause.</blockquote>"
+        "</body></html>"
+    )
+    engine, _ = load_engine(make_sources({"faq.html": page}), semantic=False)
+    found = engine.finder.find(engine.parse("my where clause returns every row, why"))
+    assert found.candidates
+    for window in found.candidates:
+        kinds = [s.kind for s in window.sentences]
+        labels = [i for i, kind in enumerate(kinds) if kind == "label"]
+        assert labels == list(range(len(labels))) and len(labels) < len(kinds)
+    assert found.best.body.startswith("(24) My WHERE") and "single quotes" in found.best.body
