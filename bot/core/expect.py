@@ -62,8 +62,13 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
     (
         re.compile(
             r"\b(?:how (?:many|much|long|old|far|large|big|tall|high|often|fast)|"
-            r"what (?:number|percentage|percent|proportion|amount|share)|"
-            r"number of|count of)\b",
+            r"what (?:number|percentage|percent|proportion|amount|share))\b|"
+            # "number of" asks for one where the question opens with it ("number of ICE
+            # holds in 2021", "what's the max number of columns"), not inside another question
+            # ("how do I call a function with a variable number of arguments", "who was
+            # Count of Melfi").
+            r"^(?:(?:what|which)(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+)?(?:the\s+)?"
+            r"(?:(?:max(?:imum)?|min(?:imum)?|total|average|exact)\s+)?(?:number|count)\s+of\b",
             re.I,
         ),
         Expect.NUMBER,

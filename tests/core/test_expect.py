@@ -33,6 +33,13 @@ def test_a_question_word_that_opens_a_question_asks(question: str, kind: Expect)
         # A relative pronoun or adverb: no name, no place asked for.
         ("can a member who left rejoin the server", Expect.ANY),
         ("what goes in the file where the token is kept", Expect.ANY),
+        # "number of" inside another question counts nothing: it was answered "14 — …".
+        ("How do I call a function with a variable number of arguments?", Expect.ANY),
+        ("Who was Count of Melfi", Expect.PERSON),
+        # Where it opens the question, it asks for a number.
+        ("number of ICE holds in 2021", Expect.NUMBER),
+        ("max number of columns a table can have?", Expect.NUMBER),
+        ("what's the number of requests", Expect.NUMBER),
     ],
 )
 def test_a_question_word_that_joins_clauses_asks_nothing(question: str, kind: Expect) -> None:
