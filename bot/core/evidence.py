@@ -226,11 +226,12 @@ class EvidenceFinder:
         """Single sentences, and runs of up to `max_window` that stay under `max_quote_chars`,
         hold no table row after the first sentence, never run into a run-in label ("(24) My
         WHERE clause … does not work.", the next FAQ entry's title) nor hold one alone, and
-        never step over chrome. No window
-        holds a question line: a question is never an answer. An FAQ answer also carries its
-        question's words, since it answers exactly that question. A table row is a window
-        only when the question asks for its label's attribute (shares a term with the label):
-        "| Authority for Non-Compliance | Boston Trust Act |" does not say what the act is.
+        never step over chrome. No window holds a question line: a question is never an
+        answer. An FAQ answer also carries its question's words, since it answers exactly
+        that question: the question line before it, or the question that titles its section
+        (reStructuredText's and Markdown's FAQs). A table row is a window only when the
+        question asks for its label's attribute (shares a term with the label): "| Authority
+        for Non-Compliance | Boston Trust Act |" does not say what the act is.
 
         `asked` maps the question's term ids to its terms; each sentence's terms come from the
         index (`PassageSearch.terms_of_sentence`), never from analysing its text again."""
@@ -253,6 +254,10 @@ class EvidenceFinder:
             if sentences[i - 1].kind == "question" and sentences[i].kind != "question":
                 single[i] = _added(single[i], single[i - 1])
                 lengths[i] += lengths[i - 1]
+        if self._opens_answer(pid, passage):
+            row = r.heading_terms_of(pid)
+            single[0] = _added(single[0], {t: row[t] for t in asked if t in row})
+            lengths[0] += sum(row.values())
         words = set(asked.values())
         bodies = [text[s.start - at : s.end - at] for s in sentences]
         unasked = [
@@ -297,6 +302,17 @@ class EvidenceFinder:
                 window.features["kind"] = float(kind)
                 out.append(window)
         return out
+
+    def _opens_answer(self, pid: int, passage: Passage) -> bool:
+        """Whether passage `pid` opens a section titled by a question ("Is there an equivalent
+        of C's "?:" ternary operator?"): its first sentence answers that question."""
+        heading = passage.heading
+        if not heading or not heading.rstrip().endswith("?"):
+            return False
+        r = self.retriever
+        if pid == 0 or r.source_of(pid - 1) != passage.source:
+            return True
+        return r.passage(pid - 1).heading != heading
 
     def crosses_chrome(self, source: str, start: int, end: int) -> bool:
         chrome = self.retriever.documents[source].chrome

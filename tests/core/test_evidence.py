@@ -152,3 +152,25 @@ def test_no_window_runs_into_a_run_in_label(make_sources: MakeSources) -> None:
         labels = [i for i, kind in enumerate(kinds) if kind == "label"]
         assert labels == list(range(len(labels))) and len(labels) < len(kinds)
     assert found.best.body.startswith("(24) My WHERE") and "single quotes" in found.best.body
+
+
+def test_an_faq_answer_carries_the_question_that_titles_its_section(
+    make_sources: MakeSources,
+) -> None:
+    """A question line before an answer lends the answer its words; so does a question that
+    titles the answer's section (the Python FAQ's headings), for the section's first
+    passage only: "does python have the ?: ternary thing" was declined in semantic mode for
+    want of "ternary", which only the heading held."""
+    faq = (
+        "Programming FAQ\n===============\n\n"
+        "Is there a ternary operator?\n----------------------------\n\n"
+        "Yes, there is a conditional expression for it.\n\n"
+        "How do I sort a list?\n---------------------\n\n"
+        "Call its sort method, which works in place.\n"
+    )
+    engine, _ = load_engine(make_sources({"faq.rst": faq}), semantic=False)
+    found = engine.finder.find(engine.parse("does python have a ternary thing"))
+    answer = next(c for c in found.candidates if c.body.startswith("Yes, there is"))
+    assert answer.features["coverage"] > 0 and found.best is answer
+    other = engine.finder.find(engine.parse("how do i sort"))
+    assert all(c.features["coverage"] == 0 for c in other.candidates if c.body.startswith("Yes"))
