@@ -61,8 +61,8 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
     ),
     (
         re.compile(
-            r"\b(?:how (?:many|much|long|old|far|large|big|tall|high|often|fast)|"
-            r"what (?:number|percentage|percent|proportion|amount|share))\b|"
+            r"\b(?P<count>how (?:many|much|long|old|far|large|big|tall|high|often|fast))\b|"
+            r"\b(?:what (?:number|percentage|percent|proportion|amount|share))\b|"
             # "number of" asks for one where the question opens with it ("number of ICE
             # holds in 2021", "what's the max number of columns"), not inside another question
             # ("how do I call a function with a variable number of arguments", "who was
@@ -103,6 +103,14 @@ _OPENS_AFTER = frozenset(
     "say says guess".split()
 )
 _CLAUSE_ENDS = frozenset(".?!;:,(—–-")
+# A question opened by a question word that asks for no thing asks that, not the number a
+# clause of it names: "why does bpd even need to count how many detainers come in" asks why,
+# "How was it determined how many …" how. "how many" asks wherever else it stands
+# ("Approximately how many works …", "What is the estimate of how many physicians …").
+_OTHER_OPENER = re.compile(
+    r"\s*(?:why|when|where|how\s+(?:is|was|are|were|do|does|did|can|could|should|would|will))\b",
+    re.I,
+)
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _WORD = re.compile(r"\w+")
 
@@ -171,8 +179,11 @@ def expected(question: str) -> Expect:
 
 
 def _asks(question: str, match: re.Match[str]) -> bool:
-    """Whether `match` asks: a wording of its own ("what year"), or a question word that
-    opens a question (`_OPENS_AFTER`)."""
+    """Whether `match` asks: a wording of its own ("what year"), a question word that opens
+    a question (`_OPENS_AFTER`), or "how many" where no other question word opens the
+    question before it (`_OTHER_OPENER`)."""
+    if "count" in match.re.groupindex and match.group("count") is not None:
+        return match.start() == 0 or not _OTHER_OPENER.match(question)
     if "ask" not in match.re.groupindex or match.group("ask") is None:
         return True
     before = question[: match.start()].rstrip()

@@ -40,6 +40,13 @@ def test_a_question_word_that_opens_a_question_asks(question: str, kind: Expect)
         ("number of ICE holds in 2021", Expect.NUMBER),
         ("max number of columns a table can have?", Expect.NUMBER),
         ("what's the number of requests", Expect.NUMBER),
+        # "how many" inside a why- or how-question: it asks why, or how.
+        ("why does bpd even need to count how many detainers come in", Expect.REASON),
+        ("How was it determined how many from each camp would be appointed?", Expect.ANY),
+        # Anywhere else it asks for a number.
+        ("Approximately how many works of art are in the collection?", Expect.NUMBER),
+        ("What is the estimate of how many physicians give out drugs?", Expect.NUMBER),
+        ("ICE says it sent how many requests to Boston police in 2024?", Expect.NUMBER),
     ],
 )
 def test_a_question_word_that_joins_clauses_asks_nothing(question: str, kind: Expect) -> None:
