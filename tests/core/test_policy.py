@@ -166,7 +166,7 @@ def test_a_phone_number_must_be_stated() -> None:
 @pytest.mark.parametrize(
     ("question", "named"),
     [
-        ("why do they count how many detainers come in", "detainers"),
+        ("how many detainers come in each year", "detainers"),
         ("How many ICE agents work here?", "ice agents"),
         ("How many officers does the department have?", "officers"),
     ],
