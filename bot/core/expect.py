@@ -114,7 +114,7 @@ _OTHER_OPENER = re.compile(
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _WORD = re.compile(r"\w+")
 
-# "How long", "how far", "how tall"…, the how-questions the number rule below reads that ask
+# "How long", "how far", "how tall"…, the how-questions of the number rule (`_RULES`) that ask
 # for a measure, which a figure answers only with its unit ("several years", not the "two" of
 # "two deputy ministers"). Not "how old": ages are written bare ("Cox, 58,"); not "how many"
 # and "how much", which count.
