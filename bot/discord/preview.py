@@ -91,7 +91,7 @@ def preview(engine: Engine, kind: str, text: str | None = None) -> dict[str, Any
         return reports.pinned_page(listed, 0, total).payload()
     if kind == "feedback":
         return reports.feedback_message(store.feedback(EXAMPLE_SERVER)).payload()
-    rows = store.unanswered(EXAMPLE_SERVER, 30, None if kind != "unanswered" else 20)
+    rows = service.unanswered(EXAMPLE_SERVER, 30, None if kind != "unanswered" else 20)
     if kind == "unanswered":
         return reports.unanswered_message(rows, 30).payload()
     fmt = kind.removeprefix("unanswered-")

@@ -18,7 +18,15 @@ from rapidfuzz import fuzz, process
 from bot.core.engine import Engine
 from bot.core.expect import YEAR
 from bot.core.question import QuestionError
-from bot.discord.store import DATABASE_ERRORS, Alias, Pin, PinEdit, SentAnswer, Store
+from bot.discord.store import (
+    DATABASE_ERRORS,
+    Alias,
+    Pin,
+    PinEdit,
+    SentAnswer,
+    Store,
+    Unanswered,
+)
 from bot.facts.lookup import lookup
 from bot.facts.models import FactLookup
 from bot.models import Answer
@@ -77,8 +85,9 @@ class AnswerService:
         self.pin_match_threshold = pin_match_threshold
         # Pin wordings' sentence vectors by text, encoded once (semantic mode).
         self._pin_vectors: dict[str, np.ndarray] = {}
-        # Pin wordings' match keys by text, as this version parses them, worked out once.
-        self._pin_keys: dict[str, str] = {}
+        # Wordings' match keys by text (pins, declined questions), as this version parses
+        # them, worked out once.
+        self._keys: dict[str, str] = {}
 
     def match_key(self, question: str) -> str:
         """The question's distinct search terms in order: wording, case, plurals and stop words
@@ -127,7 +136,7 @@ class AnswerService:
         # questions (a new stop word, the asker's own names in code left out) must not keep
         # the pin from matching. A wording about other years never matches ("in 2024" must not
         # get the pinned answer for 2025, however alike the rest).
-        keys = [(m, self._pin_key(text)) for m, text in self.store.pin_texts(scope)]
+        keys = [(m, self._key(text)) for m, text in self.store.pin_texts(scope)]
         keys = [(m, k) for m, k in keys if set(YEAR.findall(k)) == years]
         if not key or not keys:
             return None
@@ -143,11 +152,29 @@ class AnswerService:
             chosen = meaning
         return self.store.pinned(chosen[1], scope) if chosen else None
 
-    def _pin_key(self, text: str) -> str:
-        """A pin wording's match key, parsed once per process."""
-        if text not in self._pin_keys:
-            self._pin_keys[text] = self.match_key(text)
-        return self._pin_keys[text]
+    def _key(self, text: str) -> str:
+        """A stored wording's match key as this version reads it, parsed once per process."""
+        if text not in self._keys:
+            self._keys[text] = self.match_key(text)
+        return self._keys[text]
+
+    def unanswered(self, scope: int, days: int = 30, limit: int | None = 20) -> list[Unanswered]:
+        """The scope's declined questions of the last `days`, grouped by wording as this
+        version reads it, most frequent first (all when `limit` is None), each in its latest
+        wording. The store groups by the key saved when a question was declined, which a
+        later reading of questions (a new stop word, code names left out) would split."""
+        merged: dict[str, Unanswered] = {}
+        for row in self.store.unanswered(scope, days, None):
+            key = self._key(row.question) or row.question
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = row
+                continue
+            latest = row if row.last_asked > seen.last_asked else seen
+            merged[key] = latest.model_copy(update={"count": seen.count + row.count})
+        rows = sorted(merged.values(), key=lambda r: r.last_asked, reverse=True)
+        rows.sort(key=lambda r: -r.count)  # most asked first; among equals, latest first
+        return rows if limit is None else rows[:limit]
 
     def _pin_by_meaning(
         self, scope: int, vector: np.ndarray | None, years: set[str]

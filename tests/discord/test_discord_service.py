@@ -181,6 +181,26 @@ def test_declined_questions_are_logged_most_frequent_first(
     assert "Mona Lisa" in rows[1].question
 
 
+def test_declined_questions_are_grouped_as_this_version_reads_them(
+    engine: Engine, stores: Callable[..., Store]
+) -> None:
+    """A question declined before an upgrade was logged under the key its version read; the
+    same question declined since is one line with both counts, in its latest wording, and
+    the list still runs most asked first."""
+    store = stores()
+    service = AnswerService(engine, store)
+    store.log_declined("What is the capital of France?", "key older version wrote", GUILD)
+    for question in ["what is the capital of france"] * 2 + ["Who painted the Mona Lisa?"] * 2:
+        service.reply(question, GUILD)
+    assert [r.count for r in store.unanswered(GUILD)] == [2, 2, 1]  # by the stored keys
+    rows = service.unanswered(GUILD)
+    assert [(r.question, r.count) for r in rows] == [
+        ("what is the capital of france", 3),
+        ("Who painted the Mona Lisa?", 2),
+    ]
+    assert service.unanswered(GUILD, limit=1) == rows[:1]
+
+
 def test_no_answer_reply_names_the_topics(engine: Engine) -> None:
     reply = AnswerService(engine, Store(":memory:")).reply("What is the capital of France?", GUILD)
     assert reply.answer.status == "no_answer"

@@ -159,7 +159,7 @@ class Answers(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         scope = scope_of(interaction)
         limit = None if export else 20
-        rows = await self.bot.stored(self.bot.store.unanswered, scope, days, limit)
+        rows = await self.bot.stored(self.bot.service.unanswered, scope, days, limit)
         if export is None:
             message = reports.unanswered_message(rows, days)
         else:
