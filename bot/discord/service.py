@@ -42,6 +42,9 @@ SOURCE_CHANGED = (
 # A declined answer names this many of the sources closest to the question (not all of them:
 # a community's folder holds dozens).
 CLOSEST_TOPICS = 3
+# Wordings whose match keys a process remembers: pins and the declined questions listed. Past
+# this many (a long-running bot listing endless declined wordings) it starts afresh.
+KEY_MEMO_LIMIT = 100_000
 
 
 class PinMark(BaseModel):
@@ -155,6 +158,8 @@ class AnswerService:
     def _key(self, text: str) -> str:
         """A stored wording's match key as this version reads it, parsed once per process."""
         if text not in self._keys:
+            if len(self._keys) >= KEY_MEMO_LIMIT:
+                self._keys.clear()
             self._keys[text] = self.match_key(text)
         return self._keys[text]
 

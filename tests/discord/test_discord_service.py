@@ -22,6 +22,7 @@ import pytest
 from bot.core import engine as engine_module
 from bot.core.engine import Engine
 from bot.core.question import ParsedQuestion, parse_question
+from bot.discord import service as service_module
 from bot.discord.service import AnswerService
 from bot.discord.store import DM_SCOPE, SCHEMA_VERSION, Pin, SentAnswer, Store, StoreError
 from tests.discord.store_access import eventually, execute
@@ -503,3 +504,13 @@ def test_a_sent_answer_that_no_longer_validates_is_not_on_record(
     with caplog.at_level(logging.WARNING, logger="bot.discord.store"):
         assert store.sent_answer(11, GUILD) is None
     assert "no longer reads as an answer" in caplog.records[0].getMessage()
+
+
+def test_the_remembered_keys_are_bounded(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Declined wordings are endless in a long-running bot: the keys a process remembers are
+    dropped once there are KEY_MEMO_LIMIT of them, and worked out again when asked for."""
+    monkeypatch.setattr(service_module, "KEY_MEMO_LIMIT", 3)
+    service = AnswerService(engine, Store(":memory:"))
+    keys = [service._key(f"what is the capital of country {n}") for n in range(7)]
+    assert len(service._keys) <= 3
+    assert service._key("what is the capital of country 0") == keys[0]
