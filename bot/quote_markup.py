@@ -91,7 +91,8 @@ def _markdown_inline(text: str) -> list[Piece]:
         if kind == "link_open":
             link, target = [], str(token.attrs.get("href", ""))
         elif kind == "link_close" and link is not None:
-            out.append(Piece("link", "".join(link), target))
+            # A link with no text ("[](https://x.test)") shows its address, as an autolink does.
+            out.append(Piece("link", "".join(link) or target, target))
             link = None
         elif kind in ("code_inline", "text", "html_inline", "image", "softbreak", "hardbreak"):
             line_break = kind.endswith("break") or _BR.fullmatch(token.content) is not None
