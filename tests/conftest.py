@@ -20,7 +20,7 @@ from tests.paths import SOURCES
 pytest_plugins = ["tests.discord.postgres"]
 
 # Property tests draw the same examples on every run, so a commit's verdict does not depend on
-# the run: a random draw failed CI twice in one stop, each time on a fault older than the
+# the run: random draws failed the suite twice in one stop, each on a fault older than the
 # change under test. `HYPOTHESIS_PROFILE=explore` draws new examples (how those faults, and the
 # Discord mention escape, were found); pin what it finds with `@example`.
 settings.register_profile("repeatable", derandomize=True)
