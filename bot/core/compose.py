@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from bot.core.arbiter import Verdict
 from bot.core.attribution import names_party
-from bot.core.expect import DATE, MEASURED, Expect, new_names
-from bot.core.figures import find_figures, measure
+from bot.core.expect import DATE, Expect, asks_measure, new_names
+from bot.core.figures import find_figures, measures
 from bot.core.question import ParsedQuestion
 from bot.facts.book import FactBook
 from bot.facts.claims import claim_key, distinct_facts, ordered
@@ -265,9 +265,8 @@ def _answer_line(question: ParsedQuestion, quote: Snippet) -> str | None:
 def extract_value(question: ParsedQuestion, text: str) -> str | None:
     """The one value of the kind asked for that `text` states and the question does not."""
     asked = question.text.casefold()
-    if question.kind is Expect.NUMBER and MEASURED.search(question.text):
-        found = (measure(text, f) for f in find_figures(text))
-        values = {m for m in found if m is not None and m.casefold() not in asked}
+    if asks_measure(question.kind, question.text):
+        values = {m for m in measures(text) if m.casefold() not in asked}
     elif question.kind in (Expect.NUMBER, Expect.PERCENT):
         shares = question.kind is Expect.PERCENT
         values = {

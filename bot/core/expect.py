@@ -40,6 +40,11 @@ DEFINED = re.compile(
     r"(?:do|mean|stand for)\s*\??$",
     re.I,
 )
+# The how-questions that ask for a measure, which a figure answers only with its unit
+# ("several years", not the "two" of "two deputy ministers"): part of the number rule below,
+# and `_MEASURED`. Not "how old": ages are written bare ("Cox, 58,"); not "how many" and "how
+# much", which count.
+_MEASURES = "long|far|large|big|tall|high|often|fast"
 # "When would I need one", "when do I use which", "when to pick a tuple": when to choose or
 # use something asks in which case, not on which date.
 _CHOOSING = (
@@ -61,7 +66,7 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
     ),
     (
         re.compile(
-            r"\b(?P<count>how (?:many|much|long|old|far|large|big|tall|high|often|fast))\b|"
+            rf"\b(?P<count>how (?:many|much|old|{_MEASURES}))\b|"
             r"\b(?:what (?:number|percentage|percent|proportion|amount|share))\b|"
             # "number of" asks for one where the question opens with it ("number of ICE
             # holds in 2021", "what's the max number of columns"), not inside another question
@@ -114,11 +119,7 @@ _OTHER_OPENER = re.compile(
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _WORD = re.compile(r"\w+")
 
-# "How long", "how far", "how tall"…, the how-questions of the number rule (`_RULES`) that ask
-# for a measure, which a figure answers only with its unit ("several years", not the "two" of
-# "two deputy ministers"). Not "how old": ages are written bare ("Cox, 58,"); not "how many"
-# and "how much", which count.
-MEASURED = re.compile(r"\bhow (?:long|far|tall|high|big|large|fast|often)\b", re.I)
+_MEASURED = re.compile(rf"\bhow (?:{_MEASURES})\b", re.I)
 # Units of time as English writes them after a figure, each form with its plural: what a
 # fact's duration is counted in ("48 hours"), what an age may be given in ("a thousand
 # years"), and part of MEASURE_UNITS.
@@ -176,6 +177,12 @@ def expected(question: str) -> Expect:
         if any(_asks(question, m) for m in pattern.finditer(question)):
             return kind
     return Expect.ANY
+
+
+def asks_measure(kind: Expect, question: str) -> bool:
+    """Whether a question of `kind` asks "how long", "how far" and the like (`_MEASURES`):
+    its answer line and its fact card must be a figure with its unit (figures.measures)."""
+    return kind is Expect.NUMBER and _MEASURED.search(question) is not None
 
 
 def _asks(question: str, match: re.Match[str]) -> bool:

@@ -78,3 +78,8 @@ def measure(text: str, figure: Figure) -> str | None:
     if found := _RANGE_START.search(text, max(0, start - 60), start):
         start = found.start()
     return text[start : unit.end()]
+
+
+def measures(text: str) -> list[str]:
+    """Every figure of `text` written with its unit (`measure`), in order."""
+    return [m for f in find_figures(text) if (m := measure(text, f)) is not None]

@@ -267,8 +267,9 @@ def parse_question(
     cleaned = clean_question(raw)
     text = cleaned.text
     period = parse_period(text)
-    theirs = _asker_names(text, analyzer, vocabulary)
-    raw_terms = [t for t in analyzer.terms(text) if t not in theirs]
+    every = analyzer.terms(text)
+    theirs = _asker_names(text, every, analyzer, vocabulary)
+    raw_terms = [t for t in every if t not in theirs]
     spelt = _spellings(raw_terms, vocabulary)
     all_terms = [spelt.get(t) or t for t in raw_terms]
     found_count = _COUNTED.search(text)
@@ -304,19 +305,22 @@ def parse_question(
     )
 
 
-def _asker_names(text: str, analyzer: Analyzer, vocabulary: Collection[str]) -> frozenset[str]:
+def _asker_names(
+    text: str, terms: list[str], analyzer: Analyzer, vocabulary: Collection[str]
+) -> frozenset[str]:
     """The terms of the names the asker's own code gives that no source uses
-    (bot/core/placeholders.py), and of the code that holds them (`nums.sort`): not searched."""
+    (bot/core/placeholders.py), and of the code that holds them (`nums.sort`): not searched.
+    `terms`: the analyzer's terms of `text`."""
     names = {
-        name.casefold(): terms
+        name.casefold(): own
         for name in code_names(text)
-        if (terms := analyzer.terms(name)) and not any(t in vocabulary for t in terms)
+        if (own := analyzer.terms(name)) and not any(t in vocabulary for t in own)
     }
     if not names:
         return frozenset()
     held = {
         term
-        for term in analyzer.terms(text)
+        for term in terms
         if term.startswith(CODE_MARK)
         and term not in vocabulary
         and any(part in names for part in term[len(CODE_MARK) :].split("."))

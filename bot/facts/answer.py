@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.expect import DATE, MEASURED, Expect, is_name, names_asked
-from bot.core.figures import find_figures, measure
+from bot.core.expect import DATE, Expect, asks_measure, is_name, names_asked
+from bot.core.figures import measures
 from bot.core.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -41,7 +41,7 @@ def fact_card(
     if question.role_of is not None:
         return _roles(book, question)
     keep = _ANSWERS_KIND.get(question.kind)
-    if question.kind is Expect.NUMBER and MEASURED.search(question.text):
+    if asks_measure(question.kind, question.text):
         keep = _measures
     if question.kind is Expect.PERSON:
         keep = _someone_else(question)
@@ -60,7 +60,7 @@ def _measures(fact: Fact) -> bool:
     """A how-long / how-far question is answered by a measure, as its answer line is
     (compose.extract_value): "up to 48 hours", not "MySQL version 3.23.41 does not support
     UNION." for "how long will sqlite be supported"."""
-    return any(measure(fact.value, f) for f in find_figures(fact.value))
+    return bool(measures(fact.value))
 
 
 def _someone_else(question: ParsedQuestion) -> Callable[[Fact], bool]:
