@@ -82,9 +82,19 @@ def _units(doc: ReadDocument, title: str | None, line_of: Callable[[int], int]) 
             first = max(0, bisect_right(code_starts, block.start) - 1)
             inside = doc.code_spans[first : bisect_right(code_starts, block.end)]
             spans = split_sentences(text, block.start, block.end, inside)
-            sentences = [(s, e, line_of(s), _kind(text, e, block.emphasized)) for s, e in spans]
+            sentences = [
+                (s, e, line_of(s), _kind(text, e, block.emphasized))
+                for s, e in spans
+                if _says_something(text[s:e])
+            ]
             units.append(_Unit(section, heading, sentences))
     return [unit for unit in units if unit.sentences]
+
+
+def _says_something(sentence: str) -> bool:
+    """A sentence with no letter or digit (SQLite's pages show a stray ")^" after a table, a
+    Markdown line of "…") answers nothing: no quote holds it, alone or opening a window."""
+    return any(ch.isalnum() for ch in sentence)
 
 
 def _kind(text: str, end: int, label: bool) -> str:

@@ -102,3 +102,21 @@ def test_which_paragraphs_are_wholly_bold(name: str, text: str, emphasized: bool
     doc = read_document(name, text)
     paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
     assert len(paragraphs) == 1 and paragraphs[0].emphasized is emphasized
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("types.html", "<h1>T</h1><table><tr><td>REAL</td></tr></table>)^<p>^Note this.</p>"),
+        ("notes.md", "# T\n\nFirst point.\n\n…\n\nSecond point.\n"),
+        ("notes.txt", "First point.\n\n* * *\n\nSecond point.\n"),
+    ],
+)
+def test_a_sentence_without_a_letter_or_digit_is_in_no_passage(name: str, text: str) -> None:
+    """SQLite's pages show a stray ")^" after a table: as a sentence it opened a window before
+    the one that answers, and no quote is better for holding it."""
+    source, _ = ingest_source(name, text, None)
+    doc = read_document(name, text)
+    sentences = [doc.text[s[0] : s[1]] for p in source.passages for s in p.sentences]
+    assert sentences and all(any(ch.isalnum() for ch in s) for s in sentences)
+    assert sentences[-1].endswith("point.") or sentences[-1] == "^Note this."

@@ -364,6 +364,17 @@ class _Reader:
         self.block_start = None
         self.space = self.joiner = None
 
+    def enclosing(self) -> tuple[BlockKind, int, bool]:
+        """The kind of block the element being walked makes, before a child block opens."""
+        return self.kind, self.level, self.asks
+
+    def resume(self, outer: tuple[BlockKind, int, bool]) -> None:
+        """After a child block: text that follows it in the same element is a block of that
+        element's kind ("Example: <pre>…</pre> When …" goes on as a paragraph, not as code)."""
+        if not self.in_row:
+            self.kind, self.level, self.asks = outer
+            self.bold_only = True
+
     def word_break(self) -> None:
         """A block's edge inside a row's cell (a cell's paragraphs, a nested table): the
         words either side stay apart, by one space that no file character shows."""
@@ -442,6 +453,7 @@ class _Reader:
             elif tag == "tr" and not self.in_row:
                 self._row(child)
             elif tag == "pre" and not self.in_row:  # in a row: a cell's text, like any other
+                outer = self.enclosing()
                 self.open_block("code")
                 start = len(self.visible)
                 self.walk(_without_leading_newline(child), True, bold)
@@ -450,6 +462,7 @@ class _Reader:
                     self.visible.wrap(
                         self.blocks[-1].start, self.blocks[-1].end, child.start, child.end
                     )
+                self.resume(outer)
             elif tag in _HEADINGS or tag in _BLOCKS:
                 kind: BlockKind = (
                     "heading"
@@ -458,9 +471,11 @@ class _Reader:
                     if tag in ("li", "dd")
                     else "paragraph"
                 )
+                outer = self.enclosing()
                 self.open_block(kind, _HEADINGS.get(tag, 0), tag in _HEADINGS or tag == "dt")
                 self.walk(child, pre, bold)
                 self.close_block()
+                self.resume(outer)
             else:
                 self.walk(child, pre, bold or tag in ("b", "strong"))
 

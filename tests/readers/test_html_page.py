@@ -252,3 +252,28 @@ def test_a_pre_in_a_table_cell_is_the_cells_text() -> None:
 def test_a_page_of_nothing_but_links_is_read() -> None:
     doc = read("<ul><li><a href=a>One</a><li><a href=b>Two</a><li><a href=c>Three</a></ul>")
     assert kinds_and_texts(doc) == [("item", "One"), ("item", "Two"), ("item", "Three")]
+
+
+def test_text_after_a_nested_block_is_read_as_its_enclosing_element() -> None:
+    """Text that follows a `<pre>` or a `<p>` inside the element holding it (SQLite's docs
+    write "Example: <blockquote><pre>…</pre></blockquote> When the min() …") was read as code,
+    the kind of the block before it, and so never counted as prose."""
+    doc = read(
+        "<p>Example:<blockquote><pre>SELECT max(c);</pre></blockquote>When max() is used, "
+        "bare columns take its row.</p><ul><li>Run:<pre>make</pre>then test.</li></ul>"
+        "<h2>Title<p>x</p><b>tail</b></h2><div><p>a</p><b>All bold.</b></div>"
+    )
+    assert kinds_and_texts(doc) == [
+        ("paragraph", "Example:"),
+        ("code", "SELECT max(c);"),
+        ("paragraph", "When max() is used, bare columns take its row."),
+        ("item", "Run:"),
+        ("code", "make"),
+        ("item", "then test."),
+        ("heading", "Title"),
+        ("paragraph", "x"),
+        ("heading", "tail"),
+        ("paragraph", "a"),
+        ("paragraph", "All bold."),
+    ]
+    assert [b.emphasized for b in doc.blocks][-2:] == [False, True]
