@@ -153,20 +153,25 @@ def token_lists(texts: list[str]) -> list[list[str]]:
     return lists
 
 
-def _used_as_code(found: list[tuple[str, str, bool]], i: int, ticked: bool, shouting: bool) -> bool:
-    """Whether the keyword `found[i]` is code: written as code, in capitals in mixed-case
-    text, named as an operator or statement, or next to an operator."""
+def _used_as_code(found: list[tuple[str, str, bool]], i: int, ticked: bool, shouting: bool) -> str:
+    """Why the keyword `found[i]` is code ("" when it is not): written as code, in capitals in
+    mixed-case text or named as an operator or statement ("written"), else for standing next
+    to an operator ("near an operator")."""
     token = found[i][1]
-    return (
+    if (
         ticked
         or (token.isupper() and len(token) >= 2 and not shouting)
         or (i + 1 < len(found) and found[i + 1][1].lower() in _CODE_NOUNS)
-        or any(kind == "op" for kind, _, _ in found[max(0, i - 2) : i + 3])
-    )
+    ):
+        return "written"
+    if any(kind == "op" for kind, _, _ in found[max(0, i - 2) : i + 3]):
+        return "near an operator"
+    return ""
 
 
-def code_tokens(text: str) -> list[str]:
-    """The code in `text` (see `CODE_MARK`), each as CODE_MARK and its lowercased text."""
+def _code_tokens(text: str) -> list[tuple[str, str]]:
+    """The code in `text`, each as CODE_MARK and its lowercased text, with why a keyword is
+    code (`_used_as_code`; "" for any other code token)."""
     found: list[tuple[str, str, bool]] = []  # (kind, token, inside backticks)
     ticks = ""
     for m in _CODE_TOKEN.finditer(text):
@@ -176,18 +181,30 @@ def code_tokens(text: str) -> list[str]:
             continue
         found.append((kind, m.group(), bool(ticks)))
     shouting = text.isupper()
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for i, (kind, token, ticked) in enumerate(found):
         if kind in ("op", "starred"):
-            out.append(CODE_MARK + token)
+            out.append((CODE_MARK + token, ""))
         elif "." in token:
             if all(len(part) >= 2 for part in token.split(".")):
-                out.append(CODE_MARK + token.lower())
-        elif ("_" in token.strip("_") or token.startswith("__")) or (
-            token.lower() in CODE_KEYWORDS and _used_as_code(found, i, ticked, shouting)
-        ):
-            out.append(CODE_MARK + token.lower())
+                out.append((CODE_MARK + token.lower(), ""))
+        elif "_" in token.strip("_") or token.startswith("__"):
+            out.append((CODE_MARK + token.lower(), ""))
+        elif token.lower() in CODE_KEYWORDS and (why := _used_as_code(found, i, ticked, shouting)):
+            out.append((CODE_MARK + token.lower(), "" if why == "written" else why))
     return out
+
+
+def code_tokens(text: str) -> list[str]:
+    """The code in `text` (see `CODE_MARK`), each as CODE_MARK and its lowercased text."""
+    return [token for token, _ in _code_tokens(text)]
+
+
+def keywords_near_operators(text: str) -> set[str]:
+    """The code terms of `text` that are keywords read as code only for standing next to an
+    operator: the "and" and "is" of "== and is", and the "between" of "the diff between ==
+    and is", which is English."""
+    return {token for token, why in _code_tokens(normalize(text)) if why}
 
 
 def stem(tokens: Iterable[str]) -> list[str]:

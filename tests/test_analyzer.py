@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from index.analyzer import Analyzer, mine_acronyms, mine_initialisms, words
+from index.analyzer import (
+    Analyzer,
+    code_tokens,
+    keywords_near_operators,
+    mine_acronyms,
+    mine_initialisms,
+    words,
+)
 
 
 def test_words_fold_case_and_possessives() -> None:
@@ -43,3 +50,15 @@ def test_acronym_and_long_form_meet_on_one_term() -> None:
 def test_initialisms_are_matched_to_a_capitalised_run() -> None:
     found = mine_initialisms(["The Boston Police Department said so.", "BPD asked ICE."])
     assert found["bpd"] == ("boston", "polic", "depart")
+
+
+def test_keywords_read_as_code_only_beside_an_operator() -> None:
+    """The keywords `keywords_near_operators` names are those read as code for nothing but
+    standing next to an operator: the asker wrote them as words."""
+    question = "whats the diff between == and is"
+    assert code_tokens(question) == ["`between", "`==", "`and", "`is"]
+    assert keywords_near_operators(question) == {"`between", "`and", "`is"}
+    written = "what does `is` test, and IS NULL, or the and operator; see x == y"
+    assert set(code_tokens(written)) >= {"`is", "`==", "`and"}
+    assert keywords_near_operators(written) == set()  # ticked, capitals, named an operator
+    assert keywords_near_operators("upsert: INSERT ... ON CONFLICT DO UPDATE") == set()

@@ -22,7 +22,14 @@ from rapidfuzz import fuzz, process
 from bot.core.expect import YEAR, Expect, defined_thing, expected
 from bot.core.placeholders import code_names
 from bot.facts.periods import PeriodQuery, parse_period
-from index.analyzer import CODE_MARK, STOPWORDS, TOKEN, Analyzer, normalize
+from index.analyzer import (
+    CODE_MARK,
+    STOPWORDS,
+    TOKEN,
+    Analyzer,
+    keywords_near_operators,
+    normalize,
+)
 from index.rarity import rarity
 
 MAX_QUESTION_CHARS = 500
@@ -268,7 +275,7 @@ def parse_question(
     text = cleaned.text
     period = parse_period(text)
     every = analyzer.terms(text)
-    theirs = _asker_names(text, every, analyzer, vocabulary)
+    theirs = _asker_names(text, every, analyzer, vocabulary) | _unused_keywords(text, vocabulary)
     raw_terms = [t for t in every if t not in theirs]
     spelt = _spellings(raw_terms, vocabulary)
     all_terms = [spelt.get(t) or t for t in raw_terms]
@@ -303,6 +310,16 @@ def parse_question(
         vector=encoder.encode_query(text) if encoder is not None else None,
         rarity=_rarity(text, analyzer, spelt, _asked_for(text, counted)),
     )
+
+
+def _unused_keywords(text: str, vocabulary: Collection[str]) -> frozenset[str]:
+    """The keywords read as code only for standing next to an operator
+    (index/analyzer.py `keywords_near_operators`) that no source writes as code: not searched.
+    The "between" of "whats the diff between == and is" is English; as code no source writes,
+    it weighed as much as a word no source uses (the most) and declined the question. As a
+    word it is a stopword, as in the sources' prose. A keyword the asker writes as code
+    ("ON CONFLICT DO UPDATE", "`is`") is searched whether or not the sources use it."""
+    return frozenset(t for t in keywords_near_operators(text) if t not in vocabulary)
 
 
 def _asker_names(

@@ -53,3 +53,26 @@ def test_the_askers_own_names_are_not_searched_and_cost_no_answer(
     assert answer.status == "answered" and "returns None" in answer.snippets[0].quote
     prose = engine.parse("why do nums give me None when sorting")
     assert "num" in prose.unseen
+
+
+def test_a_keyword_read_as_code_beside_an_operator_is_searched_only_where_sources_use_it(
+    make_sources: MakeSources,
+) -> None:
+    """ "between" in "whats the difference between == and is" is English, read as code for
+    standing next to "==": no source writes it as code, and searched it weighed as much as a
+    word no source uses (the most), declining the question. "is", which the page writes as
+    code, is still searched; a keyword the asker writes as code ("DO" in capitals) is searched
+    whether or not the sources write it."""
+    faq = (
+        "Identity\n\n"
+        "The ``is`` operator tests for object identity, and ``==`` tests for equality of "
+        "value. Two equal lists need not be the same object.\n\n"
+        "Upserts\n\n"
+        "An INSERT statement may name a conflict target and what happens on a conflict.\n"
+    )
+    engine, _ = load_engine(make_sources({"faq.rst": faq}), semantic=False)
+    asked = engine.parse("whats the difference between == and is")
+    assert "`between" not in asked.terms and {"`is", "`=="} <= set(asked.terms)
+    answer = engine.ask("whats the difference between == and is")
+    assert answer.status == "answered" and "object identity" in answer.snippets[0].quote
+    assert "`do" in engine.parse("how to upsert: INSERT ... ON CONFLICT DO UPDATE").unseen
