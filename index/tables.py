@@ -22,7 +22,9 @@ def extract_tables(source: str, doc: ReadDocument) -> list[Table]:
     for block in doc.blocks:
         if is_heading(block):
             caption = heading_text(text, block)
-        if block.kind == "row" and block.header and current is None:
+        # A header row starts a table, even right after another table's rows: two tables
+        # apart only by a blank line are two tables, not one with the second's header lost.
+        if block.kind == "row" and block.header:
             header = [text[s:e] for s, e in block.cells]
             current = Table(source=source, caption=caption, header=header, rows=[])
             tables.append(current)

@@ -356,8 +356,11 @@ def _name_words(name: str) -> list[str]:
 
 
 def _names(fact: Fact) -> list[str]:
-    """The fact's measure and aliases; for a count, those that name what it counts."""
+    """The fact's measure and aliases; for a count, those that name what it counts, or what
+    its table's column says it counts ("256" in a column of "Characters")."""
     names = [fact.measure, *fact.aliases]
     if fact.number is None:
         return names
+    if fact.counts:
+        return [fact.counts]
     return [n for n in names if counted_words(n)] or [fact.measure]

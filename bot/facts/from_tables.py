@@ -18,6 +18,8 @@ from index.source_text import Text, line_at
 _PERIOD_IN_LABEL = re.compile(rf"\s*\({YEAR.pattern}\)\s*")
 # What a table writes in a cell that states nothing: no fact is made from it.
 _PLACEHOLDERS = frozenset({"", "—", "–", "-", "n/a", "none"})
+# Markdown's emphasis and code marks around a cell's text ("**6000**").
+_EMPHASIS = "*_`"
 
 
 def table_facts(tables: list[Table], text: Text, meta: SourceMeta) -> list[Fact]:
@@ -46,12 +48,14 @@ def _fact(
         years = YEAR.findall(label) or YEAR.findall(cell.text)
         period = years[0] if years else None
     value = _figure_text(cell)
+    figure = figure_fields(value) if value != cell.text or _opens_with_figure(cell.text) else {}
     return Fact(
         subject=table.caption or meta.title,
         measure=measure,
         period=period,
         value=value,
-        **figure_fields(value),
+        **figure,
+        counts=_counted_by(heading) if len(row.cells) == 2 and not series else None,
         claimed_by=meta.publisher if meta.publisher != NOT_STATED else meta.title,
         source=table.source,
         quote=text[row.start : row.end],
@@ -63,8 +67,25 @@ def _fact(
 
 
 def _figure_text(cell: Cell) -> str:
-    """The figure itself when the cell opens with one ("57" of "57 civil … requests")."""
-    found = FIGURE.match(cell.text)
+    """The figure itself when the cell opens with one ("57" of "57 civil … requests", "6000"
+    of "**6000**")."""
+    found = FIGURE.match(cell.text.lstrip(_EMPHASIS))
     if found and read_figure(found.group(0)) is not None and not YEAR.fullmatch(found.group(0)):
         return found.group(0)
     return cell.text
+
+
+def _opens_with_figure(text: str) -> bool:
+    """Whether a cell states a figure: it opens with one ("2014", "all 15"). A cell of prose
+    states none, whatever figure it mentions: "raises rate limits from 60 to 5000 requests
+    per hour" is no count of 60, nor a link's ".../3/getting-started" one of 3."""
+    return FIGURE.match(text.lstrip(_EMPHASIS)) is not None
+
+
+def _counted_by(heading: str) -> str | None:
+    """What the figures of a two-column table's value column count, when its header names it
+    in the plural ("| Element | Characters |": "| Title | 256 |" counts characters, not
+    titles); None for a header that names the kind of value ("Count", "Limit", "Value")."""
+    word = heading.strip(_EMPHASIS + " ")
+    plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss") and " " not in word
+    return word if plural else None

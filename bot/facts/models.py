@@ -37,6 +37,10 @@ class Fact(BaseModel):
     line: int = Field(ge=1, description="1-based line of the source where the quote starts.")
     note: str | None = None
     aliases: list[str] = Field(default_factory=list)
+    counts: str | None = Field(
+        default=None,
+        description='What the figure counts, as its table column names it ("Characters").',
+    )
     origin: Literal["curated", "table"] = "curated"
 
     def agrees(self, other: Fact) -> bool:

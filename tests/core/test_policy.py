@@ -86,6 +86,18 @@ def test_only_a_name_that_says_what_it_counts_vouches_for_a_count() -> None:
     assert card_facts(parsed("How many people were deported?"), [fact]) == []
 
 
+def test_a_tables_figure_counts_what_its_column_names() -> None:
+    """ "| **Entire Embed** | **6000** |" under a "Characters" column counts characters: it
+    answered "how many embeds can i send in one message" as if it counted embeds."""
+    fact = Fact(
+        subject="Embed Limits", measure="**Entire Embed**", value="6000", number=6000,
+        counts="Characters", claimed_by="x", source="d.md", quote="| **Entire Embed** | **6000**",
+        start=0, end=27, line=1, origin="table",
+    )  # fmt: skip
+    assert card_facts(parsed("how many embeds can i send in one message"), [fact]) == []
+    assert card_facts(parsed("how many characters can an entire embed hold"), [fact]) == [fact]
+
+
 def test_parsing_finds_what_the_rules_need() -> None:
     q = parsed("According to ICE, how many detainer requests did Boston police ignore last year?")
     assert q.claimant == "ICE"

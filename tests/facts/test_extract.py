@@ -115,3 +115,56 @@ def test_an_empty_cell_of_a_series_skips_only_that_year() -> None:
     meta = SourceMeta(file="s.txt", title="Series")
     facts = table_facts(_ingest("s.txt", text, meta).tables, text, meta)
     assert [(f.period, f.value) for f in facts] == [("2024", "15")]
+
+
+EMBEDS = """# Embed Limits
+
+| **Element** | **Characters** |
+| -------------- | ---------------------- |
+| Title | 256 |
+| **Entire Embed** | **6000**
+
+| **Element** | **Count** |
+| -------------- | ---------------------- |
+| Fields | 25 |
+
+| Token | Description |
+|---|---|
+| `TOKENS_GITHUB` | Raises rate limits from 60 to 5000 requests per hour. |
+| `TOKENS_TMDB` | Required. [Docs](https://example.test/3/getting-started) |
+"""
+
+
+def test_two_tables_apart_by_a_blank_line_are_two_tables() -> None:
+    """The second table's header was dropped and its rows joined the first: "Fields | 25"
+    read as a count of characters."""
+    tables = _ingest("embeds.md", EMBEDS).tables
+    assert [t.header for t in tables] == [
+        ["**Element**", "**Characters**"],
+        ["**Element**", "**Count**"],
+        ["Token", "Description"],
+    ]
+    assert [[r.cells[0].text for r in t.rows] for t in tables][:2] == [
+        ["Title", "**Entire Embed**"],
+        ["Fields"],
+    ]
+
+
+def test_a_cell_states_a_figure_only_when_it_opens_with_one() -> None:
+    """A cell of prose states no figure ("60" of "rate limits from 60 to 5000", "3" of a
+    link); emphasis around a figure ("**6000**") hides none. A plural value header names what
+    a two-column table's figures count; "Count" names none."""
+    meta = SourceMeta(file="embeds.md", title="Embeds")
+    facts = {
+        f.measure: f for f in table_facts(_ingest("embeds.md", EMBEDS, meta).tables, EMBEDS, meta)
+    }
+    assert {m: (f.number, f.counts) for m, f in facts.items()} == {
+        "Title": (256, "Characters"),
+        "**Entire Embed**": (6000, "Characters"),
+        "Fields": (25, None),
+        "`TOKENS_GITHUB`": (None, None),
+        "`TOKENS_TMDB`": (None, None),
+    }
+    assert facts["**Entire Embed**"].value == "6000"
+    for fact in facts.values():
+        assert EMBEDS[fact.start : fact.end] == fact.quote and fact.value in fact.quote
