@@ -217,7 +217,7 @@ class Engine:
             if len(chosen) >= max_quotes:
                 break
             if other.score >= self.config.second_quote_ratio * best.score and all(
-                other.key != c.key for c in chosen
+                other.key != c.key and _words(other.body) != _words(c.body) for c in chosen
             ):
                 chosen.append(other)
         return Answer(
@@ -385,3 +385,9 @@ class Engine:
         text = self.retriever.text(c.passage.source)
         first = c.passage.sentences[max(0, c.first - 2)]
         return text[first.start : c.end]
+
+
+def _words(text: str) -> str:
+    """A quote's words, case and spacing aside: two pages that say the very same thing
+    ("Right click a channel name and click `Copy ID`.") give one quote, not the same twice."""
+    return " ".join(text.casefold().split())

@@ -99,6 +99,20 @@ def test_declines_when_key_terms_or_years_are_missing(
     assert "sources" in answer.note
 
 
+def test_two_pages_saying_the_same_thing_give_one_quote(make_sources: MakeSources) -> None:
+    """Guides repeat a step word for word ("Right click a channel name and click Copy ID."):
+    it was quoted twice, once from each page, and left room for one quote less that says
+    something else."""
+    step = "Right click a channel name and click Copy ID."
+    files: dict[str, str | bytes] = {
+        "ids.md": f"# Channel ID\n\n{step}\n\n## Role ID\n\nRight click a role, then Copy ID.\n",
+        "server.md": f"# Test Server\n\nCreate a server first.\n\n## Channel ID\n\n{step}\n",
+    }
+    engine = _engine(make_sources, files)
+    quotes = [" ".join(s.quote.split()) for s in engine.ask("how do i copy a channel id").snippets]
+    assert quotes.count(step) == 1 and len(quotes) == len(set(quotes))
+
+
 def test_another_city_is_declined(engine: Engine) -> None:
     """Every eval question about Boston is refused once it asks about a city the sources
     never mention instead."""
