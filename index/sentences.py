@@ -15,6 +15,9 @@ _ABBREVIATIONS = frozenset(
     e.g i.e a.m p.m d.c""".split()
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+# A number or numeral that opens a block ("4. Removal of duplicate rows", "3.1. Affinity",
+# "IV. Results"): it numbers the sentence after it, and is no sentence of its own.
+_ENUMERATOR = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXivx]{1,4})")
 
 
 # Longer than any abbreviation: a period after this many word characters or dots ends a
@@ -52,6 +55,8 @@ def split_sentences(
             at = bisect_right(firsts, first_dot) - 1
             if at >= 0 and first_dot < unbroken[at][1]:
                 continue
+        if cursor == start and _ENUMERATOR.fullmatch(text, start, first_dot):
+            continue
         spans.append((cursor, match.end()))
         cursor = match.end()
     spans.append((cursor, end))

@@ -29,6 +29,20 @@ def test_closing_quotes_stay_with_their_sentence() -> None:
     ]
 
 
+def test_a_number_that_opens_a_block_numbers_its_sentence() -> None:
+    """SQLite's pages open paragraphs with "4. Removal of duplicate rows …": "4." was a
+    sentence of its own. Only at the block's start, and only a short number or numeral: a
+    year or a number inside a sentence still ends one."""
+    assert _split("4. Removal of duplicate rows. More.") == [
+        "4. Removal of duplicate rows.",
+        "More.",
+    ]
+    assert _split("3.1. Affinity rules apply.") == ["3.1. Affinity rules apply."]
+    assert _split("IV. Results. Done.") == ["IV. Results.", "Done."]
+    assert _split("2024. A year.") == ["2024.", "A year."]
+    assert _split("See section 3. It says so.") == ["See section 3.", "It says so."]
+
+
 @given(st.text(alphabet=st.sampled_from(list("Ab .!?\n“”1")), max_size=80))
 def test_spans_are_ordered_stripped_and_inside_the_range(text: str) -> None:
     spans = split_sentences(text, 0, len(text))
