@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.core.placeholders import code_names
+from bot.core.question import ParsedQuestion
 from bot.loader import load_engine
+from bot.models import Answer
 
 MakeSources = Callable[[dict[str, str | bytes]], Path]
 
@@ -32,6 +35,14 @@ def test_the_names_of_code_are_receivers_calls_subscripts_assignments_and_argume
     assert code_names(question) == names
 
 
+def _asked(
+    make_sources: MakeSources, name: str, text: str, question: str
+) -> tuple[Engine, ParsedQuestion, Answer]:
+    """A lexical engine over one file, the question as it parses, and its answer."""
+    engine, _ = load_engine(make_sources({name: text}), semantic=False)
+    return engine, engine.parse(question), engine.ask(question)
+
+
 def test_the_askers_own_names_are_not_searched_and_cost_no_answer(
     make_sources: MakeSources,
 ) -> None:
@@ -46,10 +57,10 @@ def test_the_askers_own_names_are_not_searched_and_cost_no_answer(
         "Copying Lists\n\n"
         "A slice of the whole list copies it, and so does the list constructor.\n"
     )
-    engine, _ = load_engine(make_sources({"lists.txt": guide}), semantic=False)
-    asked = engine.parse("why does nums.sort() give me None")
+    engine, asked, answer = _asked(
+        make_sources, "lists.txt", guide, "why does nums.sort() give me None"
+    )
     assert "num" not in asked.terms and "num" not in asked.unseen
-    answer = engine.ask("why does nums.sort() give me None")
     assert answer.status == "answered" and "returns None" in answer.snippets[0].quote
     prose = engine.parse("why do nums give me None when sorting")
     assert "num" in prose.unseen
@@ -70,9 +81,9 @@ def test_a_keyword_read_as_code_beside_an_operator_is_searched_only_where_source
         "Upserts\n\n"
         "An INSERT statement may name a conflict target and what happens on a conflict.\n"
     )
-    engine, _ = load_engine(make_sources({"faq.rst": faq}), semantic=False)
-    asked = engine.parse("whats the difference between == and is")
+    engine, asked, answer = _asked(
+        make_sources, "faq.rst", faq, "whats the difference between == and is"
+    )
     assert "`between" not in asked.terms and {"`is", "`=="} <= set(asked.terms)
-    answer = engine.ask("whats the difference between == and is")
     assert answer.status == "answered" and "object identity" in answer.snippets[0].quote
     assert "`do" in engine.parse("how to upsert: INSERT ... ON CONFLICT DO UPDATE").unseen
