@@ -33,7 +33,7 @@ _MONEY_WORDS = (
 # "what is a detainer?", "what's the trust act?", "what does the Trust Act do?": the thing
 # asked about, a few words, whose definition or description answers the question.
 DEFINED = re.compile(
-    r"^what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?"
+    r"^what(?:'s|’s|s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?"
     r"(?P<thing>(?:(?!of\b)[\w’'.-]+\s*){1,4}?)\s*\??$"
     r"|^who(?:'s|’s|\s+is|\s+was)\s+(?P<name>(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*){0,3})\s*\??$"
     r"|^what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(?P<doer>(?:[\w’'.-]+\s*){1,4}?)\s+"
@@ -72,7 +72,7 @@ _RULES: list[tuple[re.Pattern[str], Expect]] = [
             # holds in 2021", "what's the max number of columns"), not inside another question
             # ("how do I call a function with a variable number of arguments", "who was
             # Count of Melfi").
-            r"^(?:(?:what|which)(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+)?(?:the\s+)?"
+            r"^(?:(?:what|which)(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)?\s+)?(?:the\s+)?"
             r"(?:(?:max(?:imum)?|min(?:imum)?|total|average|exact)\s+)?(?:number|count)\s+of\b",
             re.I,
         ),

@@ -84,7 +84,7 @@ _ROLE = r"(?:role|job|title|position|post|office)"
 _ROLE_OF = re.compile(
     rf"^(?:who(?:'s|’s|\s+is|\s+was)\s+{_PERSON}"
     rf"|(?:what|which)\s+{_ROLE}\s+(?:does|did|do)\s+{_PERSON}\s+(?:have|hold|play|fill)"
-    rf"|what(?:'s|’s|\s+is|\s+was)\s+{_PERSON}(?:'s|’s)\s+{_ROLE}"
+    rf"|what(?:'s|’s|s|\s+is|\s+was)\s+{_PERSON}(?:'s|’s)\s+{_ROLE}"
     rf"|what\s+(?:does|did)\s+{_PERSON}\s+do(?:\s+for\s+a\s+living)?"
     rf"|what\s+is\s+the\s+{_ROLE}\s+of\s+{_PERSON})\s*\??$",
     re.I,

@@ -40,6 +40,9 @@ def test_a_question_word_that_opens_a_question_asks(question: str, kind: Expect)
         ("number of ICE holds in 2021", Expect.NUMBER),
         ("max number of columns a table can have?", Expect.NUMBER),
         ("what's the number of requests", Expect.NUMBER),
+        # Typed without its apostrophe, "whats" asks as "what's" does.
+        ("whats the max number of columns", Expect.NUMBER),
+        ("whats an XY problem", Expect.DEFINITION),
         # "how many" inside a why- or how-question: it asks why, or how.
         ("why does bpd even need to count how many detainers come in", Expect.REASON),
         ("How was it determined how many from each camp would be appointed?", Expect.ANY),
