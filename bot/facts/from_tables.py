@@ -48,7 +48,7 @@ def _fact(
         years = YEAR.findall(label) or YEAR.findall(cell.text)
         period = years[0] if years else None
     value = _figure_text(cell)
-    figure = figure_fields(value) if value != cell.text or _opens_with_figure(cell.text) else {}
+    figure = figure_fields(value) if _opens_with_figure(cell.text) else {}
     return Fact(
         subject=table.caption or meta.title,
         measure=measure,
