@@ -31,6 +31,7 @@ from index.analyzer import (
     normalize,
 )
 from index.rarity import rarity
+from index.shorthand import expansion
 
 MAX_QUESTION_CHARS = 500
 # Two words this alike (rapidfuzz's ratio, 0-100) are one word mistyped: "requets", "requests".
@@ -275,9 +276,14 @@ def parse_question(
     text = cleaned.text
     period = parse_period(text)
     every = analyzer.terms(text)
-    theirs = _asker_names(text, every, analyzer, vocabulary) | _unused_keywords(text, vocabulary)
+    short = _shorthand(text, analyzer, vocabulary)
+    theirs = (
+        _asker_names(text, every, analyzer, vocabulary)
+        | _unused_keywords(text, vocabulary)
+        | {t for t, meant in short.items() if meant is None}
+    )
     raw_terms = [t for t in every if t not in theirs]
-    spelt = _spellings(raw_terms, vocabulary)
+    spelt = _spellings(raw_terms, vocabulary) | {t: m for t, m in short.items() if m is not None}
     all_terms = [spelt.get(t) or t for t in raw_terms]
     found_count = _COUNTED.search(text)
     counted = counted_words(found_count.group(1)) if found_count else ()
@@ -438,6 +444,26 @@ def _spellings(terms: list[str], vocabulary: Collection[str]) -> dict[str, str |
     "detain request ignor". A term with none stays as it is (and weighs as a word the sources
     never use)."""
     return {t: _spelling(t, vocabulary) for t in dict.fromkeys(terms) if t not in vocabulary}
+
+
+def _shorthand(text: str, analyzer: Analyzer, vocabulary: Collection[str]) -> dict[str, str | None]:
+    """For each word of `text` that is chat shorthand (index/shorthand: "ppl", "diff", "ur";
+    not a single letter, which may be a name: "r" for R) and that no source uses, the one
+    source term its expansion analyzes to: "whats the diff between == and is" searches
+    "differ", which the FAQ writes, not "diff", which no source uses and which weighed the
+    most. None for shorthand of a stopword ("ur", "bc"): a stopword, searched for nothing.
+    Shorthand whose expansion is several words, or one the sources do not use, is left as
+    typed."""
+    found: dict[str, str | None] = {}
+    for m in TOKEN.finditer(text):
+        meaning = expansion(m.group(0)) if len(m.group(0)) > 1 else None  # "r" may be R
+        if meaning is None:
+            continue
+        full = analyzer.terms(meaning)
+        if not full or (len(full) == 1 and full[0] in vocabulary):
+            meant = full[0] if full else None
+            found.update({t: meant for t in analyzer.terms(m.group(0)) if t not in vocabulary})
+    return found
 
 
 def _unknown_names(

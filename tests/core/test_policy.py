@@ -123,6 +123,21 @@ def test_a_mistyped_word_searches_as_the_word_the_sources_use() -> None:
     assert "marathon" in parsed("how many ran the marathon?", vocabulary).terms  # no match
 
 
+def test_chat_shorthand_searches_as_the_word_it_stands_for_where_the_sources_use_it() -> None:
+    """ "whats the diff between == and is" was declined over a FAQ that writes "difference":
+    "diff", which no source uses, weighed the most. Shorthand (index/shorthand) searches as
+    its expansion where the sources use that word, and stays as typed where they do not, or
+    where they use the shorthand itself."""
+    vocabulary = ("differ", "peopl", "live", "boston")
+    q = parsed("whats the diff between lists and tuples", vocabulary)
+    assert "differ" in q.terms and "diff" not in q.terms and "diff" not in q.unseen
+    assert "peopl" in parsed("what does it mean for ppl living in boston", vocabulary).terms
+    assert "msg" in parsed("how long can a msg be", vocabulary).unseen  # "messag" not used
+    assert "msg" in parsed("how long can a msg be", ("msg", "messag")).terms  # theirs too
+    assert parsed("can ur bot help", vocabulary).terms == ("bot", "help")  # "you are"
+    assert "r" in parsed("how do i call r from python", vocabulary).terms  # R, not "are"
+
+
 def test_rewordings_share_one_key() -> None:
     assert parsed("How many requests were ignored?").key == parsed("requests ignored: how many").key
 
