@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import functools
 import gzip
-import hashlib
 from pathlib import Path
 
-from index.errors import DataFileError
+from index.shipped_data import read_checked
 
 TABLE = Path(__file__).with_name("english.tsv.gz")
 SHA256 = "4b3c68a3d3d08357d188174a431bf0ba6d5f8d9abb03121b5e9b9baa345b7cc1"
@@ -27,12 +26,7 @@ ZIPF_CEILING = 8.0
 @functools.cache
 def zipf_table(path: Path = TABLE, sha256: str = SHA256) -> dict[str, float]:
     """Each listed word's Zipf frequency (log10 of its uses per billion words)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from None
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise DataFileError(path, None, "does not match its SHA-256; reinstall quotebot")
+    data = read_checked(path, sha256)
     table: dict[str, float] = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         word, zipf = line.split("\t")

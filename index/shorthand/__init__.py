@@ -11,11 +11,10 @@ checksum below is verified when it is first read.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from pathlib import Path
 
-from index.errors import DataFileError
+from index.shipped_data import read_checked
 
 TABLE = Path(__file__).with_name("slang.json")
 SHA256 = "4fb5131ee396680dc638b5a57484102c3ad2a76455f81fc61f1813f9864734a1"
@@ -24,12 +23,7 @@ SHA256 = "4fb5131ee396680dc638b5a57484102c3ad2a76455f81fc61f1813f9864734a1"
 @functools.cache
 def shorthand_table(path: Path = TABLE, sha256: str = SHA256) -> dict[str, str]:
     """Each shorthand word, lowercased, with what it stands for."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(path, None, f"cannot be read ({exc.strerror or exc})") from None
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise DataFileError(path, None, "does not match its SHA-256; reinstall quotebot")
+    data = read_checked(path, sha256)
     table = json.loads(data)
     return {word.strip().casefold(): meaning.strip() for word, meaning in table.items()}
 
