@@ -204,7 +204,10 @@ def keywords_near_operators(text: str) -> set[str]:
     """The code terms of `text` that are keywords read as code only for standing next to an
     operator: the "and" and "is" of "== and is", and the "between" of "the diff between ==
     and is", which is English."""
-    return {token for token, why in _code_tokens(normalize(text)) if why}
+    text = normalize(text)
+    if not _MAY_HOLD_CODE.search(text):  # as `tokens`: no operator, so no keyword beside one
+        return set()
+    return {token for token, why in _code_tokens(text) if why}
 
 
 def stem(tokens: Iterable[str]) -> list[str]:

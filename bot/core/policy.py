@@ -26,7 +26,14 @@ from bot.core.evidence import Candidate, Evidence
 from bot.core.expect import DATE, TIME_UNIT_WORDS, YEAR, Expect, carries
 from bot.core.figures import find_figures
 from bot.core.number_words import VAGUE
-from bot.core.question import TYPO_RATIO, Asks, ParsedQuestion, counted_words, fold_word
+from bot.core.question import (
+    TYPO_RATIO,
+    Asks,
+    ParsedQuestion,
+    counted_words,
+    fold_word,
+    plural,
+)
 from bot.facts.models import Fact
 from index.analyzer import normalize
 
@@ -299,8 +306,8 @@ def _counted_phrase(words: tuple[str, ...]) -> str:
 
 def _head(words: tuple[str, ...]) -> str:
     """The noun a counted phrase is about: its last word ending in -s, else its last word."""
-    plural = [w for w in words if len(w) > 3 and w.endswith("s") and not w.endswith("ss")]
-    return (plural or list(words))[-1]
+    plurals = [w for w in words if plural(w)]
+    return (plurals or list(words))[-1]
 
 
 def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:

@@ -187,13 +187,19 @@ def clean_question(raw: str) -> CleanQuestion:
     return CleanQuestion(text=text, notes=notes)
 
 
+def plural(word: str) -> bool:
+    """Whether a word reads as a plural: "-s" on four letters or more, not "-ss" ("requests",
+    "Characters"; not "bus", "class")."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+
+
 def fold_word(word: str) -> str:
     """A word with case and a plural ending folded: "Detainers" → "detainer". Unlike a stem it
     keeps "immigrants" apart from "immigration", which is what counting needs."""
     word = word.lower().replace("’", "'").removesuffix("'s")
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if plural(word):
         return word[:-1]
     return word
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.core.expect import YEAR
+from bot.core.question import plural
 from bot.facts.models import Fact
 from bot.facts.numbers import FIGURE, figure_fields, read_figure
 from index.models import NOT_STATED, Cell, SourceMeta, Table, TableRow
@@ -47,8 +48,12 @@ def _fact(
             measure = f"{measure}: {heading}"
         years = YEAR.findall(label) or YEAR.findall(cell.text)
         period = years[0] if years else None
-    value = _figure_text(cell)
-    figure = figure_fields(value) if _opens_with_figure(cell.text) else {}
+    opening = FIGURE.match(cell.text.lstrip(_EMPHASIS))
+    value = _figure_text(cell, opening)
+    # A cell states a figure only when it opens with one ("2014", "all 15"): a cell of prose
+    # states none, whatever figure it mentions ("raises rate limits from 60 to 5000 requests
+    # per hour" is no count of 60, nor a link's ".../3/getting-started" one of 3).
+    figure = figure_fields(value) if opening else {}
     return Fact(
         subject=table.caption or meta.title,
         measure=measure,
@@ -66,20 +71,16 @@ def _fact(
     )
 
 
-def _figure_text(cell: Cell) -> str:
-    """The figure itself when the cell opens with one ("57" of "57 civil … requests", "6000"
-    of "**6000**")."""
-    found = FIGURE.match(cell.text.lstrip(_EMPHASIS))
-    if found and read_figure(found.group(0)) is not None and not YEAR.fullmatch(found.group(0)):
-        return found.group(0)
+def _figure_text(cell: Cell, opening: re.Match[str] | None) -> str:
+    """The figure itself when the cell opens with one (`opening`: "57" of "57 civil …
+    requests", "6000" of "**6000**"), else the cell's text."""
+    if (
+        opening
+        and read_figure(opening.group(0)) is not None
+        and not YEAR.fullmatch(opening.group(0))
+    ):
+        return opening.group(0)
     return cell.text
-
-
-def _opens_with_figure(text: str) -> bool:
-    """Whether a cell states a figure: it opens with one ("2014", "all 15"). A cell of prose
-    states none, whatever figure it mentions: "raises rate limits from 60 to 5000 requests
-    per hour" is no count of 60, nor a link's ".../3/getting-started" one of 3."""
-    return FIGURE.match(text.lstrip(_EMPHASIS)) is not None
 
 
 def _counted_by(heading: str) -> str | None:
@@ -87,5 +88,4 @@ def _counted_by(heading: str) -> str | None:
     in the plural ("| Element | Characters |": "| Title | 256 |" counts characters, not
     titles); None for a header that names the kind of value ("Count", "Limit", "Value")."""
     word = heading.strip(_EMPHASIS + " ")
-    plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss") and " " not in word
-    return word if plural else None
+    return word if " " not in word and plural(word) else None

@@ -113,13 +113,19 @@ def test_every_window_is_its_source_text_at_its_offsets(make_sources: MakeSource
         assert c.body == text[c.start : c.end]
 
 
+def _lexical(make_sources: MakeSources, name: str, text: str) -> Engine:
+    """A lexical engine over one file."""
+    engine, _ = load_engine(make_sources({name: text}), semantic=False)
+    return engine
+
+
 def test_a_window_holds_more_of_a_question_whose_missing_word_is_everyday(
     make_sources: MakeSources,
 ) -> None:
     """The answer-or-decline score reads the window's share of the question's weight: with
     "actually" missing it holds more than with "zoning" missing, though neither word is in
     the sources (the same IDF)."""
-    engine, _ = load_engine(make_sources({"harbor.md": HARBOR}), semantic=False)
+    engine = _lexical(make_sources, "harbor.md", HARBOR)
     shares = []
     for word in ("actually", "zoning"):
         question = engine.parse(f"when does the ferry {word} run to the island")
@@ -144,7 +150,7 @@ def test_no_window_runs_into_a_run_in_label(make_sources: MakeSources) -> None:
         "<blockquote>Use single quotes around strings in a WHERE clause.</blockquote>"
         "</body></html>"
     )
-    engine, _ = load_engine(make_sources({"faq.html": page}), semantic=False)
+    engine = _lexical(make_sources, "faq.html", page)
     found = engine.finder.find(engine.parse("my where clause returns every row, why"))
     assert found.candidates
     for window in found.candidates:
@@ -168,7 +174,7 @@ def test_an_faq_answer_carries_the_question_that_titles_its_section(
         "How do I sort a list?\n---------------------\n\n"
         "Call its sort method, which works in place.\n"
     )
-    engine, _ = load_engine(make_sources({"faq.rst": faq}), semantic=False)
+    engine = _lexical(make_sources, "faq.rst", faq)
     found = engine.finder.find(engine.parse("does python have a ternary thing"))
     answer = next(c for c in found.candidates if c.body.startswith("Yes, there is"))
     assert answer.features["coverage"] > 0 and found.best is answer
