@@ -229,7 +229,8 @@ class EvidenceFinder:
         never step over chrome. No window holds a question line: a question is never an
         answer. An FAQ answer also carries its question's words, since it answers exactly
         that question: the question line before it, or the question that titles its section
-        (reStructuredText's and Markdown's FAQs). A table row is a window only when the
+        (reStructuredText's and Markdown's FAQs). A code block that repeats what the asker
+        pasted (`_echoed`) is read as such a question line. A table row is a window only when the
         question asks for its label's attribute (shares a term with the label): "| Authority
         for Non-Compliance | Boston Trust Act |" does not say what the act is.
 
@@ -244,14 +245,17 @@ class EvidenceFinder:
         first_id = r.sentence_ids(pid).start
         single: list[dict[int, int]] = []
         lengths: list[int] = []
+        kinds = [s.kind for s in sentences]
         for i in range(len(sentences)):
             row = r.terms_of_sentence(first_id + i)
             single.append({t: row[t] for t in asked if t in row})
             # Its number of terms, from the row itself: summing every sentence's counts when
             # loading took 0.2 s of each start-up, for the few dozen a question reads.
             lengths.append(sum(row.values()))
+            if kinds[i] == "code" and _echoed(single[i], row):
+                kinds[i] = "question"
         for i in range(1, len(sentences)):
-            if sentences[i - 1].kind == "question" and sentences[i].kind != "question":
+            if kinds[i - 1] == "question" and kinds[i] != "question":
                 single[i] = _added(single[i], single[i - 1])
                 lengths[i] += lengths[i - 1]
         if self._opens_answer(pid, passage):
@@ -270,7 +274,6 @@ class EvidenceFinder:
             self._carries(question, table_values(body) if s.kind == "table" else body)
             for s, body in zip(sentences, bodies, strict=True)
         ]
-        kinds = [s.kind for s in sentences]
         out = []
         for first in range(len(sentences)):
             if _introduced(kinds, first):
@@ -468,6 +471,20 @@ def _added(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
     for term, count in b.items():
         out[term] = out.get(term, 0) + count
     return out
+
+
+ECHO_SHARE = 0.5
+"""A code block whose distinct terms are at least this share the question's (two at least) is
+the asker's own code or error message, pasted in. Hand-set: half of an error line's words are
+its message, the rest a path or a name the asker's copy spells otherwise."""
+
+
+def _echoed(held: dict[int, int], row: dict[int, int]) -> bool:
+    """Whether a code block, whose terms are `row` and of which `held` are the question's,
+    repeats what the asker pasted ("WARNING: Error loading config file: …"). The asker has it
+    already: it is read as a question the text after it answers, like an FAQ's question line,
+    so it is not quoted and the sentence after it carries its words."""
+    return len(held) >= 2 and len(held) >= ECHO_SHARE * len(row)
 
 
 def _introduced(kinds: list[str], i: int) -> bool:

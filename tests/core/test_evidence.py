@@ -180,3 +180,32 @@ def test_an_faq_answer_carries_the_question_that_titles_its_section(
     assert answer.features["coverage"] > 0 and found.best is answer
     other = engine.finder.find(engine.parse("how do i sort"))
     assert all(c.features["coverage"] == 0 for c in other.candidates if c.body.startswith("Yes"))
+
+
+DOCKER_ERRORS = (
+    "# Troubleshooting\n\n"
+    "### Error loading config file\n"
+    "```plaintext\n"
+    "WARNING: Error loading config file: /home/user/.docker/config.json -\n"
+    "stat /home/user/.docker/config.json: permission denied\n"
+    "```\n"
+    "Remove the directory; it is created again with the right permissions.\n\n"
+    "### Listing containers\n"
+    "Run this to list the containers that are running:\n\n"
+    "```sh\n"
+    "docker ps --filter status=running\n"
+    "```\n"
+)
+
+
+def test_code_that_repeats_the_pasted_error_is_not_quoted(make_sources: MakeSources) -> None:
+    """A pasted error matched the guide's copy of it best, so the bot quoted the asker's own
+    error back at them; the sentence after the copy, which explains it, now carries its words
+    and leads. A code block the question does not repeat is still quoted with its text."""
+    engine = _lexical(make_sources, "docker.md", DOCKER_ERRORS)
+    pasted = "WARNING: Error loading config file: /home/me/.docker/config.json permission denied"
+    found = engine.finder.find(engine.parse(pasted))
+    assert all("WARNING" not in c.body for c in found.candidates)
+    assert found.best.body.startswith("Remove the directory")
+    how = engine.finder.find(engine.parse("how do i list the running containers"))
+    assert "docker ps" in how.best.body
