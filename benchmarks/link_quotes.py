@@ -1,0 +1,136 @@
+"""How often a first quote is mostly links: where a link points, a badge, a screenshot.
+
+A README or a guide lists links ("**Source code:** https://github.com/numpy/numpy", a row of
+badges, a table of contents); a quote that is mostly their targets says nothing a reader
+reads. Measured over two kinds of collection, with whole commands of the checkout measured
+(`--code`, default this one), in both modes:
+
+- `readmes`: the long descriptions (READMEs, Markdown or reStructuredText) of the packages
+  installed in that checkout's `.venv`, which `constraints.txt` pins, so the collection is the
+  same on every machine set up from it. Each is asked the same five questions, worded with
+  the package's name and nothing drawn from its text (`TEMPLATES`); there is no gold answer,
+  so only the form of the first quote is counted.
+- each collection of `benchmarks/collections.py`, asked its own question set.
+
+A quote is "mostly links" when at least half of its characters lie in link targets, bare
+URLs or image markup (`LINKISH`, this script's own rule, so checkouts are judged alike).
+
+    .venv/bin/python benchmarks/link_quotes.py
+    .venv/bin/python benchmarks/link_quotes.py --code /path/to/other/checkout
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.collections import COLLECTIONS, _bot, _python  # noqa: E402
+
+TEMPLATES = (
+    "what is {name}",
+    "how do i install {name}",
+    "what license is {name} under",
+    "which python versions does {name} support",
+    "how do i report a bug in {name}",
+)
+MIN_README_CHARS = 1500
+# Image markup, a Markdown link's target, a reStructuredText one, a bare URL.
+LINKISH = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|\]\([^)\s]*\)|<[^<>\s]+>`_|\b(?:https?|ftp)://[^\s<>\"'`()\[\]]+"
+)
+
+_README_SCRIPT = """
+import importlib.metadata as md, json, sys
+out = []
+for d in md.distributions():
+    m = d.metadata
+    body = m.get_payload() or m.get("Description") or ""
+    kind = (m.get("Description-Content-Type") or "").lower()
+    suffix = ".md" if "markdown" in kind else ".rst" if ("rst" in kind or not kind) else None
+    if suffix and len(body) >= int(sys.argv[1]) and m["Name"].lower() != "quotebot":
+        out.append((m["Name"].lower(), suffix, body))
+print(json.dumps(sorted(out)))
+"""
+
+
+def readmes(code: Path, folder: Path) -> list[str]:
+    """Write the long descriptions of `code`'s installed packages into `folder`; their names."""
+    listed = subprocess.run(
+        [_python(code), "-c", _README_SCRIPT, str(MIN_README_CHARS)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = []
+    for name, suffix, body in json.loads(listed.stdout):
+        (folder / f"{name}{suffix}").write_text(body, encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def linkish(quote: str) -> bool:
+    """Whether at least half of `quote`'s characters (white space aside) are links' targets."""
+    shown = len("".join(quote.split()))
+    hidden = sum(len("".join(m.group().split())) for m in LINKISH.finditer(quote))
+    return shown > 0 and hidden >= shown / 2
+
+
+def measure(code: Path, folder: Path, questions: list[str], semantic: bool) -> tuple[int, int]:
+    """(first quotes mostly links, questions answered) over `folder` in one mode."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {
+            **os.environ,
+            "QUOTEBOT_CACHE": cache,
+            "PYTHONPATH": str(code),
+            "QUOTEBOT_SEMANTIC": "on" if semantic else "off",
+        }
+        args = ["--sources", str(folder)]
+        _bot(code, [*args, "index", "--force"], env)
+        out = _bot(code, [*args, "ask", "--jsonl"], env, "\n".join(questions) + "\n")
+    answered = links = 0
+    for line in out.splitlines():
+        answer = json.loads(line)
+        snippets = answer.get("snippets") or []
+        if answer.get("status") == "no_answer" or not snippets:
+            continue
+        answered += 1
+        links += linkish(snippets[0]["quote"])
+    return links, answered
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
+    args = parser.parse_args()
+    code = args.code.resolve()
+    print("collection      mode      first quotes mostly links / answered")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        names = readmes(code, folder)
+        sets = {
+            f"readmes ({len(names)})": (
+                folder,
+                [t.format(name=n) for n in names for t in TEMPLATES],
+            )
+        }
+        for name, path in COLLECTIONS.items():
+            lines = (ROOT / "tests" / "eval" / f"{name}.jsonl").read_text().splitlines()
+            sets[name] = (path, [json.loads(x)["question"] for x in lines if x.strip()])
+        for name, (path, questions) in sets.items():
+            for semantic in (True, False):
+                links, answered = measure(code, path, questions, semantic)
+                mode = "semantic" if semantic else "lexical"
+                print(f"{name:15} {mode:9} {links:3} / {answered}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
