@@ -131,10 +131,28 @@ def words(text: str) -> list[str]:
     return [_fold(token) for token in TOKEN.findall(normalize(text))]
 
 
+# Where a link points, not what it says: a URL ("https://github.com/numpy/numpy/issues"), a
+# Markdown link's target, a path or an anchor ("](../setup#docker)", not the call of
+# "handlers[0](arg)"), or a reStructuredText one ("<https://…>`_").
+LINK_TARGET = re.compile(
+    r"\]\((?=[^()\s]*[/#.:])[^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
+    r"|<[^<>\s]+>`_"
+    r"|\b(?:https?|ftp)://[^\s<>\"'`()\[\]]+"
+    r"|\bwww\.[^\s<>\"'`()\[\]]+"
+)
+_MAY_LINK = re.compile(r"://|\]\(|>`_|\bwww\.")
+
+
+def _unlinked(text: str) -> str:
+    """`text` without its links' targets: a link list's URLs repeat a project's name a dozen
+    times ("github.com/numpy/numpy/…") and said nothing a reader reads."""
+    return LINK_TARGET.sub(" ", text) if _MAY_LINK.search(text) else text
+
+
 def tokens(text: str) -> list[str]:
     """The raw tokens of the normalised text, as `Analyzer.terms` reads them: its words, then
-    its code tokens (`code_tokens`)."""
-    text = normalize(text)
+    its code tokens (`code_tokens`); a link's target is not read (`LINK_TARGET`)."""
+    text = _unlinked(normalize(text))
     found = (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
     if _MAY_HOLD_CODE.search(text):
         found.extend(code_tokens(text))
@@ -148,6 +166,8 @@ def token_lists(texts: list[str]) -> list[list[str]]:
     lists = list(map(_ASCII_TOKEN.findall, texts))
     redo = map(operator.not_, map(str.isascii, texts))
     code = map(bool, map(_MAY_HOLD_CODE.search, texts))
+    links = map(bool, map(_MAY_LINK.search, texts))
+    redo = map(operator.or_, redo, links)
     for i in itertools.compress(range(len(texts)), map(operator.or_, redo, code)):
         lists[i] = tokens(texts[i])
     return lists
@@ -363,6 +383,7 @@ def analyzer_version() -> str:
     h = hashlib.sha256(ANALYZER_NAME.encode())
     h.update(" ".join(sorted(STOPWORDS)).encode())
     h.update(TOKEN.pattern.encode())
+    h.update(LINK_TARGET.pattern.encode())
     h.update(unicodedata.unidata_version.encode())
     h.update(" ".join(stem(words(_PROBE))).encode())
     return f"{ANALYZER_NAME}:{h.hexdigest()[:16]}"

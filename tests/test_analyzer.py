@@ -62,3 +62,27 @@ def test_keywords_read_as_code_only_beside_an_operator() -> None:
     assert set(code_tokens(written)) >= {"`is", "`==", "`and"}
     assert keywords_near_operators(written) == set()  # ticked, capitals, named an operator
     assert keywords_near_operators("upsert: INSERT ... ON CONFLICT DO UPDATE") == set()
+
+
+def test_where_a_link_points_is_not_read() -> None:
+    """A README's link list ("**Bug reports:** https://github.com/numpy/numpy/issues") led
+    answers about other projects on the strength of the URLs' words; a link's text is read,
+    its target (a URL, a Markdown or reStructuredText link's target) is not."""
+    analyzer = Analyzer()
+    assert analyzer.terms("Bug reports: https://github.com/numpy/numpy/issues") == [
+        "bug",
+        "report",
+    ]
+    assert analyzer.terms("[Contributing](https://github.com/a/b/CONTRIBUTING.md) guide") == [
+        "contribut",
+        "guid",
+    ]
+    assert analyzer.terms('[setup](../docker-setup#run "Run it") and www.example.org') == ["setup"]
+    assert analyzer.terms("`Auto-discovery <https://docs.pytest.org/x.html>`_ of tests") == [
+        "auto",
+        "discoveri",
+        "test",
+    ]
+    # the same words anywhere else are read, and code that indexes a call is not a link
+    assert "github" in analyzer.terms("Fork it on GitHub, then clone it")
+    assert "arg" in analyzer.terms("handlers[0](arg) calls the first handler")

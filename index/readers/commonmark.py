@@ -9,7 +9,8 @@ line, so `text[start:end]` is exactly the file's.
 
 Front matter is metadata, never content: `title` (or a nested table's `title`, as Python
 Discord's tags write `embed: title:`), `description`, `aliases` and `date` are the document's
-own; raw HTML blocks (badges, comments) are markup, not prose. A fence is one code block.
+own; raw HTML blocks (badges, comments) are markup, and a paragraph of images alone (badges,
+a screenshot) is chrome, not prose. A fence is one code block.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ def _read_token(
             doc.blocks.append(Block(kind, start, end, level=level))
     elif token.type == "paragraph_open":
         inline = tokens[i + 1]
+        if _images_only(inline):  # badges, a screenshot: nothing a reader reads as text
+            doc.chrome.append(_chrome(lines, first, stop, "images"))
+            return
         start, end = _content_span(doc.text, lines, first, stop, inline.content)
         if end > start:
             kind = "item" if "list_item_open" in containers[-2:-1] else "paragraph"
@@ -216,15 +220,30 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _bold(inline: Token) -> bool:
-    """Whether a paragraph is wholly bold, one `**…**` (a line break or `<br>` after it
-    aside): "**Output:**", not "**Problem**<br>Your Docker service is …"."""
-    kids = [
+def _shown(inline: Token) -> list[Token]:
+    """A paragraph's inline tokens, line breaks and blank text aside."""
+    return [
         c
         for c in inline.children or []
         if c.type not in ("softbreak", "hardbreak")
         and not (c.type == "text" and not c.content.strip())
     ]
+
+
+def _images_only(inline: Token) -> bool:
+    """Whether a paragraph shows only images, linked or not: a README's row of badges
+    (`[![PyPI](…)](…)`), a guide's screenshot. Their alt text names a picture; quoted, it
+    answered nothing (a screenshot's caption led an answer on how to colour text)."""
+    kids = _shown(inline)
+    return any(k.type == "image" for k in kids) and all(
+        k.type in ("image", "link_open", "link_close", "html_inline") for k in kids
+    )
+
+
+def _bold(inline: Token) -> bool:
+    """Whether a paragraph is wholly bold, one `**…**` (a line break or `<br>` after it
+    aside): "**Output:**", not "**Problem**<br>Your Docker service is …"."""
+    kids = _shown(inline)
     while kids and kids[-1].type == "html_inline":
         kids.pop()
     return (

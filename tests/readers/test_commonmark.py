@@ -216,3 +216,18 @@ def test_a_byte_order_mark_hides_neither_heading_nor_front_matter() -> None:
     fronted = read("\ufeff---\ntitle: Depot\n---\n\nBody.\n")
     assert fronted.info.title is not None and fronted.info.title.value == "Depot"
     assert kinds_and_texts(fronted) == [("paragraph", "Body.")]
+
+
+def test_a_paragraph_of_images_alone_is_chrome() -> None:
+    """A README's row of badges and a guide's screenshot show no text to quote (a
+    screenshot's caption led an answer); an image inside a sentence leaves the sentence."""
+    doc = read(
+        "[![PyPI](https://img.shields.io/pypi/v/x)](https://pypi.org/project/x)\n"
+        "[![CI](https://example.org/ci.svg)](https://example.org/ci)\n\n"
+        "![Result](/static/result.png)\n\n"
+        "Click ![the cog](cog.png) to open the settings.\n"
+    )
+    assert kinds_and_texts(doc) == [
+        ("paragraph", "Click ![the cog](cog.png) to open the settings.")
+    ]
+    assert [c.kind for c in doc.chrome] == ["images", "images"]
