@@ -35,6 +35,9 @@ class Explanation(BaseModel):
     terms: list[str]
     expects: str
     unknown_names: list[str]
+    subject: dict[str, list[str]] = {}
+    """Search terms that name what a document is about, each with the documents it names:
+    the answer must come from them or from a passage holding the term."""
     unseen: list[str] = []
     """Search terms no source uses: the asker's own wording, which only a match on meaning can
     bridge (and a decline names them apart from the words the closest passage lacks)."""
@@ -90,6 +93,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         terms=list(question.terms),
         expects=question.kind.value,
         unknown_names=list(question.unknown),
+        subject={t: sorted(engine.subjects.documents(t)) for t in question.subject},
         unseen=sorted(question.unseen),
         weights={t: round(w, 2) for t, w in evidence.weights.items()} if evidence else {},
         years=sorted(question.years),
@@ -133,6 +137,10 @@ def render_explanation(e: Explanation) -> str:
         + (f"; years: {', '.join(e.years)}" if e.years else "")
         + (f"; names no source uses: {', '.join(e.unknown_names)}" if e.unknown_names else ""),
         *([f"  terms no source uses: {' '.join(e.unseen)}"] if e.unseen else []),
+        *(
+            f"  names the subject of: {term} → {', '.join(docs)}"
+            for term, docs in e.subject.items()
+        ),
         *([f"  weights (IDF × rarity in English): {_weights(e.weights)}"] if e.weights else []),
         "",
         "Best windows (score, then each feature):",

@@ -25,8 +25,16 @@ from bot.core.evidence import (
 from bot.core.expect import YEAR, Expect
 from bot.core.figures import find_figures
 from bot.core.name_slots import NameSlots
-from bot.core.policy import Policy, decline_reason, gives, role_facts, statements_of
+from bot.core.policy import (
+    Policy,
+    about_subject,
+    decline_reason,
+    gives,
+    role_facts,
+    statements_of,
+)
 from bot.core.question import ASKS, Asks, ParsedQuestion, QuestionError, parse_question
+from bot.core.subjects import Subjects
 from bot.facts.answer import fact_card
 from bot.facts.book import FactBook
 from bot.facts.claims import claim_key
@@ -88,6 +96,7 @@ class Engine:
         self.facts = facts
         self._forms: dict[Asks, bool] = {}
         self._slots: NameSlots | None = None
+        self.subjects = Subjects(retriever)
         self._curated = [f for f in facts.facts if f.origin == "curated"] if facts else []
         self.finder = EvidenceFinder(
             retriever,
@@ -119,6 +128,8 @@ class Engine:
             question = replace(question, unknown=(*question.unknown, *names))
         if question.statement_of and not self._name_slots().writes_as_name(question.statement_of):
             question = replace(question, statement_of=None)  # "what does the Trust Act say"
+        if subject := self.subjects.named_by(question.terms, question.rarity):
+            question = replace(question, subject=subject)
         return question
 
     def match_key(self, raw: str) -> str:
@@ -176,6 +187,8 @@ class Engine:
         if self.facts is not None and not question.unknown:
             card = fact_card(self.facts, question, self.config.policy)
             faq = faq_match(self.facts, question, self.config.policy)
+            if faq is not None and not self._faq_about(faq, question.subject):
+                faq = None  # another project's FAQ answers another project's question
         return Decision(found, quoted, card, faq, arbitrate(question, quoted, card, faq))
 
     def _quotes(self, question: ParsedQuestion, found: Evidence | None, max_quotes: int) -> Answer:
@@ -195,6 +208,11 @@ class Engine:
             )
         if said:
             evidence = replace(evidence, candidates=said)
+        on_subject = about_subject(question, evidence.candidates, self._about)
+        if on_subject == []:
+            return self._decline(question, self._no_subject_note(question))
+        if on_subject:
+            evidence = replace(evidence, candidates=on_subject)
         best = evidence.best
         reason = decline_reason(
             question,
@@ -225,6 +243,33 @@ class Engine:
             status="answered",
             snippets=[self._snippet(c) for c in chosen],
         )
+
+    def _about(self, pid: int, terms: tuple[str, ...]) -> bool:
+        """Whether passage `pid` is about a subject `terms` name: its document is one they
+        name, or it (with its heading) holds one of them."""
+        source = self.retriever.source_of(pid)
+        if any(source in self.subjects.documents(t) for t in terms):
+            return True
+        return not self.passage_terms(pid).isdisjoint(terms)
+
+    def _faq_about(self, faq: FaqEntry, terms: tuple[str, ...]) -> bool:
+        """Whether an FAQ entry is about a subject `terms` name (True when they name none), as
+        a window must be: in a document they name, or its question and answer holding one."""
+        if not terms or any(faq.source in self.subjects.documents(t) for t in terms):
+            return True
+        end = faq.section_end or faq.answer.end
+        entry = self.retriever.text(faq.source)[faq.question.start : end]
+        return not set(self.retriever.analyzer.terms(str(entry))).isdisjoint(terms)
+
+    def _no_subject_note(self, question: ParsedQuestion) -> str:
+        """Why a question about a document's subject is declined, naming it as typed."""
+        analyzer = self.retriever.analyzer
+        typed = [
+            m.group(0)
+            for m in TOKEN.finditer(question.text)
+            if set(analyzer.terms(m.group(0))) & set(question.subject)
+        ]
+        return f"No passage about {', '.join(dict.fromkeys(typed))} answers this."
 
     def closest_titles(self, question: ParsedQuestion, k: int = 3) -> list[str]:
         """The titles of the `k` sources closest to a question they did not answer: those of

@@ -403,9 +403,13 @@ class EvidenceFinder:
         IDF (unseen words most) times its rarity in general English, so "actually" or "gonna"
         left unanswered costs less than the word that names the topic; a name no source uses
         weighs fully. For "what did DPW say …" the party is left out: attribution, not the
-        passage's words, says who speaks (policy.statements_of)."""
+        passage's words, says who speaks (policy.statements_of); so is a document's subject
+        ("pytest", policy.about_subject), which the answer's document gives, unless the
+        question asks nothing else ("what is pytest")."""
         analyzer = self.retriever.analyzer
         party = set(analyzer.terms(question.statement_of)) if question.statement_of else set()
+        if not set(question.terms) <= party | set(question.subject):
+            party |= set(question.subject)
         named = {t for name in question.unknown for t in analyzer.terms(name)}
         return {
             term: self.weight(term) * (1.0 if term in named else question.rarity.get(term, 1.0))

@@ -193,6 +193,22 @@ def statements_of(
     ]
 
 
+def about_subject(
+    question: ParsedQuestion,
+    candidates: list[Candidate],
+    about: Callable[[int, tuple[str, ...]], bool],
+) -> list[Candidate] | None:
+    """For a question naming what a document is about ("which python versions does pytest
+    support": bot/core/subjects.py), the windows about it (`about(pid, terms)`: from that
+    document, or a passage holding the name), best first: another README's "This library
+    supports Python 3.10 and higher" answers for another library. None for other questions,
+    [] when no window is about it (the bot then declines)."""
+    if not question.subject:
+        return None
+    passages = {c.pid: about(c.pid, question.subject) for c in candidates}
+    return [c for c in candidates if passages[c.pid]]
+
+
 def decline_reason(
     question: ParsedQuestion,
     evidence: Evidence,

@@ -244,6 +244,10 @@ class ParsedQuestion:
     unknown: tuple[str, ...]
     """Names (people, places) that no source uses: capitalised words here, and words typed in
     lower case where the sources write names (added by `Engine.parse`: bot/core/name_slots.py)."""
+    subject: tuple[str, ...]
+    """Terms that name what a document is about ("pytest" for `pytest.rst`): the answer
+    comes from that document or a passage holding the term (added by `Engine.parse`:
+    bot/core/subjects.py)."""
     unseen: frozenset[str]
     """Search terms no source uses, typos corrected first ("cops", "governor")."""
     counted: tuple[str, ...]
@@ -310,6 +314,7 @@ def parse_question(
         period=period,
         period_words=" ".join(analyzer.terms(period.rest)),
         unknown=tuple(_unknown_names(text, analyzer, vocabulary, spelt)),
+        subject=(),
         unseen=frozenset(t for t in terms if t not in vocabulary),
         counted=counted,
         asks=frozenset(kind for kind, pattern in ASKS.items() if pattern.search(text)),

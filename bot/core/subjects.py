@@ -1,0 +1,93 @@
+"""Words that name what a document is about: "which python versions does pytest support" asks
+about pytest, and an answer from idna's README ("This library supports Python 3.10 and
+higher") answers another question.
+
+A document names its subject in its title, its file name and its aliases. A word there names
+that subject only when few documents share it and the collection uses it mostly where they
+are: "pytest" in `pytest.rst` (the other READMEs mention it now and then), "autoinc" in
+`autoinc.html`, "lancebot" in `sir-lancebot.md`, not "sqlite" (in most of SQLite's page
+titles), "install" or "query" (used all over), nor anything in a collection of two articles
+whose titles share every word that matters. The collection decides, so no list of names
+is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+
+from index.passage_search import PassageSearch
+
+MAX_DOCUMENT_SHARE = 0.25
+"""A word names a subject only when it names fewer than this share of the documents."""
+MIN_PASSAGE_SHARE = 0.5
+"""... and at least this share of the passages that hold it lie in the documents it names."""
+MIN_RARITY = 0.5
+"""... and only a word rarer than everyday English (index/rarity: 0.5 is about one use in
+ten thousand words): "pytest", "docker", "autoincrement", not "limit" or "click"."""
+_NAME_SEPARATORS = re.compile(r"[-_.\s]+")
+
+
+class Subjects:
+    """The documents each subject-naming term names, read from the index once, when first
+    asked; a term's passage share is worked out the first time a question holds it."""
+
+    def __init__(self, retriever: PassageSearch) -> None:
+        self._retriever = retriever
+        self._named: dict[str, frozenset[str]] | None = None
+        self._passage_docs: np.ndarray | None = None
+        self._doc_index: dict[str, int] = {}
+        self._subject: dict[str, bool] = {}
+
+    def named_by(self, terms: tuple[str, ...], rarity: Mapping[str, float]) -> tuple[str, ...]:
+        """The question's terms that name a document's subject, each once, in order: not words
+        of everyday English (`rarity`, as the question gives it, at least `MIN_RARITY`), since
+        the LIMIT of "LIMIT 10, 20" is a clause wherever "Limits In SQLite" is a page."""
+        return tuple(
+            t
+            for t in dict.fromkeys(terms)
+            if rarity.get(t, 1.0) >= MIN_RARITY and self._is_subject(t)
+        )
+
+    def documents(self, term: str) -> frozenset[str]:
+        """The documents whose title, file name or aliases hold `term`."""
+        return self._names().get(term, frozenset())
+
+    def _names(self) -> dict[str, frozenset[str]]:
+        if self._named is None:
+            r = self._retriever
+            by_term: dict[str, set[str]] = {}
+            for name, doc in r.documents.items():
+                meta = doc.meta
+                file_name = _NAME_SEPARATORS.sub(" ", name.rsplit(".", 1)[0])
+                for term in r.analyzer.terms(" ".join([meta.title, file_name, *meta.aliases])):
+                    by_term.setdefault(term, set()).add(name)
+            limit = MAX_DOCUMENT_SHARE * len(r.documents)
+            self._named = {t: frozenset(d) for t, d in by_term.items() if len(d) < limit}
+        return self._named
+
+    def _is_subject(self, term: str) -> bool:
+        if term not in self._subject:
+            named = self._names().get(term)
+            self._subject[term] = bool(named) and self._passage_share(term, named) >= (
+                MIN_PASSAGE_SHARE
+            )
+        return self._subject[term]
+
+    def _passage_share(self, term: str, named: frozenset[str]) -> float:
+        """Of the passages that hold `term`, the share in the documents `named`."""
+        r = self._retriever
+        if self._passage_docs is None:
+            self._doc_index = {name: i for i, name in enumerate(r.documents)}
+            self._passage_docs = np.array(
+                [self._doc_index[r.source_of(pid)] for pid in range(r.passage_count())],
+                dtype=np.int32,
+            )
+        hits = r.search([term], r.passage_count())  # every passage that holds it
+        if not hits:
+            return 0.0
+        holding = self._passage_docs[np.array([h.passage for h in hits])]
+        wanted = np.array([self._doc_index[name] for name in named], dtype=np.int32)
+        return float(np.isin(holding, wanted).mean())

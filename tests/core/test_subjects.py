@@ -1,0 +1,83 @@
+"""Words that name what a document is about (bot/core/subjects.py), and answers kept to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.core.engine import Engine
+from bot.loader import load_engine
+
+MakeSources = Callable[[dict[str, str | bytes]], Path]
+
+READMES = {
+    "pytest.md": (
+        "# pytest\n\nThe pytest framework makes it easy to write small, readable tests.\n\n"
+        "Install it with pip.\n"
+    ),
+    "idna.md": (
+        "# idna\n\nSupport for internationalized domain names in applications.\n\n"
+        "**Python version support**. This library supports Python 3.10 and higher.\n"
+    ),
+    "attrs.md": "# attrs\n\nClasses without boilerplate. Write less code for data classes.\n",
+    "click.md": "# Click\n\nA package for command line interfaces with as little code as needed.\n",
+    "numpy.md": "# numpy\n\nThe fundamental package for scientific computing with arrays.\n",
+    "tqdm.md": "# tqdm\n\nA fast progress bar for loops. Wrap any iterable to show progress.\n",
+}
+
+
+def _engine(make_sources: MakeSources) -> Engine:
+    engine, _ = load_engine(make_sources(READMES), semantic=False)
+    return engine
+
+
+def test_a_rare_word_of_one_title_names_that_documents_subject(make_sources: MakeSources) -> None:
+    """ "pytest" names `pytest.md`; "click" is everyday English and "python" is in no title
+    but idna's text; every question term is checked, the subject's own kept in order."""
+    engine = _engine(make_sources)
+    assert engine.parse("which python versions does pytest support").subject == ("pytest",)
+    assert engine.subjects.documents("pytest") == {"pytest.md"}
+    assert engine.parse("does click support colors").subject == ()
+    assert engine.parse("which python versions are supported").subject == ()
+
+
+def test_another_documents_answer_is_not_one_for_the_subject_asked(
+    make_sources: MakeSources,
+) -> None:
+    """idna's "This library supports Python 3.10 and higher" answered which versions pytest
+    supports; the question about idna still gets it, and a question about pytest that its
+    README does not answer is declined, naming it."""
+    engine = _engine(make_sources)
+    about_idna = engine.ask("which python versions does idna support")
+    assert about_idna.status == "answered" and about_idna.snippets[0].source == "idna.md"
+    about_pytest = engine.ask("which python versions does pytest support")
+    assert about_pytest.status == "no_answer"
+    assert all(s.source != "idna.md" for s in about_pytest.snippets)
+
+
+def test_the_subject_alone_is_what_a_question_asks_about(make_sources: MakeSources) -> None:
+    """The subject's weight is left out of the share a window must hold (its document gives
+    it), unless the question asks nothing else: "what is pytest" is answered from its README,
+    "how do i report a bug in pytest", which it does not say, is declined."""
+    engine = _engine(make_sources)
+    what = engine.ask("what is pytest")
+    assert what.status == "answered" and what.snippets[0].source == "pytest.md"
+    bug = engine.ask("how do i report a bug in pytest")
+    assert bug.status == "no_answer"
+
+
+def test_another_documents_faq_entry_does_not_answer_for_the_subject(
+    make_sources: MakeSources,
+) -> None:
+    """An FAQ entry is held to the subject as a window is: idna's entry on installing "the
+    package" does not say how to install pytest, though the two questions match word for word
+    but for the name."""
+    asked = "How do I install the package with pip on an old Windows machine behind a proxy?"
+    files = {**READMES, "idna.md": READMES["idna.md"] + f"\n## {asked}\n\nSet HTTPS_PROXY.\n"}
+    engine, _ = load_engine(make_sources(files), semantic=False)
+    tail = "with pip on an old windows machine behind a proxy"
+    question = engine.parse(f"how do i install pytest {tail}")
+    assert question.subject == ("pytest",)
+    assert engine.decide(question).faq is None
+    own = engine.decide(engine.parse(f"how do i install idna {tail}"))
+    assert own.faq is not None and own.faq.source == "idna.md"
