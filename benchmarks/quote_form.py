@@ -1,22 +1,24 @@
-"""How often a first quote is mostly links: where a link points, a badge, a screenshot.
+"""The form of first quotes, where no gold answer says which is right: how often a first quote
+is mostly links, and how often it answers for another subject than the one asked about.
 
-A README or a guide lists links ("**Source code:** https://github.com/numpy/numpy", a row of
-badges, a table of contents); a quote that is mostly their targets says nothing a reader
-reads. Measured over two kinds of collection, with whole commands of the checkout measured
-(`--code`, default this one), in both modes:
+- Mostly links: at least half of the quote's characters lie in link targets, bare URLs or
+  image markup (`LINKISH`, this script's own rule, so checkouts are judged alike). A README or
+  a guide lists links ("**Source code:** https://github.com/numpy/numpy", a row of badges, a
+  table of contents); a quote of their targets says nothing a reader reads.
+- Off-subject (READMEs only): a question worded with a package's name whose first quote comes
+  from another package's README and does not name it ("which python versions does pytest
+  support" answered with idna's "This library supports Python 3.10 and higher").
+
+Measured with whole commands of the checkout (`--code`, default this one), in both modes, over:
 
 - `readmes`: the long descriptions (READMEs, Markdown or reStructuredText) of the packages
   installed in that checkout's `.venv`, which `constraints.txt` pins, so the collection is the
   same on every machine set up from it. Each is asked the same five questions, worded with
-  the package's name and nothing drawn from its text (`TEMPLATES`); there is no gold answer,
-  so only the form of the first quote is counted.
-- each collection of `benchmarks/collections.py`, asked its own question set.
+  the package's name and nothing drawn from its text (`TEMPLATES`).
+- each collection of `benchmarks/collections.py`, asked its own question set (links only).
 
-A quote is "mostly links" when at least half of its characters lie in link targets, bare
-URLs or image markup (`LINKISH`, this script's own rule, so checkouts are judged alike).
-
-    .venv/bin/python benchmarks/link_quotes.py
-    .venv/bin/python benchmarks/link_quotes.py --code /path/to/other/checkout
+    .venv/bin/python benchmarks/quote_form.py
+    .venv/bin/python benchmarks/quote_form.py --code /path/to/other/checkout
 """
 
 from __future__ import annotations
@@ -84,8 +86,12 @@ def linkish(quote: str) -> bool:
     return shown > 0 and hidden >= shown / 2
 
 
-def measure(code: Path, folder: Path, questions: list[str], semantic: bool) -> tuple[int, int]:
-    """(first quotes mostly links, questions answered) over `folder` in one mode."""
+def measure(
+    code: Path, folder: Path, questions: list[tuple[str | None, str]], semantic: bool
+) -> tuple[int, int | None, int]:
+    """(first quotes mostly links, first quotes off-subject, questions answered) over
+    `folder` in one mode; `questions` are (the package a question names or None, question),
+    and the off-subject count is None when no question names one."""
     with tempfile.TemporaryDirectory() as cache:
         env = {
             **os.environ,
@@ -95,16 +101,27 @@ def measure(code: Path, folder: Path, questions: list[str], semantic: bool) -> t
         }
         args = ["--sources", str(folder)]
         _bot(code, [*args, "index", "--force"], env)
-        out = _bot(code, [*args, "ask", "--jsonl"], env, "\n".join(questions) + "\n")
-    answered = links = 0
-    for line in out.splitlines():
+        asked = "\n".join(q for _, q in questions) + "\n"
+        out = _bot(code, [*args, "ask", "--jsonl"], env, asked)
+    answered = links = off = 0
+    for (package, _), line in zip(questions, out.splitlines(), strict=True):
         answer = json.loads(line)
         snippets = answer.get("snippets") or []
         if answer.get("status") == "no_answer" or not snippets:
             continue
         answered += 1
-        links += linkish(snippets[0]["quote"])
-    return links, answered
+        first = snippets[0]
+        links += linkish(first["quote"])
+        if package is not None:
+            off += off_subject(package, first["source"], first["quote"])
+    named = any(package is not None for package, _ in questions)
+    return links, off if named else None, answered
+
+
+def off_subject(package: str, source: str, quote: str) -> bool:
+    """Whether a quote answering a question about `package` is from another README and does
+    not name it."""
+    return Path(source).stem != package and package.lower() not in quote.lower()
 
 
 def main() -> None:
@@ -112,24 +129,28 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
     args = parser.parse_args()
     code = args.code.resolve()
-    print("collection      mode      first quotes mostly links / answered")
+    print("collection      mode      mostly links  off-subject  answered / asked")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         names = readmes(code, folder)
-        sets = {
+        sets: dict[str, tuple[Path, list[tuple[str | None, str]]]] = {
             f"readmes ({len(names)})": (
                 folder,
-                [t.format(name=n) for n in names for t in TEMPLATES],
+                [(n, t.format(name=n)) for n in names for t in TEMPLATES],
             )
         }
         for name, path in COLLECTIONS.items():
             lines = (ROOT / "tests" / "eval" / f"{name}.jsonl").read_text().splitlines()
-            sets[name] = (path, [json.loads(x)["question"] for x in lines if x.strip()])
+            sets[name] = (path, [(None, json.loads(x)["question"]) for x in lines if x.strip()])
         for name, (path, questions) in sets.items():
             for semantic in (True, False):
-                links, answered = measure(code, path, questions, semantic)
+                links, off, answered = measure(code, path, questions, semantic)
                 mode = "semantic" if semantic else "lexical"
-                print(f"{name:15} {mode:9} {links:3} / {answered}", flush=True)
+                shown = "-" if off is None else str(off)
+                print(
+                    f"{name:15} {mode:9} {links:12} {shown:>12}  {answered} / {len(questions)}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
