@@ -87,6 +87,14 @@ SEMANTIC_WEIGHTS = RankWeights(
 )
 
 
+SUBJECT_WEIGHT = 0.25
+"""What a term naming the document's subject weighs in the share a window must hold, against
+its full weight: a window from pytest's README holds "pytest" whether or not it answers, so
+at full weight "how do i report a bug in pytest" was answered with its install line. Of 0,
+0.25, 0.5 and 1, 0.25 scores best on the even halves in both modes (`calibrate.py
+--threshold-only`, each mode's threshold kept)."""
+
+
 @dataclass
 class Candidate:
     """A quotable window of one to `max_window` consecutive sentences of one passage."""
@@ -403,16 +411,19 @@ class EvidenceFinder:
         IDF (unseen words most) times its rarity in general English, so "actually" or "gonna"
         left unanswered costs less than the word that names the topic; a name no source uses
         weighs fully. For "what did DPW say …" the party is left out: attribution, not the
-        passage's words, says who speaks (policy.statements_of); so is a document's subject
-        ("pytest", policy.about_subject), which the answer's document gives, unless the
-        question asks nothing else ("what is pytest")."""
+        passage's words, says who speaks (policy.statements_of). A document's subject
+        ("pytest", policy.about_subject) weighs `SUBJECT_WEIGHT` of that, since the answer's
+        document gives it, unless the question asks nothing else ("what is pytest")."""
         analyzer = self.retriever.analyzer
         party = set(analyzer.terms(question.statement_of)) if question.statement_of else set()
-        if not set(question.terms) <= party | set(question.subject):
-            party |= set(question.subject)
+        subject = set(question.subject)
+        if set(question.terms) <= party | subject:
+            subject = set()
         named = {t for name in question.unknown for t in analyzer.terms(name)}
         return {
-            term: self.weight(term) * (1.0 if term in named else question.rarity.get(term, 1.0))
+            term: self.weight(term)
+            * (1.0 if term in named else question.rarity.get(term, 1.0))
+            * (SUBJECT_WEIGHT if term in subject else 1.0)
             for term in dict.fromkeys(question.terms)
             if term not in party
         }

@@ -56,8 +56,8 @@ def test_another_documents_answer_is_not_one_for_the_subject_asked(
 
 
 def test_the_subject_alone_is_what_a_question_asks_about(make_sources: MakeSources) -> None:
-    """The subject's weight is left out of the share a window must hold (its document gives
-    it), unless the question asks nothing else: "what is pytest" is answered from its README,
+    """The subject weighs a quarter in the share a window must hold (its document gives it),
+    unless the question asks nothing else: "what is pytest" is answered from its README,
     "how do i report a bug in pytest", which it does not say, is declined."""
     engine = _engine(make_sources)
     what = engine.ask("what is pytest")
