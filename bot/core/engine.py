@@ -247,15 +247,14 @@ class Engine:
     def _about(self, pid: int, terms: tuple[str, ...]) -> bool:
         """Whether passage `pid` is about a subject `terms` name: its document is one they
         name, or it (with its heading) holds one of them."""
-        source = self.retriever.source_of(pid)
-        if any(source in self.subjects.documents(t) for t in terms):
+        if self.subjects.names(self.retriever.source_of(pid), terms):
             return True
         return not self.passage_terms(pid).isdisjoint(terms)
 
     def _faq_about(self, faq: FaqEntry, terms: tuple[str, ...]) -> bool:
         """Whether an FAQ entry is about a subject `terms` name (True when they name none), as
         a window must be: in a document they name, or its question and answer holding one."""
-        if not terms or any(faq.source in self.subjects.documents(t) for t in terms):
+        if not terms or self.subjects.names(faq.source, terms):
             return True
         end = faq.section_end or faq.answer.end
         entry = self.retriever.text(faq.source)[faq.question.start : end]

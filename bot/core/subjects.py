@@ -55,6 +55,10 @@ class Subjects:
         """The documents whose title, file name or aliases hold `term`."""
         return self._names().get(term, frozenset())
 
+    def names(self, source: str, terms: tuple[str, ...]) -> bool:
+        """Whether one of `terms` names document `source`'s subject."""
+        return any(source in self.documents(t) for t in terms)
+
     def _names(self) -> dict[str, frozenset[str]]:
         if self._named is None:
             r = self._retriever
