@@ -125,3 +125,24 @@ def test_the_explanation_shows_what_each_word_weighs(make_sources: MakeSources) 
     assert set(explained.weights) == set(explained.terms)
     shown = render_explanation(explained)
     assert "weights (IDF × rarity in English): terrarium" in shown
+
+
+def test_a_word_naming_a_documents_subject_is_shown_with_its_document(
+    make_sources: MakeSources,
+) -> None:
+    """A moderator sees why answers were kept to one document: the word, and what it names."""
+    files = {
+        f"{name}.md": f"# {name}\n\n{name} is a small library. It reads {topic}.\n"
+        for name, topic in [
+            ("pytest", "test files"),
+            ("idna", "domain names"),
+            ("attrs", "class fields"),
+            ("tqdm", "loops"),
+            ("numpy", "arrays"),
+        ]
+    }
+    engine, _ = load_engine(make_sources(files), semantic=False)
+    explained = explain(engine, "what does pytest read")
+    assert explained.subject == {"pytest": ["pytest.md"]}
+    assert "names the subject of: pytest → pytest.md" in render_explanation(explained)
+    assert explain(engine, "what does it read").subject == {}
