@@ -70,6 +70,7 @@ FORMAT_CHARACTERS = re.compile(
 _PROBE = (
     "De\u00adtainer con\u200btainers ＩＣＥ ﬁled Boston’s generously the immigration requests"
     " a == b and `is` IS NULL __name__ *args str.join my_var the with statement"
+    " **Bold words:** https://example.org/x [a link](../page#part)"
 )
 
 # Code in text, searchable as itself: an operator (`==`), a starred (`*args`), dunder
@@ -199,6 +200,8 @@ def _code_tokens(text: str) -> list[tuple[str, str]]:
         if kind == "tick":
             ticks = "" if ticks == m.group() else (ticks or m.group())
             continue
+        if kind == "starred" and _emphasis(m.group(), text, m.end()):
+            continue
         found.append((kind, m.group(), bool(ticks)))
     shouting = text.isupper()
     out: list[tuple[str, str]] = []
@@ -213,6 +216,14 @@ def _code_tokens(text: str) -> list[tuple[str, str]]:
         elif token.lower() in CODE_KEYWORDS and (why := _used_as_code(found, i, ticked, shouting)):
             out.append((CODE_MARK + token.lower(), "" if why == "written" else why))
     return out
+
+
+def _emphasis(starred: str, text: str, end: int) -> bool:
+    """Whether `starred` ("**Bug", "*really") opens emphasis that closes later in `text`
+    ("**Bug reports:**"), not a starred name (`*args`, `**kwargs`): the same run of stars
+    after a character that is neither space nor star."""
+    stars = starred[: len(starred) - len(starred.lstrip("*"))]
+    return re.search(rf"[^\s*]{re.escape(stars)}(?![\w*])", text[end:]) is not None
 
 
 def code_tokens(text: str) -> list[str]:
@@ -386,6 +397,7 @@ def analyzer_version() -> str:
     h.update(LINK_TARGET.pattern.encode())
     h.update(unicodedata.unidata_version.encode())
     h.update(" ".join(stem(words(_PROBE))).encode())
+    h.update(" ".join(tokens(_PROBE)).encode())  # its code tokens and links too
     return f"{ANALYZER_NAME}:{h.hexdigest()[:16]}"
 
 

@@ -86,3 +86,12 @@ def test_where_a_link_points_is_not_read() -> None:
     # the same words anywhere else are read, and code that indexes a call is not a link
     assert "github" in analyzer.terms("Fork it on GitHub, then clone it")
     assert "arg" in analyzer.terms("handlers[0](arg) calls the first handler")
+
+
+def test_emphasis_is_not_a_starred_name() -> None:
+    """Markdown's bold label "**Bug reports:**" was read as the code `**Bug`; a starred
+    name stays code however the text around it is marked up."""
+    assert code_tokens("**Bug reports:** see the tracker") == []
+    assert code_tokens("a *very important* note") == []
+    assert code_tokens("def f(*args, **kwargs): pass") == ["`*args", "`**kwargs"]
+    assert code_tokens("**Note**: pass *args on") == ["`*args"]
