@@ -3,7 +3,7 @@ about pytest, and an answer from idna's README ("This library supports Python 3.
 higher") answers another question.
 
 A document names its subject in its title, its file name and its aliases. A word there names
-that subject only when few documents share it and the collection uses it mostly where they
+that subject only when few documents share it and the collection uses it most where they
 are: "pytest" in `pytest.rst` (the other READMEs mention it now and then), "autoinc" in
 `autoinc.html`, "lancebot" in `sir-lancebot.md`, not "sqlite" (in most of SQLite's page
 titles), "install" or "query" (used all over), nor anything in a collection of two articles
@@ -22,8 +22,6 @@ from index.passage_search import PassageSearch
 
 MAX_DOCUMENT_SHARE = 0.25
 """A word names a subject only when it names fewer than this share of the documents."""
-MIN_PASSAGE_SHARE = 0.5
-"""... and at least this share of the passages that hold it lie in the documents it names."""
 MIN_RARITY = 0.5
 """... and only a word rarer than everyday English (index/rarity: 0.5 is about one use in
 ten thousand words): "pytest", "docker", "autoincrement", not "limit" or "click"."""
@@ -32,7 +30,7 @@ _NAME_SEPARATORS = re.compile(r"[-_.\s]+")
 
 class Subjects:
     """The documents each subject-naming term names, read from the index once, when first
-    asked; a term's passage share is worked out the first time a question holds it."""
+    asked; where a term's passages lie is worked out the first time a question holds it."""
 
     def __init__(self, retriever: PassageSearch) -> None:
         self._retriever = retriever
@@ -75,13 +73,13 @@ class Subjects:
     def _is_subject(self, term: str) -> bool:
         if term not in self._subject:
             named = self._names().get(term)
-            self._subject[term] = bool(named) and self._passage_share(term, named) >= (
-                MIN_PASSAGE_SHARE
-            )
+            self._subject[term] = bool(named) and self._mostly_in(term, named)
         return self._subject[term]
 
-    def _passage_share(self, term: str, named: frozenset[str]) -> float:
-        """Of the passages that hold `term`, the share in the documents `named`."""
+    def _mostly_in(self, term: str, named: frozenset[str]) -> bool:
+        """Whether the documents `named` hold more of the passages that hold `term` than any
+        other document does: "discord" names two of Python Discord's guides, but others use
+        it more, so it names no subject there."""
         r = self._retriever
         if self._passage_docs is None:
             self._doc_index = {name: i for i, name in enumerate(r.documents)}
@@ -90,8 +88,8 @@ class Subjects:
                 dtype=np.int32,
             )
         hits = r.search([term], r.passage_count())  # every passage that holds it
-        if not hits:
-            return 0.0
-        holding = self._passage_docs[np.array([h.passage for h in hits])]
+        holding = self._passage_docs[np.array([h.passage for h in hits], dtype=np.int64)]
         wanted = np.array([self._doc_index[name] for name in named], dtype=np.int32)
-        return float(np.isin(holding, wanted).mean())
+        inside = np.isin(holding, wanted)
+        elsewhere = np.bincount(holding[~inside]) if (~inside).any() else np.zeros(1, int)
+        return int(inside.sum()) > int(elsewhere.max())

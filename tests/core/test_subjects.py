@@ -81,3 +81,24 @@ def test_another_documents_faq_entry_does_not_answer_for_the_subject(
     assert engine.decide(question).faq is None
     own = engine.decide(engine.parse(f"how do i install idna {tail}"))
     assert own.faq is not None and own.faq.source == "idna.md"
+
+
+def test_a_subject_is_where_the_collection_talks_about_it_most(
+    make_sources: MakeSources,
+) -> None:
+    """ "pytest" names its README even when three other READMEs mention it once each (the
+    README holds more of its passages than any one of them); "numpy" titles numpy's README,
+    but a guide that uses it in more passages is where the collection talks about it."""
+    files = {
+        **READMES,
+        "pytest.md": READMES["pytest.md"] + "\n## Plugins\n\npytest loads plugins by name.\n",
+        "attrs.md": READMES["attrs.md"] + "\nIts tests run under pytest.\n",
+        "click.md": READMES["click.md"] + "\nTest it with pytest.\n",
+        "tqdm.md": READMES["tqdm.md"] + "\nA pytest run shows no bar.\n",
+        "guide.md": "\n\n".join(
+            f"## Part {n}\n\nStep {n} converts the data to numpy arrays first." for n in range(3)
+        ),
+    }
+    engine, _ = load_engine(make_sources(files), semantic=False)
+    assert engine.parse("how does pytest load plugins").subject == ("pytest",)
+    assert engine.parse("how does numpy store arrays").subject == ()
