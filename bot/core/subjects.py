@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class Subjects:
             by_term: dict[str, set[str]] = {}
             for name, doc in r.documents.items():
                 meta = doc.meta
-                file_name = _NAME_SEPARATORS.sub(" ", name.rsplit(".", 1)[0])
+                file_name = _NAME_SEPARATORS.sub(" ", PurePosixPath(name).stem)  # not its folder
                 for term in r.analyzer.terms(" ".join([meta.title, file_name, *meta.aliases])):
                     by_term.setdefault(term, set()).add(name)
             limit = MAX_DOCUMENT_SHARE * len(r.documents)
