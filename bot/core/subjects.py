@@ -5,9 +5,10 @@ higher") answers another question.
 A document names its subject in its title, its file name and its aliases. A word there names
 that subject only when few documents share it and the collection uses it most where they
 are: "pytest" in `pytest.rst` (the other READMEs mention it now and then), "autoinc" in
-`autoinc.html`, "lancebot" in `sir-lancebot.md`, not "sqlite" (in most of SQLite's page
-titles), "install" or "query" (used all over), nor anything in a collection of two articles
-whose titles share every word that matters. The collection decides, so no list of names
+`autoinc.html`, "lancebot" in `sir-lancebot.md`; not "sqlite" (in most of SQLite's page
+titles), "query" (two page titles hold it, but other pages use it more), "install" (everyday
+English), nor anything in a collection of two articles whose titles share every word that
+matters. The collection decides, so no list of names
 is kept.
 """
 
