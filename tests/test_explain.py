@@ -144,5 +144,9 @@ def test_a_word_naming_a_documents_subject_is_shown_with_its_document(
     engine, _ = load_engine(make_sources(files), semantic=False)
     explained = explain(engine, "what does pytest read")
     assert explained.subject == {"pytest": ["pytest.md"]}
-    assert "names the subject of: pytest → pytest.md" in render_explanation(explained)
+    shown = render_explanation(explained)
+    assert "names the subject of: pytest → pytest.md" in shown
+    assert {c.source for c in explained.considered if c.on_subject} == {"pytest.md"}
+    assert any(not c.on_subject for c in explained.considered)  # the others "read" too
+    assert "(not about the subject named: never quoted)" in shown
     assert explain(engine, "what does it read").subject == {}

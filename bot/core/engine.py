@@ -208,7 +208,7 @@ class Engine:
             )
         if said:
             evidence = replace(evidence, candidates=said)
-        on_subject = about_subject(question, evidence.candidates, self._about)
+        on_subject = self.on_subject(question, evidence.candidates)
         if on_subject == []:
             return self._decline(question, self._no_subject_note(question))
         if on_subject:
@@ -243,6 +243,13 @@ class Engine:
             status="answered",
             snippets=[self._snippet(c) for c in chosen],
         )
+
+    def on_subject(
+        self, question: ParsedQuestion, candidates: list[Candidate]
+    ) -> list[Candidate] | None:
+        """The windows about the subject the question names (`policy.about_subject`): None
+        when it names none."""
+        return about_subject(question, candidates, self._about)
 
     def _about(self, pid: int, terms: tuple[str, ...]) -> bool:
         """Whether passage `pid` is about a subject `terms` name: its document is one they
