@@ -269,13 +269,18 @@ class Engine:
 
     def _no_subject_note(self, question: ParsedQuestion) -> str:
         """Why a question about a document's subject is declined, naming it as typed."""
-        analyzer = self.retriever.analyzer
-        typed = [
-            m.group(0)
-            for m in TOKEN.finditer(question.text)
-            if set(analyzer.terms(m.group(0))) & set(question.subject)
-        ]
+        typed = [word for word, _ in self._typed(question, set(question.subject))]
         return f"No passage about {', '.join(dict.fromkeys(typed))} answers this."
+
+    def _typed(self, question: ParsedQuestion, terms: set[str]) -> list[tuple[str, set[str]]]:
+        """The question's words as the asker typed them that analyse to some of `terms`,
+        each with those terms, in order: what a note names."""
+        analyzer = self.retriever.analyzer
+        found = []
+        for m in TOKEN.finditer(question.text):
+            if held := set(analyzer.terms(m.group(0))) & terms:
+                found.append((m.group(0), held))
+        return found
 
     def closest_titles(self, question: ParsedQuestion, k: int = 3) -> list[str]:
         """The titles of the `k` sources closest to a question they did not answer: those of
@@ -329,13 +334,11 @@ class Engine:
         present = set(analyzer.terms(self.passage_text(passage)))
         # The search terms, not the frame: not the "say" of "what did Cox say".
         weights = evidence.weights
-        searched = set(weights)
         missing: dict[str, tuple[bool, float]] = {}
-        for m in TOKEN.finditer(question.text):
-            terms = set(analyzer.terms(m.group(0))) & searched
+        for word, terms in self._typed(question, set(weights)):
             if not terms <= present:
                 weight = max(weights[t] for t in terms)
-                missing.setdefault(m.group(0), (terms <= question.unseen, weight))
+                missing.setdefault(word, (terms <= question.unseen, weight))
         ranked = sorted(missing.items(), key=lambda item: -item[1][1])
         return [(word, unused) for word, (unused, _) in ranked]
 

@@ -205,7 +205,8 @@ def about_subject(
     [] when no window is about it (the bot then declines)."""
     if not question.subject:
         return None
-    passages = {c.pid: about(c.pid, question.subject) for c in candidates}
+    pids = dict.fromkeys(c.pid for c in candidates)  # a passage's windows share its answer
+    passages = {pid: about(pid, question.subject) for pid in pids}
     return [c for c in candidates if passages[c.pid]]
 
 
