@@ -25,9 +25,10 @@ class Considered(BaseModel):
     score: float
     features: dict[str, float]
     quote: str
-    on_subject: bool = True
-    """False for a window outside what the question names a document's subject
-    (bot/core/subjects.py): weighed by the ranking, never quoted."""
+    set_aside: str = ""
+    """Why the window, weighed by the ranking, is never quoted (`Engine.judged`): it is not
+    the words of the party a "what did X say" asks about, or not about the document subject
+    the question names (bot/core/subjects.py). Empty for a window that may answer."""
 
 
 class Explanation(BaseModel):
@@ -74,8 +75,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
     considered = []
     score = threshold = None
     if evidence is not None and evidence.candidates:
-        kept = engine.on_subject(question, evidence.candidates)
-        on_subject = {id(c) for c in kept} if kept is not None else None
+        judged = engine.judged(question, evidence)
         for c in evidence.candidates[:shown]:
             text = engine.retriever.text(c.passage.source)
             considered.append(
@@ -85,13 +85,14 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
                     score=round(c.score, 3),
                     features={k: round(v, 3) for k, v in sorted(c.features.items())},
                     quote=engine.snippet_text(c)[:160],
-                    on_subject=on_subject is None or id(c) in on_subject,
+                    set_aside=judged.aside.get(id(c), ""),
                 )
             )
-        if kept != []:  # with no window about the subject, none was judged
-            best = kept[0] if kept else evidence.best  # the window the engine judged
-            model = engine.config.policy.answerability_of(evidence)
-            score = round(model.score(best, evidence, engine.coverage(evidence, best.pid)), 3)
+        if judged.note is None:  # with no window left, none was judged
+            kept = judged.evidence
+            best = kept.best
+            model = engine.config.policy.answerability_of(kept)
+            score = round(model.score(best, kept, engine.coverage(kept, best.pid)), 3)
             threshold = model.threshold
     return Explanation(
         lead=_lead(engine, decision),
@@ -154,7 +155,7 @@ def render_explanation(e: Explanation) -> str:
     ]
     for i, c in enumerate(e.considered, start=1):
         features = ", ".join(f"{k} {v:g}" for k, v in c.features.items())
-        aside = "" if c.on_subject else "  (not about the subject named: never quoted)"
+        aside = f"  ({c.set_aside}: never quoted)" if c.set_aside else ""
         read += [
             f"  {i}. {c.score:.3f}  {inline(c.source)} line {c.line}: {inline(c.quote)}{aside}",
             f"     {features}",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.core.engine import Engine
+from bot.core.evidence import Candidate
 from bot.explain import explain, render_explanation
 from bot.loader import load_engine
 
@@ -146,7 +147,42 @@ def test_a_word_naming_a_documents_subject_is_shown_with_its_document(
     assert explained.subject == {"pytest": ["pytest.md"]}
     shown = render_explanation(explained)
     assert "names the subject of: pytest → pytest.md" in shown
-    assert {c.source for c in explained.considered if c.on_subject} == {"pytest.md"}
-    assert any(not c.on_subject for c in explained.considered)  # the others "read" too
+    assert {c.source for c in explained.considered if not c.set_aside} == {"pytest.md"}
+    assert any(c.set_aside for c in explained.considered)  # the others "read" too
     assert "(not about the subject named: never quoted)" in shown
     assert explain(engine, "what does it read").subject == {}
+
+
+def test_windows_where_the_party_asked_about_does_not_speak_are_marked(
+    make_sources: MakeSources,
+) -> None:
+    """For "what did Mayor Lee say …" only windows where she speaks are judged. The windows
+    ranked best only mention her: the moderator sees them set aside, and the score shown is
+    that of the window the engine judged, which lacks "parks" and is declined; the best
+    window's score would have passed, contradicting the outcome."""
+    news = (
+        "Budget news\n\n"
+        "The budget of Mayor Lee was cut by the council, and the budget office of Mayor Lee "
+        "closed.\n\n"
+        "Parks get new benches. The pool opens in June. The library adds hours.\n\n"
+        "Elsewhere\n\n"
+        '"We will grow the budget next year," Mayor Lee said.\n'
+    )
+    engine, _ = load_engine(make_sources({"news.txt": news}), semantic=False)
+    asked = "what did Mayor Lee say about the budget of the parks"
+    explained = explain(engine, asked)
+    assert explained.considered[0].set_aside == "not the words of the party asked about"
+    shown = render_explanation(explained)
+    assert "(not the words of the party asked about: never quoted)" in shown
+    question = engine.parse(asked)
+    found = engine.decide(question).found
+    assert found is not None
+    kept = engine.judged(question, found).evidence
+    assert "Mayor Lee said" in engine.snippet_text(kept.best)
+    model = engine.config.policy.answerability_of(kept)
+
+    def score(window: Candidate) -> float:
+        return round(model.score(window, kept, engine.coverage(kept, window.pid)), 3)
+
+    assert explained.answerability == score(kept.best) < model.threshold <= score(found.best)
+    assert explained.answer.status == "no_answer"

@@ -82,6 +82,20 @@ class Decision:
     verdict: Verdict
 
 
+NOT_THEIRS = "not the words of the party asked about"
+NOT_ABOUT = "not about the subject named"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The evidence narrowed to the windows that may answer (`Engine.judged`), the reason
+    each window set aside was (by `id`), and the decline note when none is left."""
+
+    evidence: Evidence
+    aside: dict[int, str]
+    note: str | None = None
+
+
 class Engine:
     """Answers questions over one retriever; holds no per-question state, so it is thread-safe."""
 
@@ -201,18 +215,10 @@ class Engine:
         evidence = found
         if not evidence.lexical_hits or not evidence.candidates:
             return self._decline(question, "None of the question's words appear in the sources.")
-        said = statements_of(question, evidence.candidates, self.speaker)
-        if said == []:
-            return self._decline(
-                question, f"The sources quote nothing from {question.statement_of} on this."
-            )
-        if said:
-            evidence = replace(evidence, candidates=said)
-        on_subject = self.on_subject(question, evidence.candidates)
-        if on_subject == []:
-            return self._decline(question, self._no_subject_note(question))
-        if on_subject:
-            evidence = replace(evidence, candidates=on_subject)
+        judged = self.judged(question, evidence)
+        if judged.note:
+            return self._decline(question, judged.note)
+        evidence = judged.evidence
         best = evidence.best
         reason = decline_reason(
             question,
@@ -244,12 +250,34 @@ class Engine:
             snippets=[self._snippet(c) for c in chosen],
         )
 
-    def on_subject(
-        self, question: ParsedQuestion, candidates: list[Candidate]
-    ) -> list[Candidate] | None:
-        """The windows about the subject the question names (`policy.about_subject`): None
-        when it names none."""
-        return about_subject(question, candidates, self._about)
+    def judged(self, question: ParsedQuestion, evidence: Evidence) -> Judged:
+        """The windows the engine judges and may quote: for "what did Mayor Wu say …" those
+        she speaks in (`policy.statements_of`), for a question naming a document's subject
+        those about it (`policy.about_subject`). The engine and `ask --explain` both ask here,
+        so the explanation scores and marks the windows the engine judged."""
+        aside: dict[int, str] = {}
+        narrowings = (
+            (
+                lambda windows: statements_of(question, windows, self.speaker),
+                NOT_THEIRS,
+                lambda: f"The sources quote nothing from {question.statement_of} on this.",
+            ),
+            (
+                lambda windows: about_subject(question, windows, self._about),
+                NOT_ABOUT,
+                lambda: self._no_subject_note(question),
+            ),
+        )
+        for narrow, reason, note in narrowings:
+            kept = narrow(evidence.candidates)
+            if kept is None:  # the question names no party, or no subject
+                continue
+            ids = {id(c) for c in kept}
+            aside |= {id(c): reason for c in evidence.candidates if id(c) not in ids}
+            if not kept:
+                return Judged(evidence, aside, note())
+            evidence = replace(evidence, candidates=kept)
+        return Judged(evidence, aside)
 
     def _about(self, pid: int, terms: tuple[str, ...]) -> bool:
         """Whether passage `pid` is about a subject `terms` name: its document is one they
