@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel
 
+from bot.core.counts import count_problem
 from bot.core.expect import Expect, carries
 from bot.core.question import ParsedQuestion
 from bot.models import table_label, table_values
@@ -375,12 +376,15 @@ class EvidenceFinder:
 
     def _carries(self, question: ParsedQuestion, body: str) -> bool:
         """Whether a sentence holds the kind of answer asked for; an acronym's long form
-        says what the acronym is."""
+        says what the acronym is. For "how many X", a count that may count X: not "2048
+        characters" for "how many embeds" (the test the policy declines on)."""
         kind = question.kind
         if kind is Expect.ANY:
             return False
         if question.long_form and question.long_form.search(body):
             return True
+        if kind is Expect.NUMBER and question.counted:
+            return count_problem(question.counted, body, question.text) is None
         return carries(kind, body, question.text)
 
     def _lexical_features(

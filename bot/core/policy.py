@@ -19,20 +19,17 @@ import re
 from collections.abc import Callable
 
 from pydantic import BaseModel
-from rapidfuzz import fuzz
 
 from bot.core.attribution import names_party
+from bot.core.counts import count_problem
 from bot.core.evidence import Candidate, Evidence
 from bot.core.expect import DATE, TIME_UNIT_WORDS, YEAR, Expect, carries
 from bot.core.figures import find_figures
-from bot.core.number_words import VAGUE
 from bot.core.question import (
-    TYPO_RATIO,
     Asks,
     ParsedQuestion,
     counted_words,
     fold_word,
-    plural,
 )
 from bot.facts.models import Fact
 from index.analyzer import normalize
@@ -56,8 +53,6 @@ CLOCK = re.compile(
 )
 # A figure that measures time: "515 million years", "48 hours".
 TIME_UNIT = re.compile(rf"\s+(?:(?:thousand|million|billion)\s+)?(?:{TIME_UNIT_WORDS})\b", re.I)
-# Words before a figure that compare it with the figure before: "down from 19", "than 12".
-COMPARED = re.compile(r"\b(?:from|than|to|and|or|versus|vs\.?)\s+$", re.I)
 
 
 class Answerability(BaseModel):
@@ -261,17 +256,7 @@ def answer_problem(question: ParsedQuestion, text: str) -> str | None:
         if not gives(kind, text):
             return f"The sources give no {kind.value} for this."
     if question.kind is Expect.NUMBER and question.counted:
-        figures = counted_figures(text, question.text)
-        if not figures:
-            return f"The sources give no number of {_counted_phrase(question.counted)}."
-        counted = [words for words in figures if words]
-        if len(counted) == len(figures) and not any(
-            _counts(question.counted, words) for words in counted
-        ):
-            return (
-                f"The closest passage counts {' '.join(counted[0])}, "
-                f"not {_counted_phrase(question.counted)}."
-            )
+        return count_problem(question.counted, text, question.text)
     return None
 
 
@@ -283,48 +268,6 @@ def gives(kind: Asks, text: str) -> bool:
     if kind is Asks.AGE:
         return bool(AGE.search(text)) or any(TIME_UNIT.match(f.after) for f in find_figures(text))
     return bool(_FORMS[kind].search(text))
-
-
-def counted_figures(text: str, question: str) -> list[tuple[str, ...]]:
-    """The counts in `text`: figures that are not shares ("100%") or already in the question,
-    each with the words of what it counts ("57 civil immigration detainer requests" → those
-    four words; empty when the text does not say, as in "two in 2021", or for "twice"). A
-    figure compared with the one before ("down from 19") counts what that one counts."""
-    asked = {f.text.lower() for f in find_figures(question)}
-    out: list[tuple[str, ...]] = []
-    for f in find_figures(text):
-        if f.text.lower() in asked or f.share:
-            continue
-        words = () if f.text.lower() in VAGUE else counted_words(f.after)
-        if not words and out and COMPARED.search(text, max(0, f.start - 12), f.start):
-            words = out[-1]  # "15 applications … down from 19": the 19 counts them too
-        out.append(words)
-    return out
-
-
-def _counts(wanted: tuple[str, ...], counted: tuple[str, ...]) -> bool:
-    """Whether a figure counting `counted` counts what the question asks for: the head of
-    what is asked (its last plural, "agents" in "ICE agents work") among the figure's words,
-    plurals folded, typos forgiven ("requets" and "requests"), a unit within a unit ("tons"
-    in "gigatons"), or the initials of what is asked ("HP" counts hit points)."""
-    head = fold_word(_head(wanted))
-    theirs = {fold_word(w) for w in counted}
-    if len(wanted) > 1 and "".join(w[0] for w in wanted) in theirs:
-        return True  # "hit points" counted as "4,500 HP"
-    return any(fuzz.ratio(head, b) >= TYPO_RATIO or (len(head) >= 3 and head in b) for b in theirs)
-
-
-def _counted_phrase(words: tuple[str, ...]) -> str:
-    """What a "how many" counts, as a note names it: its words up to its head noun ("how many
-    detainers come in" counts "detainers", not "detainers come")."""
-    head = _head(words)
-    return " ".join(words[: len(words) - words[::-1].index(head)])
-
-
-def _head(words: tuple[str, ...]) -> str:
-    """The noun a counted phrase is about: its last word ending in -s, else its last word."""
-    plurals = [w for w in words if plural(w)]
-    return (plurals or list(words))[-1]
 
 
 def card_facts(question: ParsedQuestion, facts: list[Fact]) -> list[Fact]:

@@ -209,3 +209,25 @@ def test_code_that_repeats_the_pasted_error_is_not_quoted(make_sources: MakeSour
     assert found.best.body.startswith("Remove the directory")
     how = engine.finder.find(engine.parse("how do i list the running containers"))
     assert "docker ps" in how.best.body
+
+
+def test_a_count_of_something_else_is_not_ranked_as_the_count_asked(
+    make_sources: MakeSources,
+) -> None:
+    """For "how many embeds …" a sentence counting characters does not carry the kind of
+    answer asked, the test the policy declines on; a count of embeds, or a figure that does
+    not say what it counts, does."""
+    limits = (
+        "# Limits\n\n"
+        "An embed footer is limited to 256 characters.\n\n"
+        "## Messages\n\n"
+        "A message is limited to 10 embeds.\n\n"
+        "## Totals\n\n"
+        "All embeds in a message together are limited to 6000.\n"
+    )
+    engine = _lexical(make_sources, "limits.md", limits)
+    found = engine.finder.find(engine.parse("how many embeds can a message have"))
+    kinds = {c.body: c.features["kind"] for c in found.candidates if c.count == 1}
+    assert kinds["An embed footer is limited to 256 characters."] == 0.0
+    assert kinds["A message is limited to 10 embeds."] == 1.0
+    assert kinds["All embeds in a message together are limited to 6000."] == 1.0
