@@ -184,6 +184,8 @@ class _Locator:
                 span = self._add("item", node.rawsource, node.line)
                 if span is not None:
                     self._inline_code(node, *span)
+            elif isinstance(node, nodes.paragraph) and _substitutions_only(node):
+                self._chrome(node, "images")
             elif isinstance(node, nodes.paragraph):
                 kind = "item" if isinstance(tree, nodes.list_item) else "paragraph"
                 bold = len(node.children) == 1 and isinstance(node.children[0], nodes.strong)
@@ -228,6 +230,12 @@ class _Locator:
                     start -= 1
             self.doc.blocks.append(Block(kind, start, end, emphasized=emphasized))  # type: ignore[arg-type]
         return span
+
+    def _chrome(self, node: nodes.Element, kind: str) -> None:
+        """The block `node` is, as chrome: never indexed nor quoted."""
+        span = self._find(node.rawsource, node.line)
+        if span is not None:
+            self.doc.chrome.append(Chrome(start=span[0], end=span[1], kind=kind))
 
     def _rule(self) -> None:
         """A transition (a line of four or more punctuation marks between paragraphs): chrome,
@@ -327,3 +335,15 @@ def _top_fields(tree: nodes.document) -> Iterator[nodes.field]:
             yield from (f for f in node.children if isinstance(f, nodes.field))
         elif not isinstance(node, nodes.comment | nodes.target):
             return
+
+
+def _substitutions_only(paragraph: nodes.paragraph) -> bool:
+    """Whether a paragraph is only substitutions, linked or not: a README's row of badges
+    (`|pypi| |versions| |codecov|`, each defined below as an image), a logo (`|Logo|`). Their
+    names are no text a reader reads, as a Markdown paragraph of images alone is not."""
+    kids = [
+        kid.children[0] if isinstance(kid, nodes.reference) and len(kid.children) == 1 else kid
+        for kid in paragraph.children
+        if not (isinstance(kid, nodes.Text) and not kid.strip())
+    ]
+    return bool(kids) and all(isinstance(kid, nodes.substitution_reference) for kid in kids)

@@ -227,3 +227,26 @@ def test_a_byte_order_mark_does_not_hide_the_title() -> None:
     doc = read("\ufeffTitle\n=====\n\nBody text.\n")
     assert kinds_and_texts(doc) == [("heading", "Title"), ("paragraph", "Body text.")]
     assert doc.info.title is not None and doc.info.title.value == "Title"
+
+
+def test_a_paragraph_of_substitutions_alone_is_chrome() -> None:
+    """A README's row of badges (`|pypi| |versions|`, linked or not, each defined below as an
+    image) and a logo show no text to quote, as in Markdown; a substitution inside a
+    sentence leaves the sentence."""
+    doc = read(
+        "Pkg\n===\n\n"
+        "|pypi| |versions| |ci|_\n\n"
+        "|Logo|\n\n"
+        "Pkg parses |format| files quickly.\n\n"
+        ".. |pypi| image:: https://img.shields.io/pypi/v/pkg.svg\n"
+        ".. |versions| image:: https://img.shields.io/pypi/pyversions/pkg.svg\n"
+        ".. |ci| image:: https://example.org/ci.svg\n"
+        ".. _ci: https://example.org/ci\n"
+        ".. |Logo| image:: https://example.org/logo.png\n"
+        ".. |format| replace:: INI\n"
+    )
+    assert kinds_and_texts(doc) == [
+        ("heading", "Pkg"),
+        ("paragraph", "Pkg parses |format| files quickly."),
+    ]
+    assert [c.kind for c in doc.chrome] == ["images", "images"]
