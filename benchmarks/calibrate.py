@@ -101,7 +101,7 @@ def gather(engine: Engine, items: list[EvalItem], lines: list[int] | None = None
     out = []
     for i, item in zip(lines or range(len(items)), items, strict=True):
         question = engine.parse(item.question)
-        evidence = engine.finder.find(question) if question.terms else None
+        evidence = engine.find(question)
         marks = []
         if evidence is not None:
             for c in evidence.candidates:

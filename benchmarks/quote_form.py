@@ -19,6 +19,7 @@ Measured with whole commands of the checkout (`--code`, default this one), in bo
 
     .venv/bin/python benchmarks/quote_form.py
     .venv/bin/python benchmarks/quote_form.py --code /path/to/other/checkout
+    .venv/bin/python benchmarks/quote_form.py --show "what is {name}"   # first quotes, to read
 """
 
 from __future__ import annotations
@@ -92,20 +93,9 @@ def measure(
     """(first quotes mostly links, first quotes off-subject, questions answered) over
     `folder` in one mode; `questions` are (the package a question names or None, question),
     and the off-subject count is None when no question names one."""
-    with tempfile.TemporaryDirectory() as cache:
-        env = {
-            **os.environ,
-            "QUOTEBOT_CACHE": cache,
-            "PYTHONPATH": str(code),
-            "QUOTEBOT_SEMANTIC": "on" if semantic else "off",
-        }
-        args = ["--sources", str(folder)]
-        _bot(code, [*args, "index", "--force"], env)
-        asked = "\n".join(q for _, q in questions) + "\n"
-        out = _bot(code, [*args, "ask", "--jsonl"], env, asked)
     answered = links = off = 0
-    for (package, _), line in zip(questions, out.splitlines(), strict=True):
-        answer = json.loads(line)
+    answers = ask(code, folder, [q for _, q in questions], semantic)
+    for (package, _), answer in zip(questions, answers, strict=True):
         snippets = answer.get("snippets") or []
         if answer.get("status") == "no_answer" or not snippets:
             continue
@@ -118,6 +108,38 @@ def measure(
     return links, off if named else None, answered
 
 
+def ask(code: Path, folder: Path, questions: list[str], semantic: bool) -> list[dict]:
+    """`code`'s answers (its JSON lines) to `questions` over `folder` in one mode, from an
+    index built afresh."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {
+            **os.environ,
+            "QUOTEBOT_CACHE": cache,
+            "PYTHONPATH": str(code),
+            "QUOTEBOT_SEMANTIC": "on" if semantic else "off",
+        }
+        args = ["--sources", str(folder)]
+        _bot(code, [*args, "index", "--force"], env)
+        out = _bot(code, [*args, "ask", "--jsonl"], env, "\n".join(questions) + "\n")
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def show(code: Path, folder: Path, names: list[str], template: str) -> None:
+    """Each README's first quote for `template` in both modes, for a reader to judge where
+    no gold answer exists ("what is {name}": does it say what the package is?)."""
+    for semantic in (True, False):
+        answers = ask(code, folder, [template.format(name=n) for n in names], semantic)
+        print(f"\n== {template} ({'semantic' if semantic else 'lexical'})")
+        for name, answer in zip(names, answers, strict=True):
+            snippets = answer.get("snippets") or []
+            if answer.get("status") == "no_answer" or not snippets:
+                print(f"{name:20} declined: {answer.get('note', '')[:100]}")
+                continue
+            first = snippets[0]
+            quote = " ".join(first["quote"].split())[:110]
+            print(f"{name:20} {first['source']}:{first['line']}  {quote}")
+
+
 def off_subject(package: str, source: str, quote: str) -> bool:
     """Whether a quote answering a question about `package` is from another README and does
     not name it."""
@@ -127,12 +149,20 @@ def off_subject(package: str, source: str, quote: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
+    parser.add_argument(
+        "--show",
+        metavar="TEMPLATE",
+        help='print each README\'s first quote for one question, e.g. "what is {name}"',
+    )
     args = parser.parse_args()
     code = args.code.resolve()
-    print("collection      mode      mostly links  off-subject  answered / asked")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         names = readmes(code, folder)
+        if args.show:
+            show(code, folder, names, args.show)
+            return
+        print("collection      mode      mostly links  off-subject  answered / asked")
         sets: dict[str, tuple[Path, list[tuple[str | None, str]]]] = {
             f"readmes ({len(names)})": (
                 folder,

@@ -54,6 +54,9 @@ class Explanation(BaseModel):
     answerability: float | None = None
     """The best window's answer-or-decline score; it answers at `threshold` or above."""
     threshold: float | None = None
+    settled: bool = False
+    """The judged window opens the document the question asks about ("what is pytest"):
+    the score does not judge it (`Engine.judged`)."""
     lead: str = ""
     """What the arbiter let lead (bot/core/arbiter.py): a fact card, a source's FAQ entry, or
     the quote windows, which may answer even where the windows' score would decline."""
@@ -74,6 +77,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
     evidence = decision.found
     considered = []
     score = threshold = None
+    settled = False
     if evidence is not None and evidence.candidates:
         judged = engine.judged(question, evidence)
         for c in evidence.candidates[:shown]:
@@ -94,6 +98,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
             model = engine.config.policy.answerability_of(kept)
             score = round(model.score(best, kept, engine.coverage(kept, best.pid)), 3)
             threshold = model.threshold
+            settled = judged.settled
     return Explanation(
         lead=_lead(engine, decision),
         question=question.text,
@@ -109,6 +114,7 @@ def explain(engine: Engine, raw: str, shown: int = 5) -> Explanation:
         considered=considered,
         answerability=score,
         threshold=threshold,
+        settled=settled,
         answer=engine.compose_answer(question, decision),
     )
 
@@ -165,9 +171,14 @@ def render_explanation(e: Explanation) -> str:
     read.append("")
     if e.answerability is not None:
         verdict = "passes" if e.answerability >= (e.threshold or 0.0) else "is below"
+        judged = (
+            "not judged: the window opens the document the question asks about"
+            if e.settled
+            else f"{verdict} the threshold {e.threshold:.3f}"
+        )
         read.append(
-            f"Answer-or-decline score of the best window: {e.answerability:.3f} ({verdict} "
-            f"the threshold {e.threshold:.3f}; rules that decline whatever the score apply first)"
+            f"Answer-or-decline score of the best window: {e.answerability:.3f} ({judged}; "
+            "rules that decline whatever the score apply first)"
         )
     if e.lead:
         read.append(f"Led by: {inline(e.lead)}")

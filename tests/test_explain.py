@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.core.engine import Engine
+from bot.core.engine import NOT_OPENING, Engine
 from bot.core.evidence import Candidate
 from bot.explain import explain, render_explanation
 from bot.loader import load_engine
@@ -186,3 +186,33 @@ def test_windows_where_the_party_asked_about_does_not_speak_are_marked(
 
     assert explained.answerability == score(kept.best) < model.threshold <= score(found.best)
     assert explained.answer.status == "no_answer"
+
+
+def test_the_opening_of_the_document_asked_about_is_shown_as_not_judged_by_the_score(
+    make_sources: MakeSources,
+) -> None:
+    """ "what is pkgx" is answered by its README's opening, which never says "pkgx": the
+    moderator sees the other windows set aside and why a low score did not decline it."""
+    files = {
+        f"{name}.md": f"# {name}\n\n{name} is a small library. It reads {topic}.\n"
+        for name, topic in [
+            ("pytest", "test files"),
+            ("idna", "domain names"),
+            ("attrs", "class fields"),
+            ("tqdm", "loops"),
+            ("numpy", "arrays"),
+        ]
+    }
+    files["pkgx.md"] = (
+        "# pkgx\n\nA tool that keeps calendars in step across devices.\n\n"
+        "## License\n\npkgx is licensed under the MIT license; pkgx is free.\n"
+    )
+    engine, _ = load_engine(make_sources(files), semantic=False)
+    explained = explain(engine, "what is pkgx")
+    assert explained.settled
+    assert explained.answer.snippets[0].quote.startswith("A tool that keeps calendars")
+    aside = [c for c in explained.considered if c.set_aside]
+    assert aside and all(c.set_aside == NOT_OPENING for c in aside)
+    shown = render_explanation(explained)
+    assert "not judged: the window opens the document the question asks about" in shown
+    assert not explain(engine, "what license is pkgx under").settled

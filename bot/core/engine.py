@@ -29,6 +29,7 @@ from bot.core.policy import (
     Policy,
     about_subject,
     decline_reason,
+    from_opening,
     gives,
     role_facts,
     statements_of,
@@ -84,6 +85,7 @@ class Decision:
 
 NOT_THEIRS = "not the words of the party asked about"
 NOT_ABOUT = "not about the subject named"
+NOT_OPENING = "not the opening of the document the question asks about"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class Judged:
     evidence: Evidence
     aside: dict[int, str]
     note: str | None = None
+    settled: bool = False
+    """The windows left open the document the question asks about ("what is pytest"): the
+    collection holds that document, so no score on shared words judges them."""
 
 
 class Engine:
@@ -193,9 +198,7 @@ class Engine:
 
     def decide(self, question: ParsedQuestion, max_quotes: int | None = None) -> Decision:
         """Each kind of evidence for `question` and the arbiter's verdict on them."""
-        found = None
-        if self.retriever.passage_count() and question.terms:
-            found = self.finder.find(question)
+        found = self.find(question) if self.retriever.passage_count() else None
         quoted = self._quotes(question, found, max_quotes or self.config.max_quotes)
         card = faq = None
         if self.facts is not None and not question.unknown:
@@ -204,6 +207,14 @@ class Engine:
             if faq is not None and not self._faq_about(faq, question.subject):
                 faq = None  # another project's FAQ answers another project's question
         return Decision(found, quoted, card, faq, arbitrate(question, quoted, card, faq))
+
+    def find(self, question: ParsedQuestion) -> Evidence | None:
+        """The ranked windows for `question` (None when it has no searchable words), the
+        opening of the document a "what is X" asks about among the passages searched."""
+        if not question.terms:
+            return None
+        opening = self.opening(question)
+        return self.finder.find(question, () if opening is None else (opening[0],))
 
     def _quotes(self, question: ParsedQuestion, found: Evidence | None, max_quotes: int) -> Answer:
         """The quote windows' own answer from the evidence `found` (None when there are no
@@ -227,6 +238,7 @@ class Engine:
             lambda: [self.passage_text(x.passage) for x in evidence.retrieved],
             lambda: self.missing_words(evidence, best.passage),
             self.config.policy,
+            judged.settled,
         )
         if reason:
             return self._decline(question, reason)
@@ -254,7 +266,8 @@ class Engine:
         """The windows the engine judges and may quote: for "what did Mayor Wu say …" those
         she speaks in (`policy.statements_of`), for a question naming a document's subject
         those about it (`policy.about_subject`). The engine and `ask --explain` both ask here,
-        so the explanation scores and marks the windows the engine judged."""
+        so the explanation scores and marks the windows the engine judged. For "what is
+        pytest", the windows of the opening of the document about it (`policy.from_opening`)."""
         aside: dict[int, str] = {}
         narrowings = (
             (
@@ -277,7 +290,24 @@ class Engine:
             if not kept:
                 return Judged(evidence, aside, note())
             evidence = replace(evidence, candidates=kept)
-        return Judged(evidence, aside)
+        opening = from_opening(evidence.candidates, self.opening(question))
+        if opening is None:
+            return Judged(evidence, aside)
+        ids = {id(c) for c in opening}
+        aside |= {id(c): NOT_OPENING for c in evidence.candidates if id(c) not in ids}
+        return Judged(replace(evidence, candidates=opening), aside, settled=True)
+
+    def opening(self, question: ParsedQuestion) -> tuple[int, int] | None:
+        """For "what is pytest" (a definition asked of nothing but a word naming one
+        document's subject), where that document opens (`Subjects.opening`: a passage and a
+        sentence of it): the passage joins the retrieved ones, and the windows starting there
+        answer (`policy.from_opening`)."""
+        if question.kind is not Expect.DEFINITION or not question.subject:
+            return None
+        if not set(question.terms) <= set(question.subject):
+            return None
+        docs = set().union(*(self.subjects.documents(t) for t in question.subject))
+        return self.subjects.opening(docs.pop()) if len(docs) == 1 else None
 
     def _about(self, pid: int, terms: tuple[str, ...]) -> bool:
         """Whether passage `pid` is about a subject `terms` name: its document is one they

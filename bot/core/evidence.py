@@ -11,6 +11,7 @@ features (`RankWeights`); the weights of each mode and where they come from are 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -198,23 +199,26 @@ class EvidenceFinder:
     def semantic(self) -> bool:
         return self.retriever.semantic
 
-    def find(self, question: ParsedQuestion) -> Evidence:
-        """The passages for `question` and their windows, ranked best first."""
+    def find(self, question: ParsedQuestion, also: Sequence[int] = ()) -> Evidence:
+        """The passages for `question` and their windows, ranked best first. Passages `also`
+        join whatever retrieval brings (the opening of the document a "what is X" names)."""
         r = self.retriever
         terms = list(question.terms)
         hits = r.search(terms, self.passages) if terms else []
         retrieved = [Retrieved(h.passage, r.passage(h.passage), h.score, True) for h in hits]
         nearest_cosine = 0.0
         cosines: np.ndarray | None = None
+        extra = list(also)
         if self.semantic and question.vector is not None:
             cosines = r.cosines(question.vector)
             nearest = _top(cosines, self.nearest)
             nearest_cosine = float(cosines[nearest[0]]) if len(nearest) else 0.0
-            seen = {x.pid for x in retrieved}
-            extra = [int(p) for p in dict.fromkeys(r.passage_of(nearest).tolist()) if p not in seen]
-            if extra:
-                scores = r.bm25(terms) if terms else np.zeros(r.passage_count())
-                retrieved += [Retrieved(p, r.passage(p), float(scores[p]), False) for p in extra]
+            extra += r.passage_of(nearest).tolist()
+        seen = {x.pid for x in retrieved}
+        extra = [int(p) for p in dict.fromkeys(extra) if p not in seen]
+        if extra:
+            scores = r.bm25(terms) if terms else np.zeros(r.passage_count())
+            retrieved += [Retrieved(p, r.passage(p), float(scores[p]), False) for p in extra]
         weights = self.share_weights(question)
         candidates = self._rank(question, retrieved, cosines, weights)
         return Evidence(

@@ -205,6 +205,20 @@ def about_subject(
     return [c for c in candidates if passages[c.pid]]
 
 
+def from_opening(
+    candidates: list[Candidate], opening: tuple[int, int] | None
+) -> list[Candidate] | None:
+    """For "what is pytest", where the question asks only what one document is about, the
+    windows that start where that document opens (`opening`: a passage and the index of its
+    sentence, bot/core/subjects.py): a README, a guide or a manual page opens by saying what
+    its subject is, while the windows that repeat the name most are its licence, install or
+    changelog lines. None for other questions, and when retrieval brought no such window."""
+    if opening is None:
+        return None
+    pid, first = opening
+    return [c for c in candidates if c.pid == pid and c.first == first] or None
+
+
 def decline_reason(
     question: ParsedQuestion,
     evidence: Evidence,
@@ -212,13 +226,17 @@ def decline_reason(
     passage_texts: Callable[[], list[str]],
     missing: Callable[[], list[tuple[str, bool]]],
     policy: Policy,
+    settled: bool = False,
 ) -> str | None:
     """Why the best window would not answer the question, or None when it may.
 
     `passage_coverage` is the share of the question's weight in the best window's passage
     and heading; `passage_texts` gives the texts of every retrieved passage (read only for a
     question with a year); `missing` lists the question's words that passage lacks, each
-    with whether no source uses it (computed only to explain a decline)."""
+    with whether no source uses it (computed only to explain a decline). `settled`: the
+    window opens the document the question asks about (`from_opening`), which answers
+    whatever words it shares ("A project to manage callbacks in asyncio projects." is what
+    aiosignal is, though it never says "aiosignal"): only the rules before the score apply."""
     best = evidence.best
     if question.unknown and passage_coverage < policy.min_coverage_with_unknown_name:
         return f"The sources never mention {', '.join(question.unknown)}, so they cannot say."
@@ -229,6 +247,8 @@ def decline_reason(
     problem = answer_problem(question, best.prose)
     if problem:
         return problem
+    if settled:
+        return None
     model = policy.answerability_of(evidence)
     weak = model.score(best, evidence, passage_coverage) < model.threshold
     if not weak:

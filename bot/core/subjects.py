@@ -27,6 +27,9 @@ MAX_DOCUMENT_SHARE = 0.25
 MIN_RARITY = 0.5
 """... and only a word rarer than everyday English (index/rarity: 0.5 is about one use in
 ten thousand words): "pytest", "docker", "autoincrement", not "limit" or "click"."""
+MIN_OPENING_TERMS = 3
+"""A document's opening sentence says something in a few words ("Markdown parser done right.",
+"A specification for pythonic filesystems."); two are a row of links ("Docs | Playground")."""
 _NAME_SEPARATORS = re.compile(r"[-_.\s]+")
 
 
@@ -40,6 +43,7 @@ class Subjects:
         self._passage_docs: np.ndarray | None = None
         self._doc_index: dict[str, int] = {}
         self._subject: dict[str, bool] = {}
+        self._opening: dict[str, tuple[int, int] | None] = {}
 
     def named_by(self, terms: tuple[str, ...], rarity: Mapping[str, float]) -> tuple[str, ...]:
         """The question's terms that name a document's subject, each once, in order: not words
@@ -84,15 +88,46 @@ class Subjects:
         of its passages), but the slash-commands guide says it in 9, so it names no
         subject there."""
         r = self._retriever
+        hits = r.search([term], r.passage_count())  # every passage that holds it
+        holding = self._docs()[np.array([h.passage for h in hits], dtype=np.int64)]
+        wanted = np.array([self._doc_index[name] for name in named], dtype=np.int32)
+        inside = np.isin(holding, wanted)
+        elsewhere = np.bincount(holding[~inside]) if (~inside).any() else np.zeros(1, int)
+        return int(inside.sum()) > int(elsewhere.max())
+
+    def opening(self, source: str) -> tuple[int, int] | None:
+        """Where document `source` opens: the passage and the index in it of its first
+        sentence of prose with `MIN_OPENING_TERMS` distinct terms at least, not a heading,
+        code, a table, nor a row of links ("[**Docs**](…) | [**Playground**](…)": link
+        targets are no terms). Documentation opens by saying what its subject is: "pytest" is
+        what `pytest.rst`'s opening says, not its licence line, which holds the word as
+        often."""
+        if source not in self._opening:
+            docs = self._docs()
+            index = self._doc_index.get(source)
+            pids = np.flatnonzero(docs == index) if index is not None else []
+            self._opening[source] = next(
+                (found for pid in pids if (found := self._opens(int(pid))) is not None), None
+            )
+        return self._opening[source]
+
+    def _opens(self, pid: int) -> tuple[int, int] | None:
+        r = self._retriever
+        first = r.sentence_ids(pid).start
+        for i, sentence in enumerate(r.passage(pid).sentences):
+            if sentence.kind == "prose" and (
+                len(r.terms_of_sentence(first + i)) >= MIN_OPENING_TERMS
+            ):
+                return pid, i
+        return None
+
+    def _docs(self) -> np.ndarray:
+        """Each passage's document, as an index into the retriever's documents."""
         if self._passage_docs is None:
+            r = self._retriever
             self._doc_index = {name: i for i, name in enumerate(r.documents)}
             self._passage_docs = np.array(
                 [self._doc_index[r.source_of(pid)] for pid in range(r.passage_count())],
                 dtype=np.int32,
             )
-        hits = r.search([term], r.passage_count())  # every passage that holds it
-        holding = self._passage_docs[np.array([h.passage for h in hits], dtype=np.int64)]
-        wanted = np.array([self._doc_index[name] for name in named], dtype=np.int32)
-        inside = np.isin(holding, wanted)
-        elsewhere = np.bincount(holding[~inside]) if (~inside).any() else np.zeros(1, int)
-        return int(inside.sum()) > int(elsewhere.max())
+        return self._passage_docs

@@ -102,3 +102,41 @@ def test_a_subject_is_where_the_collection_talks_about_it_most(
     engine, _ = load_engine(make_sources(files), semantic=False)
     assert engine.parse("how does pytest load plugins").subject == ("pytest",)
     assert engine.parse("how does numpy store arrays").subject == ()
+
+
+PKGX = (
+    "# pkgx\n\n"
+    "[Docs](https://pkgx.example.org) | [Chat](https://chat.example.org)\n\n"
+    "A tool that keeps calendars in step across devices.\n\n"
+    "## License\n\n"
+    "pkgx is licensed under the MIT license. Copyright the pkgx authors; pkgx is free.\n"
+)
+
+
+def test_what_a_document_is_about_is_answered_by_its_opening(
+    make_sources: MakeSources,
+) -> None:
+    """ "what is pkgx" is answered by the opening of pkgx's README, not by its licence line,
+    which repeats the name three times; the opening never says "pkgx", yet the README is
+    about it, so no score on shared words declines it. A question asking more than the
+    subject ranks as before."""
+    engine, _ = load_engine(make_sources({**READMES, "pkgx.md": PKGX}), semantic=False)
+    what = engine.ask("what is pkgx")
+    assert what.status == "answered"
+    assert what.snippets[0].quote.startswith("A tool that keeps calendars in step")
+    licence = engine.ask("what license is pkgx under")
+    assert licence.status == "answered" and "MIT" in licence.snippets[0].quote
+
+
+def test_a_documents_opening_is_its_first_sentence_of_prose(make_sources: MakeSources) -> None:
+    """A row of links says nothing of the subject; the first sentence of prose after it does.
+    A document the collection does not hold has none."""
+    engine, _ = load_engine(make_sources({**READMES, "pkgx.md": PKGX}), semantic=False)
+    r = engine.retriever
+    opening = engine.subjects.opening("pkgx.md")
+    assert opening is not None
+    pid, first = opening
+    sentence = r.passage(pid).sentences[first]
+    assert r.source_of(pid) == "pkgx.md"
+    assert str(r.text("pkgx.md")[sentence.start : sentence.end]).startswith("A tool that keeps")
+    assert engine.subjects.opening("missing.md") is None
