@@ -22,7 +22,7 @@ from bot.core.evidence import (
     EvidenceFinder,
     RankWeights,
 )
-from bot.core.expect import YEAR, Expect
+from bot.core.expect import YEAR, Expect, defined_thing
 from bot.core.figures import find_figures
 from bot.core.name_slots import NameSlots
 from bot.core.policy import (
@@ -298,16 +298,18 @@ class Engine:
         return Judged(replace(evidence, candidates=opening), aside, settled=True)
 
     def opening(self, question: ParsedQuestion) -> tuple[int, int] | None:
-        """For "what is pytest" (a definition asked of nothing but a word naming one
-        document's subject), where that document opens (`Subjects.opening`: a passage and a
-        sentence of it): the passage joins the retrieved ones, and the windows starting there
-        answer (`policy.from_opening`)."""
-        if question.kind is not Expect.DEFINITION or not question.subject:
+        """For "what is X" naming one document, where that document opens
+        (`Subjects.opening`: a passage and a sentence of it): the passage joins the retrieved
+        ones, and the windows starting there answer (`policy.from_opening`). X names it when
+        typed as its file name or title ("what is python-dotenv"), or when the question asks
+        nothing but words naming its subject ("what is autoincrement", `autoinc.html`)."""
+        if question.kind is not Expect.DEFINITION:
             return None
-        if not set(question.terms) <= set(question.subject):
-            return None
-        docs = set().union(*(self.subjects.documents(t) for t in question.subject))
-        return self.subjects.opening(docs.pop()) if len(docs) == 1 else None
+        source = self.subjects.titled(defined_thing(question.text))
+        if source is None and question.subject and set(question.terms) <= set(question.subject):
+            docs = set().union(*(self.subjects.documents(t) for t in question.subject))
+            source = docs.pop() if len(docs) == 1 else None
+        return None if source is None else self.subjects.opening(source)
 
     def _about(self, pid: int, terms: tuple[str, ...]) -> bool:
         """Whether passage `pid` is about a subject `terms` name: its document is one they

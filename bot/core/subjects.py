@@ -44,6 +44,7 @@ class Subjects:
         self._doc_index: dict[str, int] = {}
         self._subject: dict[str, bool] = {}
         self._opening: dict[str, tuple[int, int] | None] = {}
+        self._titles: dict[str, set[str]] | None = None
 
     def named_by(self, terms: tuple[str, ...], rarity: Mapping[str, float]) -> tuple[str, ...]:
         """The question's terms that name a document's subject, each once, in order: not words
@@ -58,6 +59,21 @@ class Subjects:
     def documents(self, term: str) -> frozenset[str]:
         """The documents whose title, file name or aliases hold `term`."""
         return self._names().get(term, frozenset())
+
+    def titled(self, name: str) -> str | None:
+        """The one document whose file name (not its folder) or title is `name` as typed,
+        case and separators aside ("python-dotenv" is `python-dotenv.md`, "Discord.py" is
+        `discord.py.rst`); None when none is, or several are. A name typed whole names its
+        document whatever its words: "click" or "packaging" is everyday English, and
+        "pydantic" is in three file names, but only `pydantic.md` is called that."""
+        if self._titles is None:
+            titles: dict[str, set[str]] = {}
+            for source, doc in self._retriever.documents.items():
+                for title in (PurePosixPath(source).stem, doc.meta.title):
+                    titles.setdefault(_folded(title), set()).add(source)
+            self._titles = titles
+        found = self._titles.get(_folded(name), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def names(self, source: str, terms: tuple[str, ...]) -> bool:
         """Whether one of `terms` names document `source`'s subject."""
@@ -131,3 +147,8 @@ class Subjects:
                 dtype=np.int32,
             )
         return self._passage_docs
+
+
+def _folded(name: str) -> str:
+    """A name as `Subjects.titled` compares it: case folded, separators one space."""
+    return _NAME_SEPARATORS.sub(" ", name.casefold()).strip()

@@ -140,3 +140,27 @@ def test_a_documents_opening_is_its_first_sentence_of_prose(make_sources: MakeSo
     assert r.source_of(pid) == "pkgx.md"
     assert str(r.text("pkgx.md")[sentence.start : sentence.end]).startswith("A tool that keeps")
     assert engine.subjects.opening("missing.md") is None
+
+
+def test_a_name_typed_whole_names_its_document_whatever_its_words(
+    make_sources: MakeSources,
+) -> None:
+    """ "click" is everyday English, so no subject, and "rank" in "rank-bm25" too; typed as
+    a document's whole file name or title, each names that document, and "what is" it is
+    answered by its opening. A name several documents share names none."""
+    files = {
+        **READMES,
+        "rank-bm25.md": (
+            "# Rank-BM25\n\nA collection of ranking functions for search over documents.\n\n"
+            "## Install\n\npip install rank-bm25 to get rank-bm25 and rank-bm25 extras.\n"
+        ),
+        "tutorial.md": "# Click\n\nA tutorial on building a command line with it.\n",
+    }
+    engine, _ = load_engine(make_sources(files), semantic=False)
+    assert engine.subjects.titled("Rank_BM25") == "rank-bm25.md"
+    assert engine.subjects.titled("rank") is None
+    assert engine.subjects.titled("click") is None  # click.md, and tutorial.md's title
+    assert engine.subjects.titled("Tutorial") == "tutorial.md"
+    what = engine.ask("what is rank-bm25")
+    assert what.status == "answered"
+    assert what.snippets[0].quote.startswith("A collection of ranking functions")
