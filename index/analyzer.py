@@ -140,13 +140,18 @@ LINK_TARGET = re.compile(
     r"|<[^<>\s]+>`_"
     r"|\b(?:https?|ftp)://[^\s<>\"'`()\[\]]+"
     r"|\bwww\.[^\s<>\"'`()\[\]]+"
+    # An HTML tag with attributes, as Markdown allows inline (`<a href="…" target="_blank">`,
+    # `<p align="center">`): its attributes are markup, and so is a closing tag. A bare
+    # `<br>` or `<details>` stays, and so does a repr with no `=` in it (`<function f …>`).
+    r"|<[A-Za-z][\w-]*\s[^<>]*=[^<>]*>|</[A-Za-z][\w-]*\s*>"
 )
-_MAY_LINK = re.compile(r"://|\]\(|>`_|\bwww\.")
+_MAY_LINK = re.compile(r"://|\]\(|>`_|\bwww\.|<[A-Za-z][\w-]*\s|</")
 
 
 def _unlinked(text: str) -> str:
-    """`text` without its links' targets: a link list's URLs repeat a project's name a dozen
-    times ("github.com/numpy/numpy/…") and said nothing a reader reads."""
+    """`text` without its links' targets and its HTML tags' attributes: a link list's URLs
+    repeat a project's name a dozen times ("github.com/numpy/numpy/…") and said nothing a
+    reader reads, nor does `target="_blank"`."""
     return LINK_TARGET.sub(" ", text) if _MAY_LINK.search(text) else text
 
 

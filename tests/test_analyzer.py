@@ -83,6 +83,11 @@ def test_where_a_link_points_is_not_read() -> None:
         "discoveri",
         "test",
     ]
+    # an HTML tag's attributes are markup, its text is read; a bare tag or a repr stays
+    assert analyzer.terms('**Docs**: <a href="https://x.io" target="_blank">here</a>') == ["doc"]
+    assert analyzer.terms('<p align="center">Fast parsing</p>') == ["fast", "pars"]
+    assert "br" in analyzer.terms("a <br> breaks the line")
+    assert "function" in analyzer.terms("prints <function f at 0x7f3a>")
     # the same words anywhere else are read, and code that indexes a call is not a link
     assert "github" in analyzer.terms("Fork it on GitHub, then clone it")
     assert "arg" in analyzer.terms("handlers[0](arg) calls the first handler")
