@@ -128,20 +128,24 @@ def test_the_explanation_shows_what_each_word_weighs(make_sources: MakeSources) 
     assert "weights (IDF × rarity in English): terrarium" in shown
 
 
+LIBRARIES = {
+    f"{name}.md": f"# {name}\n\n{name} is a small library. It reads {topic}.\n"
+    for name, topic in [
+        ("pytest", "test files"),
+        ("idna", "domain names"),
+        ("attrs", "class fields"),
+        ("tqdm", "loops"),
+        ("numpy", "arrays"),
+    ]
+}
+"""Five READMEs, each naming its own subject: enough documents for a word to name one."""
+
+
 def test_a_word_naming_a_documents_subject_is_shown_with_its_document(
     make_sources: MakeSources,
 ) -> None:
     """A moderator sees why answers were kept to one document: the word, and what it names."""
-    files = {
-        f"{name}.md": f"# {name}\n\n{name} is a small library. It reads {topic}.\n"
-        for name, topic in [
-            ("pytest", "test files"),
-            ("idna", "domain names"),
-            ("attrs", "class fields"),
-            ("tqdm", "loops"),
-            ("numpy", "arrays"),
-        ]
-    }
+    files = dict(LIBRARIES)
     engine, _ = load_engine(make_sources(files), semantic=False)
     explained = explain(engine, "what does pytest read")
     assert explained.subject == {"pytest": ["pytest.md"]}
@@ -193,16 +197,7 @@ def test_the_opening_of_the_document_asked_about_is_shown_as_not_judged_by_the_s
 ) -> None:
     """ "what is pkgx" is answered by its README's opening, which never says "pkgx": the
     moderator sees the other windows set aside and why a low score did not decline it."""
-    files = {
-        f"{name}.md": f"# {name}\n\n{name} is a small library. It reads {topic}.\n"
-        for name, topic in [
-            ("pytest", "test files"),
-            ("idna", "domain names"),
-            ("attrs", "class fields"),
-            ("tqdm", "loops"),
-            ("numpy", "arrays"),
-        ]
-    }
+    files = dict(LIBRARIES)
     files["pkgx.md"] = (
         "# pkgx\n\nA tool that keeps calendars in step across devices.\n\n"
         "## License\n\npkgx is licensed under the MIT license; pkgx is free.\n"
