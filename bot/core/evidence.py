@@ -11,6 +11,7 @@ features (`RankWeights`); the weights of each mode and where they come from are 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -259,13 +260,15 @@ class EvidenceFinder:
         single: list[dict[int, int]] = []
         lengths: list[int] = []
         kinds = [s.kind for s in sentences]
-        for i in range(len(sentences)):
+        for i, s in enumerate(sentences):
             row = r.terms_of_sentence(first_id + i)
             single.append({t: row[t] for t in asked if t in row})
             # Its number of terms, from the row itself: summing every sentence's counts when
             # loading took 0.2 s of each start-up, for the few dozen a question reads.
             lengths.append(sum(row.values()))
-            if kinds[i] == "code" and _echoed(single[i], row):
+            if kinds[i] == "code" and _echoed(
+                single[i], row, text[s.start - at : s.end - at], question.text
+            ):
                 kinds[i] = "question"
         for i in range(1, len(sentences)):
             if kinds[i - 1] == "question" and kinds[i] != "question":
@@ -502,12 +505,29 @@ the asker's own code or error message, pasted in. Hand-set: half of an error lin
 its message, the rest a path or a name the asker's copy spells otherwise."""
 
 
-def _echoed(held: dict[int, int], row: dict[int, int]) -> bool:
+ECHO_RUN = 4
+"""... and which shares a run of this many words, in order, with the question: pasted, not
+merely alike. "$ pip install frozenlist" holds both terms of "how do i install frozenlist"
+and is its answer; a pasted error repeats a whole phrase ("Error loading config file")."""
+_WORD = re.compile(r"\w+")
+
+
+def _echoed(held: dict[int, int], row: dict[int, int], code: str, question: str) -> bool:
     """Whether a code block, whose terms are `row` and of which `held` are the question's,
-    repeats what the asker pasted ("WARNING: Error loading config file: …"). The asker has it
+    repeats what the asker pasted ("WARNING: Error loading config file: …"): it holds
+    `ECHO_SHARE` of its terms and a run of `ECHO_RUN` words of the question. The asker has it
     already: it is read as a question the text after it answers, like an FAQ's question line,
     so it is not quoted and the sentence after it carries its words."""
-    return len(held) >= 2 and len(held) >= ECHO_SHARE * len(row)
+    if len(held) < 2 or len(held) < ECHO_SHARE * len(row):
+        return False
+    asked = _runs(question)
+    return any(run in asked for run in _runs(code))
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """The runs of `ECHO_RUN` consecutive words of `text`, case folded."""
+    words = [w.casefold() for w in _WORD.findall(text)]
+    return {tuple(words[i : i + ECHO_RUN]) for i in range(len(words) - ECHO_RUN + 1)}
 
 
 def _introduced(kinds: list[str], i: int) -> bool:

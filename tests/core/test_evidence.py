@@ -211,6 +211,22 @@ def test_code_that_repeats_the_pasted_error_is_not_quoted(make_sources: MakeSour
     assert "docker ps" in how.best.body
 
 
+def test_a_command_that_shares_the_questions_words_is_its_answer(
+    make_sources: MakeSources,
+) -> None:
+    """ "$ pip install pkgx" holds every word of "how do i install pkgx" but repeats no
+    phrase the asker pasted: it is the answer, quoted, not read as the question."""
+    readme = (
+        "# pkgx\n\nA tool that keeps calendars in step.\n\n"
+        "## Installation\n\n```\n$ pip install pkgx\n```\n\n"
+        "## Usage\n\nRun pkgx sync to install the calendars on every device.\n"
+    )
+    engine = _lexical(make_sources, "pkgx.md", readme)
+    answer = engine.ask("how do i install pkgx")
+    assert answer.status == "answered"
+    assert "pip install pkgx" in answer.snippets[0].quote
+
+
 def test_a_count_of_something_else_is_not_ranked_as_the_count_asked(
     make_sources: MakeSources,
 ) -> None:
