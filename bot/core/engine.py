@@ -285,16 +285,14 @@ class Engine:
             kept = narrow(evidence.candidates)
             if kept is None:  # the question names no party, or no subject
                 continue
-            ids = {id(c) for c in kept}
-            aside |= {id(c): reason for c in evidence.candidates if id(c) not in ids}
+            aside |= _left_out(evidence.candidates, kept, reason)
             if not kept:
                 return Judged(evidence, aside, note())
             evidence = replace(evidence, candidates=kept)
         opening = from_opening(evidence.candidates, self.opening(question))
         if opening is None:
             return Judged(evidence, aside)
-        ids = {id(c) for c in opening}
-        aside |= {id(c): NOT_OPENING for c in evidence.candidates if id(c) not in ids}
+        aside |= _left_out(evidence.candidates, opening, NOT_OPENING)
         return Judged(replace(evidence, candidates=opening), aside, settled=True)
 
     def opening(self, question: ParsedQuestion) -> tuple[int, int] | None:
@@ -505,3 +503,9 @@ def _words(text: str) -> str:
     """A quote's words, case and spacing aside: two pages that say the very same thing
     ("Right click a channel name and click `Copy ID`.") give one quote, not the same twice."""
     return " ".join(text.casefold().split())
+
+
+def _left_out(windows: list[Candidate], kept: list[Candidate], reason: str) -> dict[int, str]:
+    """The windows not `kept`, by `id`, each with the `reason` it was set aside."""
+    ids = {id(c) for c in kept}
+    return {id(c): reason for c in windows if id(c) not in ids}

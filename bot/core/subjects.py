@@ -8,8 +8,11 @@ are: "pytest" in `pytest.rst` (the other READMEs mention it now and then), "auto
 `autoinc.html`, "lancebot" in `sir-lancebot.md`; not "sqlite" (in most of SQLite's page
 titles), "query" (two page titles hold it, but other pages use it more), "install" (everyday
 English), nor anything in a collection of two articles whose titles share every word that
-matters. The collection decides, so no list of names
-is kept.
+matters. The collection decides, so no list of names is kept.
+
+A name typed whole, as a document's file name or title, names that document whatever its words
+("what is python-dotenv"); and a document says what its subject is where it opens, past its
+badges and links (`Subjects.opening`), which is where "what is pytest" is answered.
 """
 
 from __future__ import annotations
