@@ -36,7 +36,7 @@ FORMATS = (
     Format("html", "index.readers.html_page", "HtmlReader", (".html", ".htm"), own_text=False),
 )
 # Raised whenever a reader's output changes, so a saved index read the old way is rebuilt.
-READERS_VERSION = 11
+READERS_VERSION = 12
 # Libraries whose output is the readers' output: another release may read a file otherwise.
 _PARSERS = ("markdown-it-py", "mdit-py-plugins", "docutils", "PyYAML")
 _BY_SUFFIX = {suffix: f for f in FORMATS for suffix in f.suffixes}

@@ -93,6 +93,9 @@ def _read_token(
         if _images_only(inline):  # badges, a screenshot: nothing a reader reads as text
             doc.chrome.append(_chrome(lines, first, stop, "images"))
             return
+        stop = _before_attributes(doc, lines, first, stop)
+        if stop == first:
+            return
         start, end = _content_span(doc.text, lines, first, stop, inline.content)
         if end > start:
             kind = "item" if "list_item_open" in containers[-2:-1] else "paragraph"
@@ -104,6 +107,19 @@ def _read_token(
         start, end = strip_span(doc.text, line.start, line.end)
         header = "thead_open" in containers
         doc.blocks.append(Block("row", start, end, cells=cells, header=header))
+
+
+def _before_attributes(doc: ReadDocument, lines: list[Line], first: int, stop: int) -> int:
+    """Where a paragraph's lines `[first, stop)` end before an attribute list on a line of its
+    own at their end (`{: .notification .is-warning }` styles the paragraph above it in
+    Python-Markdown), which is chrome: quoted, it ended a warning with its CSS classes."""
+    last = min(stop, len(lines))
+    while last > first and not lines[last - 1].stripped:
+        last -= 1
+    if last > first and _attribute_list(lines[last - 1].text):
+        doc.chrome.append(_chrome(lines, last - 1, last, "attributes"))
+        return last - 1
+    return stop
 
 
 def _content_span(
@@ -133,10 +149,19 @@ def _without_attributes(text: str, start: int, end: int) -> int:
     if not heading.endswith("}"):
         return end
     opening = heading.rfind(" {")
-    inside = heading[opening + 2 : -1].strip().removeprefix(":").strip()  # `{: #id }` too
-    if opening > 0 and (inside[:1] in ("#", ".") or "=" in inside):
+    if opening > 0 and _attribute_list(heading[opening + 1 :]):
         return start + len(heading[:opening].rstrip())
     return end
+
+
+def _attribute_list(text: str) -> bool:
+    """Whether `text` is an attribute list alone: `{ #usage }`, `{: .notification .is-warning }`,
+    `{ data-toc-label="…" }` (Python-Markdown's documented form opens with "{:")."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    inside = text[1:-1].strip().removeprefix(":").strip()
+    return inside[:1] in ("#", ".") or "=" in inside
 
 
 def _code_spans(text: str, start: int, end: int, inline: Token) -> list[tuple[int, int]]:

@@ -231,3 +231,20 @@ def test_a_paragraph_of_images_alone_is_chrome() -> None:
         ("paragraph", "Click ![the cog](cog.png) to open the settings.")
     ]
     assert [c.kind for c in doc.chrome] == ["images", "images"]
+
+
+def test_an_attribute_list_under_a_paragraph_is_chrome() -> None:
+    """Python-Markdown's `{: .notification .is-warning }` on the line after a paragraph styles
+    it; quoted, a warning ended with its CSS classes. Braces that are prose stay."""
+    doc = read(
+        "Failing to comply may lead to a rejection.\n"
+        "{: .notification .is-warning }\n\n"
+        "{: #anchor }\n\n"
+        "Sets are written {1, 2}.\n"
+        "{like this}\n"
+    )
+    assert kinds_and_texts(doc) == [
+        ("paragraph", "Failing to comply may lead to a rejection."),
+        ("paragraph", "Sets are written {1, 2}.\n{like this}"),
+    ]
+    assert [c.kind for c in doc.chrome] == ["attributes", "attributes"]
