@@ -96,16 +96,21 @@ def measure(
     answered = links = off = 0
     answers = ask(code, folder, [q for _, q in questions], semantic)
     for (package, _), answer in zip(questions, answers, strict=True):
-        snippets = answer.get("snippets") or []
-        if answer.get("status") == "no_answer" or not snippets:
+        first = first_quote(answer)
+        if first is None:
             continue
         answered += 1
-        first = snippets[0]
         links += linkish(first["quote"])
         if package is not None:
             off += off_subject(package, first["source"], first["quote"])
     named = any(package is not None for package, _ in questions)
     return links, off if named else None, answered
+
+
+def first_quote(answer: dict) -> dict | None:
+    """An answer's first quote (its JSON), or None when it declined or quotes nothing."""
+    snippets = answer.get("snippets") or []
+    return None if answer.get("status") == "no_answer" or not snippets else snippets[0]
 
 
 def ask(code: Path, folder: Path, questions: list[str], semantic: bool) -> list[dict]:
@@ -131,11 +136,10 @@ def show(code: Path, folder: Path, names: list[str], template: str) -> None:
         answers = ask(code, folder, [template.format(name=n) for n in names], semantic)
         print(f"\n== {template} ({'semantic' if semantic else 'lexical'})")
         for name, answer in zip(names, answers, strict=True):
-            snippets = answer.get("snippets") or []
-            if answer.get("status") == "no_answer" or not snippets:
+            first = first_quote(answer)
+            if first is None:
                 print(f"{name:20} declined: {answer.get('note', '')[:100]}")
                 continue
-            first = snippets[0]
             quote = " ".join(first["quote"].split())[:110]
             print(f"{name:20} {first['source']}:{first['line']}  {quote}")
 

@@ -27,8 +27,9 @@ class Considered(BaseModel):
     quote: str
     set_aside: str = ""
     """Why the window, weighed by the ranking, is never quoted (`Engine.judged`): it is not
-    the words of the party a "what did X say" asks about, or not about the document subject
-    the question names (bot/core/subjects.py). Empty for a window that may answer."""
+    the words of the party a "what did X say" asks about, not about the document subject
+    the question names (bot/core/subjects.py), or not where the document a "what is X" asks
+    about opens. Empty for a window that may answer."""
 
 
 class Explanation(BaseModel):

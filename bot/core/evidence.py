@@ -260,15 +260,14 @@ class EvidenceFinder:
         single: list[dict[int, int]] = []
         lengths: list[int] = []
         kinds = [s.kind for s in sentences]
-        for i, s in enumerate(sentences):
+        bodies = [text[s.start - at : s.end - at] for s in sentences]
+        for i in range(len(sentences)):
             row = r.terms_of_sentence(first_id + i)
             single.append({t: row[t] for t in asked if t in row})
             # Its number of terms, from the row itself: summing every sentence's counts when
             # loading took 0.2 s of each start-up, for the few dozen a question reads.
             lengths.append(sum(row.values()))
-            if kinds[i] == "code" and _echoed(
-                single[i], row, text[s.start - at : s.end - at], question.text
-            ):
+            if kinds[i] == "code" and _echoed(single[i], row, bodies[i], question.text):
                 kinds[i] = "question"
         for i in range(1, len(sentences)):
             if kinds[i - 1] == "question" and kinds[i] != "question":
@@ -279,7 +278,6 @@ class EvidenceFinder:
             single[0] = _added(single[0], {t: row[t] for t in asked if t in row})
             lengths[0] += sum(row.values())
         words = set(asked.values())
-        bodies = [text[s.start - at : s.end - at] for s in sentences]
         unasked = [
             s.kind == "table" and not words & set(r.analyzer.terms(table_label(body)))
             for s, body in zip(sentences, bodies, strict=True)
